@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { UserError } from './core/errors.js';
+import { approveCommand, denyCommand } from './commands/decide.js';
+import { pendingCommand } from './commands/pending.js';
+import { serveCommand } from './commands/serve.js';
+import { watchCommand } from './commands/watch.js';
+import { VERSION } from './version.js';
+
+/** Build the program. Heavy modules (ink, react, hono, the MCP SDK) load inside actions only. */
+export function buildProgram(): Command {
+  const program = new Command('cco')
+    .description('Oversight console for Claude Code agents: approve or deny their tool calls from your terminal.')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run `cco --help` for usage)')
+    .addHelpText(
+      'after',
+      `
+Set up once:
+  claude mcp add -s user -t http cco http://127.0.0.1:8660/mcp
+Then run agents with:
+  claude -p "task" --permission-prompt-tool mcp__cco__approval_prompt`,
+    );
+  program.addCommand(watchCommand());
+  program.addCommand(serveCommand());
+  program.addCommand(pendingCommand());
+  program.addCommand(approveCommand());
+  program.addCommand(denyCommand());
+  return program;
+}
+
+/** Run the CLI; the only place that turns errors into messages and exit codes. */
+export async function main(argv = process.argv): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof UserError) {
+      process.stderr.write(`cco: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`cco: unexpected error: ${error instanceof Error ? (process.env.CCO_DEBUG ? error.stack : error.message) : String(error)}\n`);
+    process.stderr.write('Run with CCO_DEBUG=1 for the stack trace.\n');
+    return 1;
+  }
+}

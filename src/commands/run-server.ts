@@ -1,0 +1,140 @@
+/**
+ * The composition root of `cco serve` and `cco watch`: the only place that wires the broker,
+ * the HTTP server, the server file and the console together.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { Broker } from '../core/broker.js';
+import { formatDuration } from '../core/duration.js';
+import { makeIdGenerator } from '../core/ids.js';
+import { agentLabel, summarizeInput } from '../core/summary.js';
+import type { BrokerEvent } from '../core/types.js';
+import { startServer } from '../server/listen.js';
+import { ccoPaths } from '../store/paths.js';
+import { removeServerFile, writeServerFile } from '../store/server-file.js';
+import { VERSION } from '../version.js';
+import type { ServerCliOptions } from './server-options.js';
+
+export interface RunServerOptions extends ServerCliOptions {
+  console: boolean;
+}
+
+type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+function fileLog(file: string): Log {
+  return (level, message) => {
+    try {
+      appendFileSync(file, `${new Date().toISOString()} ${level} ${message}\n`, { mode: 0o600 });
+    } catch {
+      // The log is a convenience; failing to write it must never disturb a decision.
+    }
+  };
+}
+
+const stderrLog: Log = (level, message) => process.stderr.write(`cco ${level}: ${message}\n`);
+
+const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : String(e));
+
+/** One readable line per event for `cco serve`. */
+export function eventLine(e: BrokerEvent): string | undefined {
+  const time = new Date(e.type === 'request' ? e.at : e.decision.at).toTimeString().slice(0, 8);
+  if (e.type === 'request') {
+    if (e.autoDecided) return undefined; // the decision line says it all
+    return `${time}  waiting  ${e.id}  ${agentLabel(e.call.agent)}  ${e.call.toolName}  ${summarizeInput(e.call, 100)}`;
+  }
+  const d = e.decision;
+  const who = d.decidedBy === 'user' ? 'by user' : `by ${d.decidedBy}`;
+  const what = d.behavior === 'allow' ? (d.edited ? 'allowed (edited input)' : 'allowed') : 'denied';
+  return `${time}  ${what.padEnd(7)}  ${e.id}  ${agentLabel(e.call.agent)}  ${e.call.toolName}  ${summarizeInput(e.call, 60)}  ${who}, waited ${formatDuration(e.waitMs)}`;
+}
+
+export async function runServer(opts: RunServerOptions): Promise<void> {
+  const paths = ccoPaths();
+  mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  const log = opts.console ? fileLog(paths.logFile) : stderrLog;
+  const onError = (e: unknown) => log('error', errorText(e));
+
+  const broker = new Broker({
+    newId: makeIdGenerator((n) => randomBytes(n)),
+    timeoutMs: opts.timeout,
+    onError,
+  });
+  const apiToken = randomBytes(32).toString('base64url');
+  const server = await startServer({
+    broker,
+    apiToken,
+    host: opts.host,
+    port: opts.port,
+    version: VERSION,
+    progressIntervalMs: opts.progressInterval,
+    sessionIdleMs: 60 * 60_000,
+    onError,
+  });
+  await writeServerFile(paths.serverFile, {
+    url: server.url,
+    mcpUrl: server.mcpUrl,
+    pid: process.pid,
+    token: apiToken,
+    startedAt: new Date().toISOString(),
+    version: VERSION,
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (message: string) => {
+    stopping ??= (async () => {
+      broker.shutdown(message);
+      await server.close();
+      await removeServerFile(paths.serverFile).catch(onError);
+    })();
+    return stopping;
+  };
+  const stoppedBySignal = new Promise<NodeJS.Signals>((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => resolve(sig));
+  });
+  const signalMessage = (sig: string) =>
+    `cco stopped (${sig}) before anyone decided this call, so it was denied. Retry when cco is running again.`;
+
+  if (!opts.console) {
+    process.stdout.write(`cco ${VERSION} listening on ${server.mcpUrl}\n`);
+    process.stdout.write(`Register it once: claude mcp add -s user -t http cco ${server.mcpUrl}\n`);
+    process.stdout.write('Decide waiting calls with `cco pending`, `cco approve <id>`, `cco deny <id> -m "why"`. Ctrl-C stops.\n');
+    broker.onEvent((e) => {
+      const line = eventLine(e);
+      if (line) process.stdout.write(`${line}\n`);
+    });
+    const sig = await stoppedBySignal;
+    await stop(signalMessage(sig));
+    process.stdout.write('cco stopped; waiting calls were denied.\n');
+  } else {
+    const { runConsole } = await import('../tui/run.js');
+    const restoreConsole = redirectConsole(log);
+    try {
+      const ended = await runConsole({
+        source: broker,
+        info: { url: server.mcpUrl, version: VERSION },
+        stopSignal: stoppedBySignal,
+      });
+      await stop(
+        ended === 'quit'
+          ? 'The cco console was closed before anyone decided this call, so it was denied. Retry when cco is running again.'
+          : signalMessage(ended),
+      );
+    } finally {
+      restoreConsole();
+    }
+  }
+  // Everything is closed; if some handle still keeps the process alive, do not hang the terminal.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
+}
+
+/** While Ink owns the terminal, console output from libraries goes to the log file. */
+function redirectConsole(log: Log): () => void {
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+  const to = (level: 'info' | 'warn' | 'error') => (...args: unknown[]) => log(level, args.map((a) => (typeof a === 'string' ? a : errorText(a))).join(' '));
+  console.log = to('info');
+  console.info = to('info');
+  console.debug = to('info');
+  console.warn = to('warn');
+  console.error = to('error');
+  return () => Object.assign(console, saved);
+}

@@ -1,0 +1,45 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseDuration } from '../core/duration.js';
+
+export interface ServerCliOptions {
+  host: string;
+  port: number;
+  timeout: number;
+  progressInterval: number;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port).');
+  return n;
+}
+
+function duration(value: string): number {
+  try {
+    const ms = parseDuration(value);
+    if (ms <= 0) throw new Error('must be more than zero');
+    return ms;
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** The options `cco serve` and `cco watch` share. */
+export function serverCommand(name: string, description: string): Command {
+  return new Command(name)
+    .description(description)
+    .addOption(new Option('--host <address>', 'address to listen on').default('127.0.0.1'))
+    .addOption(
+      new Option('-p, --port <number>', 'port to listen on; 0 picks a free one').env('PORT').default(8660).argParser(port),
+    )
+    .addOption(
+      new Option('-t, --timeout <duration>', 'how long a call waits for a person before it is denied (e.g. 90s, 5m, 1h)')
+        .default(5 * 60_000, '5m')
+        .argParser(duration),
+    )
+    .addOption(
+      new Option('--progress-interval <duration>', 'how often a waiting call tells Claude Code it is still alive (its idle limit is 300s)')
+        .default(30_000, '30s')
+        .argParser(duration),
+    );
+}

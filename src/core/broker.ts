@@ -1,0 +1,287 @@
+import { systemClock, type Clock } from './clock.js';
+import { NotPendingError } from './errors.js';
+import { formatDuration } from './duration.js';
+import type {
+  BrokerCounts,
+  BrokerEvent,
+  BrokerSnapshot,
+  DecidedBy,
+  DecidedCall,
+  Decision,
+  PendingCall,
+  Policy,
+  TimeoutAction,
+  ToolCall,
+  Verdict,
+} from './types.js';
+
+export interface BrokerOptions {
+  /** Makes the ids of pending calls. Must return a fresh string each time. */
+  newId: () => string;
+  clock?: Clock;
+  /** How long a call may wait for a person. */
+  timeoutMs: number;
+  /** What a timeout does; always a denial, `interrupt` also stops the agent's run. */
+  timeoutAction?: TimeoutAction;
+  /** Decides calls before anyone sees them. Default: every call waits for a person. */
+  policy?: Policy;
+  /** How many decided calls `snapshot().recent` keeps. */
+  historySize?: number;
+  /** Told about failures the broker survived (a throwing listener, a throwing policy). */
+  onError?: (error: unknown) => void;
+}
+
+/** Every call waits for a person; the rules engine replaces this. */
+export const askEveryCall: Policy = () => ({ action: 'ask', decidedBy: 'default' });
+
+interface Entry {
+  pending: PendingCall;
+  resolve: (d: Decision) => void;
+  timer: unknown;
+  detach: () => void;
+}
+
+const DENIED_BY_USER = 'Denied by the user in cco.';
+
+/**
+ * The decision broker: one promise per tool call, resolved exactly once by a person, a rule,
+ * the timeout, the client going away, or shutdown. It never lets a failure become an allow.
+ */
+export class Broker {
+  private readonly clock: Clock;
+  private readonly pending = new Map<string, Entry>();
+  /** Ids decided recently, so a late second decision is told "already decided", not "unknown". */
+  private readonly decidedIds = new Set<string>();
+  private readonly listeners = new Set<() => void>();
+  private readonly eventListeners = new Set<(e: BrokerEvent) => void>();
+  private recent: readonly DecidedCall[] = [];
+  private counts: BrokerCounts = { allowed: 0, denied: 0, timedOut: 0, cancelled: 0 };
+  private version = 0;
+  private cached: BrokerSnapshot | undefined;
+  private policy: Policy;
+  private stopped: string | undefined;
+  private readonly historySize: number;
+
+  constructor(private readonly options: BrokerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.policy = options.policy ?? askEveryCall;
+    this.historySize = options.historySize ?? 1000;
+  }
+
+  /** Swap the policy (hot reload of rules). Pending calls keep waiting. */
+  setPolicy(policy: Policy): void {
+    this.policy = policy;
+  }
+
+  /**
+   * Ask for a decision on a call. Resolves once, never rejects: every failure path is a deny.
+   * Aborting `signal` (the client went away) takes the call off the queue as cancelled.
+   */
+  request(call: ToolCall, opts: { signal?: AbortSignal } = {}): Promise<Decision> {
+    const now = this.clock.now();
+    const id = this.freshId();
+    if (this.stopped !== undefined) {
+      return Promise.resolve(this.finish(id, call, now, now, this.deny('shutdown', this.stopped), true));
+    }
+    let verdict;
+    try {
+      verdict = this.policy(call);
+    } catch (error) {
+      this.report(error);
+      const message = `cco could not evaluate its rules for this call (${errorText(error)}), so it was denied to be safe.`;
+      return Promise.resolve(this.finish(id, call, now, now, this.deny('error', message), true));
+    }
+    if (verdict.action === 'allow') {
+      return Promise.resolve(this.finish(id, call, now, now, this.allow(verdict.decidedBy, call.input), true));
+    }
+    if (verdict.action === 'deny') {
+      const message = verdict.message || `Denied by cco (${verdict.decidedBy}).`;
+      return Promise.resolve(this.finish(id, call, now, now, this.deny(verdict.decidedBy, message), true));
+    }
+    if (opts.signal?.aborted) {
+      return Promise.resolve(this.finish(id, call, now, now, this.cancelledDecision(), true));
+    }
+
+    const timeoutMs = verdict.timeoutMs ?? this.options.timeoutMs;
+    const pending: PendingCall = { id, call, receivedAt: now, deadline: now + timeoutMs };
+    return new Promise<Decision>((resolve) => {
+      const onAbort = () => this.settle(id, this.cancelledDecision());
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const entry: Entry = {
+        pending,
+        resolve,
+        timer: this.clock.setTimeout(() => this.settle(id, this.timeoutDecision(timeoutMs)), timeoutMs),
+        detach: () => opts.signal?.removeEventListener('abort', onAbort),
+      };
+      this.pending.set(id, entry);
+      this.emit({ type: 'request', id, call, at: now, deadline: pending.deadline, autoDecided: false });
+      this.changed();
+    });
+  }
+
+  /**
+   * Decide a pending call. Returns the decision actually made: an allow whose edited input
+   * matches a deny rule becomes that rule's denial. Throws NotPendingError for an unknown or
+   * already decided call.
+   */
+  decide(id: string, verdict: Verdict, decidedBy: DecidedBy = 'user'): Decision {
+    const entry = this.pending.get(id);
+    if (!entry) throw new NotPendingError(id, this.decidedIds.has(id) ? 'decided' : 'unknown');
+    let decision: Decision;
+    if (verdict.behavior === 'allow') {
+      decision = this.allow(decidedBy, verdict.updatedInput ?? entry.pending.call.input, entry.pending.call.input);
+      if (decision.edited) decision = this.recheckEdited(entry.pending.call, decision);
+    } else {
+      decision = this.deny(decidedBy, verdict.message?.trim() || DENIED_BY_USER);
+      if (verdict.interrupt) decision.interrupt = true;
+    }
+    this.settle(id, decision);
+    return decision;
+  }
+
+  /** Deny every pending call (and every later one) with `message`: cco is stopping. */
+  shutdown(message = 'cco stopped before anyone decided this call, so it was denied. Retry when cco is running again.'): void {
+    this.stopped = message;
+    for (const id of [...this.pending.keys()]) this.settle(id, this.deny('shutdown', message));
+  }
+
+  get(id: string): PendingCall | undefined {
+    return this.pending.get(id)?.pending;
+  }
+
+  snapshot(): BrokerSnapshot {
+    this.cached ??= {
+      pending: [...this.pending.values()].map((e) => e.pending),
+      recent: this.recent,
+      counts: this.counts,
+      version: this.version,
+    };
+    return this.cached;
+  }
+
+  /** Called after every change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every request and decision, in order (for the audit log and live streams). */
+  onEvent(listener: (e: BrokerEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  private settle(id: string, decision: Decision): void {
+    const entry = this.pending.get(id);
+    if (!entry) return;
+    this.pending.delete(id);
+    this.clock.clearTimeout(entry.timer);
+    entry.detach();
+    const { pending } = entry;
+    entry.resolve(this.finish(id, pending.call, pending.receivedAt, pending.deadline, decision, false));
+  }
+
+  /** Record a decision (history, counts, events) and hand it back. */
+  private finish(id: string, call: ToolCall, receivedAt: number, deadline: number, decision: Decision, auto: boolean): Decision {
+    if (auto) this.emit({ type: 'request', id, call, at: receivedAt, deadline, autoDecided: true });
+    const c = { ...this.counts };
+    if (decision.decidedBy === 'cancelled') c.cancelled++;
+    else if (decision.behavior === 'allow') c.allowed++;
+    else {
+      c.denied++;
+      if (decision.decidedBy === 'timeout') c.timedOut++;
+    }
+    this.counts = c;
+    const decided: DecidedCall = { id, call, receivedAt, deadline, decision };
+    this.recent = [decided, ...this.recent.slice(0, this.historySize - 1)];
+    this.decidedIds.add(id);
+    if (this.decidedIds.size > this.historySize * 10) {
+      const oldest = this.decidedIds.values().next().value;
+      if (oldest !== undefined) this.decidedIds.delete(oldest);
+    }
+    this.emit({ type: 'decision', id, call, decision, waitMs: decision.at - receivedAt });
+    this.changed();
+    return decision;
+  }
+
+  private recheckEdited(original: ToolCall, decision: Decision): Decision {
+    const edited: ToolCall = { ...original, input: decision.updatedInput ?? original.input };
+    try {
+      const verdict = this.policy(edited);
+      if (verdict.action === 'deny') {
+        return this.deny(verdict.decidedBy, verdict.message || `The edited call is denied by cco (${verdict.decidedBy}).`);
+      }
+      return decision;
+    } catch (error) {
+      this.report(error);
+      return this.deny('error', `cco could not check the edited call against its rules (${errorText(error)}), so it was denied to be safe.`);
+    }
+  }
+
+  private allow(decidedBy: DecidedBy, updatedInput: Record<string, unknown>, original?: Record<string, unknown>): Decision {
+    const d: Decision = { behavior: 'allow', updatedInput, decidedBy, at: this.clock.now() };
+    if (original !== undefined && updatedInput !== original && JSON.stringify(updatedInput) !== JSON.stringify(original)) {
+      d.edited = true;
+    }
+    return d;
+  }
+
+  private deny(decidedBy: DecidedBy, message: string): Decision {
+    return { behavior: 'deny', message, decidedBy, at: this.clock.now() };
+  }
+
+  private timeoutDecision(timeoutMs: number): Decision {
+    const d = this.deny(
+      'timeout',
+      `Timed out: nobody decided this call in cco within ${formatDuration(timeoutMs)}, so it was denied automatically. ` +
+        'This is not a person\'s decision; retry it later or ask the user to watch cco.',
+    );
+    if (this.options.timeoutAction === 'interrupt') d.interrupt = true;
+    return d;
+  }
+
+  private cancelledDecision(): Decision {
+    return this.deny('cancelled', 'The agent withdrew this call (it disconnected or cancelled it) before a decision.');
+  }
+
+  private freshId(): string {
+    for (;;) {
+      const id = this.options.newId();
+      if (!this.pending.has(id) && !this.decidedIds.has(id)) return id;
+    }
+  }
+
+  private changed(): void {
+    this.version++;
+    this.cached = undefined;
+    for (const l of [...this.listeners]) {
+      try {
+        l();
+      } catch (error) {
+        this.report(error);
+      }
+    }
+  }
+
+  private emit(event: BrokerEvent): void {
+    for (const l of [...this.eventListeners]) {
+      try {
+        l(event);
+      } catch (error) {
+        this.report(error);
+      }
+    }
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // An error reporter that fails has nowhere left to report to.
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,37 @@
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * Parse a duration such as `300ms`, `30s`, `5m`, `2h`, `1d` or `1h30m`. A bare number is
+ * seconds. Throws with a message that shows the accepted forms.
+ */
+export function parseDuration(text: string): number {
+  const s = text.trim().toLowerCase();
+  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+  let total = 0;
+  let end = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    total += Number(m[1]) * (UNITS[m[2]!] ?? 0);
+    end = re.lastIndex;
+  }
+  if (s.length === 0 || end !== s.length) {
+    throw new Error(`Invalid duration "${text}": use a number with a unit, e.g. 30s, 5m, 2h, 1d or 1h30m.`);
+  }
+  return Math.round(total);
+}
+
+/** A short human form: 450ms, 12s, 5m, 1h30m, 2d. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  let s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const d = Math.floor(s / 86_400);
+  s -= d * 86_400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  const parts = [d && `${d}d`, h && `${h}h`, m && `${m}m`, s && !d && !h ? `${s}s` : ''].filter(Boolean);
+  return parts.join('');
+}

@@ -1,0 +1,104 @@
+import type { AgentInfo, ToolCall } from './types.js';
+
+/**
+ * Make text safe for one terminal line: control characters (including ESC, so no escape
+ * sequence from an agent can reach the terminal) become visible escapes, and the result is
+ * cut to `max` characters.
+ */
+export function oneLine(text: string, max = 200): string {
+  // Bound the work before escaping: an enormous input must not cost more than a short one.
+  const head = text.length > max * 4 ? text.slice(0, max * 4) : text;
+  // eslint-disable-next-line no-control-regex
+  const escaped = head.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '⏎ ';
+    if (c === '\t') return ' ';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  const flat = escaped.replace(/ {2,}/g, ' ').trim();
+  return flat.length > max || head.length < text.length ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** `{a:1}` as compact JSON, bounded in size however large the value is. */
+export function compactJson(value: unknown, max = 200): string {
+  let out = '';
+  const budget = max * 2;
+  const walk = (v: unknown, depth: number): void => {
+    if (out.length > budget) return;
+    if (v === null || typeof v !== 'object') {
+      out += typeof v === 'string' ? JSON.stringify(v.length > budget ? v.slice(0, budget) : v) : String(v);
+      return;
+    }
+    if (depth > 4) {
+      out += Array.isArray(v) ? '[…]' : '{…}';
+      return;
+    }
+    if (Array.isArray(v)) {
+      out += '[';
+      v.forEach((x, i) => {
+        if (out.length > budget) return;
+        if (i) out += ',';
+        walk(x, depth + 1);
+      });
+      out += ']';
+      return;
+    }
+    out += '{';
+    let first = true;
+    for (const k of Object.keys(v)) {
+      if (out.length > budget) break;
+      if (!first) out += ',';
+      first = false;
+      out += `${k}:`;
+      walk((v as Record<string, unknown>)[k], depth + 1);
+    }
+    out += '}';
+  };
+  walk(value, 0);
+  return oneLine(out, max);
+}
+
+/** Split `mcp__server__tool` into its parts. */
+export function parseMcpToolName(name: string): { server: string; tool: string } | undefined {
+  const m = /^mcp__(.+?)__(.+)$/.exec(name);
+  return m ? { server: m[1]!, tool: m[2]! } : undefined;
+}
+
+/** The one thing a person needs to see first about a call, on one line. */
+export function summarizeInput(call: Pick<ToolCall, 'toolName' | 'input'>, max = 200): string {
+  const i = call.input ?? {};
+  const path = str(i.file_path) ?? str(i.notebook_path) ?? str(i.path);
+  switch (call.toolName) {
+    case 'Bash':
+      return oneLine(str(i.command) ?? compactJson(i, max), max);
+    case 'Edit':
+    case 'MultiEdit':
+    case 'Write':
+    case 'Read':
+    case 'NotebookEdit':
+    case 'LS':
+      return oneLine(path ?? compactJson(i, max), max);
+    case 'Glob':
+    case 'Grep': {
+      const pattern = str(i.pattern) ?? '';
+      return oneLine(path ? `${pattern} in ${path}` : pattern || compactJson(i, max), max);
+    }
+    case 'WebFetch':
+      return oneLine(str(i.url) ?? compactJson(i, max), max);
+    case 'WebSearch':
+      return oneLine(str(i.query) ?? compactJson(i, max), max);
+    default:
+      return compactJson(i, max);
+  }
+}
+
+/** How an agent is shown: its name, else its client and a short session id. */
+export function agentLabel(agent: AgentInfo | undefined): string {
+  if (!agent) return 'unknown';
+  if (agent.name) return oneLine(agent.name, 40);
+  const client = agent.client?.name ? oneLine(agent.client.name, 24) : 'agent';
+  return agent.sessionId ? `${client}#${agent.sessionId.slice(0, 4)}` : client;
+}

@@ -1,0 +1,103 @@
+/** What the agent is known by. Claude Code sends no identity of its own, so every field is optional. */
+export interface AgentInfo {
+  /** A name given at registration (`/mcp/<name>`, `?agent=`, `X-CCO-Agent`). */
+  name?: string;
+  /** The MCP session the call arrived on. */
+  sessionId?: string;
+  /** `clientInfo` from the MCP handshake. */
+  client?: { name: string; version?: string };
+  /** The agent's working directory, when the client told us (roots). */
+  cwd?: string;
+}
+
+/** A tool call an agent wants to make, as sent to `approval_prompt`. */
+export interface ToolCall {
+  toolName: string;
+  input: Record<string, unknown>;
+  toolUseId?: string;
+  agent?: AgentInfo;
+}
+
+/**
+ * Who made a decision. `rule:<id>` names the rule; `default` is the default action;
+ * `error` is an internal failure that failed closed.
+ */
+export type DecidedBy =
+  | 'user'
+  | `rule:${string}`
+  | 'timeout'
+  | 'default'
+  | 'shutdown'
+  | 'cancelled'
+  | 'error';
+
+export type Behavior = 'allow' | 'deny';
+
+/** A decision is data: what, why, who, when. */
+export interface Decision {
+  behavior: Behavior;
+  /** Deny only: always a non-empty string, shown verbatim to the model. */
+  message?: string;
+  /** Allow only: always present; the original input when the approver did not edit it. */
+  updatedInput?: Record<string, unknown>;
+  /** Allow only: true when the approver changed the input. */
+  edited?: boolean;
+  /** Deny only: stop the agent's whole run, not just this call. */
+  interrupt?: boolean;
+  decidedBy: DecidedBy;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+/** What a person (or script) says about a pending call. */
+export type Verdict =
+  | { behavior: 'allow'; updatedInput?: Record<string, unknown> }
+  | { behavior: 'deny'; message?: string; interrupt?: boolean };
+
+/** What the policy (rules) says about a call before anyone sees it. */
+export type PolicyVerdict =
+  | { action: 'allow'; decidedBy: DecidedBy }
+  | { action: 'deny'; decidedBy: DecidedBy; message?: string }
+  | { action: 'ask'; decidedBy: DecidedBy; timeoutMs?: number };
+
+/** Decides calls at once where it can. The rules engine implements this. */
+export type Policy = (call: ToolCall) => PolicyVerdict;
+
+/** What happens to a call nobody decided in time. Never an allow: cco fails closed. */
+export type TimeoutAction = 'deny' | 'interrupt';
+
+export interface PendingCall {
+  id: string;
+  call: ToolCall;
+  /** Epoch ms when the call arrived. */
+  receivedAt: number;
+  /** Epoch ms when the timeout fires. */
+  deadline: number;
+}
+
+export interface DecidedCall extends PendingCall {
+  decision: Decision;
+}
+
+export interface BrokerCounts {
+  allowed: number;
+  denied: number;
+  /** Of the denials, those made because nobody decided in time. */
+  timedOut: number;
+  cancelled: number;
+}
+
+/** An immutable view of the broker; a new object after every change. */
+export interface BrokerSnapshot {
+  /** Oldest first. */
+  pending: readonly PendingCall[];
+  /** Newest first, bounded. */
+  recent: readonly DecidedCall[];
+  counts: BrokerCounts;
+  version: number;
+}
+
+/** Events for the audit log and live streams. */
+export type BrokerEvent =
+  | { type: 'request'; id: string; call: ToolCall; at: number; deadline: number; autoDecided: boolean }
+  | { type: 'decision'; id: string; call: ToolCall; decision: Decision; waitMs: number };

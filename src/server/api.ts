@@ -1,0 +1,115 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { Broker } from '../core/broker.js';
+import { NotPendingError } from '../core/errors.js';
+import type { BrokerEvent, PendingCall } from '../core/types.js';
+import { agentLabel, summarizeInput } from '../core/summary.js';
+import { readJsonBody } from './body.js';
+
+/** A pending call as the API shows it: the call plus the one-line summary the console shows. */
+export function pendingView(p: PendingCall) {
+  return {
+    id: p.id,
+    toolName: p.call.toolName,
+    input: p.call.input,
+    toolUseId: p.call.toolUseId,
+    agent: p.call.agent ?? {},
+    agentLabel: agentLabel(p.call.agent),
+    summary: summarizeInput(p.call),
+    receivedAt: new Date(p.receivedAt).toISOString(),
+    deadline: new Date(p.deadline).toISOString(),
+  };
+}
+
+const fail = (status: 400 | 404 | 409, code: string, message: string) =>
+  Response.json({ error: { code, message } }, { status });
+
+async function optionalBody(req: Request): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; res: Response }> {
+  if (!req.body || req.headers.get('content-length') === '0') return { ok: true, value: {} };
+  const body = await readJsonBody(req);
+  if (!body.ok) return { ok: false, res: fail(400, 'bad_body', `${body.message}`) };
+  if (body.value === null || body.value === undefined) return { ok: true, value: {} };
+  if (typeof body.value !== 'object' || Array.isArray(body.value)) {
+    return { ok: false, res: fail(400, 'bad_body', 'The request body must be a JSON object.') };
+  }
+  return { ok: true, value: body.value as Record<string, unknown> };
+}
+
+/** The decision API: for scripts, tests and a second terminal. Mounted behind bearer auth. */
+export function decisionApi(broker: Broker, keepAliveMs = 15_000): Hono {
+  const api = new Hono();
+
+  api.get('/pending', (c) => c.json({ pending: broker.snapshot().pending.map(pendingView) }));
+
+  const decide = async (req: Request, id: string, behavior: 'allow' | 'deny') => {
+    const body = await optionalBody(req);
+    if (!body.ok) return body.res;
+    const { updatedInput, message } = body.value;
+    if (behavior === 'allow' && updatedInput !== undefined && (typeof updatedInput !== 'object' || updatedInput === null || Array.isArray(updatedInput))) {
+      return fail(400, 'bad_body', '"updatedInput" must be a JSON object (the tool\'s whole input).');
+    }
+    if (behavior === 'deny' && message !== undefined && typeof message !== 'string') {
+      return fail(400, 'bad_body', '"message" must be a string.');
+    }
+    try {
+      const decision = broker.decide(
+        id,
+        behavior === 'allow'
+          ? updatedInput
+            ? { behavior, updatedInput: updatedInput as Record<string, unknown> }
+            : { behavior }
+          : message !== undefined
+            ? { behavior, message: message as string }
+            : { behavior },
+      );
+      return Response.json({ id, decision });
+    } catch (error) {
+      if (error instanceof NotPendingError) {
+        return fail(error.state === 'decided' ? 409 : 404, error.state === 'decided' ? 'already_decided' : 'not_found', error.message);
+      }
+      throw error;
+    }
+  };
+
+  api.post('/pending/:id/approve', (c) => decide(c.req.raw, c.req.param('id'), 'allow'));
+  api.post('/pending/:id/deny', (c) => decide(c.req.raw, c.req.param('id'), 'deny'));
+
+  api.get('/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const queue: BrokerEvent[] = [];
+      let wake: (() => void) | undefined;
+      const off = broker.onEvent((e) => {
+        queue.push(e);
+        wake?.();
+      });
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+        wake?.();
+      });
+      const ping = setInterval(() => wake?.(), keepAliveMs);
+      try {
+        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ pending: broker.snapshot().pending.map(pendingView) }) });
+        while (!closed) {
+          if (queue.length === 0) {
+            await new Promise<void>((r) => (wake = r));
+            wake = undefined;
+            if (queue.length === 0 && !closed) await stream.write(': keep-alive\n\n');
+            continue;
+          }
+          const e = queue.shift()!;
+          const data =
+            e.type === 'request'
+              ? { autoDecided: e.autoDecided, ...pendingView({ id: e.id, call: e.call, receivedAt: e.at, deadline: e.deadline }) }
+              : { id: e.id, toolName: e.call.toolName, agentLabel: agentLabel(e.call.agent), decision: e.decision, waitMs: e.waitMs };
+          await stream.writeSSE({ event: e.type, data: JSON.stringify(data) });
+        }
+      } finally {
+        clearInterval(ping);
+        off();
+      }
+    }),
+  );
+
+  return api;
+}

@@ -1,0 +1,123 @@
+import { Hono, type Context } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+import type { Broker } from '../core/broker.js';
+import { decisionApi } from './api.js';
+import { jsonRpcError, readJsonBody } from './body.js';
+import { bearerAuth, hostGuard } from './security.js';
+import { SessionRegistry, type Session } from './sessions.js';
+
+export interface AppOptions {
+  broker: Broker;
+  /** Bearer token for the decision API. */
+  apiToken: string;
+  /** The address the server is bound to (its name passes the Host check). */
+  host: string;
+  version: string;
+  progressIntervalMs: number;
+  sessionIdleMs: number;
+  onError?: (error: unknown) => void;
+}
+
+type Env = { Bindings: Partial<HttpBindings> };
+
+const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+type Message = { method?: unknown; id?: unknown };
+const messages = (body: unknown): Message[] =>
+  (Array.isArray(body) ? body : [body]).filter((m): m is Message => typeof m === 'object' && m !== null);
+
+/** The hono app: `/mcp` (MCP over Streamable HTTP), `/api` (decisions), `/health`. */
+export function createApp(opts: AppOptions) {
+  const sessions = new SessionRegistry({
+    broker: opts.broker,
+    version: opts.version,
+    progressIntervalMs: opts.progressIntervalMs,
+    idleMs: opts.sessionIdleMs,
+    ...(opts.onError ? { onError: opts.onError } : {}),
+  });
+  /** Open POST /mcp requests: shutdown waits for their answers to be written. */
+  let openPosts = 0;
+  let postWaiters: Array<() => void> = [];
+
+  const app = new Hono<Env>();
+  app.use('*', hostGuard(opts.host));
+
+  app.get('/health', (c) =>
+    c.json({ ok: true, name: 'cco', version: opts.version, sessions: sessions.size, pending: opts.broker.snapshot().pending.length }),
+  );
+
+  const mcp = async (c: Context<Env>, agentInPath: string | undefined) => {
+    const req = c.req.raw;
+    const nameFromUrl = agentInPath ?? c.req.query('agent') ?? c.req.header('x-cco-agent');
+    if (nameFromUrl !== undefined && !AGENT_NAME.test(nameFromUrl)) {
+      return jsonRpcError(400, -32600, 'Invalid agent name: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit.');
+    }
+    const sid = req.headers.get('mcp-session-id');
+    let session: Session | undefined;
+    if (sid) {
+      session = sessions.get(sid);
+      if (!session) return jsonRpcError(404, -32001, 'Session not found: it ended or cco restarted. Start a new session with initialize.');
+    }
+
+    // Keep the session alive while any of its HTTP requests is open (Claude Code holds a GET stream
+    // open for its whole life); once all are closed the idle clock starts.
+    const track = (s: Session, isPost: boolean) => {
+      const out = c.env?.outgoing;
+      if (!out) return;
+      s.open++;
+      if (isPost) openPosts++;
+      out.once('close', () => {
+        s.open--;
+        s.lastSeen = Date.now();
+        if (isPost && --openPosts === 0) for (const w of postWaiters.splice(0)) w();
+      });
+    };
+
+    if (c.req.method !== 'POST') {
+      if (!session) return jsonRpcError(400, -32000, 'Bad Request: an mcp-session-id header is required.');
+      track(session, false);
+      return session.handle(req, req.signal);
+    }
+
+    const body = await readJsonBody(req);
+    if (!body.ok) return jsonRpcError(body.status, body.code, body.message);
+    const msgs = messages(body.value);
+    if (!session) {
+      const isInit = msgs.length === 1 && msgs[0]!.method === 'initialize';
+      if (!isInit) {
+        if (msgs.some((m) => m.method === 'server/discover')) {
+          // Claude Code probes with this before the classic handshake; any error makes it fall back.
+          return jsonRpcError(400, -32601, 'Method not found: server/discover (use initialize).', msgs[0]?.id ?? null);
+        }
+        return jsonRpcError(400, -32000, 'Bad Request: no valid session id; send initialize first.');
+      }
+      session = await sessions.create(nameFromUrl);
+    }
+    track(session, true);
+    return session.handle(req, req.signal, body.value);
+  };
+
+  app.all('/mcp', (c) => mcp(c, undefined));
+  app.all('/mcp/:agent', (c) => mcp(c, c.req.param('agent')));
+
+  app.use('/api/*', bearerAuth(opts.apiToken));
+  app.route('/api', decisionApi(opts.broker));
+
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}. The MCP endpoint is /mcp.` } }, 404));
+  app.onError((error, c) => {
+    opts.onError?.(error);
+    return c.json({ error: { code: 'internal', message: 'Internal error in cco; see its log.' } }, 500);
+  });
+
+  /** Wait until every running call has its answer written (or `capMs` passes). */
+  const flush = async (capMs: number) => {
+    const cap = new Promise<void>((r) => setTimeout(r, capMs).unref());
+    await Promise.race([sessions.drained(), cap]);
+    if (openPosts > 0) {
+      // Answered calls close their streams right after the answer; give the sockets a moment.
+      await Promise.race([new Promise<void>((r) => postWaiters.push(r)), cap]);
+    }
+  };
+
+  return { app, sessions, flush };
+}

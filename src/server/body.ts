@@ -1,0 +1,42 @@
+/** Largest request body cco reads; an approval request is a few KiB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type BodyResult = { ok: true; value: unknown } | { ok: false; status: 400 | 413; code: number; message: string };
+
+/** Read and parse a JSON body without ever holding more than `limit` bytes. */
+export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
+  const tooLarge = { ok: false, status: 413, code: -32600, message: `Request body too large: the limit is ${limit} bytes.` } as const;
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (declared > limit) return tooLarge;
+  let text: string;
+  if (!req.body) {
+    text = '';
+  } else {
+    const reader = req.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        return tooLarge;
+      }
+      chunks.push(value);
+    }
+    text = Buffer.concat(chunks, size).toString('utf8');
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, status: 400, code: -32700, message: 'Parse error: the request body is not valid JSON.' };
+  }
+}
+
+export function jsonRpcError(status: number, code: number, message: string, id: unknown = null): Response {
+  return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+}

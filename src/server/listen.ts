@@ -1,0 +1,87 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { UserError } from '../core/errors.js';
+import { createApp, type AppOptions } from './app.js';
+
+export interface ServerOptions extends AppOptions {
+  port: number;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:8660 */
+  url: string;
+  /** The MCP endpoint Claude Code is registered with. */
+  mcpUrl: string;
+  host: string;
+  port: number;
+  sessions: () => number;
+  /** Let running calls write their answers (up to `capMs`), then close everything. */
+  close(capMs?: number): Promise<void>;
+}
+
+export function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** Start the HTTP server. A port in use is a UserError naming the port and the way out. */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const { app, sessions, flush } = createApp(opts);
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // Waiting calls are long-lived by design; Node's default request timeout would cut them.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new UserError(
+            `Port ${opts.port} on ${opts.host} is already in use (another cco may be running: try \`cco pending\`). ` +
+              `Stop that process, or start cco on another port with --port ${opts.port + 1} (or --port 0 for any free port).`,
+            1,
+            { cause: error },
+          ),
+        );
+      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+        reject(new UserError(`Cannot listen on ${opts.host}: no such address on this machine. Use --host 127.0.0.1.`, 1, { cause: error }));
+      } else if (error.code === 'EACCES') {
+        reject(new UserError(`Not allowed to listen on port ${opts.port}. Use a port above 1024, e.g. --port 8660.`, 1, { cause: error }));
+      } else {
+        reject(error);
+      }
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(opts.port, opts.host);
+  });
+  server.on('error', (e) => opts.onError?.(e));
+
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(opts.host)}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    mcpUrl: `${url}/mcp`,
+    host: opts.host,
+    port,
+    sessions: () => sessions.size,
+    close(capMs = 3000) {
+      closing ??= (async () => {
+        await flush(capMs);
+        await sessions.closeAll();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Decision } from '../core/types.js';
+
+/**
+ * The answer Claude Code accepts from a permission-prompt tool: exactly one text block holding
+ * `{"behavior":"allow","updatedInput":…}` or `{"behavior":"deny","message":"…"}`.
+ */
+export function decisionPayload(d: Decision): Record<string, unknown> {
+  if (d.behavior === 'allow') return { behavior: 'allow', updatedInput: d.updatedInput ?? {} };
+  const payload: Record<string, unknown> = { behavior: 'deny', message: d.message || 'Denied by cco.' };
+  if (d.interrupt) payload.interrupt = true;
+  return payload;
+}
+
+export function toCallToolResult(d: Decision): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(decisionPayload(d)) }] };
+}

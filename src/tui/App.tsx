@@ -1,0 +1,154 @@
+import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
+import { useEffect, useRef, useState } from 'react';
+import type { ConsoleSource } from '../core/console-source.js';
+import { formatDuration } from '../core/duration.js';
+import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
+import type { DecidedCall, PendingCall, Verdict } from '../core/types.js';
+import { actionFor, footerHints } from './keymap.js';
+import { moveSelection, reconcileSelection } from './selection.js';
+import { useNow, useSnapshot } from './use-source.js';
+
+export interface AppProps {
+  source: ConsoleSource;
+  /** Shown in the header: where agents connect. */
+  url: string;
+  version: string;
+  /** Called when the user quits with q. */
+  onQuit: () => void;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length);
+}
+
+function PendingRow({ p, selected, now, width }: { p: PendingCall; selected: boolean; now: number; width: number }) {
+  const left = formatDuration(Math.max(0, p.deadline - now));
+  const age = formatDuration(now - p.receivedAt);
+  const fixed = `${selected ? '›' : ' '} ${p.id}  ${pad(agentLabel(p.call.agent), 14)} ${pad(oneLine(p.call.toolName, 12), 12)} `;
+  const tail = ` ${age} · ${left} left`;
+  const room = Math.max(8, width - fixed.length - tail.length);
+  return (
+    <Text inverse={selected} wrap="truncate">
+      {fixed}
+      {pad(summarizeInput(p.call, room), room)}
+      <Text dimColor={!selected}>{tail}</Text>
+    </Text>
+  );
+}
+
+function HistoryRow({ d }: { d: DecidedCall }) {
+  const allowed = d.decision.behavior === 'allow';
+  const who = d.decision.decidedBy === 'user' ? 'you' : d.decision.decidedBy;
+  return (
+    <Text wrap="truncate">
+      <Text color={allowed ? 'green' : 'red'}>{allowed ? '✓ allowed' : '✗ denied '}</Text> {pad(oneLine(d.call.toolName, 12), 12)}{' '}
+      {pad(agentLabel(d.call.agent), 14)} <Text dimColor>by {who}, {formatDuration(d.decision.at - d.receivedAt)}</Text>{' '}
+      {summarizeInput(d.call, 80)}
+    </Text>
+  );
+}
+
+/** The first console: the queue of waiting calls, one key to decide, recent decisions below. */
+export function App({ source, url, version, onQuit }: AppProps) {
+  const snap = useSnapshot(source);
+  const now = useNow(1000);
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const { stdout } = useStdout();
+  const width = Math.max(40, stdout.columns || 80);
+  const height = Math.max(10, stdout.rows || 24);
+
+  const ids = snap.pending.map((p) => p.id);
+  const prevIds = useRef<readonly string[]>(ids);
+  const [selected, setSelected] = useState<string | undefined>(ids[0]);
+  const [notice, setNotice] = useState<string>('');
+
+  // Keep the selection on the same call as the queue changes.
+  const current = reconcileSelection(selected, prevIds.current, ids);
+  useEffect(() => {
+    prevIds.current = ids;
+    if (current !== selected) setSelected(current);
+  });
+
+  const decide = (verdict: Verdict) => {
+    if (current === undefined) return;
+    const id = current;
+    Promise.resolve()
+      .then(() => source.decide(id, verdict))
+      .then(
+        (d) => setNotice(`${d.behavior === 'allow' ? 'Allowed' : 'Denied'} ${id}.`),
+        (e: unknown) => setNotice(e instanceof Error ? e.message : String(e)),
+      );
+  };
+
+  useInput(
+    (input, key) => {
+      switch (actionFor(input, key)) {
+        case 'up':
+          setSelected(moveSelection(current, ids, -1));
+          break;
+        case 'down':
+          setSelected(moveSelection(current, ids, 1));
+          break;
+        case 'allow':
+          decide({ behavior: 'allow' });
+          break;
+        case 'deny':
+          decide({ behavior: 'deny' });
+          break;
+        case 'quit':
+          onQuit();
+          exit();
+          break;
+        default:
+          break;
+      }
+    },
+    { isActive: isRawModeSupported === true },
+  );
+
+  const selectedCall = snap.pending.find((p) => p.id === current);
+  // Rows left for the two lists once header, detail, footer and borders are placed.
+  const listRows = Math.max(3, height - 12);
+  const pendingRows = Math.max(1, Math.min(snap.pending.length, Math.ceil(listRows * 0.6)));
+  const start = Math.max(0, Math.min(ids.indexOf(current ?? '') - Math.floor(pendingRows / 2), snap.pending.length - pendingRows));
+  const visible = snap.pending.slice(start, start + pendingRows);
+  const historyRows = Math.max(1, listRows - pendingRows);
+  const { counts } = snap;
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text wrap="truncate">
+        <Text bold>cco</Text> {version} · {url} · <Text color={snap.pending.length ? 'yellow' : undefined}>{snap.pending.length} waiting</Text> ·{' '}
+        <Text color="green">{counts.allowed} allowed</Text> · <Text color="red">{counts.denied} denied</Text>
+        {counts.timedOut ? ` (${counts.timedOut} timed out)` : ''}
+      </Text>
+      <Box borderStyle="single" borderDimColor flexDirection="column" paddingX={1}>
+        <Text bold>Waiting for you</Text>
+        {snap.pending.length === 0 ? (
+          <Text dimColor wrap="truncate">No calls waiting. Agents ask at {url}</Text>
+        ) : (
+          visible.map((p) => <PendingRow key={p.id} p={p} selected={p.id === current} now={now} width={width - 4} />)
+        )}
+        {snap.pending.length > visible.length ? <Text dimColor>{snap.pending.length - visible.length} more (↑/↓)</Text> : null}
+      </Box>
+      {selectedCall ? (
+        <Box flexDirection="column" paddingX={1}>
+          <Text wrap="truncate">
+            <Text bold>{selectedCall.call.toolName}</Text> from {agentLabel(selectedCall.call.agent)}
+            {selectedCall.call.agent?.cwd ? ` in ${oneLine(selectedCall.call.agent.cwd, 60)}` : ''}
+          </Text>
+          <Text wrap="truncate-end">{summarizeInput(selectedCall.call, (width - 2) * 3)}</Text>
+        </Box>
+      ) : null}
+      <Box borderStyle="single" borderDimColor flexDirection="column" paddingX={1}>
+        <Text bold>Recent</Text>
+        {snap.recent.length === 0 ? <Text dimColor>Nothing decided yet.</Text> : snap.recent.slice(0, historyRows).map((d) => <HistoryRow key={d.id} d={d} />)}
+      </Box>
+      <Text dimColor wrap="truncate">
+        {footerHints()}
+      </Text>
+      {notice ? <Text wrap="truncate">{notice}</Text> : null}
+    </Box>
+  );
+}

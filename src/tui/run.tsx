@@ -1,0 +1,36 @@
+import { render } from 'ink';
+import type { ConsoleSource } from '../core/console-source.js';
+import { App } from './App.js';
+
+export interface RunConsoleOptions {
+  source: ConsoleSource;
+  info: { url: string; version: string };
+  /** Resolves when the process is told to stop (SIGINT, SIGTERM…). */
+  stopSignal: Promise<NodeJS.Signals>;
+}
+
+const ALT_SCREEN_ON = '\u001B[?1049h\u001B[H';
+const ALT_SCREEN_OFF = '\u001B[?1049l';
+
+/** Mount the console on the terminal; resolves with why it ended. */
+export async function runConsole(opts: RunConsoleOptions): Promise<'quit' | NodeJS.Signals> {
+  let reason: 'quit' | NodeJS.Signals | undefined;
+  process.stdout.write(ALT_SCREEN_ON);
+  const setTitle = (t: string) => process.stdout.write(`\u001B]0;${t}\u0007`);
+  setTitle('cco');
+  const instance = render(
+    <App source={opts.source} url={opts.info.url} version={opts.info.version} onQuit={() => (reason ??= 'quit')} />,
+    { patchConsole: false, exitOnCtrlC: true },
+  );
+  void opts.stopSignal.then((sig) => {
+    reason ??= sig;
+    instance.unmount();
+  });
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.stdout.write(ALT_SCREEN_OFF);
+  }
+  // Ctrl-C in raw mode reaches Ink as a key, not as SIGINT.
+  return reason ?? 'SIGINT';
+}
