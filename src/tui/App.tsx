@@ -23,8 +23,8 @@ function pad(s: string, n: number): string {
 
 function PendingRow({ p, selected, now, width }: { p: PendingCall; selected: boolean; now: number; width: number }) {
   const left = formatDuration(Math.max(0, p.deadline - now));
-  const age = formatDuration(now - p.receivedAt);
-  const fixed = `${selected ? '›' : ' '} ${p.id}  ${pad(agentLabel(p.call.agent), 14)} ${pad(oneLine(p.call.toolName, 12), 12)} `;
+  const age = now - p.receivedAt < 1000 ? "<1s" : formatDuration(now - p.receivedAt);
+  const fixed = `${selected ? '›' : ' '} ${p.id}  ${pad(agentLabel(p.call.agent), 16)} ${pad(oneLine(p.call.toolName, 12), 12)} `;
   const tail = ` ${age} · ${left} left`;
   const room = Math.max(8, width - fixed.length - tail.length);
   return (
@@ -42,7 +42,7 @@ function HistoryRow({ d }: { d: DecidedCall }) {
   return (
     <Text wrap="truncate">
       <Text color={allowed ? 'green' : 'red'}>{allowed ? '✓ allowed' : '✗ denied '}</Text> {pad(oneLine(d.call.toolName, 12), 12)}{' '}
-      {pad(agentLabel(d.call.agent), 14)} <Text dimColor>by {who}, {formatDuration(d.decision.at - d.receivedAt)}</Text>{' '}
+      {pad(agentLabel(d.call.agent), 16)} <Text dimColor>by {who}, {formatDuration(d.decision.at - d.receivedAt)}</Text>{' '}
       {summarizeInput(d.call, 80)}
     </Text>
   );
