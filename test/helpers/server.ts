@@ -60,3 +60,155 @@ export async function waitFor(cond: () => boolean, timeoutMs = 5000, what = 'con
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** Headers a Streamable HTTP client sends on a POST to /mcp. */
+export function mcpHeaders(sessionId?: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    ...(sessionId ? { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' } : {}),
+    ...extra,
+  };
+}
+
+/** The classic handshake over raw fetch, as Claude Code does it; returns the session id. */
+export async function rawInitialize(mcpUrl: string, extra: Record<string, string> = {}): Promise<string> {
+  const res = await fetch(mcpUrl, {
+    method: 'POST',
+    headers: mcpHeaders(undefined, extra),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-11-25',
+        capabilities: { roots: { listChanged: true } },
+        clientInfo: { name: 'claude-code', title: 'Claude Code', version: '2.1.328' },
+      },
+    }),
+  });
+  const sessionId = res.headers.get('mcp-session-id');
+  const text = await res.text();
+  if (res.status !== 200 || !sessionId) throw new Error(`initialize failed: ${res.status} ${text}`);
+  const ack = await fetch(mcpUrl, {
+    method: 'POST',
+    headers: mcpHeaders(sessionId, extra),
+    body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+  });
+  await ack.text();
+  if (ack.status !== 202) throw new Error(`notifications/initialized failed: ${ack.status}`);
+  return sessionId;
+}
+
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** Parse a text/event-stream body into events, as they arrive. */
+export async function* sseEvents(res: Response): AsyncGenerator<SseEvent> {
+  if (!res.body) return;
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += value.replace(/\r\n?/g, '\n');
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) !== -1) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let event = 'message';
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith(':')) continue;
+          const colon = line.indexOf(':');
+          const field = colon === -1 ? line : line.slice(0, colon);
+          const v = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+          if (field === 'event') event = v;
+          else if (field === 'data') data.push(v);
+        }
+        if (data.length > 0) yield { event, data: data.join('\n') };
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * One HTTP request through node:http, for what fetch cannot send (fetch always sets Host itself).
+ * `url` gives the address; `headers` are sent as given, Host included.
+ */
+export async function rawRequest(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+  const { request } = await import('node:http');
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: `${u.pathname}${u.search}`,
+        method: opts.method ?? 'GET',
+        headers: opts.headers ?? {},
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (opts.body !== undefined) req.write(opts.body);
+    req.end();
+  });
+}
+
+/**
+ * Per-test bookkeeping: servers and clients a test starts are closed after it
+ * (clients first, so a closing server never waits on a client that is still talking).
+ */
+export function testHarness() {
+  const servers: TestServer[] = [];
+  const clients: Client[] = [];
+  return {
+    async start(opts: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+      const t = await startTestServer(opts);
+      servers.push(t);
+      return t;
+    },
+    async client(url: string, init?: RequestInit): Promise<Client> {
+      const c = await connectClient(url, init);
+      clients.push(c);
+      return c;
+    },
+    async cleanup(): Promise<void> {
+      await Promise.allSettled(clients.splice(0).map((c) => c.close()));
+      await Promise.allSettled(servers.splice(0).map((t) => t.close()));
+    },
+  };
+}
+
+/** The session id a connected client was given. */
+export function sessionIdOf(client: Client): string | undefined {
+  return (client.transport as { sessionId?: string } | undefined)?.sessionId;
+}
+
+/** Call `approval_prompt` the way Claude Code does. */
+export function askApproval(
+  client: Client,
+  toolName: string,
+  input: Record<string, unknown>,
+  options?: Parameters<Client['callTool']>[2],
+) {
+  return client.callTool({ name: 'approval_prompt', arguments: { tool_name: toolName, input } }, undefined, options);
+}
