@@ -21,13 +21,13 @@ export function pendingView(p: PendingCall) {
   };
 }
 
-const fail = (status: 400 | 404 | 409, code: string, message: string) =>
+const fail = (status: 400 | 404 | 409 | 413, code: string, message: string) =>
   Response.json({ error: { code, message } }, { status });
 
 async function optionalBody(req: Request): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; res: Response }> {
   if (!req.body || req.headers.get('content-length') === '0') return { ok: true, value: {} };
   const body = await readJsonBody(req);
-  if (!body.ok) return { ok: false, res: fail(400, 'bad_body', `${body.message}`) };
+  if (!body.ok) return { ok: false, res: fail(body.status, body.status === 413 ? 'too_large' : 'bad_body', body.message) };
   if (body.value === null || body.value === undefined) return { ok: true, value: {} };
   if (typeof body.value !== 'object' || Array.isArray(body.value)) {
     return { ok: false, res: fail(400, 'bad_body', 'The request body must be a JSON object.') };

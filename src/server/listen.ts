@@ -33,7 +33,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   server.headersTimeout = 60_000;
   server.keepAliveTimeout = 65_000;
 
-  await new Promise<void>((resolve, reject) => {
+  const listening = new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       if (error.code === 'EADDRINUSE') {
@@ -60,6 +60,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     server.once('error', onError);
     server.once('listening', onListening);
     server.listen(opts.port, opts.host);
+  });
+  await listening.catch(async (error: unknown) => {
+    await sessions.closeAll();
+    throw error;
   });
   server.on('error', (e) => opts.onError?.(e));
 
