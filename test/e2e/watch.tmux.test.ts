@@ -1,0 +1,127 @@
+/**
+ * `cco watch` end to end: the built binary in a real terminal (tmux), a real MCP client asking,
+ * single keys deciding. Needs `npm run build` first (`npm test` does it).
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readServerFile, type ServerInfo } from '../../src/store/server-file.js';
+import { connectClient, parseResult } from '../helpers/server.js';
+import { shellQuote, Tmux, track, until } from './tmux.js';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const BIN = join(ROOT, 'bin/cco.js');
+
+let tmux: Tmux;
+let home: string;
+let clients: Client[] = [];
+
+beforeAll(async () => {
+  await Tmux.check();
+  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (`npm test` does).');
+});
+
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), 'cco-e2e-'));
+  tmux = new Tmux();
+});
+
+afterEach(async () => {
+  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+  clients = [];
+  await tmux.kill();
+  await rm(home, { recursive: true, force: true });
+});
+
+/** cco's exit status, which the pane's shell writes to a file once cco has exited. */
+async function exitStatus(): Promise<number | undefined> {
+  const text = await readFile(join(home, 'exit-status'), 'utf8').catch(() => '');
+  return /^\d+\n$/.test(text) ? Number(text) : undefined;
+}
+
+/** The last screen and the console's log, attached to every failure. */
+async function context(): Promise<string> {
+  const log = await readFile(join(home, 'cco.log'), 'utf8').catch(() => '(no log)');
+  return `--- last screen ---\n${tmux.lastScreen}\n--- cco.log ---\n${log}`;
+}
+
+/** Start `cco watch` in the pane and wait for its server file. */
+async function startWatch(): Promise<ServerInfo> {
+  // Ink renders nothing when it thinks it runs in CI, and CI runs this suite with CI=true.
+  const command = [
+    'env -u CONTINUOUS_INTEGRATION CI=0',
+    `CCO_HOME=${shellQuote(home)}`,
+    shellQuote(process.execPath),
+    shellQuote(BIN),
+    'watch --port 0;',
+    'echo $? > exit-status',
+  ].join(' ');
+  await tmux.start(command, { cwd: home, width: 120, height: 30 });
+  const serverFile = join(home, 'server.json');
+  const info = await until(
+    async () => {
+      const status = await exitStatus();
+      if (status !== undefined) throw new Error(`cco watch exited with status ${status} before it was ready\n${await context()}`);
+      return readServerFile(serverFile);
+    },
+    'the server file of cco watch',
+    context,
+  );
+  await until(async () => (await tmux.screen()).includes('No calls waiting'), 'the console to draw', context);
+  return info;
+}
+
+/** Ask as Claude Code would, and wait until the console shows the call. */
+async function ask(info: ServerInfo, input: Record<string, unknown>) {
+  const client = await connectClient(info.mcpUrl);
+  clients.push(client);
+  const result = track(client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input, tool_use_id: 'toolu_e2e' } }));
+  await until(async () => (await tmux.screen()).includes(String(input.command)), `the console to show ${JSON.stringify(input.command)}`, context);
+  return result;
+}
+
+async function answer(result: ReturnType<typeof track>, what: string): Promise<Record<string, unknown>> {
+  await until(() => result.settled, what, context);
+  if (result.error) throw new Error(`the client's call failed: ${String(result.error)}\n${await context()}`);
+  return parseResult(result.value);
+}
+
+describe('cco watch in a terminal', () => {
+  it('a allows the waiting call with its input unchanged', async () => {
+    const info = await startWatch();
+    const input = { command: 'echo e2e-allow > out.txt' };
+    const result = await ask(info, input);
+    await tmux.press('a');
+    const decision = await answer(result, 'the allow to reach the client');
+    expect(decision, await context()).toEqual({ behavior: 'allow', updatedInput: input });
+    await until(async () => (await tmux.screen()).includes('1 allowed'), 'the header to count the allow', context);
+    expect(tmux.lastScreen, await context()).toContain('✓ allowed');
+  });
+
+  it('d denies it with a message for the agent', async () => {
+    const info = await startWatch();
+    const result = await ask(info, { command: 'echo e2e-deny > out.txt' });
+    await tmux.press('d');
+    const decision = await answer(result, 'the deny to reach the client');
+    expect(decision.behavior, await context()).toBe('deny');
+    expect(decision.message, await context()).toEqual(expect.stringMatching(/\S/));
+    await until(async () => (await tmux.screen()).includes('1 denied'), 'the header to count the deny', context);
+    expect(tmux.lastScreen, await context()).toContain('✗ denied');
+  });
+
+  it('q quits: the process exits 0, a call still waiting is denied because the console closed', async () => {
+    const info = await startWatch();
+    const result = await ask(info, { command: 'echo e2e-pending-at-quit' });
+    await tmux.press('q');
+    const decision = await answer(result, 'the quit to deny the waiting call');
+    expect(decision.behavior, await context()).toBe('deny');
+    expect(decision.message, await context()).toMatch(/console was closed/);
+    const status = await until(exitStatus, 'cco watch to exit', context);
+    expect(status, await context()).toBe(0);
+    expect(existsSync(join(home, 'server.json')), 'the server file should be removed on quit').toBe(false);
+  });
+});
