@@ -1,0 +1,81 @@
+/**
+ * How long one evaluate() takes with 10, 100 and 1,000 realistic rules. Run with
+ * `node bench/rules.mjs` (it bundles this file with esbuild). Prints p50/p90 in microseconds.
+ */
+import { compileRules, type Rule } from '../src/core/rules/index.js';
+import type { ToolCall } from '../src/core/types.js';
+
+const WARMUP = 3_000;
+const RUNS = 20_000;
+const HOME = '/home/dev';
+
+const TOOLS = ['npm', 'pnpm', 'yarn', 'git', 'cargo', 'go', 'docker', 'kubectl', 'make', 'python', 'pytest', 'gh'];
+const SUBS = ['test', 'run build', 'run lint', 'status', 'diff', 'log', 'build', 'ps', 'get pods', 'install', 'fmt', 'check'];
+
+/** A deterministic mix: 40% Bash, 25% file paths, 20% MCP, 10% domains, 5% agent/input constraints. */
+export function makeRules(n: number): Rule[] {
+  const rules: Rule[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = `r${i + 1}`;
+    const slot = i % 20;
+    const action = i % 7 === 0 ? 'deny' : i % 5 === 0 ? 'ask' : 'allow';
+    const priority = i % 11 === 0 ? 50 : 100;
+    const t = TOOLS[i % TOOLS.length] as string;
+    const s = SUBS[(i >> 2) % SUBS.length] as string;
+    let rule: Rule;
+    if (slot < 6) rule = { id, pattern: `Bash(${t} ${s}${i}:*)`, action, priority };
+    else if (slot < 7) rule = { id, pattern: `Bash(${t} * ${s}${i})`, action, priority };
+    else if (slot < 8) rule = { id, pattern: `Bash(${t}${i} ${s})`, action, priority };
+    else if (slot < 9) rule = { id, pattern: `Read(./src/mod${i}/**)`, action, priority };
+    else if (slot < 10) rule = { id, pattern: `Edit(//repo/packages/pkg${i}/**)`, action, priority };
+    else if (slot < 11) rule = { id, pattern: `Read(~/.config/app${i}/**)`, action, priority };
+    else if (slot < 12) rule = { id, pattern: `Read(*.secret${i})`, action: 'deny', priority };
+    else if (slot < 13) rule = { id, pattern: `Write(./dist${i}/**/*.js)`, action, priority };
+    else if (slot < 15) rule = { id, pattern: `mcp__server${i}__tool_${i % 9}`, action, priority };
+    else if (slot < 16) rule = { id, pattern: `mcp__srv${i}`, action, priority };
+    else if (slot < 17) rule = { id, pattern: `mcp__hub${i}__get_*`, action, priority };
+    else if (slot < 18) rule = { id, pattern: `WebFetch(domain:site${i}.example.com)`, action, priority };
+    else if (slot < 19) rule = { id, pattern: `WebFetch(domain:*.cdn${i}.net)`, action, priority };
+    else rule = { id, pattern: i % 2 ? 'Bash' : 'Write', action, priority, agent: `team${i}-*`, input: { file_path: `/repo/gen${i}/**` } };
+    rules.push(rule);
+  }
+  // The rules the "near the end" calls match: last in evaluation order.
+  rules.push({ id: 'last-bash', pattern: 'Bash(npm run test:*)', action: 'allow', priority: 1000 });
+  rules.push({ id: 'last-edit', pattern: 'Edit(./src/**)', action: 'allow', priority: 1000 });
+  return rules;
+}
+
+const agent = { name: 'api-1', cwd: '/repo' };
+export const CALLS: ReadonlyArray<[string, ToolCall]> = [
+  ['Bash, matches last', { toolName: 'Bash', input: { command: 'npm run test -- --watch' }, agent }],
+  ['Bash compound, none', { toolName: 'Bash', input: { command: 'cd pkg && FOO=1 npm run build | tee log && git status' }, agent }],
+  ['Edit, matches last', { toolName: 'Edit', input: { file_path: '/repo/src/core/a.ts', old_string: 'a', new_string: 'b' }, agent }],
+  ['Read, none', { toolName: 'Read', input: { file_path: '/repo/lib/deep/nested/file.ts' }, agent }],
+  ['mcp tool, none', { toolName: 'mcp__github__create_issue', input: { title: 'x' }, agent }],
+  ['WebFetch, none', { toolName: 'WebFetch', input: { url: 'https://docs.example.org/page?q=1' }, agent }],
+];
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
+}
+
+export function run(): string {
+  const rows: string[][] = [['rules', 'call', 'decided by', 'p50 µs', 'p90 µs', 'p99 µs']];
+  for (const n of [10, 100, 1000]) {
+    const set = compileRules(makeRules(n), { homeDir: HOME });
+    for (const [label, call] of CALLS) {
+      for (let i = 0; i < WARMUP; i++) set.evaluate(call);
+      const times = new Float64Array(RUNS);
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = process.hrtime.bigint();
+        set.evaluate(call);
+        times[i] = Number(process.hrtime.bigint() - t0) / 1000;
+      }
+      times.sort();
+      const by = set.evaluate(call).decidedBy;
+      rows.push([String(set.size), label, by, ...[0.5, 0.9, 0.99].map((p) => percentile(times, p).toFixed(2))]);
+    }
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ')).join('\n');
+}

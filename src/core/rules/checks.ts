@@ -1,0 +1,197 @@
+import { splitCommand } from './bash.js';
+import { short, type CallContext } from './context.js';
+import { compileGlob, compileValueMatcher, hasGlobChars } from './syntax.js';
+import type { ParsedPattern, RuleAction } from './types.js';
+
+/**
+ * The checks a compiled rule runs after its tool name matched. Each returns whether the call
+ * passes and, when explaining, pushes one sentence saying why to `why`; building that sentence is
+ * skipped on the evaluate() path.
+ */
+export type Check = (ctx: CallContext, why?: string[]) => boolean;
+
+export function specifierCheck(p: ParsedPattern, action: RuleAction, homeDir: string): Check | undefined {
+  switch (p.kind) {
+    case 'bash':
+      return bashCheck(p, action);
+    case 'path':
+      return pathCheck(p, action, homeDir);
+    case 'domain':
+      return domainCheck(p);
+    default:
+      return undefined;
+  }
+}
+
+function bashCheck(p: Extract<ParsedPattern, { kind: 'bash' }>, action: RuleAction): Check {
+  const shown = p.match === 'prefix' ? `${p.command}:*` : p.command;
+  if (p.match === 'exact' && splitCommand(p.command).length !== 1) {
+    // A compound exact rule names one whole command line; it is compared as a whole.
+    return (ctx, why) => {
+      const ok = ctx.command?.trim() === p.command;
+      why?.push(ok ? `command is exactly \`${short(shown)}\`` : `command \`${short(ctx.command ?? '')}\` is not exactly \`${short(shown)}\``);
+      return ok;
+    };
+  }
+  const test = commandTest(p);
+  const any = action === 'deny';
+  return (ctx, why) => {
+    const parts = ctx.parts;
+    if (!parts || parts.length === 0) {
+      why?.push(parts ? 'the command is empty' : 'the call has no `command` string');
+      return false;
+    }
+    const one = parts.length === 1;
+    for (const part of parts) {
+      const hit = someForm(any ? part.denyForms : part.allowForms, test);
+      if (any && hit) {
+        why?.push(`command ${one ? '' : 'part '}\`${short(part.text)}\` matches \`${short(shown)}\``);
+        return true;
+      }
+      if (!any && !hit) {
+        why?.push(`command ${one ? '' : 'part '}\`${short(part.text)}\` does not match \`${short(shown)}\``);
+        return false;
+      }
+    }
+    if (any) why?.push(one ? `command \`${short(parts[0]?.text ?? '')}\` does not match \`${short(shown)}\`` : `no command part matches \`${short(shown)}\``);
+    else why?.push(one ? `command matches \`${short(shown)}\`` : `every command part (${parts.length}) matches \`${short(shown)}\``);
+    return any ? false : true;
+  };
+}
+
+function someForm(forms: readonly string[], test: (s: string) => boolean): boolean {
+  for (let i = 0; i < forms.length; i++) if (test(forms[i] as string)) return true;
+  return false;
+}
+
+/** Exact: equal. Prefix: equal, or followed by a space. Glob: `*` is any run of characters. */
+function commandTest(p: Extract<ParsedPattern, { kind: 'bash' }>): (s: string) => boolean {
+  const c = p.command;
+  if (p.match === 'exact') return (s) => s === c;
+  if (p.match === 'prefix' && !c.includes('*')) {
+    const spaced = `${c} `;
+    return (s) => s === c || s.startsWith(spaced);
+  }
+  const body = c
+    .split('*')
+    .map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  const re = new RegExp(p.match === 'prefix' ? `^${body}(?: .*)?$` : `^${body}$`, 's');
+  // Most commands fail on their first word; check that before running the regex.
+  const lead = c.slice(0, c.search(/[* ]|$/));
+  return lead ? (s) => s.startsWith(lead) && re.test(s) : (s) => re.test(s);
+}
+
+function pathCheck(p: Extract<ParsedPattern, { kind: 'path' }>, action: RuleAction, homeDir: string): Check {
+  // A deny rule compares without case: on macOS `.ENV` is the same file as `.env`.
+  const nocase = action === 'deny';
+  const glob = p.glob;
+  const matcher = glob === '' ? () => true : picomatchBelow(glob, nocase);
+  const segments = glob === '' ? [] : glob.split('/');
+  const firstWild = segments.findIndex(hasGlobChars);
+  const literal = (firstWild < 0 ? segments : segments.slice(0, firstWild)).join('/');
+  const lit = nocase ? literal.toLowerCase() : literal;
+  const litSlash = `${lit}/`;
+  const needle = requiredText(glob, nocase);
+  return (ctx, why) => {
+    const target = ctx.target;
+    if (target.path === undefined) {
+      why?.push(target.why);
+      return false;
+    }
+    const base = p.anchor === 'root' ? '/' : p.anchor === 'home' ? homeDir : ctx.cwd;
+    if (base === undefined) {
+      why?.push(`rule path \`${p.path}\` is relative to the working directory, and the agent's cwd is unknown`);
+      return false;
+    }
+    const r = ctx.relative(p.anchor, nocase);
+    let ok: boolean;
+    if (r === undefined) ok = false;
+    else if (r === '') ok = glob === '' || glob === '**';
+    else ok = (lit === '' || r === lit || r.startsWith(litSlash)) && (needle === '' || r.includes(needle)) && matcher(r);
+    if (why) {
+      const where = p.anchor === 'root' ? '' : ` (under ${p.anchor === 'home' ? 'home' : 'cwd'} ${base})`;
+      why.push(`path \`${short(target.path)}\` ${ok ? 'matches' : 'does not match'} \`${p.path}\`${where}`);
+    }
+    return ok;
+  };
+}
+
+/**
+ * The longest literal run every match must contain (`.env` in `**\/*.env`), so most paths are
+ * turned away by `includes` before the regex; '' when the glob has constructs that make this unsafe.
+ */
+function requiredText(glob: string, nocase: boolean): string {
+  if (/[[\]{}()!+@\\]/.test(glob)) return '';
+  const pieces = glob.split(/[*?/]+/).sort((a, b) => b.length - a.length);
+  const longest = pieces[0] ?? '';
+  const text = longest.length >= 2 ? longest : '';
+  return nocase ? text.toLowerCase() : text;
+}
+
+/** gitignore: a pattern that matches a directory also matches everything below it. */
+function picomatchBelow(glob: string, nocase: boolean): (rel: string) => boolean {
+  const self = compileGlob(glob, 1, glob, nocase);
+  const below = compileGlob(`${glob}/**`, 1, glob, nocase);
+  return (rel) => self.test(rel) || below.test(rel);
+}
+
+function domainCheck(p: Extract<ParsedPattern, { kind: 'domain' }>): Check {
+  const suffix = `.${p.domain}`;
+  const shown = p.subdomains ? `*.${p.domain}` : p.domain;
+  return (ctx, why) => {
+    const host = ctx.host;
+    if (host === null) {
+      why?.push('the call has no URL that can be parsed');
+      return false;
+    }
+    // `*.example.com` is only the subdomains, as in Claude Code; add `example.com` for the apex.
+    const ok = p.subdomains ? host.endsWith(suffix) : host === p.domain;
+    why?.push(`host \`${host}\` ${ok ? 'matches' : 'does not match'} domain \`${shown}\``);
+    return ok;
+  };
+}
+
+export function agentCheck(glob: string): Check {
+  const test = compileValueMatcher(glob, 'agent');
+  return (ctx, why) => {
+    const agent = ctx.agent;
+    if (agent === null) {
+      why?.push(`the agent is unknown (no name, client or session), rule is for agent \`${glob}\``);
+      return false;
+    }
+    const ok = test(agent);
+    why?.push(`agent \`${short(agent, 40)}\` ${ok ? 'matches' : 'does not match'} \`${glob}\``);
+    return ok;
+  };
+}
+
+export function inputCheck(field: string, glob: string): Check {
+  const test = compileValueMatcher(glob, `input \`${field}\``);
+  const steps = field.split('.');
+  return (ctx, why) => {
+    const value = inputValue(ctx.input, field, steps);
+    if (value === undefined) {
+      why?.push(`input \`${field}\` is missing or not a string, number or boolean`);
+      return false;
+    }
+    const ok = test(value);
+    why?.push(`input \`${field}\` = \`${short(value, 60)}\` ${ok ? 'matches' : 'does not match'} \`${glob}\``);
+    return ok;
+  };
+}
+
+/** A field by name, else by dot path (`edits.0.file_path`); numbers and booleans as text. */
+function inputValue(input: Record<string, unknown>, field: string, steps: readonly string[]): string | undefined {
+  let v: unknown = Object.hasOwn(input, field) ? input[field] : undefined;
+  if (v === undefined && steps.length > 1) {
+    v = input;
+    for (const step of steps) {
+      if (typeof v !== 'object' || v === null || !Object.hasOwn(v, step)) return undefined;
+      v = (v as Record<string, unknown>)[step];
+    }
+  }
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}

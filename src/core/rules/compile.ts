@@ -1,0 +1,129 @@
+import { splitCommand } from './bash.js';
+import { agentCheck, inputCheck, specifierCheck, type Check } from './checks.js';
+import type { CallContext } from './context.js';
+import { hasGlobChars, parsePattern, validateRule } from './syntax.js';
+import type { Evaluation, ParsedPattern, Rule, RuleAction } from './types.js';
+
+/** A rule with every matcher built, ready to test calls. */
+export interface CompiledRule {
+  readonly rule: Rule;
+  readonly action: RuleAction;
+  readonly enabled: boolean;
+  /** Sort keys: priority, then deny/ask/allow, then age, then position in the list. */
+  readonly priority: number;
+  readonly created: number;
+  readonly index: number;
+  /**
+   * A string every call this rule matches has among its CallContext.keys: the literal first word
+   * of a Bash command (`w:npm`), the host of a domain rule (`d:=github.com`, `d:.github.com` for
+   * subdomains), the anchor and first literal directory of a path (`p:cwd/src`). The engine looks
+   * keyed rules up by key instead of walking them all. Undefined when the rule has no such string.
+   */
+  readonly key?: string;
+  /**
+   * The literal start of the rule's agent glob (`team-` for `team-*`): the engine turns away other
+   * agents with a string compare before calling the matchers.
+   */
+  readonly agentPrefix?: string;
+  /** Position in evaluation order, set by the engine. */
+  ord: number;
+  /** What evaluate() returns when this rule decides (one frozen object, made once). */
+  readonly evaluation: Evaluation;
+  /** Whether the rule is about this tool at all (by name only). */
+  appliesTo(tool: string): boolean;
+  /** Why it is not, as a sentence. */
+  toolMismatch(tool: string): string;
+  /** Everything after the tool name: specifier, agent, input. Pushes sentences to `why` when explaining. */
+  matches(ctx: CallContext, why?: string[]): boolean;
+}
+
+/** Claude Code's Read and Edit rules cover every tool that reads or edits files. */
+const FAMILIES: Readonly<Record<string, readonly string[]>> = {
+  Read: ['Read', 'Glob', 'Grep', 'LS'],
+  Edit: ['Edit', 'MultiEdit', 'Write', 'NotebookEdit'],
+};
+
+export function compileRule(rule: Rule, index: number, homeDir: string): CompiledRule {
+  validateRule(rule);
+  const parsed = parsePattern(rule.pattern);
+  const checks: Check[] = [];
+  const spec = specifierCheck(parsed, rule.action, homeDir);
+  if (spec) checks.push(spec);
+  if (rule.agent !== undefined) checks.push(agentCheck(rule.agent));
+  for (const [field, glob] of Object.entries(rule.input ?? {})) checks.push(inputCheck(field, glob));
+  const tool = toolMatcher(parsed);
+  return {
+    rule,
+    action: rule.action,
+    enabled: rule.enabled !== false,
+    priority: rule.priority ?? 100,
+    created: rule.createdAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(rule.createdAt),
+    index,
+    key: ruleKey(parsed, rule.action),
+    agentPrefix: agentLiteralStart(rule.agent),
+    ord: -1,
+    evaluation: Object.freeze(evaluationFor(rule)),
+    appliesTo: tool.test,
+    toolMismatch: tool.why,
+    matches: allOf(checks),
+  };
+}
+
+/** One function for all the checks (no loop on the hot path for the usual one or two). */
+function allOf(checks: readonly Check[]): Check {
+  const [a, b] = checks;
+  if (a === undefined) return () => true;
+  if (b === undefined) return a;
+  if (checks.length === 2) return (ctx, why) => a(ctx, why) && b(ctx, why);
+  return (ctx, why) => checks.every((check) => check(ctx, why));
+}
+
+function agentLiteralStart(glob: string | undefined): string | undefined {
+  if (glob === undefined || glob.startsWith('/')) return undefined;
+  const stop = glob.search(/[*?[\]{}()!+@\\]/);
+  const start = stop < 0 ? glob : glob.slice(0, stop);
+  return start === '' ? undefined : start;
+}
+
+function ruleKey(p: ParsedPattern, action: RuleAction): string | undefined {
+  if (p.kind === 'bash') {
+    if (splitCommand(p.command).length !== 1) return undefined;
+    const space = p.command.indexOf(' ');
+    const word = space < 0 ? p.command : p.command.slice(0, space);
+    return word.includes('*') ? undefined : `w:${word}`;
+  }
+  if (p.kind === 'domain') return `d:${p.subdomains ? '.' : '='}${p.domain}`;
+  if (p.kind === 'path') {
+    const first = p.glob.split('/')[0] ?? '';
+    if (first === '' || hasGlobChars(first)) return undefined;
+    // Deny rules compare paths without case (see pathCheck).
+    return `p:${p.anchor}/${action === 'deny' ? first.toLowerCase() : first}`;
+  }
+  return undefined;
+}
+
+function evaluationFor(rule: Rule): Evaluation {
+  const e: Evaluation = { action: rule.action, decidedBy: `rule:${rule.id}`, rule };
+  if (rule.action === 'deny') {
+    e.message = rule.message?.trim() || `cco rule ${rule.id} (\`${rule.pattern}\`${rule.name ? `, ${rule.name}` : ''}) denies this call.`;
+  }
+  if (rule.action === 'ask' && rule.timeoutMs !== undefined) e.timeoutMs = rule.timeoutMs;
+  return e;
+}
+
+function toolMatcher(p: ParsedPattern): { test: (tool: string) => boolean; why: (tool: string) => string } {
+  if (p.kind === 'mcp-server') {
+    const prefix = `${p.tool}__`;
+    return {
+      test: (t) => t === p.tool || t.startsWith(prefix),
+      why: (t) => `tool is ${t}, rule is for every tool of the MCP server \`${p.server}\``,
+    };
+  }
+  if (p.kind === 'tool' && /[*?]/.test(p.tool)) {
+    const re = new RegExp(`^${p.tool.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+    return { test: (t) => re.test(t), why: (t) => `tool \`${t}\` does not match \`${p.tool}\`` };
+  }
+  const names = new Set(Object.hasOwn(FAMILIES, p.tool) ? FAMILIES[p.tool] : [p.tool]);
+  const listed = names.size > 1 ? `${p.tool} (and ${[...names].slice(1).join(', ')})` : p.tool;
+  return { test: (t) => names.has(t), why: (t) => `tool is ${t}, rule is for ${listed}` };
+}

@@ -1,0 +1,221 @@
+import { posix } from 'node:path';
+import { agentLabel } from '../summary.js';
+import type { ToolCall } from '../types.js';
+import { commandParts, type CommandPart } from './bash.js';
+import { pathField } from './syntax.js';
+import type { PathAnchor } from './types.js';
+
+/** The path a file tool touches, or why it is not known. */
+export type Target = { path: string } | { path?: undefined; why: string };
+
+/**
+ * What rules look at in one call, each worked out at most once and only when a rule asks: a
+ * thousand Bash rules split the command once.
+ */
+export class CallContext {
+  private _parts?: CommandPart[] | null;
+  private _target?: Target;
+  private _host?: string | null;
+  private _agent?: string | null;
+  private _cwd?: string | null;
+  private _keys?: { deny: readonly string[]; allow: readonly string[] };
+  private readonly _rel: (string | null | undefined)[] = [undefined, undefined, undefined];
+  private readonly _relLower: (string | undefined)[] = [undefined, undefined, undefined];
+
+  constructor(
+    readonly call: ToolCall,
+    private readonly homeDir: string,
+  ) {}
+
+  get input(): Record<string, unknown> {
+    const input = this.call.input as unknown;
+    return typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  }
+
+  /** The agent's working directory, normalized; undefined when unknown or not absolute. */
+  get cwd(): string | undefined {
+    if (this._cwd === undefined) {
+      const cwd = this.call.agent?.cwd;
+      this._cwd = typeof cwd === 'string' && cwd.startsWith('/') ? trimSlash(posix.normalize(cwd)) : null;
+    }
+    return this._cwd ?? undefined;
+  }
+
+  /** The parts of a Bash `command`; null when the call has no command string. */
+  get parts(): CommandPart[] | null {
+    if (this._parts === undefined) {
+      const command = this.input.command;
+      this._parts = typeof command === 'string' ? commandParts(command) : null;
+    }
+    return this._parts;
+  }
+
+  /**
+   * Strings a keyed rule must find here to match (see CompiledRule.key). A deny rule matches when
+   * any command part does, so its word may start any form of any part; an allow or ask rule needs
+   * every part, so its word must start some form of each. Deny keys of paths are lower case.
+   */
+  get keys(): { deny: readonly string[]; allow: readonly string[] } {
+    this._keys ??= this.computeKeys();
+    return this._keys;
+  }
+
+  private computeKeys(): { deny: readonly string[]; allow: readonly string[] } {
+    const tool = this.call.toolName;
+    if (tool === 'Bash') {
+      const deny: string[] = [];
+      let allow: string[] | undefined;
+      for (const part of this.parts ?? []) {
+        for (const form of part.denyForms) addOnce(deny, `w:${firstWord(form)}`);
+        const mine = part.allowForms.map((form) => `w:${firstWord(form)}`);
+        allow = allow === undefined ? mine : allow.filter((w) => mine.includes(w));
+      }
+      return { deny, allow: allow ?? [] };
+    }
+    if (tool === 'WebFetch') {
+      const host = this.host;
+      if (host === null) return NO_KEYS;
+      const keys = [`d:=${host}`];
+      for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) keys.push(`d:.${host.slice(dot + 1)}`);
+      return { deny: keys, allow: keys };
+    }
+    if (pathField(tool) === undefined) return NO_KEYS;
+    const deny: string[] = [];
+    const allow: string[] = [];
+    for (const anchor of ['root', 'home', 'cwd'] as const) {
+      const rel = this.relative(anchor, false);
+      if (!rel) continue;
+      const slash = rel.indexOf('/');
+      const first = slash < 0 ? rel : rel.slice(0, slash);
+      allow.push(`p:${anchor}/${first}`);
+      deny.push(`p:${anchor}/${first.toLowerCase()}`);
+    }
+    return { deny, allow };
+  }
+
+  get command(): string | undefined {
+    const command = this.input.command;
+    return typeof command === 'string' ? command : undefined;
+  }
+
+  /** The absolute, normalized path a file tool touches (`..` resolved, `~/` expanded). */
+  get target(): Target {
+    this._target ??= this.resolveTarget();
+    return this._target;
+  }
+
+  private resolveTarget(): Target {
+    const field = pathField(this.call.toolName);
+    if (field === undefined) return { why: `${this.call.toolName} takes no path` };
+    const raw = this.input[field];
+    let target: Target;
+    if (typeof raw === 'string' && raw !== '') target = this.resolve(raw);
+    // Glob and Grep search the working directory when given no path.
+    else if (field === 'path') target = this.cwd !== undefined ? { path: this.cwd } : { why: "the call has no `path` and the agent's cwd is unknown" };
+    else return { why: `the call has no \`${field}\`` };
+    // Glob's pattern can start somewhere else (`/etc/*`, `../../**`): the directory it starts from is what it reads.
+    const pattern = this.input.pattern;
+    if (this.call.toolName === 'Glob' && typeof pattern === 'string') {
+      const dir = literalStart(pattern);
+      if (dir.startsWith('/') || dir === '~' || dir.startsWith('~/')) target = this.resolve(dir);
+      else if (dir !== '' && target.path !== undefined) target = { path: trimSlash(posix.normalize(posix.join(target.path, dir))) };
+    }
+    return target;
+  }
+
+  /** An absolute, normalized path: `~/` expanded, a relative one joined to the cwd. */
+  private resolve(raw: string): Target {
+    if (raw === '~' || raw.startsWith('~/')) return { path: trimSlash(posix.normalize(posix.join(this.homeDir, raw.slice(1)))) };
+    if (raw.startsWith('/')) return { path: trimSlash(posix.normalize(raw)) };
+    if (this.cwd === undefined) return { why: `the path \`${short(raw)}\` is relative and the agent's cwd is unknown` };
+    return { path: trimSlash(posix.normalize(posix.join(this.cwd, raw))) };
+  }
+
+  /**
+   * The target path relative to an anchor directory ('' for the directory itself), in exact and
+   * lower case; undefined when the target or the anchor is unknown or the path is outside it.
+   * Worked out once per anchor, not once per rule.
+   */
+  relative(anchor: PathAnchor, lower: boolean): string | undefined {
+    const i = anchor === 'root' ? 0 : anchor === 'home' ? 1 : 2;
+    let rel = this._rel[i];
+    if (rel === undefined) {
+      const path = this.target.path;
+      const base = anchor === 'root' ? '/' : anchor === 'home' ? this.homeDir : this.cwd;
+      rel = path === undefined || base === undefined ? null : (relativeTo(path, base) ?? null);
+      this._rel[i] = rel;
+    }
+    if (rel === null) return undefined;
+    if (!lower) return rel;
+    let low = this._relLower[i];
+    if (low === undefined) {
+      low = rel.toLowerCase();
+      this._relLower[i] = low;
+    }
+    return low;
+  }
+
+  /** The URL's host, lower case without a trailing dot; null when there is no parsable URL. */
+  get host(): string | null {
+    if (this._host === undefined) {
+      const url = this.input.url;
+      let host: string | null = null;
+      if (typeof url === 'string') {
+        try {
+          host = new URL(url).hostname.toLowerCase().replace(/\.$/, '') || null;
+        } catch {
+          host = null;
+        }
+      }
+      this._host = host;
+    }
+    return this._host;
+  }
+
+  /** The agent's name, else its label (`client#sess`); null when nothing is known. */
+  get agent(): string | null {
+    if (this._agent === undefined) {
+      const a = this.call.agent;
+      this._agent = a?.name ? a.name : a && (a.client?.name || a.sessionId) ? agentLabel(a) : null;
+    }
+    return this._agent;
+  }
+}
+
+/** `path` relative to `base` (both normalized, absolute); '' for `base` itself; undefined when outside. */
+export function relativeTo(path: string, base: string): string | undefined {
+  if (base === '/') return path.slice(1);
+  if (path === base) return '';
+  if (path.startsWith(base) && path.charCodeAt(base.length) === 47 /* / */) return path.slice(base.length + 1);
+  return undefined;
+}
+
+/** The directories of a glob before its first wildcard (`/etc` for `/etc/**`); the whole glob when it has none. */
+function literalStart(glob: string): string {
+  const segments = glob.split('/');
+  const wild = segments.findIndex((seg) => /[*?[\]{}()!+@\\]/.test(seg));
+  if (wild < 0) return glob;
+  const dir = segments.slice(0, wild).join('/');
+  return dir === '' && glob.startsWith('/') ? '/' : dir;
+}
+
+function firstWord(form: string): string {
+  const space = form.indexOf(' ');
+  return space < 0 ? form : form.slice(0, space);
+}
+
+export function trimSlash(p: string): string {
+  return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
+}
+
+const NO_KEYS = { deny: [], allow: [] } as const;
+
+function addOnce(list: string[], item: string): void {
+  if (!list.includes(item)) list.push(item);
+}
+
+/** A value cut to fit in a sentence. */
+export function short(s: string, max = 80): string {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}

@@ -1,0 +1,193 @@
+import type { Policy, PolicyVerdict, ToolCall } from '../types.js';
+import { compileRule, type CompiledRule } from './compile.js';
+import { CallContext } from './context.js';
+import type { EngineOptions, Evaluation, Explanation, Rule, RuleAction, RuleTrace } from './types.js';
+
+/** A compiled rule set: every matcher is built once, in compileRules(). */
+export interface RuleSet {
+  /** What the rules say about a call. Never throws for odd calls; an unknown tool just matches fewer rules. */
+  evaluate(call: ToolCall): Evaluation;
+  /** The same evaluation, with the reason each rule did or did not match. */
+  explain(call: ToolCall): Explanation;
+  /** How many rules the set holds, disabled ones included. */
+  readonly size: number;
+}
+
+const ACTION_RANK: Readonly<Record<RuleAction, number>> = { deny: 0, ask: 1, allow: 2 };
+
+/** Distinct tool names whose candidate lists are kept; tool names come from agents, so this is bounded. */
+const TOOL_CACHE_LIMIT = 1024;
+
+/**
+ * Compiles rules (throws on the first invalid one, naming it: a broken rule set is an error, never
+ * silently half-applied). Order of evaluation: priority ascending; within a priority deny, then
+ * ask, then allow; then the older rule (createdAt; rules without one count as newest); then list
+ * order. The first rule that matches decides.
+ */
+export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleSet {
+  const homeDir = opts.homeDir;
+  if (typeof homeDir !== 'string' || !homeDir.startsWith('/')) {
+    throw new Error(`The rules engine needs an absolute home directory, got \`${String(homeDir)}\`.`);
+  }
+  const home = homeDir.length > 1 ? homeDir.replace(/\/+$/, '') : homeDir;
+  const defaultAction = opts.defaultAction ?? 'ask';
+  if (!Object.hasOwn(ACTION_RANK, defaultAction)) throw new Error(`Unknown default action \`${String(defaultAction)}\`; expected allow, deny or ask.`);
+
+  const ordered = rules.map((rule, i) => compileRule(rule, i, home));
+  const seen = new Set<string>();
+  for (const { rule } of ordered) {
+    if (seen.has(rule.id)) throw new Error(`Two rules have the id ${rule.id}; rule ids must be unique.`);
+    seen.add(rule.id);
+  }
+  ordered.sort(byPrecedence);
+  const enabled = ordered.filter((r) => r.enabled);
+  const fallback: Evaluation = Object.freeze(
+    defaultAction === 'deny'
+      ? { action: 'deny', decidedBy: 'default', message: 'No cco rule allows this call, and the default action is deny.' }
+      : { action: defaultAction, decidedBy: 'default' },
+  );
+
+  ordered.forEach((r, i) => {
+    r.ord = i;
+  });
+
+  // Per tool name, the enabled rules that can apply to it, still in precedence order: a call walks
+  // only those (a Bash call never looks at a thousand Read rules).
+  const byTool = new Map<string, ToolIndex>();
+  const indexFor = (tool: string): ToolIndex => {
+    let index = byTool.get(tool);
+    if (index === undefined) {
+      if (byTool.size >= TOOL_CACHE_LIMIT) byTool.clear();
+      index = buildIndex(enabled.filter((r) => r.appliesTo(tool)));
+      byTool.set(tool, index);
+    }
+    return index;
+  };
+  /** The lists of rules to walk, each in order; a call may match only rules in them. */
+  const candidates = (tool: string, ctx: CallContext): readonly CompiledRule[][] => {
+    const index = indexFor(tool);
+    if (index.byKey === undefined) return [index.all];
+    // Keyed rules: only those whose key the call has.
+    const lists = [index.rest];
+    const keys = ctx.keys;
+    for (const key of keys.deny) {
+      const list = index.denyByKey?.get(key);
+      if (list !== undefined) lists.push(list);
+    }
+    for (const key of keys.allow) {
+      const list = index.byKey.get(key);
+      if (list !== undefined) lists.push(list);
+    }
+    return lists;
+  };
+
+  return {
+    size: ordered.length,
+    evaluate(call) {
+      const ctx = new CallContext(call, home);
+      return firstMatch(candidates(String(call.toolName), ctx), ctx)?.evaluation ?? fallback;
+    },
+    explain(call) {
+      const ctx = new CallContext(call, home);
+      const tool = String(call.toolName);
+      const trace: RuleTrace[] = [];
+      for (const r of ordered) {
+        if (!r.enabled) {
+          trace.push({ rule: r.rule, matched: false, skipped: 'disabled', reason: 'the rule is disabled' });
+          continue;
+        }
+        if (!r.appliesTo(tool)) {
+          trace.push({ rule: r.rule, matched: false, reason: r.toolMismatch(tool) });
+          continue;
+        }
+        const why: string[] = [];
+        const matched = r.matches(ctx, why);
+        const reason = matched ? [`tool is ${tool}`, ...why].join(', ') : (why.at(-1) ?? 'it does not match');
+        trace.push({ rule: r.rule, matched, reason });
+        if (matched) return { evaluation: r.evaluation, trace };
+      }
+      return { evaluation: fallback, trace };
+    },
+  };
+}
+
+interface ToolIndex {
+  /** Every enabled rule for the tool, in order. */
+  all: CompiledRule[];
+  /** When some rules have a key: those without one, and those with one by key (allow and ask; deny). */
+  rest: CompiledRule[];
+  byKey?: Map<string, CompiledRule[]>;
+  denyByKey?: Map<string, CompiledRule[]>;
+}
+
+function buildIndex(all: CompiledRule[]): ToolIndex {
+  if (!all.some((r) => r.key !== undefined)) return { all, rest: all };
+  const byKey = new Map<string, CompiledRule[]>();
+  const denyByKey = new Map<string, CompiledRule[]>();
+  const rest: CompiledRule[] = [];
+  for (const r of all) {
+    if (r.key === undefined) rest.push(r);
+    else {
+      const map = r.action === 'deny' ? denyByKey : byKey;
+      const list = map.get(r.key);
+      if (list) list.push(r);
+      else map.set(r.key, [r]);
+    }
+  }
+  return { all, rest, byKey, denyByKey };
+}
+
+/** The first rule, in evaluation order across `lists` (each already in order), that matches. */
+function firstMatch(lists: readonly CompiledRule[][], ctx: CallContext): CompiledRule | undefined {
+  if (lists.length === 1) {
+    for (const r of lists[0] as CompiledRule[]) if (mayMatch(r, ctx) && r.matches(ctx)) return r;
+    return undefined;
+  }
+  // A k-way merge by position (k is one plus the distinct first words of the command): no sorting per call.
+  const at = lists.map(() => 0);
+  for (;;) {
+    let best = -1;
+    let bestOrd = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < lists.length; i++) {
+      const r = (lists[i] as CompiledRule[])[at[i] as number];
+      if (r !== undefined && r.ord < bestOrd) {
+        best = i;
+        bestOrd = r.ord;
+      }
+    }
+    if (best < 0) return undefined;
+    const r = (lists[best] as CompiledRule[])[at[best] as number] as CompiledRule;
+    at[best] = (at[best] as number) + 1;
+    if (mayMatch(r, ctx) && r.matches(ctx)) return r;
+  }
+}
+
+/** A cheap first look, so most rules for other agents cost a string compare and no calls. */
+function mayMatch(r: CompiledRule, ctx: CallContext): boolean {
+  if (r.agentPrefix === undefined) return true;
+  const agent = ctx.agent;
+  return agent !== null && agent.startsWith(r.agentPrefix);
+}
+
+function byPrecedence(a: CompiledRule, b: CompiledRule): number {
+  return a.priority - b.priority || ACTION_RANK[a.action] - ACTION_RANK[b.action] || compareAge(a.created, b.created) || a.index - b.index;
+}
+
+function compareAge(a: number, b: number): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+/** The rule set as the broker's Policy. */
+export function toPolicy(set: RuleSet): Policy {
+  return (call): PolicyVerdict => {
+    const e = set.evaluate(call);
+    switch (e.action) {
+      case 'allow':
+        return { action: 'allow', decidedBy: e.decidedBy };
+      case 'deny':
+        return e.message === undefined ? { action: 'deny', decidedBy: e.decidedBy } : { action: 'deny', decidedBy: e.decidedBy, message: e.message };
+      case 'ask':
+        return e.timeoutMs === undefined ? { action: 'ask', decidedBy: e.decidedBy } : { action: 'ask', decidedBy: e.decidedBy, timeoutMs: e.timeoutMs };
+    }
+  };
+}
