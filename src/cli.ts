@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from './core/errors.js';
 import { approveCommand, denyCommand } from './commands/decide.js';
+import { configCommand } from './commands/config.js';
+import { rulesCommand } from './commands/rules.js';
 import { pendingCommand } from './commands/pending.js';
 import { serveCommand } from './commands/serve.js';
 import { watchCommand } from './commands/watch.js';
@@ -25,12 +27,21 @@ Then run agents with:
   program.addCommand(pendingCommand());
   program.addCommand(approveCommand());
   program.addCommand(denyCommand());
+  program.addCommand(rulesCommand());
+  program.addCommand(configCommand());
   return program;
+}
+
+/** Settings that commands added with addCommand do not inherit: apply them to the whole tree. */
+function applyToTree(cmd: Command, configure: (c: Command) => void): void {
+  configure(cmd);
+  for (const sub of cmd.commands) applyToTree(sub, configure);
 }
 
 /** Run the CLI; the only place that turns errors into messages and exit codes. */
 export async function main(argv = process.argv): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
+  applyToTree(program, (c) => c.exitOverride().showHelpAfterError('(run `cco --help` for usage)'));
   try {
     await program.parseAsync(argv);
     return 0;

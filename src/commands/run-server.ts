@@ -7,10 +7,14 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { Broker } from '../core/broker.js';
 import { formatDuration } from '../core/duration.js';
 import { makeIdGenerator } from '../core/ids.js';
+import { AlertBoard } from '../core/alerts.js';
 import { agentLabel, summarizeInput } from '../core/summary.js';
 import type { BrokerEvent } from '../core/types.js';
 import { startServer } from '../server/listen.js';
+import { compileRules, toPolicy } from '../core/rules/index.js';
+import { homedir } from 'node:os';
 import { ccoPaths } from '../store/paths.js';
+import { SettingsStore, type Settings } from '../store/settings.js';
 import { removeServerFile, writeServerFile } from '../store/server-file.js';
 import { VERSION } from '../version.js';
 import type { ServerCliOptions } from './server-options.js';
@@ -52,19 +56,42 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   const paths = ccoPaths();
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   const log = opts.console ? fileLog(paths.logFile) : stderrLog;
+  const alerts = new AlertBoard();
   const onError = (e: unknown) => log('error', errorText(e));
 
+  // A broken config file stops the start: better than running with rules the user did not mean.
+  const store = new SettingsStore(paths.configFile);
+  const settings = store.read();
+  const home = homedir();
+  const policyOf = (s: Settings) => toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction }));
   const broker = new Broker({
     newId: makeIdGenerator((n) => randomBytes(n)),
-    timeoutMs: opts.timeout,
+    timeoutMs: opts.timeout ?? settings.timeoutMs,
+    timeoutAction: settings.timeoutAction,
+    policy: policyOf(settings),
     onError,
+  });
+  const stopWatching = store.watch((result) => {
+    if (result.ok) {
+      try {
+        broker.setPolicy(policyOf(result.settings));
+        broker.setTimeouts(opts.timeout ?? result.settings.timeoutMs, result.settings.timeoutAction);
+        log('info', `config reloaded: ${result.settings.rules.length} rules, default ${result.settings.defaultAction}`);
+        alerts.clear('config');
+      } catch (error) {
+        onError(error);
+      }
+    } else {
+      log('error', `${result.error.message} The last good rules stay active.`);
+      alerts.set('config', `Config file broken, last good rules still active: ${result.error.problem}`);
+    }
   });
   const apiToken = randomBytes(32).toString('base64url');
   const server = await startServer({
     broker,
     apiToken,
     host: opts.host,
-    port: opts.port,
+    port: opts.port ?? settings.port,
     version: VERSION,
     progressIntervalMs: opts.progressInterval,
     sessionIdleMs: 60 * 60_000,
@@ -82,6 +109,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   let stopping: Promise<void> | undefined;
   const stop = (message: string) => {
     stopping ??= (async () => {
+      stopWatching();
       broker.shutdown(message);
       await server.close();
       await removeServerFile(paths.serverFile).catch(onError);
@@ -111,6 +139,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     try {
       const ended = await runConsole({
         source: broker,
+        alerts,
         info: { url: server.mcpUrl, version: VERSION },
         stopSignal: stoppedBySignal,
       });

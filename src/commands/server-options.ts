@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../core/duration.js';
 
+/** Flags given on the command line; unset ones fall back to the config file, then the defaults. */
 export interface ServerCliOptions {
   host: string;
-  port: number;
-  timeout: number;
+  port?: number;
+  timeout?: number;
   progressInterval: number;
 }
 
@@ -30,12 +31,12 @@ export function serverCommand(name: string, description: string): Command {
     .description(description)
     .addOption(new Option('--host <address>', 'address to listen on').default('127.0.0.1'))
     .addOption(
-      new Option('-p, --port <number>', 'port to listen on; 0 picks a free one').env('PORT').default(8660).argParser(port),
+      new Option('-p, --port <number>', 'port to listen on; 0 picks a free one (default: config `port`, else 8660)').env('PORT').argParser(port),
     )
     .addOption(
-      new Option('-t, --timeout <duration>', 'how long a call waits for a person before it is denied (e.g. 90s, 5m, 1h)')
-        .default(5 * 60_000, '5m')
-        .argParser(duration),
+      new Option('-t, --timeout <duration>', 'how long a call waits for a person before it is denied, e.g. 90s, 5m, 1h (default: config `timeout`, else 5m)').argParser(
+        duration,
+      ),
     )
     .addOption(
       new Option('--progress-interval <duration>', 'how often a waiting call tells Claude Code it is still alive (its idle limit is 300s)')

@@ -12,6 +12,9 @@ export function watchCommand(): Command {
           2,
         );
       }
+      // Ink draws only a final frame when it thinks it runs in CI; with a TTY on both ends a person
+      // is watching, so say so before Ink loads (it reads the variable once, at import).
+      for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
       const { runServer } = await import('./run-server.js');
       await runServer({ ...opts, console: true });
     },

@@ -61,11 +61,21 @@ export class Broker {
   private policy: Policy;
   private stopped: string | undefined;
   private readonly historySize: number;
+  private timeoutMs: number;
+  private timeoutAction: TimeoutAction;
 
   constructor(private readonly options: BrokerOptions) {
     this.clock = options.clock ?? systemClock;
+    this.timeoutMs = options.timeoutMs;
+    this.timeoutAction = options.timeoutAction ?? 'deny';
     this.policy = options.policy ?? askEveryCall;
     this.historySize = options.historySize ?? 1000;
+  }
+
+  /** New timeout settings for calls that arrive from now on (hot reload). */
+  setTimeouts(timeoutMs: number, timeoutAction: TimeoutAction = 'deny'): void {
+    this.timeoutMs = timeoutMs;
+    this.timeoutAction = timeoutAction;
   }
 
   /** Swap the policy (hot reload of rules). Pending calls keep waiting. */
@@ -102,7 +112,7 @@ export class Broker {
       return Promise.resolve(this.finish(id, call, now, now, this.cancelledDecision(), true));
     }
 
-    const timeoutMs = verdict.timeoutMs ?? this.options.timeoutMs;
+    const timeoutMs = verdict.timeoutMs ?? this.timeoutMs;
     const pending: PendingCall = { id, call, receivedAt: now, deadline: now + timeoutMs };
     return new Promise<Decision>((resolve) => {
       const onAbort = () => this.settle(id, this.cancelledDecision());
@@ -236,7 +246,7 @@ export class Broker {
       `Timed out: nobody decided this call in cco within ${formatDuration(timeoutMs)}, so it was denied automatically. ` +
         'This is not a person\'s decision; retry it later or ask the user to watch cco.',
     );
-    if (this.options.timeoutAction === 'interrupt') d.interrupt = true;
+    if (this.timeoutAction === 'interrupt') d.interrupt = true;
     return d;
   }
 

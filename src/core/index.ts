@@ -6,3 +6,4 @@ export * from './duration.js';
 export * from './summary.js';
 export * from './ids.js';
 export * from './console-source.js';
+export * from './alerts.js';

@@ -1,5 +1,6 @@
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { AlertBoard } from '../core/alerts.js';
 import type { ConsoleSource } from '../core/console-source.js';
 import { formatDuration } from '../core/duration.js';
 import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
@@ -15,7 +16,12 @@ export interface AppProps {
   version: string;
   /** Called when the user quits with q. */
   onQuit: () => void;
+  /** Problems shown as a banner until they are fixed. */
+  alerts?: AlertBoard;
 }
+
+const EMPTY: ReturnType<AlertBoard['snapshot']> = [];
+const NO_ALERTS: Pick<AlertBoard, 'snapshot' | 'subscribe'> = { snapshot: () => EMPTY, subscribe: () => () => {} };
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length);
@@ -49,8 +55,10 @@ function HistoryRow({ d }: { d: DecidedCall }) {
 }
 
 /** The first console: the queue of waiting calls, one key to decide, recent decisions below. */
-export function App({ source, url, version, onQuit }: AppProps) {
+export function App({ source, url, version, onQuit, alerts }: AppProps) {
   const snap = useSnapshot(source);
+  const board = alerts ?? NO_ALERTS;
+  const banners = useSyncExternalStore(board.subscribe, board.snapshot);
   const now = useNow(1000);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
@@ -123,6 +131,11 @@ export function App({ source, url, version, onQuit }: AppProps) {
         <Text color="green">{counts.allowed} allowed</Text> · <Text color="red">{counts.denied} denied</Text>
         {counts.timedOut ? ` (${counts.timedOut} timed out)` : ''}
       </Text>
+      {banners.map((b) => (
+        <Text key={b.key} color="red" bold wrap="truncate">
+          ! {b.message}
+        </Text>
+      ))}
       <Box borderStyle="single" borderDimColor flexDirection="column" paddingX={1}>
         <Text bold>Waiting for you</Text>
         {snap.pending.length === 0 ? (

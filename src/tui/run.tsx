@@ -1,9 +1,11 @@
 import { render } from 'ink';
+import type { AlertBoard } from '../core/alerts.js';
 import type { ConsoleSource } from '../core/console-source.js';
 import { App } from './App.js';
 
 export interface RunConsoleOptions {
   source: ConsoleSource;
+  alerts?: AlertBoard;
   info: { url: string; version: string };
   /** Resolves when the process is told to stop (SIGINT, SIGTERM…). */
   stopSignal: Promise<NodeJS.Signals>;
@@ -19,7 +21,7 @@ export async function runConsole(opts: RunConsoleOptions): Promise<'quit' | Node
   const setTitle = (t: string) => process.stdout.write(`\u001B]0;${t}\u0007`);
   setTitle('cco');
   const instance = render(
-    <App source={opts.source} url={opts.info.url} version={opts.info.version} onQuit={() => (reason ??= 'quit')} />,
+    <App source={opts.source} {...(opts.alerts ? { alerts: opts.alerts } : {})} url={opts.info.url} version={opts.info.version} onQuit={() => (reason ??= 'quit')} />,
     { patchConsole: false, exitOnCtrlC: true },
   );
   void opts.stopSignal.then((sig) => {

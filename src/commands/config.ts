@@ -1,0 +1,76 @@
+import { Command } from 'commander';
+import { parseDuration } from '../core/duration.js';
+import { UserError } from '../core/errors.js';
+import { ccoPaths } from '../store/paths.js';
+
+const KEYS = {
+  defaultAction: 'what happens to a call no rule matches: allow, deny or ask (default ask)',
+  timeout: 'how long a call waits for a person, e.g. 5m (default 5m)',
+  timeoutAction: 'what a timeout does: deny, or interrupt (deny and stop the agent run) (default deny)',
+  port: 'the port cco serve/watch listen on (default 8660)',
+  retention: 'how long the audit log is kept, e.g. 30d (default 30d)',
+  retentionSize: 'how large the audit log may grow, e.g. 100MB (default 100MB)',
+} as const;
+type Key = keyof typeof KEYS;
+
+function key(name: string): Key {
+  const found = (Object.keys(KEYS) as Key[]).find((k) => k.toLowerCase() === name.toLowerCase().replace(/[-_]/g, ''));
+  if (!found) throw new UserError(`Unknown setting "${name}". Settings: ${Object.keys(KEYS).join(', ')}.`);
+  return found;
+}
+
+const store = async () => {
+  const { SettingsStore } = await import('../store/settings.js');
+  return new SettingsStore(ccoPaths().configFile);
+};
+
+export function configCommand(): Command {
+  const config = new Command('config').description(`read and change settings (in ${ccoPaths().configFile})`);
+  config.addCommand(
+    new Command('list').description('show every setting, its value and what it does').action(async () => {
+      const { DEFAULTS } = await import('../store/settings.js');
+      const file = (await store()).readFile();
+      const rows = (Object.keys(KEYS) as Key[]).map((k) => {
+        const set = file[k] !== undefined;
+        return `${k.padEnd(14)} ${String(set ? file[k] : DEFAULTS[k]).padEnd(8)} ${set ? '' : '(default) '}${KEYS[k]}`;
+      });
+      process.stdout.write(`${rows.join('\n')}\nrules          ${(file.rules ?? []).length} (see \`cco rules list\`)\n`);
+    }),
+  );
+  config.addCommand(
+    new Command('get')
+      .argument('<key>', Object.keys(KEYS).join(', '))
+      .description('print one setting')
+      .action(async (name: string) => {
+        const { DEFAULTS } = await import('../store/settings.js');
+        const k = key(name);
+        process.stdout.write(`${(await store()).readFile()[k] ?? DEFAULTS[k]}\n`);
+      }),
+  );
+  config.addCommand(
+    new Command('set')
+      .argument('<key>', Object.keys(KEYS).join(', '))
+      .argument('<value>', 'the new value')
+      .description('change one setting (a running cco picks it up)')
+      .action(async (name: string, value: string) => {
+        const k = key(name);
+        let v: string | number = value;
+        if (k === 'port') v = Number(value);
+        if (k === 'timeout' || k === 'retention') {
+          try {
+            parseDuration(value);
+          } catch (error) {
+            throw new UserError((error as Error).message);
+          }
+        }
+        (await store()).update((file) => {
+          (file as Record<string, unknown>)[k] = v;
+        });
+        process.stdout.write(`${k} = ${v}\n`);
+      }),
+  );
+  config.addCommand(
+    new Command('path').description('print where the config file is').action(() => void process.stdout.write(`${ccoPaths().configFile}\n`)),
+  );
+  return config;
+}

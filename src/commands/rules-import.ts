@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { UserError } from '../core/errors.js';
+import { validateRule } from '../core/rules/index.js';
+import type { Rule, RuleAction } from '../core/rules/types.js';
+import type { SettingsStore } from '../store/settings.js';
+
+export function defaultClaudeSettingsFiles(cwd = process.cwd(), home = homedir()): string[] {
+  return [join(home, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.local.json')];
+}
+
+const PATH_TOOLS = /^(Read|Edit|MultiEdit|Write|NotebookEdit|Glob|Grep|LS)\((\/(?!\/).*)\)$/;
+
+/**
+ * In Claude's settings, `Read(/x)` is relative to the settings file's project (the folder that
+ * holds `.claude/`); cco has no settings-file anchor, so such paths become absolute (`//abs/x`).
+ */
+export function anchorPattern(pattern: string, settingsFile: string): string {
+  const m = PATH_TOOLS.exec(pattern);
+  if (!m) return pattern;
+  const folder = dirname(settingsFile);
+  const root = folder.endsWith('/.claude') || folder.endsWith('\\.claude') ? dirname(folder) : folder;
+  return `${m[1]}(/${join(root, m[2]!)})`;
+}
+
+interface Found {
+  file: string;
+  action: RuleAction;
+  entry: string;
+  pattern: string;
+}
+
+export async function importClaudeSettings(files: string[], dryRun: boolean, store: SettingsStore): Promise<string> {
+  const explicit = files.length > 0;
+  const list = explicit ? files.map((f) => resolve(f)) : defaultClaudeSettingsFiles();
+  const found: Found[] = [];
+  const unsupported: string[] = [];
+  const read: string[] = [];
+  for (const file of list) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) continue;
+      throw new UserError(`Cannot read ${file}: ${(error as Error).message}`);
+    }
+    let json: { permissions?: Record<string, unknown> };
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new UserError(`${file} is not valid JSON (${(error as Error).message}); nothing was imported.`);
+    }
+    read.push(file);
+    const perms = json.permissions ?? {};
+    for (const action of ['deny', 'ask', 'allow'] as const) {
+      const entries = perms[action];
+      if (entries === undefined) continue;
+      if (!Array.isArray(entries)) {
+        unsupported.push(`${file}: permissions.${action} is not a list`);
+        continue;
+      }
+      for (const entry of entries) {
+        if (typeof entry !== 'string') {
+          unsupported.push(`${file}: ${action} ${JSON.stringify(entry)} (not a string)`);
+          continue;
+        }
+        const pattern = anchorPattern(entry, file);
+        try {
+          validateRule({ id: 'import', pattern, action });
+          found.push({ file, action, entry, pattern });
+        } catch (error) {
+          unsupported.push(`${file}: ${action} ${entry} (${(error as Error).message})`);
+        }
+      }
+    }
+  }
+  if (read.length === 0) return 'No Claude Code settings files found (looked at:\n' + list.map((f) => `  ${f}`).join('\n') + ')\n';
+
+  const out: string[] = [`Read ${read.join(', ')}`];
+  let added: Rule[] = [];
+  const build = (existing: Rule[]) => {
+    const have = new Set(existing.map((r) => `${r.action} ${r.pattern}`));
+    let n = existing.reduce((m, r) => Math.max(m, Number(/^r(\d+)$/.exec(r.id)?.[1] ?? 0)), 0);
+    const now = new Date().toISOString();
+    added = [];
+    for (const f of found) {
+      const key = `${f.action} ${f.pattern}`;
+      if (have.has(key)) continue;
+      have.add(key);
+      // Same priority for all: cco's tie-break (deny, then ask, then allow) is Claude's precedence.
+      added.push({ id: `r${++n}`, pattern: f.pattern, action: f.action, priority: 100, name: `from ${f.file}`, createdAt: now });
+    }
+    return added;
+  };
+  if (dryRun) build(store.readFile().rules ?? []);
+  else store.update((file) => void (file.rules = [...(file.rules ?? []), ...build(file.rules ?? [])]));
+
+  out.push(`${dryRun ? 'Would add' : 'Added'} ${added.length} rule${added.length === 1 ? '' : 's'}${added.length ? ':' : '.'}`);
+  for (const r of added) out.push(`  ${r.id}  ${r.action.padEnd(5)}  ${r.pattern}`);
+  const skippedDup = found.length - added.length;
+  if (skippedDup > 0) out.push(`${skippedDup} already present, not added again.`);
+  if (unsupported.length) {
+    out.push(`Not imported (${unsupported.length}):`);
+    for (const u of unsupported) out.push(`  ${u}`);
+  }
+  const bypass = found.filter((f) => f.action === 'allow');
+  if (bypass.length) {
+    out.push('', 'Note: Claude Code applies these allow rules itself, so matching calls never reach cco:');
+    for (const f of bypass) out.push(`  ${f.entry}  (${f.file})`);
+    out.push('Remove them from the Claude settings if you want cco to see those calls.');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Rules as Claude Code settings (what Claude can express) or as cco JSON. */
+export function exportRules(rules: Rule[], format: 'claude' | 'cco'): { out: string; skipped: string[] } {
+  if (format === 'cco') return { out: `${JSON.stringify({ rules }, null, 2)}\n`, skipped: [] };
+  const permissions: Record<RuleAction, string[]> = { allow: [], ask: [], deny: [] };
+  const skipped: string[] = [];
+  for (const r of rules) {
+    if (r.enabled === false) skipped.push(`${r.id} (disabled)`);
+    else if (r.agent || r.input) skipped.push(`${r.id} ${r.pattern} (agent/input filters have no Claude Code form)`);
+    else if ((r.priority ?? 100) !== 100) skipped.push(`${r.id} ${r.pattern} (priority ${r.priority} has no Claude Code form)`);
+    else permissions[r.action]?.push(r.pattern);
+  }
+  return { out: `${JSON.stringify({ permissions }, null, 2)}\n`, skipped };
+}

@@ -1,0 +1,39 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { UserError } from '../core/errors.js';
+import { compileRules } from '../core/rules/index.js';
+import type { ToolCall } from '../core/types.js';
+import { ccoPaths } from '../store/paths.js';
+import { SettingsStore } from '../store/settings.js';
+
+/** `cco rules test`: the decision for a call, the rule that made it, and why the others did not. */
+export async function testCall(tool: string, inputJson: string, o: { agent?: string; cwd?: string; json?: boolean }): Promise<string> {
+  let input: unknown;
+  try {
+    input = JSON.parse(inputJson);
+  } catch (error) {
+    throw new UserError(`The input is not valid JSON (${(error as Error).message}). Example: cco rules test Bash '{"command":"npm test"}'`);
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new UserError('The input must be a JSON object, e.g. \'{"command":"npm test"}\'.');
+  }
+  const settings = new SettingsStore(ccoPaths().configFile).read();
+  const cwd = resolve(o.cwd ?? process.cwd());
+  const call: ToolCall = { toolName: tool, input: input as Record<string, unknown>, agent: { cwd, ...(o.agent ? { name: o.agent } : {}) } };
+  const { evaluation, trace } = compileRules(settings.rules, { homeDir: homedir(), defaultAction: settings.defaultAction }).explain(call);
+  if (o.json) return `${JSON.stringify({ call, evaluation, trace }, null, 2)}\n`;
+  const lines: string[] = [];
+  const by = evaluation.rule ? `rule ${evaluation.rule.id} (${evaluation.rule.pattern}, priority ${evaluation.rule.priority ?? 100})` : 'the default action (no rule matched)';
+  lines.push(`${evaluation.action.toUpperCase()} by ${by}`);
+  if (evaluation.message) lines.push(`  message to the agent: ${evaluation.message}`);
+  if (evaluation.timeoutMs !== undefined) lines.push(`  waits up to ${evaluation.timeoutMs} ms`);
+  lines.push(`  call: ${tool} ${JSON.stringify(input)}${o.agent ? ` from ${o.agent}` : ''} in ${cwd}`);
+  if (trace.length) {
+    lines.push('', 'Rules checked, in order:');
+    for (const t of trace) {
+      const mark = t.skipped ? 'skip' : t.matched ? 'MATCH' : 'no';
+      lines.push(`  ${t.rule.id.padEnd(5)} ${t.rule.action.padEnd(5)} ${t.rule.pattern.padEnd(28)} ${mark.padEnd(5)} ${t.reason}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

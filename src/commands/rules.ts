@@ -1,0 +1,232 @@
+import { Command, Option } from 'commander';
+import { parseDuration, formatDuration } from '../core/duration.js';
+import { UserError } from '../core/errors.js';
+import type { Rule, RuleAction } from '../core/rules/types.js';
+import { ccoPaths } from '../store/paths.js';
+
+/** Settings and the rule engine load lazily: `cco rules --help` stays instant. */
+const store = async () => {
+  const { SettingsStore } = await import('../store/settings.js');
+  return new SettingsStore(ccoPaths().configFile);
+};
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+interface RuleOptions {
+  allow?: boolean;
+  deny?: boolean;
+  ask?: boolean;
+  action?: string;
+  priority?: string;
+  agent?: string;
+  input?: string[];
+  timeout?: string;
+  message?: string;
+  name?: string;
+}
+
+function ruleOptions(cmd: Command, forEdit: boolean): Command {
+  return cmd
+    .option('--allow', 'answer matching calls with allow at once')
+    .option('--deny', 'answer matching calls with deny at once (see --message)')
+    .option('--ask', 'send matching calls to the console')
+    .addOption(new Option('--action <action>', 'the same as --allow/--deny/--ask; also accepts approve and review').hideHelp())
+    .option('--priority <n>', `lower is checked first${forEdit ? '' : ' (default 100)'}`)
+    .option('--agent <glob>', 'only calls from agents whose name matches (e.g. docs-*, or /regex/)')
+    .option('--input <key=glob>', 'only calls whose input field matches, e.g. repo=myorg/* (repeatable; /regex/ allowed)', collect, [])
+    .option('--timeout <duration>', 'for --ask: how long matching calls wait (e.g. 2m)')
+    .option('-m, --message <text>', 'for --deny: the reason sent to the agent')
+    .option('--name <text>', 'a note shown in `cco rules list`');
+}
+
+async function actionOf(o: RuleOptions, required: boolean): Promise<RuleAction | undefined> {
+  const { normalizeAction } = await import('../core/rules/index.js');
+  const picked = [o.allow && 'allow', o.deny && 'deny', o.ask && 'ask', o.action].filter(Boolean) as string[];
+  if (picked.length > 1) throw new UserError('Pick one action: --allow, --deny or --ask.');
+  if (picked.length === 0) {
+    if (required) throw new UserError('Say what the rule does: add --allow, --deny or --ask.');
+    return undefined;
+  }
+  return normalizeAction(picked[0]!);
+}
+
+function applyOptions(rule: Rule, o: RuleOptions): void {
+  if (o.priority !== undefined) {
+    const p = Number(o.priority);
+    if (!Number.isInteger(p)) throw new UserError(`--priority must be a whole number (got "${o.priority}"); lower is checked first.`);
+    rule.priority = p;
+  }
+  if (o.agent !== undefined) {
+    if (o.agent === '') delete rule.agent;
+    else rule.agent = o.agent;
+  }
+  if (o.input && o.input.length) {
+    const input: Record<string, string> = { ...(rule.input ?? {}) };
+    for (const kv of o.input) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new UserError(`--input expects KEY=GLOB, e.g. --input repo='myorg/*' (got "${kv}").`);
+      input[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+    rule.input = input;
+  }
+  if (o.timeout !== undefined) {
+    try {
+      rule.timeoutMs = parseDuration(o.timeout);
+    } catch (error) {
+      throw new UserError(`--timeout: ${(error as Error).message}`);
+    }
+  }
+  if (o.message !== undefined) rule.message = o.message;
+  if (o.name !== undefined) rule.name = o.name;
+}
+
+function nextId(rules: readonly Rule[]): string {
+  let max = 0;
+  for (const r of rules) {
+    const m = /^r(\d+)$/.exec(r.id);
+    if (m) max = Math.max(max, Number(m[1]));
+  }
+  return `r${max + 1}`;
+}
+
+function findRule(rules: Rule[], id: string): Rule {
+  const rule = rules.find((r) => r.id === id);
+  if (!rule) throw new UserError(`No rule with id ${id}. Run \`cco rules list\` to see the ids.`);
+  return rule;
+}
+
+export function renderRules(rules: readonly Rule[]): string {
+  if (rules.length === 0) return 'No rules yet: every call goes to the default action. Add one with `cco rules add \'Bash(npm test:*)\' --allow`.';
+  const rows = rules.map((r) => [
+    r.id,
+    String(r.priority ?? 100),
+    r.enabled === false ? `${r.action} (off)` : r.action,
+    r.pattern,
+    r.agent ?? '',
+    [
+      r.input ? Object.entries(r.input).map(([k, v]) => `${k}=${v}`).join(' ') : '',
+      r.timeoutMs !== undefined ? `timeout ${formatDuration(r.timeoutMs)}` : '',
+      r.message ? `"${r.message}"` : '',
+      r.name ?? '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  ]);
+  const head = ['ID', 'PRIO', 'ACTION', 'PATTERN', 'AGENT', 'NOTE'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+/** Rules in the order they are checked, for listing. */
+async function sorted(rules: Rule[]): Promise<Rule[]> {
+  const rank: Record<string, number> = { deny: 0, ask: 1, allow: 2 };
+  return rules
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => (a.r.priority ?? 100) - (b.r.priority ?? 100) || rank[a.r.action]! - rank[b.r.action]! || a.i - b.i)
+    .map((x) => x.r);
+}
+
+export function rulesCommand(): Command {
+  const rules = new Command('rules').description('manage the rules that decide calls before they reach the console');
+
+  rules.addCommand(
+    ruleOptions(new Command('add'), false)
+      .description('add a rule; prints its id')
+      .argument('<pattern>', "what it matches, in Claude Code's syntax: Bash(npm test:*), Read(./src/**), WebFetch(domain:github.com), mcp__github__*")
+      .action(async (pattern: string, o: RuleOptions) => {
+        const action = (await actionOf(o, true))!;
+        const s = await store();
+        let id = '';
+        s.update((file) => {
+          const list = (file.rules ??= []);
+          id = nextId(list);
+          const rule: Rule = { id, pattern, action, createdAt: new Date().toISOString() };
+          applyOptions(rule, o);
+          list.push(rule);
+        });
+        process.stdout.write(`${id}\n`);
+      }),
+  );
+
+  rules.addCommand(
+    new Command('list')
+      .alias('ls')
+      .description('show the rules in the order they are checked')
+      .option('--json', 'print the rules as JSON')
+      .action(async (o: { json?: boolean }) => {
+        const list = await sorted((await store()).readFile().rules ?? []);
+        process.stdout.write(o.json ? `${JSON.stringify(list, null, 2)}\n` : `${renderRules(list)}\n`);
+      }),
+  );
+
+  const simple = (name: string, description: string, change: (list: Rule[], rule: Rule) => void, done: string) =>
+    new Command(name)
+      .description(description)
+      .argument('<id>', 'the rule id (see `cco rules list`)')
+      .action(async (id: string) => {
+        (await store()).update((file) => {
+          const list = (file.rules ??= []);
+          change(list, findRule(list, id));
+        });
+        process.stdout.write(`${done} ${id}.\n`);
+      });
+  rules.addCommand(simple('rm', 'delete a rule', (list, r) => list.splice(list.indexOf(r), 1), 'Removed').alias('remove'));
+  rules.addCommand(simple('enable', 'turn a rule back on', (_l, r) => void delete r.enabled, 'Enabled'));
+  rules.addCommand(simple('disable', 'keep a rule but skip it', (_l, r) => void (r.enabled = false), 'Disabled'));
+
+  rules.addCommand(
+    ruleOptions(new Command('edit'), true)
+      .description('change a rule (only the options given change; --agent "" removes the agent filter)')
+      .argument('<id>', 'the rule id')
+      .option('--pattern <pattern>', 'a new pattern')
+      .action(async (id: string, o: RuleOptions & { pattern?: string }) => {
+        const action = await actionOf(o, false);
+        (await store()).update((file) => {
+          const rule = findRule((file.rules ??= []), id);
+          if (o.pattern !== undefined) rule.pattern = o.pattern;
+          if (action) rule.action = action;
+          applyOptions(rule, o);
+        });
+        process.stdout.write(`Updated ${id}.\n`);
+      }),
+  );
+
+  rules.addCommand(
+    new Command('test')
+      .description('show how a call would be decided, by which rule, and why the rules above it did not match')
+      .argument('<tool>', 'the tool name, e.g. Bash, Edit, mcp__github__create_issue')
+      .argument('[input-json]', 'the tool input as JSON, e.g. \'{"command":"npm test"}\'', '{}')
+      .option('--agent <name>', 'the agent name')
+      .option('--cwd <dir>', "the agent's working directory (default: this directory)")
+      .option('--json', 'print the explanation as JSON')
+      .action(async (tool: string, inputJson: string, o: { agent?: string; cwd?: string; json?: boolean }) => {
+        const { testCall } = await import('./rules-test.js');
+        process.stdout.write(await testCall(tool, inputJson, o));
+      }),
+  );
+
+  rules.addCommand(
+    new Command('import')
+      .description("turn Claude Code permission rules (settings files) into cco rules")
+      .argument('[files...]', 'settings files (default: ~/.claude/settings.json, .claude/settings.json, .claude/settings.local.json)')
+      .option('--dry-run', 'show what would be added, change nothing')
+      .action(async (files: string[], o: { dryRun?: boolean }) => {
+        const { importClaudeSettings } = await import('./rules-import.js');
+        process.stdout.write(await importClaudeSettings(files, o.dryRun === true, await store()));
+      }),
+  );
+
+  rules.addCommand(
+    new Command('export')
+      .description('print the rules as Claude Code settings or as cco JSON')
+      .addOption(new Option('--format <format>', 'claude or cco').choices(['claude', 'cco']).default('cco'))
+      .action(async (o: { format: 'claude' | 'cco' }) => {
+        const { exportRules } = await import('./rules-import.js');
+        const { out, skipped } = exportRules((await store()).readFile().rules ?? [], o.format);
+        process.stdout.write(out);
+        for (const s of skipped) process.stderr.write(`skipped ${s}\n`);
+      }),
+  );
+  return rules;
+}

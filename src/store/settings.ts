@@ -1,0 +1,267 @@
+import { readFileSync, watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
+import Conf from 'conf';
+import { parseDuration } from '../core/duration.js';
+import { UserError } from '../core/errors.js';
+import type { TimeoutAction } from '../core/types.js';
+import type { Rule, RuleAction } from '../core/rules/types.js';
+import { normalizeAction, validateRule } from '../core/rules/syntax.js';
+
+/** The settings file as the user reads and writes it: durations and sizes as text. */
+export interface SettingsFile {
+  defaultAction?: RuleAction;
+  timeout?: string;
+  timeoutAction?: TimeoutAction;
+  port?: number;
+  retention?: string;
+  retentionSize?: string;
+  rules?: Rule[];
+}
+
+/** The settings with defaults applied and units resolved. */
+export interface Settings {
+  defaultAction: RuleAction;
+  timeoutMs: number;
+  timeoutAction: TimeoutAction;
+  port: number;
+  retentionMs: number;
+  retentionBytes: number;
+  rules: Rule[];
+}
+
+export const DEFAULTS = {
+  defaultAction: 'ask',
+  timeout: '5m',
+  timeoutAction: 'deny',
+  port: 8660,
+  retention: '30d',
+  retentionSize: '100MB',
+} as const satisfies Required<Omit<SettingsFile, 'rules'>>;
+
+/** A settings file that cannot be used: says which file, what is wrong, how to fix it. */
+export class ConfigError extends UserError {
+  override name = 'ConfigError';
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
+    super(`The config file ${file} is invalid: ${problem}. Fix it by hand (cco never overwrites a broken file), or move it away to start fresh.`);
+  }
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+export function parseSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(text);
+  if (!m) throw new Error(`Invalid size "${text}": use a number with a unit, e.g. 100MB, 1GB or 500KB.`);
+  return Math.round(Number(m[1]) * (SIZE_UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1));
+}
+
+const KEYS = new Set(['defaultAction', 'timeout', 'timeoutAction', 'port', 'retention', 'retentionSize', 'rules', '$schema']);
+
+/** Check a parsed file; returns the problem as text, or undefined when it is fine. */
+export function checkSettings(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the top level must be a JSON object';
+  const v = value as Record<string, unknown>;
+  for (const k of Object.keys(v)) if (!KEYS.has(k)) return `unknown setting "${k}" (known: ${[...KEYS].filter((x) => x !== '$schema').join(', ')})`;
+  if (v.defaultAction !== undefined && !['allow', 'deny', 'ask'].includes(v.defaultAction as string)) {
+    return `"defaultAction" must be "allow", "deny" or "ask" (got ${JSON.stringify(v.defaultAction)})`;
+  }
+  if (v.timeoutAction !== undefined && !['deny', 'interrupt'].includes(v.timeoutAction as string)) {
+    return `"timeoutAction" must be "deny" or "interrupt" (got ${JSON.stringify(v.timeoutAction)}); a timeout never allows`;
+  }
+  for (const k of ['timeout', 'retention'] as const) {
+    if (v[k] === undefined) continue;
+    if (typeof v[k] !== 'string') return `"${k}" must be a duration text such as "5m" (got ${JSON.stringify(v[k])})`;
+    try {
+      if (parseDuration(v[k]) <= 0) return `"${k}" must be more than zero`;
+    } catch (error) {
+      return `"${k}": ${(error as Error).message}`;
+    }
+  }
+  if (v.retentionSize !== undefined) {
+    try {
+      parseSize(String(v.retentionSize));
+    } catch (error) {
+      return `"retentionSize": ${(error as Error).message}`;
+    }
+  }
+  if (v.port !== undefined && (!Number.isInteger(v.port) || (v.port as number) < 0 || (v.port as number) > 65535)) {
+    return `"port" must be a whole number from 0 to 65535 (got ${JSON.stringify(v.port)})`;
+  }
+  if (v.rules !== undefined) {
+    if (!Array.isArray(v.rules)) return '"rules" must be an array';
+    const seen = new Set<string>();
+    for (const [i, r] of v.rules.entries()) {
+      if (typeof r !== 'object' || r === null || Array.isArray(r)) return `rules[${i}] must be an object`;
+      const rule = r as Rule;
+      if (typeof rule.id !== 'string' || !rule.id) return `rules[${i}] has no "id"`;
+      if (seen.has(rule.id)) return `rules[${i}]: the id "${rule.id}" is used twice`;
+      seen.add(rule.id);
+      try {
+        validateRule(rule);
+      } catch (error) {
+        return `rules[${i}]: ${(error as Error).message}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Accept the synonyms `approve` and `review` (files written for other tools use them). */
+function normalizeActions(value: unknown): void {
+  const rules = (value as { rules?: unknown } | null)?.rules;
+  if (!Array.isArray(rules)) return;
+  for (const r of rules) {
+    if (r && typeof r === 'object' && typeof (r as Rule).action === 'string') {
+      try {
+        (r as Rule).action = normalizeAction((r as Rule).action);
+      } catch {
+        // Left as it is: validation reports it with the rule's place.
+      }
+    }
+  }
+}
+
+export function resolveSettings(file: SettingsFile): Settings {
+  return {
+    defaultAction: file.defaultAction ?? DEFAULTS.defaultAction,
+    timeoutMs: parseDuration(file.timeout ?? DEFAULTS.timeout),
+    timeoutAction: file.timeoutAction ?? DEFAULTS.timeoutAction,
+    port: file.port ?? DEFAULTS.port,
+    retentionMs: parseDuration(file.retention ?? DEFAULTS.retention),
+    retentionBytes: parseSize(file.retentionSize ?? DEFAULTS.retentionSize),
+    rules: file.rules ?? [],
+  };
+}
+
+export type WatchResult = { ok: true; file: SettingsFile; settings: Settings } | { ok: false; error: ConfigError };
+
+/**
+ * The settings file (`config.json`), read and written through conf: atomic writes, mode 0600,
+ * and a file that fails to parse or validate is reported and never overwritten.
+ */
+export class SettingsStore {
+  private conf: Conf<SettingsFile> | undefined;
+
+  constructor(readonly file: string) {}
+
+  private open(): Conf<SettingsFile> {
+    if (this.conf) return this.conf;
+    const ext = extname(this.file);
+    try {
+      this.conf = new Conf<SettingsFile>({
+        projectName: 'cco',
+        projectSuffix: '',
+        cwd: dirname(this.file),
+        configName: basename(this.file, ext),
+        fileExtension: ext.replace(/^\./, ''),
+        clearInvalidConfig: false,
+        configFileMode: 0o600,
+        accessPropertiesByDotNotation: false,
+        serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
+        deserialize: (text) => this.parse(text),
+      });
+    } catch (error) {
+      throw this.asConfigError(error);
+    }
+    return this.conf;
+  }
+
+  /** The file's contents, validated. A missing file is an empty one. */
+  readFile(): SettingsFile {
+    try {
+      return { ...this.open().store };
+    } catch (error) {
+      throw this.asConfigError(error);
+    }
+  }
+
+  read(): Settings {
+    return resolveSettings(this.readFile());
+  }
+
+  /** Read, change and write back; the change is validated before anything is written. */
+  update(change: (file: SettingsFile) => void): SettingsFile {
+    const file = structuredClone(this.readFile());
+    change(file);
+    const problem = checkSettings(file);
+    if (problem) throw new UserError(`Not saved: ${problem}.`);
+    this.open().store = file;
+    return file;
+  }
+
+  /**
+   * Call `onChange` within about half a second of any change to the file, by this process or
+   * another (`cco rules add` in a second terminal, or an editor). Reads go around conf's cache.
+   */
+  watch(onChange: (result: WatchResult) => void): () => void {
+    let last = this.safeRaw();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const check = () => {
+      timer = undefined;
+      const now = this.safeRaw();
+      if (now === last) return;
+      last = now;
+      if (now === undefined) {
+        onChange({ ok: true, file: {}, settings: resolveSettings({}) });
+        return;
+      }
+      try {
+        const file = this.parse(now);
+        onChange({ ok: true, file, settings: resolveSettings(file) });
+      } catch (error) {
+        onChange({ ok: false, error: this.asConfigError(error) });
+      }
+    };
+    const poke = () => {
+      if (!timer) timer = setTimeout(check, 50);
+    };
+    let dirWatcher: FSWatcher | undefined;
+    try {
+      const name = basename(this.file);
+      dirWatcher = watch(dirname(this.file), { persistent: false }, (_e, f) => {
+        if (!f || f === name) poke();
+      });
+      dirWatcher.on('error', () => {});
+    } catch {
+      // The folder may not exist yet; polling below still sees the file appear.
+    }
+    // fs.watch misses changes on some file systems; polling is the safety net.
+    const poll = () => poke();
+    watchFile(this.file, { persistent: false, interval: 500 }, poll);
+    return () => {
+      dirWatcher?.close();
+      unwatchFile(this.file, poll);
+      if (timer) clearTimeout(timer);
+    };
+  }
+
+  private safeRaw(): string | undefined {
+    try {
+      return readFileSync(this.file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  private parse(text: string): SettingsFile {
+    let value: unknown;
+    try {
+      value = text.trim() === '' ? {} : JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(this.file, `it is not valid JSON (${(error as Error).message})`);
+    }
+    normalizeActions(value);
+    const problem = checkSettings(value);
+    if (problem) throw new ConfigError(this.file, problem);
+    return value as SettingsFile;
+  }
+
+  private asConfigError(error: unknown): ConfigError {
+    if (error instanceof ConfigError) return error;
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'EACCES' || e.code === 'EPERM') return new ConfigError(this.file, `it cannot be read or written (${e.code}); check its permissions`);
+    return new ConfigError(this.file, e.message ?? String(error));
+  }
+}

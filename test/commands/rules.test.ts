@@ -1,0 +1,172 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempHome } from '../helpers/cli.js';
+
+const run = promisify(execFile);
+
+describe('cco rules (in process)', () => {
+  it('add → list shows it → test explains it → disable → test falls through → rm', async () => {
+    const home = tempHome();
+    const add = await runCli(home, 'rules', 'add', 'Bash(npm test:*)', '--allow', '--name', 'tests are safe');
+    expect(add).toMatchObject({ code: 0, stdout: 'r1\n' });
+    expect((await runCli(home, 'rules', 'add', 'Bash(rm:*)', '--deny', '-m', 'use trash instead')).stdout).toBe('r2\n');
+
+    const list = await runCli(home, 'rules', 'list');
+    expect(list.stdout).toMatch(/r2\s+100\s+deny\s+Bash\(rm:\*\).*"use trash instead"/);
+    expect(list.stdout).toMatch(/r1\s+100\s+allow\s+Bash\(npm test:\*\).*tests are safe/);
+    expect(list.stdout.indexOf('r2')).toBeLessThan(list.stdout.indexOf('r1 ')); // deny is checked first
+
+    const test = await runCli(home, 'rules', 'test', 'Bash', '{"command":"npm test -- --watch"}');
+    expect(test.code).toBe(0);
+    expect(test.stdout).toMatch(/^ALLOW by rule r1/);
+    expect(test.stdout).toMatch(/r2.*no/);
+
+    const compound = await runCli(home, 'rules', 'test', 'Bash', '{"command":"npm test && rm -rf /"}');
+    expect(compound.stdout).toMatch(/^DENY by rule r2/);
+    expect(compound.stdout).toContain('use trash instead');
+
+    expect((await runCli(home, 'rules', 'disable', 'r1')).stdout).toBe('Disabled r1.\n');
+    expect((await runCli(home, 'rules', 'list')).stdout).toMatch(/allow \(off\)/);
+    const fallthrough = await runCli(home, 'rules', 'test', 'Bash', '{"command":"npm test"}');
+    expect(fallthrough.stdout).toMatch(/^ASK by the default action/);
+    expect(fallthrough.stdout).toMatch(/r1.*skip/);
+
+    expect((await runCli(home, 'rules', 'enable', 'r1')).code).toBe(0);
+    expect((await runCli(home, 'rules', 'test', 'Bash', '{"command":"npm test"}')).stdout).toMatch(/^ALLOW/);
+    expect((await runCli(home, 'rules', 'rm', 'r1')).stdout).toBe('Removed r1.\n');
+    const json = JSON.parse((await runCli(home, 'rules', 'list', '--json')).stdout) as Array<{ id: string }>;
+    expect(json.map((r) => r.id)).toEqual(['r2']);
+  });
+
+  it('edit changes only what is given', async () => {
+    const home = tempHome();
+    await runCli(home, 'rules', 'add', 'mcp__github__*', '--ask', '--agent', 'docs-*', '--input', 'repo=myorg/*', '--timeout', '2m');
+    expect((await runCli(home, 'rules', 'edit', 'r1', '--priority', '10', '--allow')).code).toBe(0);
+    const [rule] = JSON.parse((await runCli(home, 'rules', 'list', '--json')).stdout) as Array<Record<string, unknown>>;
+    expect(rule).toMatchObject({ id: 'r1', pattern: 'mcp__github__*', action: 'allow', priority: 10, agent: 'docs-*', input: { repo: 'myorg/*' }, timeoutMs: 120_000 });
+  });
+
+  it.each([
+    [['rules', 'add', 'Bash(npm test', '--allow'], /expected `\)`/],
+    [['rules', 'add', 'Bash(npm test)'], /--allow, --deny or --ask/],
+    [['rules', 'add', 'Bash', '--allow', '--deny'], /Pick one action/],
+    [['rules', 'add', 'Bash', '--allow', '--input', 'nokey'], /KEY=GLOB/],
+    [['rules', 'rm', 'r9'], /No rule with id r9.*cco rules list/],
+    [['rules', 'test', 'Bash', '{nope'], /not valid JSON/],
+    [['config', 'set', 'defaultAction', 'maybe'], /"defaultAction" must be/],
+    [['config', 'set', 'timeout', 'soon'], /Invalid duration/],
+    [['config', 'get', 'colour'], /Unknown setting "colour"/],
+  ])('rejects %j with a clear message', async (args, message) => {
+    const home = tempHome();
+    const r = await runCli(home, ...args);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('accepts approve and review in a hand-written file', async () => {
+    const home = tempHome();
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ rules: [{ id: 'r1', pattern: 'Bash(ls)', action: 'approve' }] }));
+    expect((await runCli(home, 'rules', 'test', 'Bash', '{"command":"ls"}')).stdout).toMatch(/^ALLOW by rule r1/);
+  });
+
+  it('accepts approve and review as synonyms', async () => {
+    const home = tempHome();
+    await runCli(home, 'rules', 'add', 'Read', '--action', 'approve');
+    await runCli(home, 'rules', 'add', 'Write', '--action', 'review');
+    const rules = JSON.parse((await runCli(home, 'rules', 'list', '--json')).stdout) as Array<{ action: string }>;
+    expect(rules.map((r) => r.action).sort()).toEqual(['allow', 'ask']);
+  });
+
+  it('config set/get/list, file mode 0600', async () => {
+    const home = tempHome();
+    expect((await runCli(home, 'config', 'get', 'timeout')).stdout).toBe('5m\n');
+    expect((await runCli(home, 'config', 'set', 'timeout', '2m')).code).toBe(0);
+    expect((await runCli(home, 'config', 'set', 'default-action', 'deny')).code).toBe(0);
+    expect((await runCli(home, 'config', 'get', 'timeout')).stdout).toBe('2m\n');
+    const list = (await runCli(home, 'config', 'list')).stdout;
+    expect(list).toMatch(/defaultAction\s+deny/);
+    expect(list).toMatch(/port\s+8660\s+\(default\)/);
+    const file = join(home, 'config.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ timeout: '2m', defaultAction: 'deny' });
+  });
+
+  it('a corrupt config file gives a clear error and is byte-for-byte unchanged', async () => {
+    const home = tempHome();
+    const file = join(home, 'config.json');
+    const broken = '{ "rules": [ { "id": "r1", "pattern": "Bash", "action": "allow" }, ]\n';
+    writeFileSync(file, broken);
+    for (const args of [['rules', 'add', 'Read', '--allow'], ['rules', 'list'], ['config', 'set', 'timeout', '1m'], ['rules', 'disable', 'r1']]) {
+      const r = await runCli(home, ...args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(file);
+      expect(r.stderr).toMatch(/not valid JSON/);
+      expect(r.stderr).toMatch(/never overwrites/);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(broken);
+
+    const invalid = JSON.stringify({ rules: [{ id: 'r1', pattern: 'Bash(', action: 'allow' }] });
+    writeFileSync(file, invalid);
+    const r = await runCli(home, 'rules', 'add', 'Read', '--allow');
+    expect(r.stderr).toMatch(/rules\[0\]: Rule r1/);
+    expect(readFileSync(file, 'utf8')).toBe(invalid);
+  });
+
+  it('imports Claude Code settings, keeps precedence, reports unsupported entries and bypassing allow rules', async () => {
+    const home = tempHome();
+    const project = join(home, 'proj');
+    mkdirSync(join(project, '.claude'), { recursive: true });
+    const settings = join(project, '.claude', 'settings.json');
+    writeFileSync(
+      settings,
+      JSON.stringify({
+        permissions: {
+          allow: ['Bash(npm run test:*)', 'Read(/docs/**)', 'WebFetch(domain:github.com)', 42],
+          deny: ['Bash(curl:*)', 'Bash(broken'],
+          ask: ['mcp__github__*'],
+        },
+      }),
+    );
+    const dry = await runCli(home, 'rules', 'import', settings, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/Would add 5 rules/);
+    expect((await runCli(home, 'rules', 'list', '--json')).stdout).toBe('[]\n');
+
+    const real = await runCli(home, 'rules', 'import', settings);
+    expect(real.stdout).toMatch(/Added 5 rules/);
+    expect(real.stdout).toMatch(/Not imported \(2\)/);
+    expect(real.stdout).toContain('Bash(broken');
+    expect(real.stdout).toContain('42');
+    expect(real.stdout).toMatch(/never reach cco:[\s\S]*Bash\(npm run test:\*\)/);
+    const rules = JSON.parse((await runCli(home, 'rules', 'list', '--json')).stdout) as Array<{ pattern: string; action: string }>;
+    expect(rules.map((r) => `${r.action} ${r.pattern}`)).toEqual([
+      'deny Bash(curl:*)',
+      'ask mcp__github__*',
+      'allow Bash(npm run test:*)',
+      `allow Read(/${project}/docs/**)`,
+      'allow WebFetch(domain:github.com)',
+    ]);
+    // Importing again adds nothing.
+    expect((await runCli(home, 'rules', 'import', settings)).stdout).toMatch(/Added 0 rules[\s\S]*5 already present/);
+
+    const exported = JSON.parse((await runCli(home, 'rules', 'export', '--format', 'claude')).stdout);
+    expect(exported.permissions.deny).toEqual(['Bash(curl:*)']);
+    expect(exported.permissions.allow).toContain('Bash(npm run test:*)');
+  });
+});
+
+describe('cco rules (the real binary)', () => {
+  it('add then list, exact output and exit codes', async () => {
+    const home = tempHome();
+    const env = { ...process.env, CCO_HOME: home };
+    const add = await run(process.execPath, ['bin/cco.js', 'rules', 'add', 'WebFetch(domain:github.com)', '--allow'], { env });
+    expect(add.stdout).toBe('r1\n');
+    const list = await run(process.execPath, ['bin/cco.js', 'rules', 'list'], { env });
+    expect(list.stdout).toBe('ID  PRIO  ACTION  PATTERN                      AGENT  NOTE\nr1  100   allow   WebFetch(domain:github.com)\n');
+    const bad = await run(process.execPath, ['bin/cco.js', 'rules', 'rm', 'r7'], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(bad).toMatchObject({ code: 1, stderr: 'cco: No rule with id r7. Run `cco rules list` to see the ids.\n' });
+  });
+});
