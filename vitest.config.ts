@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // The e2e tests drive tmux and real processes; keep the machine's two cores from thrashing.
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -63,7 +63,7 @@ export function configCommand(): Command {
             throw new UserError((error as Error).message);
           }
         }
-        (await store()).update((file) => {
+        await (await store()).update((file) => {
           (file as Record<string, unknown>)[k] = v;
         });
         process.stdout.write(`${k} = ${v}\n`);

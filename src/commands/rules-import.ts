@@ -94,7 +94,7 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
     return added;
   };
   if (dryRun) build(store.readFile().rules ?? []);
-  else store.update((file) => void (file.rules = [...(file.rules ?? []), ...build(file.rules ?? [])]));
+  else await store.update((file) => void (file.rules = [...(file.rules ?? []), ...build(file.rules ?? [])]));
 
   out.push(`${dryRun ? 'Would add' : 'Added'} ${added.length} rule${added.length === 1 ? '' : 's'}${added.length ? ':' : '.'}`);
   for (const r of added) out.push(`  ${r.id}  ${r.action.padEnd(5)}  ${r.pattern}`);

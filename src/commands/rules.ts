@@ -138,7 +138,7 @@ export function rulesCommand(): Command {
         const action = (await actionOf(o, true))!;
         const s = await store();
         let id = '';
-        s.update((file) => {
+        await s.update((file) => {
           const list = (file.rules ??= []);
           id = nextId(list);
           const rule: Rule = { id, pattern, action, createdAt: new Date().toISOString() };
@@ -165,7 +165,7 @@ export function rulesCommand(): Command {
       .description(description)
       .argument('<id>', 'the rule id (see `cco rules list`)')
       .action(async (id: string) => {
-        (await store()).update((file) => {
+        await (await store()).update((file) => {
           const list = (file.rules ??= []);
           change(list, findRule(list, id));
         });
@@ -182,7 +182,7 @@ export function rulesCommand(): Command {
       .option('--pattern <pattern>', 'a new pattern')
       .action(async (id: string, o: RuleOptions & { pattern?: string }) => {
         const action = await actionOf(o, false);
-        (await store()).update((file) => {
+        await (await store()).update((file) => {
           const rule = findRule((file.rules ??= []), id);
           if (o.pattern !== undefined) rule.pattern = o.pattern;
           if (action) rule.action = action;
