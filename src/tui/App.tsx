@@ -29,9 +29,11 @@ function pad(s: string, n: number): string {
 
 function PendingRow({ p, selected, now, width }: { p: PendingCall; selected: boolean; now: number; width: number }) {
   const left = formatDuration(Math.max(0, p.deadline - now));
-  const age = now - p.receivedAt < 1000 ? "<1s" : formatDuration(now - p.receivedAt);
-  const fixed = `${selected ? '›' : ' '} ${p.id}  ${pad(agentLabel(p.call.agent), 16)} ${pad(oneLine(p.call.toolName, 12), 12)} `;
-  const tail = ` ${age} · ${left} left`;
+  const age = now - p.receivedAt < 1000 ? '<1s' : formatDuration(now - p.receivedAt);
+  // Narrow panes drop the agent column and the age; the detail pane below still names the agent.
+  const wide = width >= 90;
+  const fixed = `${selected ? '›' : ' '} ${p.id} ${wide ? ` ${pad(agentLabel(p.call.agent), 16)}` : ''} ${pad(oneLine(p.call.toolName, 10), 10)} `;
+  const tail = wide ? ` ${age} · ${left} left` : ` ${left}`;
   const room = Math.max(8, width - fixed.length - tail.length);
   return (
     <Text inverse={selected} wrap="truncate">
@@ -42,14 +44,18 @@ function PendingRow({ p, selected, now, width }: { p: PendingCall; selected: boo
   );
 }
 
-function HistoryRow({ d }: { d: DecidedCall }) {
+function HistoryRow({ d, width }: { d: DecidedCall; width: number }) {
   const allowed = d.decision.behavior === 'allow';
   const who = d.decision.decidedBy === 'user' ? 'you' : d.decision.decidedBy;
+  const wide = width >= 90;
   return (
     <Text wrap="truncate">
-      <Text color={allowed ? 'green' : 'red'}>{allowed ? '✓ allowed' : '✗ denied '}</Text> {pad(oneLine(d.call.toolName, 12), 12)}{' '}
-      {pad(agentLabel(d.call.agent), 16)} <Text dimColor>by {who}, {formatDuration(d.decision.at - d.receivedAt)}</Text>{' '}
-      {summarizeInput(d.call, 80)}
+      <Text color={allowed ? 'green' : 'red'}>{allowed ? '✓' : '✗'}</Text> {pad(oneLine(d.call.toolName, 10), 10)}{' '}
+      {wide ? `${pad(agentLabel(d.call.agent), 16)} ` : ''}
+      <Text dimColor>
+        {pad(`${who} ${formatDuration(d.decision.at - d.receivedAt)}`, 14)}
+      </Text>{' '}
+      {summarizeInput(d.call, Math.max(8, width - 30))}
     </Text>
   );
 }
@@ -127,9 +133,9 @@ export function App({ source, url, version, onQuit, alerts }: AppProps) {
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate">
-        <Text bold>cco</Text> {version} · {url} · <Text color={snap.pending.length ? 'yellow' : undefined}>{snap.pending.length} waiting</Text> ·{' '}
+        <Text bold>cco</Text> <Text color={snap.pending.length ? 'yellow' : undefined} bold={snap.pending.length > 0}>{snap.pending.length} waiting</Text> ·{' '}
         <Text color="green">{counts.allowed} allowed</Text> · <Text color="red">{counts.denied} denied</Text>
-        {counts.timedOut ? ` (${counts.timedOut} timed out)` : ''}
+        {counts.timedOut ? ` (${counts.timedOut} timed out)` : ''} <Text dimColor>· {url} · v{version}</Text>
       </Text>
       {banners.map((b) => (
         <Text key={b.key} color="red" bold wrap="truncate">
@@ -156,7 +162,7 @@ export function App({ source, url, version, onQuit, alerts }: AppProps) {
       ) : null}
       <Box borderStyle="single" borderDimColor flexDirection="column" paddingX={1}>
         <Text bold>Recent</Text>
-        {snap.recent.length === 0 ? <Text dimColor>Nothing decided yet.</Text> : snap.recent.slice(0, historyRows).map((d) => <HistoryRow key={d.id} d={d} />)}
+        {snap.recent.length === 0 ? <Text dimColor>Nothing decided yet.</Text> : snap.recent.slice(0, historyRows).map((d) => <HistoryRow key={d.id} d={d} width={width - 4} />)}
       </Box>
       <Text dimColor wrap="truncate">
         {footerHints()}

@@ -53,7 +53,7 @@ describe('console', () => {
     await press('a', () => settled !== undefined);
     expect(settled).toMatchObject({ behavior: 'allow', updatedInput: { command: 'second' }, decidedBy: 'user' });
     expect(broker.snapshot().pending.map((p) => p.id)).toEqual(['c1']);
-    await vi.waitFor(() => expect(frame()).toContain('✓ allowed'));
+    await vi.waitFor(() => expect(frame()).toMatch(/✓ Bash\s+.*you/));
     broker.decide('c1', { behavior: 'deny' });
     await first;
   });
@@ -149,3 +149,4 @@ describe('console', () => {
     expect(frame()).toContain('d deny');
   });
 });
+
