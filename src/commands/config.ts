@@ -10,6 +10,7 @@ const KEYS = {
   port: 'the port cco serve/watch listen on (default 8660)',
   retention: 'how long the audit log is kept, e.g. 30d (default 30d)',
   retentionSize: 'how large the audit log may grow, e.g. 100MB (default 100MB)',
+  auditRequired: 'true: deny calls while the audit log cannot be written; false: keep deciding and warn (default false)',
 } as const;
 type Key = keyof typeof KEYS;
 
@@ -32,9 +33,9 @@ export function configCommand(): Command {
       const file = (await store()).readFile();
       const rows = (Object.keys(KEYS) as Key[]).map((k) => {
         const set = file[k] !== undefined;
-        return `${k.padEnd(14)} ${String(set ? file[k] : DEFAULTS[k]).padEnd(8)} ${set ? '' : '(default) '}${KEYS[k]}`;
+        return `${k.padEnd(15)} ${String(set ? file[k] : DEFAULTS[k]).padEnd(8)} ${set ? '' : '(default) '}${KEYS[k]}`;
       });
-      process.stdout.write(`${rows.join('\n')}\nrules          ${(file.rules ?? []).length} (see \`cco rules list\`)\n`);
+      process.stdout.write(`${rows.join('\n')}\nrules           ${(file.rules ?? []).length} (see \`cco rules list\`)\n`);
     }),
   );
   config.addCommand(
@@ -54,8 +55,12 @@ export function configCommand(): Command {
       .description('change one setting (a running cco picks it up)')
       .action(async (name: string, value: string) => {
         const k = key(name);
-        let v: string | number = value;
+        let v: string | number | boolean = value;
         if (k === 'port') v = Number(value);
+        if (k === 'auditRequired') {
+          if (!['true', 'false'].includes(value.toLowerCase())) throw new UserError(`auditRequired must be true or false (got "${value}").`);
+          v = value.toLowerCase() === 'true';
+        }
         if (k === 'timeout' || k === 'retention') {
           try {
             parseDuration(value);

@@ -9,6 +9,8 @@ import { formatDuration } from '../core/duration.js';
 import { makeIdGenerator } from '../core/ids.js';
 import { AlertBoard } from '../core/alerts.js';
 import { agentLabel, summarizeInput } from '../core/summary.js';
+import { auditRecord } from '../core/audit.js';
+import { AuditLog, recoverAudit } from '../store/audit.js';
 import type { BrokerEvent } from '../core/types.js';
 import { startServer } from '../server/listen.js';
 import { compileRules, toPolicy } from '../core/rules/index.js';
@@ -64,18 +66,46 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   const settings = store.read();
   const home = homedir();
   const policyOf = (s: Settings) => toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction }));
+
+  // The audit log: every request and decision, written before the answer goes out.
+  let retention = { ms: settings.retentionMs, bytes: settings.retentionBytes };
+  const audit = new AuditLog({
+    dir: paths.stateDir,
+    onProblem: (message) => {
+      if (message === undefined) {
+        log('info', 'the audit log can be written again');
+        alerts.clear('audit');
+        return;
+      }
+      log('error', message);
+      alerts.set('audit', `Audit log not written: ${message}`);
+    },
+  });
+  audit.maintain(retention.ms, retention.bytes);
+  const recovered = recoverAudit(audit, paths.stateDir, Date.now(), 200, (m) => log('warn', `audit log: ${m}`));
+  if (recovered.interrupted.length > 0) {
+    log('warn', `${recovered.interrupted.length} call(s) were still waiting when the previous cco stopped; logged as interrupted.`);
+  }
+  const housekeeping = setInterval(() => audit.maintain(retention.ms, retention.bytes), 10 * 60_000);
+  housekeeping.unref();
+
   const broker = new Broker({
     newId: makeIdGenerator((n) => randomBytes(n)),
     timeoutMs: opts.timeout ?? settings.timeoutMs,
     timeoutAction: settings.timeoutAction,
     policy: policyOf(settings),
     onError,
+    audit: (e) => audit.append(auditRecord(e, agentLabel(e.call.agent))),
+    auditRequired: settings.auditRequired,
   });
+  broker.seedHistory(recovered.history);
   const stopWatching = store.watch((result) => {
     if (result.ok) {
       try {
         broker.setPolicy(policyOf(result.settings));
         broker.setTimeouts(opts.timeout ?? result.settings.timeoutMs, result.settings.timeoutAction);
+        broker.setAuditRequired(result.settings.auditRequired);
+        retention = { ms: result.settings.retentionMs, bytes: result.settings.retentionBytes };
         log('info', `config reloaded: ${result.settings.rules.length} rules, default ${result.settings.defaultAction}`);
         alerts.clear('config');
       } catch (error) {
@@ -110,8 +140,10 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   const stop = (message: string) => {
     stopping ??= (async () => {
       stopWatching();
+      clearInterval(housekeeping);
       broker.shutdown(message);
       await server.close();
+      audit.close();
       await removeServerFile(paths.serverFile).catch(onError);
     })();
     return stopping;

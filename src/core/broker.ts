@@ -29,6 +29,13 @@ export interface BrokerOptions {
   historySize?: number;
   /** Told about failures the broker survived (a throwing listener, a throwing policy). */
   onError?: (error: unknown) => void;
+  /**
+   * Writes each event to the audit log, synchronously, before the call's answer is handed out.
+   * May throw when the log cannot be written; see `auditRequired`.
+   */
+  audit?: (event: BrokerEvent) => void;
+  /** When true, a call whose request or decision cannot be audited is denied (decidedBy `error`). */
+  auditRequired?: boolean;
 }
 
 /** Every call waits for a person; the rules engine replaces this. */
@@ -63,6 +70,7 @@ export class Broker {
   private readonly historySize: number;
   private timeoutMs: number;
   private timeoutAction: TimeoutAction;
+  private auditRequired: boolean;
 
   constructor(private readonly options: BrokerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -70,6 +78,24 @@ export class Broker {
     this.timeoutAction = options.timeoutAction ?? 'deny';
     this.policy = options.policy ?? askEveryCall;
     this.historySize = options.historySize ?? 1000;
+    this.auditRequired = options.auditRequired ?? false;
+  }
+
+  /** Whether calls are denied while the audit log cannot be written (hot reload). */
+  setAuditRequired(required: boolean): void {
+    this.auditRequired = required;
+  }
+
+  /**
+   * Show calls decided before this broker started (read back from the audit log) in
+   * `snapshot().recent`. `decided` is newest first; counts are left alone (they are this run's).
+   */
+  seedHistory(decided: readonly DecidedCall[]): void {
+    const room = Math.max(0, this.historySize - this.recent.length);
+    const older = decided.slice(0, room);
+    for (const d of older) this.decidedIds.add(d.id);
+    this.recent = [...this.recent, ...older];
+    this.changed();
   }
 
   /** New timeout settings for calls that arrive from now on (hot reload). */
@@ -114,6 +140,12 @@ export class Broker {
 
     const timeoutMs = verdict.timeoutMs ?? this.timeoutMs;
     const pending: PendingCall = { id, call, receivedAt: now, deadline: now + timeoutMs };
+    const requestEvent: BrokerEvent = { type: 'request', id, call, at: now, deadline: pending.deadline, autoDecided: false };
+    const unaudited = this.audit(requestEvent);
+    if (unaudited !== undefined && this.auditRequired) {
+      this.emit(requestEvent);
+      return Promise.resolve(this.finish(id, call, now, pending.deadline, this.auditDenial(unaudited), false));
+    }
     return new Promise<Decision>((resolve) => {
       const onAbort = () => this.settle(id, this.cancelledDecision());
       opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -124,7 +156,7 @@ export class Broker {
         detach: () => opts.signal?.removeEventListener('abort', onAbort),
       };
       this.pending.set(id, entry);
-      this.emit({ type: 'request', id, call, at: now, deadline: pending.deadline, autoDecided: false });
+      this.emit(requestEvent);
       this.changed();
     });
   }
@@ -145,8 +177,7 @@ export class Broker {
       decision = this.deny(decidedBy, verdict.message?.trim() || DENIED_BY_USER);
       if (verdict.interrupt) decision.interrupt = true;
     }
-    this.settle(id, decision);
-    return decision;
+    return this.settle(id, decision) ?? decision;
   }
 
   /** Deny every pending call (and every later one) with `message`: cco is stopping. */
@@ -181,19 +212,35 @@ export class Broker {
     return () => this.eventListeners.delete(listener);
   }
 
-  private settle(id: string, decision: Decision): void {
+  /** Decide a pending call; returns the decision actually sent (undefined if it was not pending). */
+  private settle(id: string, decision: Decision): Decision | undefined {
     const entry = this.pending.get(id);
-    if (!entry) return;
+    if (!entry) return undefined;
     this.pending.delete(id);
     this.clock.clearTimeout(entry.timer);
     entry.detach();
     const { pending } = entry;
-    entry.resolve(this.finish(id, pending.call, pending.receivedAt, pending.deadline, decision, false));
+    const final = this.finish(id, pending.call, pending.receivedAt, pending.deadline, decision, false);
+    entry.resolve(final);
+    return final;
   }
 
-  /** Record a decision (history, counts, events) and hand it back. */
+  /**
+   * Record a decision (audit log, history, counts, events) and hand it back. The audit write
+   * comes first, so a decision is on disk before its answer can be sent.
+   */
   private finish(id: string, call: ToolCall, receivedAt: number, deadline: number, decision: Decision, auto: boolean): Decision {
-    if (auto) this.emit({ type: 'request', id, call, at: receivedAt, deadline, autoDecided: true });
+    if (auto) {
+      const requestEvent: BrokerEvent = { type: 'request', id, call, at: receivedAt, deadline, autoDecided: true };
+      const unaudited = this.audit(requestEvent);
+      if (unaudited !== undefined && this.auditRequired && decision.behavior === 'allow') decision = this.auditDenial(unaudited);
+      this.emit(requestEvent);
+    }
+    const unaudited = this.audit({ type: 'decision', id, call, decision, waitMs: decision.at - receivedAt });
+    if (unaudited !== undefined && this.auditRequired && decision.behavior === 'allow') {
+      decision = this.auditDenial(unaudited);
+      this.audit({ type: 'decision', id, call, decision, waitMs: decision.at - receivedAt });
+    }
     const c = { ...this.counts };
     if (decision.decidedBy === 'cancelled') c.cancelled++;
     else if (decision.behavior === 'allow') c.allowed++;
@@ -248,6 +295,25 @@ export class Broker {
     );
     if (this.timeoutAction === 'interrupt') d.interrupt = true;
     return d;
+  }
+
+  /** Write one event to the audit log; the error when it could not be written. */
+  private audit(event: BrokerEvent): unknown {
+    if (!this.options.audit) return undefined;
+    try {
+      this.options.audit(event);
+      return undefined;
+    } catch (error) {
+      return error ?? new Error('unknown audit failure');
+    }
+  }
+
+  private auditDenial(error: unknown): Decision {
+    return this.deny(
+      'error',
+      `cco could not write its audit log (${errorText(error)}) and auditRequired is on, so this call was denied. ` +
+        'Ask the user to fix the audit log (free disk space or fix permissions) or to run `cco config set auditRequired false`.',
+    );
   }
 
   private cancelledDecision(): Decision {

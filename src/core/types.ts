@@ -20,7 +20,8 @@ export interface ToolCall {
 
 /**
  * Who made a decision. `rule:<id>` names the rule; `default` is the default action;
- * `error` is an internal failure that failed closed.
+ * `error` is an internal failure that failed closed; `interrupted` is a call that was still
+ * waiting when a previous cco died (written at the next start, from the audit log).
  */
 export type DecidedBy =
   | 'user'
@@ -29,7 +30,8 @@ export type DecidedBy =
   | 'default'
   | 'shutdown'
   | 'cancelled'
-  | 'error';
+  | 'error'
+  | 'interrupted';
 
 export type Behavior = 'allow' | 'deny';
 

@@ -15,6 +15,8 @@ export interface SettingsFile {
   port?: number;
   retention?: string;
   retentionSize?: string;
+  /** Deny calls while the audit log cannot be written (default false: keep deciding, warn). */
+  auditRequired?: boolean;
   rules?: Rule[];
 }
 
@@ -26,6 +28,7 @@ export interface Settings {
   port: number;
   retentionMs: number;
   retentionBytes: number;
+  auditRequired: boolean;
   rules: Rule[];
 }
 
@@ -36,6 +39,7 @@ export const DEFAULTS = {
   port: 8660,
   retention: '30d',
   retentionSize: '100MB',
+  auditRequired: false,
 } as const satisfies Required<Omit<SettingsFile, 'rules'>>;
 
 /** A settings file that cannot be used: says which file, what is wrong, how to fix it. */
@@ -57,7 +61,7 @@ export function parseSize(text: string): number {
   return Math.round(Number(m[1]) * (SIZE_UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1));
 }
 
-const KEYS = new Set(['defaultAction', 'timeout', 'timeoutAction', 'port', 'retention', 'retentionSize', 'rules', '$schema']);
+const KEYS = new Set(['defaultAction', 'timeout', 'timeoutAction', 'port', 'retention', 'retentionSize', 'auditRequired', 'rules', '$schema']);
 
 /** Check a parsed file; returns the problem as text, or undefined when it is fine. */
 export function checkSettings(value: unknown): string | undefined {
@@ -85,6 +89,9 @@ export function checkSettings(value: unknown): string | undefined {
     } catch (error) {
       return `"retentionSize": ${(error as Error).message}`;
     }
+  }
+  if (v.auditRequired !== undefined && typeof v.auditRequired !== 'boolean') {
+    return `"auditRequired" must be true or false (got ${JSON.stringify(v.auditRequired)})`;
   }
   if (v.port !== undefined && (!Number.isInteger(v.port) || (v.port as number) < 0 || (v.port as number) > 65535)) {
     return `"port" must be a whole number from 0 to 65535 (got ${JSON.stringify(v.port)})`;
@@ -131,6 +138,7 @@ export function resolveSettings(file: SettingsFile): Settings {
     port: file.port ?? DEFAULTS.port,
     retentionMs: parseDuration(file.retention ?? DEFAULTS.retention),
     retentionBytes: parseSize(file.retentionSize ?? DEFAULTS.retentionSize),
+    auditRequired: file.auditRequired ?? DEFAULTS.auditRequired,
     rules: file.rules ?? [],
   };
 }

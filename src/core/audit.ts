@@ -1,0 +1,194 @@
+import type { Behavior, BrokerEvent, DecidedBy, DecidedCall, ToolCall } from './types.js';
+
+/**
+ * One line of the audit log (JSON Lines). A request line when a call arrives; a decision line
+ * when it is decided (by a person, a rule, the default, the timeout, shutdown, the agent
+ * cancelling, an error, or `interrupted` when cco died first). Every line stands on its own.
+ */
+export interface AuditRecord {
+  /** ISO time of the event. */
+  time: string;
+  event: 'request' | 'decision';
+  /** cco's call id (`cco approve <id>`). */
+  id: string;
+  toolUseId?: string;
+  /** The agent's name, when it was given one. */
+  agent?: string;
+  /** How the console shows the agent: its name, else `client#sess`. */
+  agentLabel: string;
+  sessionId?: string;
+  client?: { name: string; version?: string };
+  cwd?: string;
+  tool: string;
+  input: Record<string, unknown>;
+  /** Request only: decided at once by a rule or the default, without waiting. */
+  autoDecided?: boolean;
+  /** Request only: ISO time the call times out. */
+  deadline?: string;
+  /** Decision only. */
+  behavior?: Behavior;
+  decidedBy?: DecidedBy;
+  message?: string;
+  edited?: boolean;
+  /** Decision only, when edited: what actually ran. */
+  updatedInput?: Record<string, unknown>;
+  interrupt?: boolean;
+  /** Decision only: ms from arrival to decision. */
+  waitMs?: number;
+}
+
+/** Inputs larger than this (as JSON) are stored as a stub, so one write stays small. */
+export const MAX_INPUT_CHARS = 64 * 1024;
+
+function bounded(input: Record<string, unknown>): Record<string, unknown> {
+  let text: string;
+  try {
+    text = JSON.stringify(input);
+  } catch {
+    return { _unserializable: true };
+  }
+  return text.length <= MAX_INPUT_CHARS ? input : { _truncated: true, chars: text.length, head: text.slice(0, 1024) };
+}
+
+function callFields(id: string, call: ToolCall, label: string) {
+  const a = call.agent ?? {};
+  return {
+    id,
+    ...(call.toolUseId ? { toolUseId: call.toolUseId } : {}),
+    ...(a.name ? { agent: a.name } : {}),
+    agentLabel: label,
+    ...(a.sessionId ? { sessionId: a.sessionId } : {}),
+    ...(a.client ? { client: a.client } : {}),
+    ...(a.cwd ? { cwd: a.cwd } : {}),
+    tool: call.toolName,
+    input: bounded(call.input),
+  };
+}
+
+/** The audit line for one broker event. `label` is the agent as shown (agentLabel). */
+export function auditRecord(e: BrokerEvent, label: string): AuditRecord {
+  if (e.type === 'request') {
+    return {
+      time: new Date(e.at).toISOString(),
+      event: 'request',
+      ...callFields(e.id, e.call, label),
+      autoDecided: e.autoDecided,
+      deadline: new Date(e.deadline).toISOString(),
+    };
+  }
+  const d = e.decision;
+  return {
+    time: new Date(d.at).toISOString(),
+    event: 'decision',
+    ...callFields(e.id, e.call, label),
+    behavior: d.behavior,
+    decidedBy: d.decidedBy,
+    ...(d.message !== undefined ? { message: d.message } : {}),
+    ...(d.edited ? { edited: true, updatedInput: bounded(d.updatedInput ?? {}) } : {}),
+    ...(d.interrupt ? { interrupt: true } : {}),
+    waitMs: e.waitMs,
+  };
+}
+
+export const INTERRUPTED_MESSAGE =
+  'cco stopped (it crashed or was killed) before anyone decided this call; the agent got no answer from it.';
+
+/** The decision line that closes a call left waiting by a cco that died. */
+export function interruptedRecord(request: AuditRecord, now: number): AuditRecord {
+  const { autoDecided: _a, deadline: _d, ...rest } = request;
+  return {
+    ...rest,
+    time: new Date(now).toISOString(),
+    event: 'decision',
+    behavior: 'deny',
+    decidedBy: 'interrupted',
+    message: INTERRUPTED_MESSAGE,
+    waitMs: Math.max(0, now - Date.parse(request.time)),
+  };
+}
+
+/** A call as the log shows it: its request and, once decided, its decision. */
+export interface LogEntry {
+  id: string;
+  request?: AuditRecord;
+  decision?: AuditRecord;
+}
+
+/**
+ * Pair request and decision lines (oldest first in, oldest first out). A decision pairs with
+ * the latest open request of its id; a decision whose request was rotated away stands alone.
+ */
+export function pairRecords(records: readonly AuditRecord[]): LogEntry[] {
+  const entries: LogEntry[] = [];
+  const open = new Map<string, LogEntry>();
+  for (const r of records) {
+    if (r.event === 'request') {
+      const entry: LogEntry = { id: r.id, request: r };
+      open.set(r.id, entry);
+      entries.push(entry);
+    } else {
+      const entry = open.get(r.id);
+      if (entry) {
+        entry.decision = r;
+        open.delete(r.id);
+      } else entries.push({ id: r.id, decision: r });
+    }
+  }
+  return entries;
+}
+
+/** Requests that never got a decision line: calls that were waiting when cco died. */
+export function unanswered(entries: readonly LogEntry[]): AuditRecord[] {
+  return entries.filter((e) => e.request && !e.decision).map((e) => e.request!);
+}
+
+/** The decided calls of the log as the broker's history, newest first. */
+export function toDecidedCalls(entries: readonly LogEntry[], max: number): DecidedCall[] {
+  const out: DecidedCall[] = [];
+  for (let i = entries.length - 1; i >= 0 && out.length < max; i--) {
+    const d = entries[i]!.decision;
+    if (!d || !d.behavior || !d.decidedBy) continue;
+    const at = Date.parse(d.time);
+    const receivedAt = at - (d.waitMs ?? 0);
+    const call: ToolCall = {
+      toolName: d.tool,
+      input: d.input,
+      ...(d.toolUseId ? { toolUseId: d.toolUseId } : {}),
+      agent: {
+        ...(d.agent ? { name: d.agent } : {}),
+        ...(d.sessionId ? { sessionId: d.sessionId } : {}),
+        ...(d.client ? { client: d.client } : {}),
+        ...(d.cwd ? { cwd: d.cwd } : {}),
+      },
+    };
+    out.push({
+      id: d.id,
+      call,
+      receivedAt,
+      deadline: entries[i]!.request?.deadline ? Date.parse(entries[i]!.request!.deadline!) : at,
+      decision: {
+        behavior: d.behavior,
+        decidedBy: d.decidedBy,
+        at,
+        ...(d.message !== undefined ? { message: d.message } : {}),
+        ...(d.behavior === 'allow' ? { updatedInput: d.updatedInput ?? d.input } : {}),
+        ...(d.edited ? { edited: true } : {}),
+      },
+    });
+  }
+  return out;
+}
+
+/** Is `value` a plausible audit line (read back from disk, so checked)? */
+export function isAuditRecord(value: unknown): value is AuditRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<AuditRecord>;
+  return (
+    (r.event === 'request' || r.event === 'decision') &&
+    typeof r.id === 'string' &&
+    typeof r.time === 'string' &&
+    typeof r.tool === 'string' &&
+    typeof r.input === 'object' &&
+    r.input !== null
+  );
+}

@@ -1,0 +1,269 @@
+/**
+ * The audit log on disk: JSON Lines, append-only, in cco's state folder. `audit.jsonl` is the
+ * current file; older ones are `audit-<stamp>.jsonl`, rotated whole and removed by retention.
+ */
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { interruptedRecord, isAuditRecord, pairRecords, toDecidedCalls, unanswered, type AuditRecord } from '../core/audit.js';
+
+export const AUDIT_FILE = 'audit.jsonl';
+const ROTATED = /^audit-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z)(?:-\d+)?\.jsonl$/;
+
+/** Why the audit log could not be written; says what and how to fix it. */
+export class AuditWriteError extends Error {
+  override name = 'AuditWriteError';
+}
+
+export interface AuditLogOptions {
+  dir: string;
+  now?: () => number;
+  /** Rotate the current file when it passes this size. */
+  maxFileBytes?: number;
+  /** Rotate the current file at start-up when its first line is older than this. */
+  maxFileAgeMs?: number;
+  /** Told when writing starts failing (a message) and when it works again (undefined). */
+  onProblem?: (message: string | undefined) => void;
+}
+
+/** The writer. `append` is synchronous on an open descriptor, so a decision is on disk before it is answered. */
+export class AuditLog {
+  readonly file: string;
+  private fd: number | undefined;
+  private size = 0;
+  private problem: string | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: AuditLogOptions) {
+    this.file = join(opts.dir, AUDIT_FILE);
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Write one line. Throws AuditWriteError when it cannot; the next append tries again. */
+  append(record: AuditRecord): void {
+    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    try {
+      const fd = this.open();
+      writeAll(fd, line);
+      this.size += line.length;
+      if (this.problem !== undefined) {
+        this.problem = undefined;
+        this.opts.onProblem?.(undefined);
+      }
+    } catch (error) {
+      this.closeFd();
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      const message =
+        `cannot write the audit log ${this.file} (${code}). ` +
+        (code === 'ENOSPC' ? 'Free some disk space' : 'Check that the folder exists and is writable') +
+        '; cco keeps trying.';
+      if (this.problem !== message) {
+        this.problem = message;
+        this.opts.onProblem?.(message);
+      }
+      throw new AuditWriteError(message, { cause: error });
+    }
+  }
+
+  /** Rotation and retention; runs at start-up and on a timer, never on a decision's path. */
+  maintain(retentionMs: number, retentionBytes: number): { rotated?: string; removed: string[] } {
+    const result: { rotated?: string; removed: string[] } = { removed: [] };
+    try {
+      if (this.shouldRotate()) {
+        this.closeFd();
+        const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
+        let target = join(this.opts.dir, `audit-${stamp}.jsonl`);
+        for (let n = 1; exists(target); n++) target = join(this.opts.dir, `audit-${stamp}-${n}.jsonl`);
+        renameSync(this.file, target);
+        result.rotated = target;
+      }
+      result.removed = removeExpired(this.opts.dir, this.now(), retentionMs, retentionBytes);
+    } catch {
+      // Housekeeping that fails is retried at the next run; it never stops cco.
+    }
+    return result;
+  }
+
+  close(): void {
+    this.closeFd();
+  }
+
+  private shouldRotate(): boolean {
+    let size: number;
+    try {
+      size = statSync(this.file).size;
+    } catch {
+      return false;
+    }
+    if (size === 0) return false;
+    if (size >= (this.opts.maxFileBytes ?? 10_000_000)) return true;
+    const first = firstLine(this.file);
+    const t = first ? Date.parse((safeParse(first) as { time?: string } | undefined)?.time ?? '') : NaN;
+    return Number.isFinite(t) && this.now() - t > (this.opts.maxFileAgeMs ?? 86_400_000);
+  }
+
+  private open(): number {
+    if (this.fd !== undefined) return this.fd;
+    mkdirSync(this.opts.dir, { recursive: true, mode: 0o700 });
+    const fd = openSync(this.file, 'a+', 0o600);
+    try {
+      this.size = fstatSync(fd).size;
+      // A line torn by a crash must not swallow the next one: finish it first.
+      if (this.size > 0) {
+        const last = Buffer.alloc(1);
+        readSync(fd, last, 0, 1, this.size - 1);
+        if (last[0] !== 0x0a) {
+          writeAll(fd, Buffer.from('\n'));
+          this.size++;
+        }
+      }
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    this.fd = fd;
+    return fd;
+  }
+
+  private closeFd(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Already gone.
+    }
+    this.fd = undefined;
+  }
+}
+
+function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+function exists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function firstLine(file: string): string | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString('utf8');
+    const end = text.indexOf('\n');
+    return end === -1 ? undefined : text.slice(0, end);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rotated files, oldest first, with the time each was rotated (its newest line is older). */
+export function rotatedFiles(dir: string): Array<{ file: string; rotatedAt: number }> {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((name) => {
+      const m = ROTATED.exec(name);
+      if (!m) return undefined;
+      const iso = m[1]!.replace(/^(\d{4}-\d{2}-\d{2}T\d{2})-(\d{2})-(\d{2})-(\d{3})Z$/, '$1:$2:$3.$4Z');
+      return { file: join(dir, name), rotatedAt: Date.parse(iso) };
+    })
+    .filter((f): f is { file: string; rotatedAt: number } => f !== undefined && Number.isFinite(f.rotatedAt))
+    .sort((a, b) => a.rotatedAt - b.rotatedAt || a.file.localeCompare(b.file));
+}
+
+/**
+ * Delete rotated files whose newest line is older than `retentionMs`, then the oldest ones while
+ * all files together exceed `retentionBytes`. The current file is never deleted.
+ */
+export function removeExpired(dir: string, now: number, retentionMs: number, retentionBytes: number): string[] {
+  const removed: string[] = [];
+  const files = rotatedFiles(dir).map((f) => ({ ...f, size: sizeOf(f.file) }));
+  let total = sizeOf(join(dir, AUDIT_FILE)) + files.reduce((n, f) => n + f.size, 0);
+  for (const f of files) {
+    if (now - f.rotatedAt > retentionMs || total > retentionBytes) {
+      try {
+        unlinkSync(f.file);
+        removed.push(f.file);
+        total -= f.size;
+      } catch {
+        // Try again at the next run.
+      }
+    }
+  }
+  return removed;
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Every readable line of the log, oldest first. A line that is not a record (a torn last line
+ * after a crash, damage by hand) is skipped and reported through `warn`; reading never throws
+ * for bad content.
+ */
+export function readAuditRecords(dir: string, warn: (message: string) => void = () => {}): AuditRecord[] {
+  const out: AuditRecord[] = [];
+  for (const file of [...rotatedFiles(dir).map((f) => f.file), join(dir, AUDIT_FILE)]) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read ${file} (${(error as NodeJS.ErrnoException).code}); skipped it.`);
+      continue;
+    }
+    const lines = text.split('\n');
+    const lastIndex = text.endsWith('\n') ? lines.length - 2 : lines.length - 1;
+    lines.forEach((line, i) => {
+      if (line.trim() === '') return;
+      const value = safeParse(line);
+      if (isAuditRecord(value)) out.push(value);
+      else if (i === lastIndex && !text.endsWith('\n')) warn(`skipped a torn last line in ${file} (cco was probably stopped mid-write).`);
+      else warn(`skipped line ${i + 1} of ${file}: it is not an audit record.`);
+    });
+  }
+  return out;
+}
+
+/**
+ * Start-up: close the calls a previous cco left waiting (a decision line `interrupted` each, so
+ * the log and the console agree) and return the recent history to show.
+ */
+export function recoverAudit(log: AuditLog, dir: string, now: number, historySize: number, warn: (m: string) => void) {
+  const entries = pairRecords(readAuditRecords(dir, warn));
+  const interrupted: AuditRecord[] = [];
+  for (const request of unanswered(entries)) {
+    const line = interruptedRecord(request, now);
+    const entry = entries.find((e) => e.request === request);
+    if (entry) entry.decision = line;
+    interrupted.push(line);
+    try {
+      log.append(line);
+    } catch {
+      // onProblem has said why; the console still shows the call as interrupted.
+    }
+  }
+  return { history: toDecidedCalls(entries, historySize), interrupted };
+}
