@@ -3,6 +3,7 @@ import { UserError } from './core/errors.js';
 import { approveCommand, denyCommand } from './commands/decide.js';
 import { configCommand } from './commands/config.js';
 import { rulesCommand } from './commands/rules.js';
+import { logCommand } from './commands/log.js';
 import { pendingCommand } from './commands/pending.js';
 import { serveCommand } from './commands/serve.js';
 import { watchCommand } from './commands/watch.js';
@@ -28,6 +29,7 @@ Then run agents with:
   program.addCommand(approveCommand());
   program.addCommand(denyCommand());
   program.addCommand(rulesCommand());
+  program.addCommand(logCommand());
   program.addCommand(configCommand());
   return program;
 }

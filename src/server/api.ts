@@ -101,7 +101,16 @@ export function decisionApi(broker: Broker, keepAliveMs = 15_000): Hono {
           const data =
             e.type === 'request'
               ? { autoDecided: e.autoDecided, ...pendingView({ id: e.id, call: e.call, receivedAt: e.at, deadline: e.deadline }) }
-              : { id: e.id, toolName: e.call.toolName, agentLabel: agentLabel(e.call.agent), decision: e.decision, waitMs: e.waitMs };
+              : {
+                  id: e.id,
+                  toolName: e.call.toolName,
+                  input: e.call.input,
+                  toolUseId: e.call.toolUseId,
+                  agent: e.call.agent ?? {},
+                  agentLabel: agentLabel(e.call.agent),
+                  decision: e.decision,
+                  waitMs: e.waitMs,
+                };
           await stream.writeSSE({ event: e.type, data: JSON.stringify(data) });
         }
       } finally {

@@ -1,0 +1,177 @@
+/** What `cco log` shows: filters over logged calls, the table, JSON lines and statistics. */
+import picomatch from 'picomatch/posix.js';
+import type { AuditRecord, LogEntry } from '../core/audit.js';
+import { formatDuration, parseDuration } from '../core/duration.js';
+import { UserError } from '../core/errors.js';
+import { oneLine, summarizeInput } from '../core/summary.js';
+
+export const DECISIONS = ['allow', 'deny', 'ask', 'timeout', 'cancelled', 'interrupted'] as const;
+export type DecisionFilter = (typeof DECISIONS)[number];
+
+export interface LogFilter {
+  since?: number;
+  until?: number;
+  agent?: string;
+  tool?: string;
+  decision?: DecisionFilter;
+  grep?: string;
+}
+
+/** `2h` (that long ago) or a date/time `Date.parse` understands (`2026-11-24`, ISO). */
+export function parseWhen(text: string, now: number, option: string): number {
+  try {
+    return now - parseDuration(text);
+  } catch {
+    const t = Date.parse(text);
+    if (Number.isFinite(t)) return t;
+    throw new UserError(`${option} "${text}" is neither a duration (30m, 2h, 1d) nor a date (2026-11-24, 2026-11-24T15:00).`);
+  }
+}
+
+/** The record that describes the call best: the decision when there is one. */
+const main = (e: LogEntry): AuditRecord => (e.decision ?? e.request)!;
+/** When the call arrived (or, if its request was rotated away, when it was decided). */
+export const entryTime = (e: LogEntry): number => Date.parse((e.request ?? e.decision)!.time);
+
+/** Build the filter predicate once (globs compiled once, not per entry). */
+export function matcher(f: LogFilter): (e: LogEntry) => boolean {
+  const agent = f.agent ? picomatch(f.agent, { dot: true }) : undefined;
+  const tool = f.tool ? picomatch(f.tool, { dot: true }) : undefined;
+  const grep = f.grep?.toLowerCase();
+  return (e) => {
+    const r = main(e);
+    const t = entryTime(e);
+    if (f.since !== undefined && t < f.since) return false;
+    if (f.until !== undefined && t > f.until) return false;
+    if (agent && !agent(r.agent ?? '') && !agent(r.agentLabel)) return false;
+    if (tool && !tool(r.tool)) return false;
+    if (f.decision && !decisionMatches(e, f.decision)) return false;
+    if (grep && !JSON.stringify([r.tool, r.agentLabel, r.input, r.message ?? '', r.updatedInput ?? '']).toLowerCase().includes(grep)) return false;
+    return true;
+  };
+}
+
+function decisionMatches(e: LogEntry, want: DecisionFilter): boolean {
+  const d = e.decision;
+  switch (want) {
+    case 'allow':
+    case 'deny':
+      return d?.behavior === want;
+    case 'ask':
+      // Sent to a person: still waiting, or waited (whoever decided in the end).
+      return e.request ? e.request.autoDecided === false : d?.decidedBy === 'user';
+    default:
+      return d?.decidedBy === want;
+  }
+}
+
+/** One call as one JSON object (`cco log --json`): the request's fields plus the decision's. */
+export function entryJson(e: LogEntry): Record<string, unknown> {
+  const { event: _e, autoDecided, deadline, ...base } = e.request ?? e.decision!;
+  const d = e.decision;
+  return {
+    ...base,
+    time: (e.request ?? d)!.time,
+    ...(autoDecided !== undefined ? { autoDecided } : {}),
+    ...(deadline !== undefined ? { deadline } : {}),
+    decision: d?.behavior ?? 'pending',
+    ...(d
+      ? {
+          decidedBy: d.decidedBy,
+          decidedAt: d.time,
+          ...(d.message !== undefined ? { message: d.message } : {}),
+          ...(d.edited ? { edited: true, updatedInput: d.updatedInput } : {}),
+          ...(d.interrupt ? { interrupt: true } : {}),
+          waitMs: d.waitMs,
+        }
+      : {}),
+  };
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+function localTime(t: number): string {
+  const d = new Date(t);
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+function outcome(e: LogEntry): string {
+  const d = e.decision;
+  if (!d) return 'waiting';
+  if (d.behavior === 'allow') return d.edited ? 'allowed*' : 'allowed';
+  return 'denied';
+}
+
+export function tableRow(e: LogEntry): string[] {
+  const r = main(e);
+  const d = e.decision;
+  return [
+    localTime(entryTime(e)),
+    r.id,
+    oneLine(r.agentLabel, 20),
+    oneLine(r.tool, 24),
+    outcome(e),
+    d ? (d.decidedBy === 'user' ? 'user' : String(d.decidedBy)) : '',
+    d?.waitMs !== undefined ? formatDuration(d.waitMs) : '',
+    summarizeInput({ toolName: r.tool, input: r.input }, 60),
+  ];
+}
+
+const HEAD = ['TIME', 'ID', 'AGENT', 'TOOL', 'DECISION', 'BY', 'WAIT', 'SUMMARY'];
+
+export function renderTable(rows: string[][]): string {
+  if (rows.length === 0) return 'No logged calls match.';
+  const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [line(HEAD), ...rows.map(line)].join('\n');
+}
+
+/** Median (mean of the middle two for an even count) and nearest-rank p90, in ms. */
+export function waitStats(waits: number[]): { count: number; medianMs?: number; p90Ms?: number } {
+  const s = [...waits].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return { count: 0 };
+  const median = n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+  return { count: n, medianMs: median, p90Ms: s[Math.ceil(0.9 * n) - 1]! };
+}
+
+export interface LogStats {
+  calls: number;
+  byTool: Record<string, number>;
+  byAgent: Record<string, number>;
+  /** allow, deny or pending. */
+  byDecision: Record<string, number>;
+  /** user, rule:<id>, default, timeout, … */
+  byDecidedBy: Record<string, number>;
+  /** Decisions made by a person. */
+  personWait: { count: number; medianMs?: number; p90Ms?: number };
+}
+
+export function logStats(entries: readonly LogEntry[]): LogStats {
+  const inc = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
+  const stats: LogStats = { calls: entries.length, byTool: {}, byAgent: {}, byDecision: {}, byDecidedBy: {}, personWait: { count: 0 } };
+  const waits: number[] = [];
+  for (const e of entries) {
+    const r = main(e);
+    inc(stats.byTool, r.tool);
+    inc(stats.byAgent, r.agentLabel);
+    inc(stats.byDecision, e.decision?.behavior ?? 'pending');
+    if (e.decision?.decidedBy) inc(stats.byDecidedBy, e.decision.decidedBy);
+    if (e.decision?.decidedBy === 'user' && e.decision.waitMs !== undefined) waits.push(e.decision.waitMs);
+  }
+  stats.personWait = waitStats(waits);
+  return stats;
+}
+
+export function renderStats(s: LogStats): string {
+  const block = (title: string, m: Record<string, number>) => {
+    const rows = Object.entries(m).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const w = Math.max(0, ...rows.map(([k]) => oneLine(k, 40).length));
+    return [`${title}:`, ...rows.map(([k, n]) => `  ${oneLine(k, 40).padEnd(w)}  ${n}`)].join('\n');
+  };
+  const w = s.personWait;
+  const wait =
+    w.count === 0
+      ? 'Wait for a person: no decisions by a person.'
+      : `Wait for a person (${w.count} decisions): median ${formatDuration(w.medianMs!)}, p90 ${formatDuration(w.p90Ms!)}`;
+  return [`${s.calls} calls`, block('By tool', s.byTool), block('By agent', s.byAgent), block('By decision', s.byDecision), block('Decided by', s.byDecidedBy), wait].join('\n');
+}
