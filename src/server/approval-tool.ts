@@ -1,4 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ListRootsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo, Decision } from '../core/types.js';
@@ -10,8 +11,11 @@ export interface ApprovalToolOptions {
   broker: Broker;
   /** How often a waiting call sends `notifications/progress` (Claude's idle limit is 300 s). */
   progressIntervalMs: number;
-  /** Who is asking, read when a call arrives (the client's name is known only after initialize). */
-  agent: () => AgentInfo;
+  /**
+   * Who is asking, read when a call arrives (the client's name is known only after initialize).
+   * `viaCall` asks the client for its roots on this call's own stream.
+   */
+  agent: (viaCall: () => Promise<{ roots: Array<{ uri: string }> }>) => Promise<AgentInfo> | AgentInfo;
   /** Counts tool handlers still running, so shutdown can wait for their answers to go out. */
   track: <T>(work: Promise<T>) => Promise<T>;
   onError?: (error: unknown) => void;
@@ -61,7 +65,8 @@ export function registerApprovalTool(server: McpServer, opts: ApprovalToolOption
             }, opts.progressIntervalMs);
       const work = (async (): Promise<Decision> => {
         try {
-          const call = { toolName: args.tool_name, input: args.input, agent: opts.agent() } as const;
+          const viaCall = () => extra.sendRequest({ method: 'roots/list' }, ListRootsResultSchema, { timeout: 10_000 });
+          const call = { toolName: args.tool_name, input: args.input, agent: await opts.agent(viaCall) } as const;
           return await opts.broker.request(args.tool_use_id ? { ...call, toolUseId: args.tool_use_id } : call, { signal });
         } finally {
           if (timer) clearInterval(timer);

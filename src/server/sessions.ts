@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Broker } from '../core/broker.js';
@@ -11,8 +12,13 @@ export interface SessionOptions {
   progressIntervalMs: number;
   /** A session with no open stream and no request for this long is closed. */
   idleMs: number;
+  /** How long a call waits for the client's answer to roots/list before going on without a cwd. */
+  rootsWaitMs?: number;
   onError?: (error: unknown) => void;
 }
+
+/** Sends `roots/list` to the client over some stream. */
+export type RootsAsker = () => Promise<{ roots: Array<{ uri: string }> }>;
 
 /** One MCP session: its own McpServer and transport, and what we know of the agent behind it. */
 export class Session {
@@ -22,6 +28,13 @@ export class Session {
   open = 0;
   lastSeen = Date.now();
   id: string | undefined;
+  /** The client's first root (its working directory), once it told us. */
+  cwd: string | undefined;
+  /** The client declared `roots` and we have not asked yet, or the answer is on its way. */
+  private wantsRoots = false;
+  private getStreamOpen = false;
+  private roots: Promise<void> | undefined;
+  private readonly rootsWaitMs: number;
 
   constructor(
     readonly agentName: string | undefined,
@@ -38,11 +51,17 @@ export class Session {
       },
     });
     this.transport.onclose = () => onClose(this);
+    this.rootsWaitMs = opts.rootsWaitMs ?? 1000;
     this.server = new McpServer({ name: 'cco', version: opts.version }, { capabilities: { tools: {} } });
+    this.server.server.oninitialized = () => {
+      this.wantsRoots = this.server.server.getClientCapabilities()?.roots !== undefined;
+      // A request with no related call goes on the GET stream; sent before it opens, it is lost.
+      if (this.getStreamOpen) this.askRoots(() => this.server.server.listRoots(undefined, { timeout: 10_000 }));
+    };
     registerApprovalTool(this.server, {
       broker: opts.broker,
       progressIntervalMs: opts.progressIntervalMs,
-      agent: () => this.agent(),
+      agent: (viaCall) => this.agentForCall(viaCall),
       track,
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
@@ -54,16 +73,54 @@ export class Session {
     if (this.id) info.sessionId = this.id;
     const client = this.server.server.getClientVersion();
     if (client) info.client = client.version ? { name: client.name, version: client.version } : { name: client.name };
+    if (this.cwd) info.cwd = this.cwd;
     return info;
   }
 
-  handle(req: Request, signal: AbortSignal, parsedBody?: unknown): Promise<Response> {
+  /**
+   * Who is asking, for a call that just arrived. If the client's roots are not known yet, ask
+   * (on this call's own stream when the GET stream is not open) and wait briefly, so relative
+   * path rules can apply; a client that is slow or fails leaves the cwd unknown.
+   */
+  private async agentForCall(viaCall: RootsAsker): Promise<AgentInfo> {
+    if (this.wantsRoots || this.roots) {
+      const done = this.askRoots(viaCall);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, this.rootsWaitMs)))]);
+      clearTimeout(timer);
+    }
+    return this.agent();
+  }
+
+  /** Ask the client for its roots, once per session; the first file:// root becomes the cwd. */
+  private askRoots(ask: RootsAsker): Promise<void> {
+    if (!this.roots) {
+      this.wantsRoots = false;
+      this.roots = ask().then(
+        ({ roots }) => {
+          const uri = roots[0]?.uri;
+          if (uri?.startsWith('file://')) this.cwd = fileURLToPath(uri);
+        },
+        () => {
+          // No answer, an error or a timeout: the cwd stays unknown and relative rules do not match.
+        },
+      );
+    }
+    return this.roots;
+  }
+
+  async handle(req: Request, signal: AbortSignal, parsedBody?: unknown): Promise<Response> {
     this.lastSeen = Date.now();
     const ctx: RequestContext = { signal };
-    return this.transport.handleRequest(req, {
+    const res = await this.transport.handleRequest(req, {
       ...(parsedBody !== undefined ? { parsedBody } : {}),
       authInfo: { token: '', clientId: 'cco', scopes: [], extra: ctx as Record<string, unknown> },
     });
+    if (req.method === 'GET' && res.ok) {
+      this.getStreamOpen = true;
+      if (this.wantsRoots) this.askRoots(() => this.server.server.listRoots(undefined, { timeout: 10_000 }));
+    }
+    return res;
   }
 
   close(): Promise<void> {
