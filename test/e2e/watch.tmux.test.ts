@@ -99,7 +99,7 @@ describe('cco watch in a terminal', () => {
     const decision = await answer(result, 'the allow to reach the client');
     expect(decision, await context()).toEqual({ behavior: 'allow', updatedInput: input });
     await until(async () => (await tmux.screen()).includes('1 allowed'), 'the header to count the allow', context);
-    expect(tmux.lastScreen, await context()).toContain('✓ allowed');
+    expect(tmux.lastScreen, await context()).toMatch(/✓ Bash\s+.*you/);
   });
 
   it('d denies it with a message for the agent', async () => {
@@ -110,7 +110,7 @@ describe('cco watch in a terminal', () => {
     expect(decision.behavior, await context()).toBe('deny');
     expect(decision.message, await context()).toEqual(expect.stringMatching(/\S/));
     await until(async () => (await tmux.screen()).includes('1 denied'), 'the header to count the deny', context);
-    expect(tmux.lastScreen, await context()).toContain('✗ denied');
+    expect(tmux.lastScreen, await context()).toMatch(/✗ Bash\s+.*you/);
   });
 
   it('q quits: the process exits 0, a call still waiting is denied because the console closed', async () => {
