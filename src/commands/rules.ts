@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { parseDuration, formatDuration } from '../core/duration.js';
+import { checkWait, parseDuration, formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import { ccoPaths } from '../store/paths.js';
@@ -71,7 +71,7 @@ function applyOptions(rule: Rule, o: RuleOptions): void {
   }
   if (o.timeout !== undefined) {
     try {
-      rule.timeoutMs = parseDuration(o.timeout);
+      rule.timeoutMs = checkWait(parseDuration(o.timeout), '--timeout');
     } catch (error) {
       throw new UserError(`--timeout: ${(error as Error).message}`);
     }

@@ -8,7 +8,7 @@ import { Broker } from '../core/broker.js';
 import { formatDuration } from '../core/duration.js';
 import { makeIdGenerator } from '../core/ids.js';
 import { AlertBoard } from '../core/alerts.js';
-import { agentLabel, summarizeInput } from '../core/summary.js';
+import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
 import { auditRecord } from '../core/audit.js';
 import { AuditLog, recoverAudit } from '../store/audit.js';
 import type { BrokerEvent } from '../core/types.js';
@@ -46,12 +46,12 @@ export function eventLine(e: BrokerEvent): string | undefined {
   const time = new Date(e.type === 'request' ? e.at : e.decision.at).toTimeString().slice(0, 8);
   if (e.type === 'request') {
     if (e.autoDecided) return undefined; // the decision line says it all
-    return `${time}  waiting  ${e.id}  ${agentLabel(e.call.agent)}  ${e.call.toolName}  ${summarizeInput(e.call, 100)}`;
+    return `${time}  waiting  ${e.id}  ${agentLabel(e.call.agent)}  ${oneLine(e.call.toolName, 60)}  ${summarizeInput(e.call, 100)}`;
   }
   const d = e.decision;
   const who = d.decidedBy === 'user' ? 'by user' : `by ${d.decidedBy}`;
   const what = d.behavior === 'allow' ? (d.edited ? 'allowed (edited input)' : 'allowed') : 'denied';
-  return `${time}  ${what.padEnd(7)}  ${e.id}  ${agentLabel(e.call.agent)}  ${e.call.toolName}  ${summarizeInput(e.call, 60)}  ${who}, waited ${formatDuration(e.waitMs)}`;
+  return `${time}  ${what.padEnd(7)}  ${e.id}  ${agentLabel(e.call.agent)}  ${oneLine(e.call.toolName, 60)}  ${summarizeInput(e.call, 60)}  ${who}, waited ${formatDuration(e.waitMs)}`;
 }
 
 export async function runServer(opts: RunServerOptions): Promise<void> {

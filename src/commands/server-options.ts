@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseDuration } from '../core/duration.js';
+import { checkWait, parseDuration } from '../core/duration.js';
 
 /** Flags given on the command line; unset ones fall back to the config file, then the defaults. */
 export interface ServerCliOptions {
@@ -17,12 +17,16 @@ function port(value: string): number {
 
 function duration(value: string): number {
   try {
-    const ms = parseDuration(value);
-    if (ms <= 0) throw new Error('must be more than zero');
-    return ms;
+    return checkWait(parseDuration(value), 'The duration');
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+}
+
+function progressInterval(value: string): number {
+  const ms = duration(value);
+  if (ms >= 300_000) throw new InvalidArgumentError("must be under 300s: Claude Code aborts a call that is silent for 300s (30s is a good value).");
+  return ms;
 }
 
 /** The options `cco serve` and `cco watch` share. */
@@ -41,6 +45,6 @@ export function serverCommand(name: string, description: string): Command {
     .addOption(
       new Option('--progress-interval <duration>', 'how often a waiting call tells Claude Code it is still alive (its idle limit is 300s)')
         .default(30_000, '30s')
-        .argParser(duration),
+        .argParser(progressInterval),
     );
 }

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from './clock.js';
 import { NotPendingError } from './errors.js';
-import { formatDuration } from './duration.js';
+import { formatDuration, MAX_WAIT_MS } from './duration.js';
 import type {
   BrokerCounts,
   BrokerEvent,
@@ -138,7 +138,8 @@ export class Broker {
       return Promise.resolve(this.finish(id, call, now, now, this.cancelledDecision(), true));
     }
 
-    const timeoutMs = verdict.timeoutMs ?? this.timeoutMs;
+    // Longer than a timer can hold would fire at once; the entry points refuse such values too.
+    const timeoutMs = Math.min(verdict.timeoutMs ?? this.timeoutMs, MAX_WAIT_MS);
     const pending: PendingCall = { id, call, receivedAt: now, deadline: now + timeoutMs };
     const requestEvent: BrokerEvent = { type: 'request', id, call, at: now, deadline: pending.deadline, autoDecided: false };
     const unaudited = this.audit(requestEvent);

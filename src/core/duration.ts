@@ -35,3 +35,13 @@ export function formatDuration(ms: number): string {
   const parts = [d && `${d}d`, h && `${h}h`, m && `${m}m`, s && !d && !h ? `${s}s` : ''].filter(Boolean);
   return parts.join('');
 }
+
+/** The longest wait a timer can hold (setTimeout's limit, about 24.8 days). */
+export const MAX_WAIT_MS = 2_147_483_647;
+
+/** Throws unless `ms` is a usable wait: more than zero and no longer than MAX_WAIT_MS. */
+export function checkWait(ms: number, what: string): number {
+  if (!(ms > 0)) throw new Error(`${what} must be more than zero.`);
+  if (ms > MAX_WAIT_MS) throw new Error(`${what} is too long: at most 24d (24 days).`);
+  return ms;
+}

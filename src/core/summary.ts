@@ -9,7 +9,9 @@ export function oneLine(text: string, max = 200): string {
   // Bound the work before escaping: an enormous input must not cost more than a short one.
   const head = text.length > max * 4 ? text.slice(0, max * 4) : text;
   // eslint-disable-next-line no-control-regex
-  const escaped = head.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+  // C0/C1 controls, line separators, and the bidi overrides/isolates that can make text on screen
+  // read differently from what runs.
+  const escaped = head.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
     if (c === '\n') return '⏎ ';
     if (c === '\t') return ' ';
     return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;

@@ -1,7 +1,7 @@
 import { readFileSync, watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import type Conf from 'conf';
-import { parseDuration } from '../core/duration.js';
+import { checkWait, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import type { TimeoutAction } from '../core/types.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
@@ -78,7 +78,8 @@ export function checkSettings(value: unknown): string | undefined {
     if (v[k] === undefined) continue;
     if (typeof v[k] !== 'string') return `"${k}" must be a duration text such as "5m" (got ${JSON.stringify(v[k])})`;
     try {
-      if (parseDuration(v[k]) <= 0) return `"${k}" must be more than zero`;
+      if (k === 'timeout') checkWait(parseDuration(v[k]), '"timeout"');
+      else if (parseDuration(v[k]) <= 0) return `"${k}" must be more than zero`;
     } catch (error) {
       return `"${k}": ${(error as Error).message}`;
     }
@@ -107,6 +108,7 @@ export function checkSettings(value: unknown): string | undefined {
       seen.add(rule.id);
       try {
         validateRule(rule);
+        if (rule.timeoutMs !== undefined) checkWait(rule.timeoutMs, 'its timeout');
       } catch (error) {
         return `rules[${i}]: ${(error as Error).message}`;
       }
@@ -220,7 +222,9 @@ export class SettingsStore {
       if (now === last) return;
       last = now;
       if (now === undefined) {
-        onChange({ ok: true, file: {}, settings: resolveSettings({}) });
+        // A config that vanishes while cco runs is more likely an accident than a wish to drop
+        // every rule: keep the last good settings and say so.
+        onChange({ ok: false, error: new ConfigError(this.file, 'it is missing or unreadable now (deleted or moved?); restore it, or write a new one with `cco rules add`') });
         return;
       }
       try {

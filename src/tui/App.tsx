@@ -18,6 +18,14 @@ export interface AppProps {
   onQuit: () => void;
   /** Problems shown as a banner until they are fixed. */
   alerts?: AlertBoard;
+  /**
+   * Decision keys do nothing for this long after the selected call changed (a new call appeared,
+   * the old one ended, the user moved), so a key meant for something else can't decide a call
+   * the user has not seen.
+   */
+  decisionGuardMs?: number;
+  /** Time source for the guard (tests move it by hand). */
+  clock?: () => number;
 }
 
 const EMPTY: ReturnType<AlertBoard['snapshot']> = [];
@@ -61,7 +69,7 @@ function HistoryRow({ d, width }: { d: DecidedCall; width: number }) {
 }
 
 /** The first console: the queue of waiting calls, one key to decide, recent decisions below. */
-export function App({ source, url, version, onQuit, alerts }: AppProps) {
+export function App({ source, url, version, onQuit, alerts, decisionGuardMs = 300, clock = Date.now }: AppProps) {
   const snap = useSnapshot(source);
   const board = alerts ?? NO_ALERTS;
   const banners = useSyncExternalStore(board.subscribe, board.snapshot);
@@ -84,9 +92,17 @@ export function App({ source, url, version, onQuit, alerts }: AppProps) {
     if (current !== selected) setSelected(current);
   });
 
+  // When the call under the cursor changes, the guard starts again.
+  const shown = useRef<{ id: string | undefined; at: number }>({ id: undefined, at: 0 });
+  if (shown.current.id !== current) shown.current = { id: current, at: clock() };
+
   const decide = (verdict: Verdict) => {
     if (current === undefined) return;
     const id = current;
+    if (clock() - shown.current.at < decisionGuardMs) {
+      setNotice(`The selection just changed to ${id}: check it, then press again.`);
+      return;
+    }
     Promise.resolve()
       .then(() => source.decide(id, verdict))
       .then(
@@ -154,7 +170,7 @@ export function App({ source, url, version, onQuit, alerts }: AppProps) {
       {selectedCall ? (
         <Box flexDirection="column" paddingX={1}>
           <Text wrap="truncate">
-            <Text bold>{selectedCall.call.toolName}</Text> from {agentLabel(selectedCall.call.agent)}
+            <Text bold>{oneLine(selectedCall.call.toolName, 60)}</Text> from {agentLabel(selectedCall.call.agent)}
             {selectedCall.call.agent?.cwd ? ` in ${oneLine(selectedCall.call.agent.cwd, 60)}` : ''}
           </Text>
           <Text wrap="truncate-end">{summarizeInput(selectedCall.call, (width - 2) * 3)}</Text>

@@ -1,4 +1,4 @@
-import { writeFileSync, readFileSync } from 'node:fs';
+import { renameSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient, parseResult, waitFor } from '../helpers/server.js';
@@ -60,6 +60,18 @@ describe('rules reach a running server', () => {
     writeFileSync(file, good.replace('never rm', 'still never rm'));
     await waitFor(() => served!.output().includes('config reloaded'), 5000, 'the reload after the fix');
     expect(parseResult(await ask('rm -rf /'))).toEqual({ behavior: 'deny', message: 'still never rm' });
+    await client.close();
+  });
+
+  it('a config file that disappears keeps the last good rules and says so', async () => {
+    home = tempHome();
+    await cco(['rules', 'add', 'Bash(rm:*)', '--deny', '-m', 'never rm'], home);
+    served = await startServe(home);
+    const client = await connectClient(served.info.mcpUrl);
+    renameSync(join(home, 'config.json'), join(home, 'config.json.moved'));
+    await waitFor(() => /is missing or unreadable now.*last good rules stay active/s.test(served!.output()), 5000, 'the missing-config warning');
+    const r = await client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'rm -rf /' } } }, undefined, { timeout: 5000 });
+    expect(parseResult(r)).toEqual({ behavior: 'deny', message: 'never rm' });
     await client.close();
   });
 

@@ -53,6 +53,12 @@ describe('summaries', () => {
     expect(s).toContain('\\u001b[2J');
   });
 
+  it('escapes bidi overrides and isolates', () => {
+    const s = oneLine('rm -rf \u202e/ \u2066x\u2069 \u200f');
+    expect(s).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/);
+    expect(s).toContain('\\u202e');
+  });
+
   it('bounds the summary of enormous and deeply nested inputs', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 10_000; i++) deep = { a: deep };

@@ -90,12 +90,25 @@ async function answer(result: ReturnType<typeof track>, what: string): Promise<R
   return parseResult(result.value);
 }
 
+/**
+ * Press a decision key as a person would: the console ignores decision keys for 300 ms after the
+ * call under the cursor changes (and says so), so keep pressing until the call is decided.
+ */
+async function decideWith(key: string, result: ReturnType<typeof track>): Promise<void> {
+  const started = Date.now();
+  while (!result.settled) {
+    if (Date.now() - started > 5000) throw new Error(`pressing ${key} never decided the call\n${await context()}`);
+    await tmux.press(key);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('cco watch in a terminal', () => {
   it('a allows the waiting call with its input unchanged', async () => {
     const info = await startWatch();
     const input = { command: 'echo e2e-allow > out.txt' };
     const result = await ask(info, input);
-    await tmux.press('a');
+    await decideWith('a', result);
     const decision = await answer(result, 'the allow to reach the client');
     expect(decision, await context()).toEqual({ behavior: 'allow', updatedInput: input });
     await until(async () => (await tmux.screen()).includes('1 allowed'), 'the header to count the allow', context);
@@ -105,7 +118,7 @@ describe('cco watch in a terminal', () => {
   it('d denies it with a message for the agent', async () => {
     const info = await startWatch();
     const result = await ask(info, { command: 'echo e2e-deny > out.txt' });
-    await tmux.press('d');
+    await decideWith('d', result);
     const decision = await answer(result, 'the deny to reach the client');
     expect(decision.behavior, await context()).toBe('deny');
     expect(decision.message, await context()).toEqual(expect.stringMatching(/\S/));

@@ -22,7 +22,7 @@ function setup() {
   let n = 0;
   const broker = new Broker({ newId: () => `c${++n}`, timeoutMs: 60_000 });
   const onQuit = vi.fn();
-  const ui = render(<App source={broker} url="http://127.0.0.1:8660/mcp" version="0.0.0" onQuit={onQuit} />);
+  const ui = render(<App source={broker} url="http://127.0.0.1:8660/mcp" version="0.0.0" onQuit={onQuit} decisionGuardMs={0} />);
   unmount = ui.unmount;
   const frame = () => ui.lastFrame() ?? '';
   const press = async (key: string, until: () => boolean) => {
@@ -127,7 +127,7 @@ describe('console', () => {
         return broker.decide(id, { behavior: 'allow' });
       },
     };
-    const ui = render(<App source={source} url="u" version="0" onQuit={() => {}} />);
+    const ui = render(<App source={source} url="u" version="0" onQuit={() => {}} decisionGuardMs={0} />);
     unmount = ui.unmount;
     void broker.request(bash('x'));
     await vi.waitFor(() => expect(ui.lastFrame()).toContain('› c1'));
@@ -150,3 +150,33 @@ describe('console', () => {
   });
 });
 
+
+describe('console safety guard', () => {
+  it('a decision key does nothing for 300 ms after the selected call changed', async () => {
+    let n = 0;
+    let now = 1_000_000;
+    const broker = new Broker({ newId: () => `c${++n}`, timeoutMs: 60_000 });
+    const ui = render(<App source={broker} url="u" version="0" onQuit={() => {}} clock={() => now} />);
+    unmount = ui.unmount;
+    const first = broker.request(bash('first'));
+    await vi.waitFor(() => expect(ui.lastFrame()).toContain('› c1'));
+    now += 1000;
+    // The selected call ends (e.g. the agent withdrew it); the cursor moves to a call just arrived.
+    void broker.request(bash('rm -rf ~'));
+    broker.decide('c1', { behavior: 'deny' });
+    await first;
+    await vi.waitFor(() => expect(ui.lastFrame()).toContain('› c2'));
+    ui.stdin.write('a');
+    await vi.waitFor(() => expect(ui.lastFrame()).toContain('selection just changed to c2'));
+    expect(broker.snapshot().pending.map((p) => p.id)).toEqual(['c2']);
+    now += 299;
+    ui.stdin.write('d');
+    // Let the key's handler and any decision it started run to the end.
+    await new Promise((r) => setImmediate(r));
+    expect(broker.snapshot().pending.map((p) => p.id)).toEqual(['c2']);
+    now += 1;
+    ui.stdin.write('d');
+    await vi.waitFor(() => expect(broker.snapshot().pending).toEqual([]));
+    expect(broker.snapshot().recent[0]).toMatchObject({ id: 'c2', decision: { behavior: 'deny', decidedBy: 'user' } });
+  });
+});
