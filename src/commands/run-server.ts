@@ -17,7 +17,8 @@ import { compileRules, toPolicy } from '../core/rules/index.js';
 import { homedir } from 'node:os';
 import { ccoPaths } from '../store/paths.js';
 import { SettingsStore, type Settings } from '../store/settings.js';
-import { removeServerFile, writeServerFile } from '../store/server-file.js';
+import { processAlive, readServerFile, removeServerFile, writeServerFile } from '../store/server-file.js';
+import { UserError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import type { ServerCliOptions } from './server-options.js';
 
@@ -60,6 +61,16 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   const log = opts.console ? fileLog(paths.logFile) : stderrLog;
   const alerts = new AlertBoard();
   const onError = (e: unknown) => log('error', errorText(e));
+
+  // Two servers on one state folder would clobber each other's server file and mark each other's
+  // waiting calls as interrupted in the shared audit log.
+  const other = await readServerFile(paths.serverFile).catch(() => undefined);
+  if (other && other.pid !== process.pid && processAlive(other.pid)) {
+    throw new UserError(
+      `Another cco (pid ${other.pid}) is already running at ${other.url} with the state folder ${paths.stateDir}. ` +
+        'Use that one (`cco pending`), stop it, or give this one its own folder with CCO_HOME=/some/dir.',
+    );
+  }
 
   // A broken config file stops the start: better than running with rules the user did not mean.
   const store = new SettingsStore(paths.configFile);
