@@ -34,7 +34,9 @@ function bashCheck(p: Extract<ParsedPattern, { kind: 'bash' }>, action: RuleActi
     };
   }
   const test = commandTest(p);
-  const any = action === 'deny';
+  // An allow rule must cover every part; a deny or ask rule matches if any part does (a part that
+  // deserves a person's eye or a refusal is not made safe by the parts around it).
+  const any = action !== 'allow';
   return (ctx, why) => {
     const parts = ctx.parts;
     if (!parts || parts.length === 0) {
@@ -93,6 +95,11 @@ function pathCheck(p: Extract<ParsedPattern, { kind: 'path' }>, action: RuleActi
   const lit = nocase ? literal.toLowerCase() : literal;
   const litSlash = `${lit}/`;
   const needle = requiredText(glob, nocase);
+  const test = (r: string | undefined): boolean => {
+    if (r === undefined) return false;
+    if (r === '') return glob === '' || glob === '**';
+    return (lit === '' || r === lit || r.startsWith(litSlash)) && (needle === '' || r.includes(needle)) && matcher(r);
+  };
   return (ctx, why) => {
     const target = ctx.target;
     if (target.path === undefined) {
@@ -101,20 +108,35 @@ function pathCheck(p: Extract<ParsedPattern, { kind: 'path' }>, action: RuleActi
     }
     const base = p.anchor === 'root' ? '/' : p.anchor === 'home' ? homeDir : ctx.cwd;
     if (base === undefined) {
-      why?.push(`rule path \`${p.path}\` is relative to the working directory, and the agent's cwd is unknown`);
-      return false;
+      if (action === 'allow') {
+        why?.push(`rule path \`${p.path}\` is relative to the working directory, and the agent's cwd is unknown`);
+        return false;
+      }
+      // Fail closed: the cwd could be any directory above the path, so try the rule under each.
+      const ok = underAnyDirectory(ctx.relative('root', nocase) ?? '', test);
+      why?.push(
+        ok
+          ? `path \`${short(target.path)}\` could be \`${p.path}\` (cwd unknown: ${action} rule applies to be safe)`
+          : `path \`${short(target.path)}\` does not match \`${p.path}\` under any directory (cwd unknown)`,
+      );
+      return ok;
     }
-    const r = ctx.relative(p.anchor, nocase);
-    let ok: boolean;
-    if (r === undefined) ok = false;
-    else if (r === '') ok = glob === '' || glob === '**';
-    else ok = (lit === '' || r === lit || r.startsWith(litSlash)) && (needle === '' || r.includes(needle)) && matcher(r);
+    const ok = test(ctx.relative(p.anchor, nocase));
     if (why) {
       const where = p.anchor === 'root' ? '' : ` (under ${p.anchor === 'home' ? 'home' : 'cwd'} ${base})`;
       why.push(`path \`${short(target.path)}\` ${ok ? 'matches' : 'does not match'} \`${p.path}\`${where}`);
     }
     return ok;
   };
+}
+
+/** Whether `test` holds for the path (relative to `/`) relative to `/` or to any directory above it. */
+function underAnyDirectory(rel: string, test: (r: string) => boolean): boolean {
+  if (test(rel)) return true;
+  for (let slash = rel.indexOf('/'); slash >= 0; slash = rel.indexOf('/', slash + 1)) {
+    if (test(rel.slice(slash + 1))) return true;
+  }
+  return rel !== '' && test('');
 }
 
 /**
@@ -166,14 +188,34 @@ export function agentCheck(glob: string): Check {
   };
 }
 
-export function inputCheck(field: string, glob: string): Check {
+export function inputCheck(field: string, glob: string, action: RuleAction): Check {
   const test = compileValueMatcher(glob, `input \`${field}\``);
   const steps = field.split('.');
+  const any = action !== 'allow';
   return (ctx, why) => {
     const value = inputValue(ctx.input, field, steps);
     if (value === undefined) {
       why?.push(`input \`${field}\` is missing or not a string, number or boolean`);
       return false;
+    }
+    // A Bash command is checked part by part, as Bash(…) patterns are: `git status; curl … | sh`
+    // does not pass `/^git status/` because its first part does.
+    const parts = field === 'command' && ctx.call.toolName === 'Bash' ? ctx.parts : null;
+    if (parts && parts.length > 0) {
+      const one = parts.length === 1;
+      for (const part of parts) {
+        const hit = someForm(any ? part.denyForms : part.allowForms, test);
+        if (hit === any) {
+          why?.push(`input \`command\` ${one ? '' : 'part '}\`${short(part.text, 60)}\` ${hit ? 'matches' : 'does not match'} \`${glob}\``);
+          return hit;
+        }
+      }
+      why?.push(
+        any
+          ? `no part of input \`command\` matches \`${glob}\``
+          : `input \`command\` ${one ? '' : `(every part, ${parts.length}) `}matches \`${glob}\``,
+      );
+      return !any;
     }
     const ok = test(value);
     why?.push(`input \`${field}\` = \`${short(value, 60)}\` ${ok ? 'matches' : 'does not match'} \`${glob}\``);

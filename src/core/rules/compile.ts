@@ -50,7 +50,7 @@ export function compileRule(rule: Rule, index: number, homeDir: string): Compile
   const spec = specifierCheck(parsed, rule.action, homeDir);
   if (spec) checks.push(spec);
   if (rule.agent !== undefined) checks.push(agentCheck(rule.agent));
-  for (const [field, glob] of Object.entries(rule.input ?? {})) checks.push(inputCheck(field, glob));
+  for (const [field, glob] of Object.entries(rule.input ?? {})) checks.push(inputCheck(field, glob, rule.action));
   const tool = toolMatcher(parsed);
   return {
     rule,
@@ -96,8 +96,9 @@ function ruleKey(p: ParsedPattern, action: RuleAction): string | undefined {
   if (p.kind === 'path') {
     const first = p.glob.split('/')[0] ?? '';
     if (first === '' || hasGlobChars(first)) return undefined;
-    // Deny rules compare paths without case (see pathCheck).
-    return `p:${p.anchor}/${action === 'deny' ? first.toLowerCase() : first}`;
+    // Deny and ask rules are looked up among the call's lower-case keys (deny rules compare paths
+    // without case, see pathCheck; a lower-case key is still necessary for an exact match).
+    return `p:${p.anchor}/${action === 'allow' ? first : first.toLowerCase()}`;
   }
   return undefined;
 }

@@ -20,7 +20,7 @@ export class CallContext {
   private _cwd?: string | null;
   private _keys?: { deny: readonly string[]; allow: readonly string[] };
   private readonly _rel: (string | null | undefined)[] = [undefined, undefined, undefined];
-  private readonly _relLower: (string | undefined)[] = [undefined, undefined, undefined];
+  private readonly _relLower: (string | null | undefined)[] = [undefined, undefined, undefined];
 
   constructor(
     readonly call: ToolCall,
@@ -51,9 +51,9 @@ export class CallContext {
   }
 
   /**
-   * Strings a keyed rule must find here to match (see CompiledRule.key). A deny rule matches when
-   * any command part does, so its word may start any form of any part; an allow or ask rule needs
-   * every part, so its word must start some form of each. Deny keys of paths are lower case.
+   * Strings a keyed rule must find here to match (see CompiledRule.key). A deny or ask rule
+   * matches when any command part does, so its word may start any form of any part; an allow rule
+   * needs every part, so its word must start some form of each. Deny keys of paths are lower case.
    */
   get keys(): { deny: readonly string[]; allow: readonly string[] } {
     this._keys ??= this.computeKeys();
@@ -84,11 +84,14 @@ export class CallContext {
     const allow: string[] = [];
     for (const anchor of ['root', 'home', 'cwd'] as const) {
       const rel = this.relative(anchor, false);
-      if (!rel) continue;
-      const slash = rel.indexOf('/');
-      const first = slash < 0 ? rel : rel.slice(0, slash);
-      allow.push(`p:${anchor}/${first}`);
-      deny.push(`p:${anchor}/${first.toLowerCase()}`);
+      if (rel) allow.push(`p:${anchor}/${firstSegment(rel)}`);
+      const low = this.relative(anchor, true);
+      if (low) addOnce(deny, `p:${anchor}/${firstSegment(low)}`);
+    }
+    if (this.cwd === undefined && this.target.path !== undefined) {
+      // The cwd could be any directory above the path (see pathCheck): every directory name may
+      // start a relative deny or ask rule.
+      for (const seg of this.target.path.toLowerCase().split('/')) if (seg) addOnce(deny, `p:cwd/${seg}`);
     }
     return { deny, allow };
   }
@@ -138,21 +141,16 @@ export class CallContext {
    */
   relative(anchor: PathAnchor, lower: boolean): string | undefined {
     const i = anchor === 'root' ? 0 : anchor === 'home' ? 1 : 2;
-    let rel = this._rel[i];
+    const cache = lower ? this._relLower : this._rel;
+    let rel = cache[i];
     if (rel === undefined) {
       const path = this.target.path;
       const base = anchor === 'root' ? '/' : anchor === 'home' ? this.homeDir : this.cwd;
-      rel = path === undefined || base === undefined ? null : (relativeTo(path, base) ?? null);
-      this._rel[i] = rel;
+      // Without case, the base compares without case too: `/USERS/ME/.ssh` is under home `/Users/me`.
+      rel = path === undefined || base === undefined ? null : ((lower ? relativeTo(path.toLowerCase(), base.toLowerCase()) : relativeTo(path, base)) ?? null);
+      cache[i] = rel;
     }
-    if (rel === null) return undefined;
-    if (!lower) return rel;
-    let low = this._relLower[i];
-    if (low === undefined) {
-      low = rel.toLowerCase();
-      this._relLower[i] = low;
-    }
-    return low;
+    return rel ?? undefined;
   }
 
   /** The URL's host, lower case without a trailing dot; null when there is no parsable URL. */
@@ -197,6 +195,11 @@ function literalStart(glob: string): string {
   if (wild < 0) return glob;
   const dir = segments.slice(0, wild).join('/');
   return dir === '' && glob.startsWith('/') ? '/' : dir;
+}
+
+function firstSegment(rel: string): string {
+  const slash = rel.indexOf('/');
+  return slash < 0 ? rel : rel.slice(0, slash);
 }
 
 function firstWord(form: string): string {

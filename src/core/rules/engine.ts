@@ -114,7 +114,7 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
 interface ToolIndex {
   /** Every enabled rule for the tool, in order. */
   all: CompiledRule[];
-  /** When some rules have a key: those without one, and those with one by key (allow and ask; deny). */
+  /** When some rules have a key: those without one, and those with one by key (allow; deny and ask). */
   rest: CompiledRule[];
   byKey?: Map<string, CompiledRule[]>;
   denyByKey?: Map<string, CompiledRule[]>;
@@ -128,7 +128,8 @@ function buildIndex(all: CompiledRule[]): ToolIndex {
   for (const r of all) {
     if (r.key === undefined) rest.push(r);
     else {
-      const map = r.action === 'deny' ? denyByKey : byKey;
+      // Deny and ask rules match when any command part does: they are found by any part's key.
+      const map = r.action === 'allow' ? byKey : denyByKey;
       const list = map.get(r.key);
       if (list) list.push(r);
       else map.set(r.key, [r]);

@@ -2,4 +2,4 @@ export * from './types.js';
 export { RuleSyntaxError, parsePattern, validateRule, normalizeAction } from './syntax.js';
 export { compileRules, toPolicy, type RuleSet } from './engine.js';
 export { claudeRuleFromCall } from './from-call.js';
-export { splitCommand } from './bash.js';
+export { splitCommand, splitCommandDetailed } from './bash.js';

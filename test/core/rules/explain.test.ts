@@ -119,6 +119,9 @@ describe('evaluate() and explain() agree on random rule sets and calls', () => {
       ...['/repo/a/b', '/repo/A/B', '/home/u/a/x.env', '/repo/.env', '/etc/a'].flatMap((f) => [tool('Read', { file_path: f }), tool('Write', { file_path: f })]),
       ...['https://x.com', 'https://y.x.com', 'https://z.y.x.com', 'bad'].map((url) => tool('WebFetch', { url })),
       tool('mcp__s__t'),
+      ...['git push; npm test #x', "npm test #'\nrm a", "npm test 'open", "$'rm' x"].map((c) => bash(c)),
+      ...['/x/a/b', '/repo/.env', '/HOME/U/a/x.env', '/repo/A/b'].map((f) => tool('Read', { file_path: f }, { name: 'api-1' })),
+      tool('Read', { file_path: '/HOME/U/A/y' }),
     ];
     for (let set = 0; set < 300; set++) {
       const rules: Rule[] = Array.from({ length: 1 + rand(25) }, (_, i) => ({

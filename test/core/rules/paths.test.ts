@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRules } from '../../../src/core/rules/index.js';
 import type { ToolCall } from '../../../src/core/types.js';
-import { decides, HOME, tool } from './helpers.js';
+import { decides, HOME, tool, winner } from './helpers.js';
 
 /** `cwd: null` is an agent that did not say where it works. */
 const read = (file_path: string, cwd: string | null = '/repo'): ToolCall => tool('Read', { file_path }, cwd === null ? { name: 'a' } : { name: 'a', cwd });
@@ -99,5 +99,77 @@ describe('deny path rules ignore case (macOS files do)', () => {
   ] as const)('%s Read(./.env), Read(./secrets/**) on %s: %s', (action, path, expected) => {
     const pattern = path.includes('Secrets') ? 'Read(./secrets/**)' : 'Read(./.env)';
     expect(decides(pattern, action, read(path))).toBe(expected);
+  });
+});
+
+describe('regressions: with the cwd unknown, relative deny and ask rules fail closed', () => {
+  it.each([
+    // [pattern, action, path, matches]
+    ['Read(**/.env)', 'deny', '/tmp/p/.env', true],
+    ['Read(.env)', 'deny', '/tmp/p/.env', true],
+    ['Read(*.pem)', 'deny', '/a/b/key.pem', true],
+    ['Read(*.pem)', 'deny', '/a/b/key.txt', false],
+    ['Read(**/secrets/**)', 'ask', '/srv/app/secrets/k', true],
+    ['Read(./secrets/**)', 'deny', '/srv/app/secrets/k', true],
+    ['Read(/secrets/**)', 'deny', '/srv/app/secrets/k', true],
+    ['Read(config/prod.json)', 'deny', '/srv/app/config/prod.json', true],
+    ['Read(config/prod.json)', 'deny', '/srv/app/config/dev.json', false],
+    ['Read(./src/**)', 'ask', '/x/src/a.ts', true],
+    ['Read(./src/**)', 'ask', '/x/lib/a.ts', false],
+    ['Read(.)', 'deny', '/anything/at/all', true],
+    ['Read(./.ENV)', 'deny', '/tmp/p/.env', true],
+    ['Read(**/.env)', 'allow', '/tmp/p/.env', false],
+    ['Read(./src/**)', 'allow', '/x/src/a.ts', false],
+  ] as const)('%s (%s) on %s: %s', (pattern, action, path, expected) => expect(decides(pattern, action, read(path, null))).toBe(expected));
+
+  it('deny Read(**/.env) beats allow Read(//tmp/**) for /tmp/p/.env', () => {
+    const rules = [
+      { pattern: 'Read(//tmp/**)', action: 'allow' as const },
+      { pattern: 'Read(**/.env)', action: 'deny' as const },
+    ];
+    expect(winner(rules, read('/tmp/p/.env', null)).decidedBy).toBe('rule:r2');
+    expect(winner(rules, read('/tmp/p/a.txt', null)).decidedBy).toBe('rule:r1');
+  });
+
+  it('keyed relative deny rules are found too (first directory in the rule)', () => {
+    const rules = [
+      { pattern: 'Read', action: 'allow' as const },
+      { pattern: 'Read(secrets/**)', action: 'deny' as const },
+      { pattern: 'Read(./Private/**)', action: 'ask' as const },
+    ];
+    expect(winner(rules, read('/srv/app/secrets/k', null)).decidedBy).toBe('rule:r2');
+    expect(winner(rules, read('/srv/app/Private/k', null)).decidedBy).toBe('rule:r3');
+    expect(winner(rules, read('/srv/app/public/k', null)).decidedBy).toBe('rule:r1');
+  });
+
+  it('says why in the trace', () => {
+    const set = compileRules([{ id: 'r1', pattern: 'Read(**/.env)', action: 'deny' }], { homeDir: HOME });
+    expect(set.explain(read('/tmp/p/.env', null)).trace[0]?.reason).toBe(
+      'tool is Read, path `/tmp/p/.env` could be `**/.env` (cwd unknown: deny rule applies to be safe)',
+    );
+  });
+});
+
+describe('regressions: deny rules ignore the case of the home and cwd prefix too', () => {
+  it.each([
+    ['Read(~/.ssh/**)', 'deny', '/HOME/U/.ssh/id_rsa', '/repo', true],
+    ['Read(~/.ssh/**)', 'deny', '/Home/u/.SSH/id_rsa', '/repo', true],
+    ['Read(./.env)', 'deny', '/REPO/.env', '/repo', true],
+    ['Read(./.env)', 'deny', '/repo/.env', '/Repo', true],
+    ['Read(~/.ssh/**)', 'allow', '/HOME/U/.ssh/id_rsa', '/repo', false],
+    ['Read(~/.ssh/**)', 'deny', '/home/u2/.ssh/id_rsa', '/repo', false],
+  ] as const)('%s (%s) on %s (cwd %s): %s', (pattern, action, path, cwd, expected) =>
+    expect(decides(pattern, action, read(path, cwd))).toBe(expected),
+  );
+
+  it('deny Read(~/.ssh/**) beats allow Read for /USERS/ME/.ssh/id_rsa (home /Users/me)', () => {
+    const set = compileRules(
+      [
+        { id: 'a', pattern: 'Read', action: 'allow' },
+        { id: 'd', pattern: 'Read(~/.ssh/**)', action: 'deny' },
+      ],
+      { homeDir: '/Users/me' },
+    );
+    expect(set.evaluate(read('/USERS/ME/.ssh/id_rsa')).decidedBy).toBe('rule:d');
   });
 });
