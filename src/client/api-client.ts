@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js';
+import { readSse } from './sse.js';
 import { processAlive, readServerFile, type ServerInfo } from '../store/server-file.js';
 
 const NO_SERVER = 'No cco server is running. Start one with `cco watch` (console) or `cco serve` (headless).';
@@ -56,36 +57,17 @@ export class ApiClient {
       throw new UserError(`${NO_SERVER} (nothing answers at ${this.info.url})`, 1, { cause: error });
     }
     if (!res.ok || !res.body) throw new UserError(`The server refused the event stream (HTTP ${res.status}).`);
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        buffer += value.replace(/\r\n?/g, '\n');
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let event = 'message';
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-          }
-          if (data.length === 0) continue;
-          try {
-            yield { event, data: JSON.parse(data.join('\n')) as unknown };
-          } catch {
-            // Not JSON: not an event of ours.
-          }
+      for await (const { event, data } of readSse(res.body)) {
+        try {
+          yield { event, data: JSON.parse(data) as unknown };
+        } catch {
+          // Not JSON: not an event of ours.
         }
       }
     } catch (error) {
       if (signal?.aborted) return;
       throw error;
-    } finally {
-      reader.releaseLock();
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { readSse, type SseEvent } from '../../src/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Broker, type BrokerOptions } from '../../src/core/broker.js';
 import { startServer, type RunningServer } from '../../src/server/listen.js';
@@ -100,41 +101,11 @@ export async function rawInitialize(mcpUrl: string, extra: Record<string, string
   return sessionId;
 }
 
-export interface SseEvent {
-  event: string;
-  data: string;
-}
+export type { SseEvent } from '../../src/client/sse.js';
 
 /** Parse a text/event-stream body into events, as they arrive. */
 export async function* sseEvents(res: Response): AsyncGenerator<SseEvent> {
-  if (!res.body) return;
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      buffer += value.replace(/\r\n?/g, '\n');
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        let event = 'message';
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith(':')) continue;
-          const colon = line.indexOf(':');
-          const field = colon === -1 ? line : line.slice(0, colon);
-          const v = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-          if (field === 'event') event = v;
-          else if (field === 'data') data.push(v);
-        }
-        if (data.length > 0) yield { event, data: data.join('\n') };
-      }
-    }
-  } finally {
-    reader.releaseLock();
-  }
+  if (res.body) yield* readSse(res.body);
 }
 
 export interface RawResponse {
