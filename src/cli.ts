@@ -7,6 +7,10 @@ import { logCommand } from './commands/log.js';
 import { pendingCommand } from './commands/pending.js';
 import { serveCommand } from './commands/serve.js';
 import { watchCommand } from './commands/watch.js';
+import { setupCommand } from './commands/setup.js';
+import { mcpConfigCommand } from './commands/mcp-config.js';
+import { runCommand } from './commands/run.js';
+import { doctorCommand } from './commands/doctor.js';
 import { VERSION } from './version.js';
 
 /** Build the program. Heavy modules (ink, react, hono, the MCP SDK) load inside actions only. */
@@ -31,6 +35,10 @@ Then run agents with:
   program.addCommand(rulesCommand());
   program.addCommand(logCommand());
   program.addCommand(configCommand());
+  program.addCommand(setupCommand());
+  program.addCommand(runCommand());
+  program.addCommand(mcpConfigCommand());
+  program.addCommand(doctorCommand());
   return program;
 }
 

@@ -1,0 +1,104 @@
+import { Command, Option } from 'commander';
+import { UserError } from '../core/errors.js';
+import {
+  AGENT_HEADER,
+  INSTALL_CLAUDE,
+  SERVER_NAME,
+  agentName,
+  defaultMcpUrl,
+  findExecutable,
+  mcpServerEntry,
+  mcpUrlOption,
+  runCaptured,
+  permissionPromptTool,
+  serverName,
+  shellQuote,
+  type McpServerEntry,
+} from './claude-code.js';
+
+export type Scope = 'user' | 'project' | 'local';
+
+/** The `claude` arguments that register cco; `add-json` is the form that carries `timeout`. */
+export function setupArgs(scope: Scope, name: string, entry: McpServerEntry): string[] {
+  return ['mcp', 'add-json', '-s', scope, name, JSON.stringify(entry)];
+}
+
+const tokens = (text: string) => text.split(/\s+/).filter(Boolean);
+
+/**
+ * Whether `claude mcp get` describes the registration we would make: the same URL, and the same
+ * agent header (or none). The timeout is not shown by `claude mcp get`, so it is not compared.
+ */
+export function sameRegistration(getOutput: string, entry: McpServerEntry): boolean {
+  if (!tokens(getOutput).includes(entry.url)) return false;
+  const header = new RegExp(`^\\s*${AGENT_HEADER}\\s*:\\s*(\\S+)\\s*$`, 'im').exec(getOutput);
+  const agent = entry.headers?.[AGENT_HEADER];
+  return agent ? header?.[1] === agent : !header;
+}
+
+/** The scope `claude mcp get` reports ("Scope: User config (…)"), if it says. */
+export function scopeIn(getOutput: string): Scope | undefined {
+  const m = /Scope:\s*(user|project|local)\b/i.exec(getOutput);
+  return m ? (m[1]!.toLowerCase() as Scope) : undefined;
+}
+
+interface SetupOptions {
+  scope: Scope;
+  name: string;
+  agent?: string;
+  url?: string;
+}
+
+function describe(entry: McpServerEntry): string {
+  const agent = entry.headers?.[AGENT_HEADER];
+  return `${entry.url}${agent ? `, agent ${agent}` : ''}`;
+}
+
+async function setup(o: SetupOptions): Promise<string> {
+  const entry = mcpServerEntry(o.url ?? (await defaultMcpUrl()), o.agent);
+  const args = setupArgs(o.scope, o.name, entry);
+  const runWith = `Run agents with:\n  cco run${o.agent ? ` --agent ${o.agent}` : ''} -- -p "task"\nor:\n  claude -p "task" --permission-prompt-tool ${permissionPromptTool(o.name)}\n`;
+
+  const claude = findExecutable('claude');
+  if (!claude) {
+    return (
+      `The \`claude\` command is not on PATH, so nothing was registered. ${INSTALL_CLAUDE}, then run:\n\n` +
+      `  claude ${args.map(shellQuote).join(' ')}\n\n` +
+      `or add this entry to "mcpServers" in Claude Code's config (~/.claude.json for your user, .mcp.json in a project):\n\n` +
+      `${JSON.stringify({ [o.name]: entry }, null, 2)}\n\n${runWith}`
+    );
+  }
+
+  const got = await runCaptured(claude, ['mcp', 'get', o.name]);
+  if (got.code === 0) {
+    if (sameRegistration(got.stdout, entry)) return `cco is already set up in Claude Code as "${o.name}" (${describe(entry)}); nothing changed.\n${runWith}`;
+    const scope = scopeIn(got.stdout) ?? o.scope;
+    throw new UserError(
+      `Claude Code already has an MCP server named "${o.name}" that is not this registration (${describe(entry)}):\n` +
+        `${got.stdout.trimEnd().replace(/^/gm, '  ')}\n` +
+        `It was left as it is. To replace it, run \`claude mcp remove ${o.name} -s ${scope}\` and then \`cco setup\` again; ` +
+        `or keep it and register cco under another name with --name (its tool is then mcp__<name>__approval_prompt).`,
+    );
+  }
+
+  const added = await runCaptured(claude, args);
+  if (added.code !== 0) {
+    throw new UserError(
+      `\`claude ${args.slice(0, 5).join(' ')} …\` failed (exit ${added.code}): ${(added.stderr || added.stdout).trim() || 'no output'}\n` +
+        `Check that Claude Code works (\`claude --version\`), or register by hand: claude ${args.map(shellQuote).join(' ')}`,
+    );
+  }
+  return `Registered cco with Claude Code as "${o.name}" (${o.scope} scope): ${describe(entry)}.\n${runWith}`;
+}
+
+export function setupCommand(): Command {
+  return new Command('setup')
+    .description('register cco with Claude Code (runs `claude mcp add-json`; re-running changes nothing)')
+    .addOption(new Option('-s, --scope <scope>', 'where Claude Code keeps the registration').choices(['user', 'project', 'local']).default('user'))
+    .addOption(new Option('--name <name>', 'the server name in Claude Code').default(SERVER_NAME).argParser(serverName))
+    .addOption(new Option('--agent <name>', `name the agents of this registration (sent as the ${AGENT_HEADER} header)`).argParser(agentName))
+    .addOption(new Option('--url <url>', "cco's MCP endpoint (default: the running server's, else http://127.0.0.1:<config port>/mcp)").argParser(mcpUrlOption))
+    .action(async (o: SetupOptions) => {
+      process.stdout.write(await setup(o));
+    });
+}

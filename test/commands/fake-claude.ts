@@ -1,0 +1,130 @@
+/**
+ * A fake `claude` on PATH for the Claude Code integration commands: it records every argv (one
+ * JSON line in argv.jsonl) and answers `mcp get|list|add-json|remove` from state.json, in the
+ * real CLI's output format. Any other invocation (what `cco run` starts) exits with
+ * state.exitCode.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { BIN } from './cco-process.js';
+
+export interface FakeServer {
+  scope: 'user' | 'project' | 'local';
+  config: { type: string; url: string; headers?: Record<string, string>; timeout?: number };
+}
+export interface FakeState {
+  servers: Record<string, FakeServer>;
+  exitCode?: number;
+  /** What `mcp list` says after each server's URL (default "✓ Connected"). */
+  status?: string;
+  /** Make `mcp add-json` fail with this message. */
+  failAdd?: string;
+}
+
+const SCRIPT = `
+const fs = require('fs'), path = require('path');
+const dir = __dirname, stateFile = path.join(dir, 'state.json');
+const args = process.argv.slice(2);
+fs.appendFileSync(path.join(dir, 'argv.jsonl'), JSON.stringify(args) + '\\n');
+const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+const save = () => fs.writeFileSync(stateFile, JSON.stringify(state));
+const scopes = { user: 'User config (available in all your projects)', project: 'Project config (shared via .mcp.json)', local: 'Local config (private to you in this project)' };
+if (args[0] === 'mcp') {
+  const [, sub, ...rest] = args;
+  if (sub === 'get') {
+    const s = state.servers[rest[0]];
+    if (!s) { process.stderr.write('No MCP server found with name: ' + rest[0] + '\\n'); process.exit(1); }
+    let out = rest[0] + ':\\n  Scope: ' + scopes[s.scope] + '\\n  Status: ✓ Connected\\n  Type: ' + s.config.type + '\\n  URL: ' + s.config.url + '\\n';
+    if (s.config.headers) { out += '  Headers:\\n'; for (const [k, v] of Object.entries(s.config.headers)) out += '    ' + k + ': ' + v + '\\n'; }
+    out += '\\nTo remove this server, run: claude mcp remove "' + rest[0] + '" -s ' + s.scope + '\\n';
+    process.stdout.write(out); process.exit(0);
+  }
+  if (sub === 'list') {
+    let out = 'Checking MCP server health...\\n\\n';
+    for (const [name, s] of Object.entries(state.servers)) out += name + ': ' + s.config.url + ' (HTTP) - ' + (state.status || '✓ Connected') + '\\n';
+    process.stdout.write(out); process.exit(0);
+  }
+  if (sub === 'add-json') {
+    if (state.failAdd) { process.stderr.write(state.failAdd + '\\n'); process.exit(1); }
+    const i = rest.indexOf('-s'); const scope = i >= 0 ? rest.splice(i, 2)[1] : 'local';
+    const [name, json] = rest;
+    if (state.servers[name]) { process.stderr.write('MCP server ' + name + ' already exists in ' + scope + ' config\\n'); process.exit(1); }
+    state.servers[name] = { scope, config: JSON.parse(json) }; save();
+    process.stdout.write('Added http MCP server ' + name + ' to ' + scope + ' config\\n'); process.exit(0);
+  }
+  process.stderr.write('fake claude: unknown mcp command\\n'); process.exit(2);
+}
+process.exit(state.exitCode || 0);
+`;
+
+export interface FakeClaude {
+  dir: string;
+  /** PATH with the fake first. */
+  path: string;
+  argv(): string[][];
+  state(): FakeState;
+  setState(state: FakeState): void;
+}
+
+export function fakeClaude(state: FakeState = { servers: {} }): FakeClaude {
+  const dir = mkdtempSync(join(tmpdir(), 'cco-fake-claude-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'claude');
+  writeFileSync(file, `#!${process.execPath}\n${SCRIPT}`);
+  chmodSync(file, 0o755);
+  const fake: FakeClaude = {
+    dir,
+    path: `${dir}${delimiter}${process.env.PATH ?? ''}`,
+    argv: () => (existsSync(join(dir, 'argv.jsonl')) ? readFileSync(join(dir, 'argv.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]) : []),
+    state: () => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as FakeState,
+    setState: (s) => writeFileSync(join(dir, 'state.json'), JSON.stringify(s)),
+  };
+  fake.setState(state);
+  return fake;
+}
+
+/** Set PATH for one test (in process); restored when the test ends. */
+export function usePath(path: string): void {
+  const saved = process.env.PATH;
+  process.env.PATH = path;
+  onTestFinished(() => void (process.env.PATH = saved));
+}
+
+/** An empty folder to use as PATH: no `claude` anywhere. */
+export function emptyPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cco-empty-path-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Run the built binary with its own CCO_HOME, PATH, HOME and cwd. */
+export function ccoWith(
+  args: string[],
+  opts: { home: string; path: string; userHome?: string; cwd?: string },
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { PORT: _p, CCO_CONFIG_PATH: _c, CCO_DEBUG: _d, ...env } = process.env;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...env, CCO_HOME: opts.home, NO_COLOR: '1', PATH: opts.path, ...(opts.userHome ? { HOME: opts.userHome } : {}) },
+      cwd: opts.cwd ?? opts.home,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`cco ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { CLAUDE_TOOL_TIMEOUT_MS } from '../../src/commands/claude-code.js';
+import { sameRegistration, setupArgs } from '../../src/commands/setup.js';
+import { runCli, tempHome } from '../helpers/cli.js';
+import { emptyPath, fakeClaude, usePath } from './fake-claude.js';
+
+const URL = 'http://127.0.0.1:8660/mcp';
+const entry = (agent?: string) => ({ type: 'http', url: URL, ...(agent ? { headers: { 'X-CCO-Agent': agent } } : {}), timeout: CLAUDE_TOOL_TIMEOUT_MS });
+
+describe('cco setup', () => {
+  it('registers cco with `claude mcp add-json` after checking it is not there yet', async () => {
+    const fake = fakeClaude();
+    usePath(fake.path);
+    const r = await runCli(tempHome(), 'setup');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Registered cco with Claude Code as "cco" (user scope): ${URL}.`);
+    expect(r.stdout).toContain('--permission-prompt-tool mcp__cco__approval_prompt');
+    expect(fake.argv()).toEqual([
+      ['mcp', 'get', 'cco'],
+      ['mcp', 'add-json', '-s', 'user', 'cco', JSON.stringify(entry())],
+    ]);
+    expect(fake.state().servers.cco).toEqual({ scope: 'user', config: entry() });
+  });
+
+  it('carries the agent name as a header, the scope, the name and the URL given', async () => {
+    const fake = fakeClaude();
+    usePath(fake.path);
+    const r = await runCli(tempHome(), 'setup', '--scope', 'project', '--name', 'gate', '--agent', 'api', '--url', 'http://127.0.0.1:9000/mcp');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('agent api');
+    expect(r.stdout).toContain('mcp__gate__approval_prompt');
+    expect(fake.state().servers.gate).toEqual({ scope: 'project', config: { ...entry('api'), url: 'http://127.0.0.1:9000/mcp' } });
+  });
+
+  it('the registration waits a day: longer than any cco timeout, so cco (not Claude) ends a wait', () => {
+    expect(CLAUDE_TOOL_TIMEOUT_MS).toBe(86_400_000);
+  });
+
+  it('a second run changes nothing and says so', async () => {
+    const fake = fakeClaude();
+    usePath(fake.path);
+    const home = tempHome();
+    expect((await runCli(home, 'setup', '--agent', 'api')).code).toBe(0);
+    const before = fake.state();
+    const r = await runCli(home, 'setup', '--agent', 'api');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`cco is already set up in Claude Code as "cco" (${URL}, agent api); nothing changed.`);
+    expect(fake.state()).toEqual(before);
+    expect(fake.argv().slice(2)).toEqual([['mcp', 'get', 'cco']]);
+  });
+
+  it.each([
+    ['another URL', { scope: 'local' as const, config: { type: 'http', url: 'http://127.0.0.1:9999/mcp' } }, [], 'local'],
+    ['another agent', { scope: 'user' as const, config: entry('web') }, ['--agent', 'api'], 'user'],
+    ['an agent where none is asked for', { scope: 'user' as const, config: entry('web') }, [], 'user'],
+  ])('a different registration (%s) is reported, not clobbered', async (_what, existing, args, scope) => {
+    const fake = fakeClaude({ servers: { cco: existing } });
+    usePath(fake.path);
+    const r = await runCli(tempHome(), 'setup', ...args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Claude Code already has an MCP server named "cco" that is not this registration');
+    expect(r.stderr).toContain(existing.config.url);
+    expect(r.stderr).toContain(`claude mcp remove cco -s ${scope}`);
+    expect(fake.state().servers.cco).toEqual(existing);
+    expect(fake.argv()).toEqual([['mcp', 'get', 'cco']]);
+  });
+
+  it('without claude on PATH prints the command and the JSON to paste, and exits 0', async () => {
+    usePath(emptyPath());
+    const r = await runCli(tempHome(), 'setup', '--agent', 'api');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('The `claude` command is not on PATH, so nothing was registered.');
+    expect(r.stdout).toContain('npm install -g @anthropic-ai/claude-code');
+    expect(r.stdout).toContain(`  claude mcp add-json -s user cco '${JSON.stringify(entry('api'))}'\n`);
+    expect(r.stdout).toContain(JSON.stringify({ cco: entry('api') }, null, 2));
+  });
+
+  it('refuses an agent name the server would refuse', async () => {
+    usePath(emptyPath());
+    const r = await runCli(tempHome(), 'setup', '--agent', '-bad name');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('1-64 letters');
+  });
+
+  it('a failing `claude mcp add-json` is reported with the manual command', async () => {
+    const fake = fakeClaude({ servers: {}, failAdd: 'Invalid configuration' });
+    usePath(fake.path);
+    const r = await runCli(tempHome(), 'setup');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('failed (exit 1): Invalid configuration');
+    expect(r.stderr).toContain(`register by hand: claude mcp add-json -s user cco '${JSON.stringify(entry())}'`);
+  });
+});
+
+describe('sameRegistration', () => {
+  const get = (url: string, agent?: string) => `cco:\n  Scope: User config\n  Type: http\n  URL: ${url}\n${agent ? `  Headers:\n    X-CCO-Agent: ${agent}\n` : ''}`;
+  it.each([
+    [get(URL), entry(), true],
+    [get(`${URL}/frontend`), entry(), false],
+    [get(URL, 'api'), entry('api'), true],
+    [get(URL, 'api'), entry(), false],
+    [get(URL), entry('api'), false],
+    [get(URL, 'apix'), entry('api'), false],
+  ])('%#', (out, e, same) => {
+    expect(sameRegistration(out, e as never)).toBe(same);
+  });
+
+  it('setupArgs uses add-json, which carries the timeout', () => {
+    expect(setupArgs('local', 'cco', entry() as never)).toEqual(['mcp', 'add-json', '-s', 'local', 'cco', JSON.stringify(entry())]);
+  });
+});
