@@ -1,13 +1,21 @@
-import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { AlertBoard } from '../core/alerts.js';
 import type { ConsoleSource } from '../core/console-source.js';
-import { formatDuration } from '../core/duration.js';
-import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
-import type { DecidedCall, PendingCall, Verdict } from '../core/types.js';
-import { actionFor, footerHints } from './keymap.js';
+import type { Verdict } from '../core/types.js';
+import { HistoryRow, PendingRow } from './components/CallRows.js';
+import { clampOffset, DetailPane } from './components/DetailPane.js';
+import { Footer } from './components/Footer.js';
+import { Header } from './components/Header.js';
+import { HelpOverlay } from './components/HelpOverlay.js';
+import { detailLines } from './detail-lines.js';
+import { actionFor } from './keymap.js';
+import { type Mode, promptKey } from './mode.js';
 import { moveSelection, reconcileSelection } from './selection.js';
+import { ColorContext } from './theme.js';
+import { useAttention } from './use-attention.js';
 import { useNow, useSnapshot } from './use-source.js';
+import { useTerminalSize } from './use-terminal-size.js';
 
 export interface AppProps {
   source: ConsoleSource;
@@ -26,64 +34,53 @@ export interface AppProps {
   decisionGuardMs?: number;
   /** Time source for the guard (tests move it by hand). */
   clock?: () => number;
+  /** Called once per call that arrives while the console is open (run.tsx rings the terminal bell). */
+  onBell?: () => void;
+  /** Called with `cco (N)` when the pending count changes (run.tsx sets the terminal title). */
+  onTitle?: (title: string) => void;
+  /** False when NO_COLOR is set: the console then uses no colour at all. */
+  color?: boolean;
 }
 
 const EMPTY: ReturnType<AlertBoard['snapshot']> = [];
 const NO_ALERTS: Pick<AlertBoard, 'snapshot' | 'subscribe'> = { snapshot: () => EMPTY, subscribe: () => () => {} };
 
-function pad(s: string, n: number): string {
-  return s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length);
-}
+/** Lines taken by everything but the two lists and the detail body (see the layout below). */
+const CHROME_ROWS = 11;
 
-function PendingRow({ p, selected, now, width }: { p: PendingCall; selected: boolean; now: number; width: number }) {
-  const left = formatDuration(Math.max(0, p.deadline - now));
-  const age = now - p.receivedAt < 1000 ? '<1s' : formatDuration(now - p.receivedAt);
-  // Narrow panes drop the agent column and the age; the detail pane below still names the agent.
-  const wide = width >= 90;
-  const fixed = `${selected ? '›' : ' '} ${p.id} ${wide ? ` ${pad(agentLabel(p.call.agent), 16)}` : ''} ${pad(oneLine(p.call.toolName, 10), 10)} `;
-  const tail = wide ? ` ${age} · ${left} left` : ` ${left}`;
-  const room = Math.max(8, width - fixed.length - tail.length);
+/** The console: the queue of waiting calls, the selected call in full, recent decisions below. */
+export function App(props: AppProps) {
   return (
-    <Text inverse={selected} wrap="truncate">
-      {fixed}
-      {pad(summarizeInput(p.call, room), room)}
-      <Text dimColor={!selected}>{tail}</Text>
-    </Text>
+    <ColorContext.Provider value={props.color ?? true}>
+      <Screen {...props} />
+    </ColorContext.Provider>
   );
 }
 
-function HistoryRow({ d, width }: { d: DecidedCall; width: number }) {
-  const allowed = d.decision.behavior === 'allow';
-  const who = d.decision.decidedBy === 'user' ? 'you' : d.decision.decidedBy;
-  const wide = width >= 90;
-  return (
-    <Text wrap="truncate">
-      <Text color={allowed ? 'green' : 'red'}>{allowed ? '✓' : '✗'}</Text> {pad(oneLine(d.call.toolName, 10), 10)}{' '}
-      {wide ? `${pad(agentLabel(d.call.agent), 16)} ` : ''}
-      <Text dimColor>
-        {pad(`${who} ${formatDuration(d.decision.at - d.receivedAt)}`, 14)}
-      </Text>{' '}
-      {summarizeInput(d.call, Math.max(8, width - 30))}
-    </Text>
-  );
-}
-
-/** The first console: the queue of waiting calls, one key to decide, recent decisions below. */
-export function App({ source, url, version, onQuit, alerts, decisionGuardMs = 300, clock = Date.now }: AppProps) {
+function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, clock = Date.now, onBell, onTitle }: AppProps) {
   const snap = useSnapshot(source);
   const board = alerts ?? NO_ALERTS;
   const banners = useSyncExternalStore(board.subscribe, board.snapshot);
   const now = useNow(1000);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
-  const { stdout } = useStdout();
-  const width = Math.max(40, stdout.columns || 80);
-  const height = Math.max(10, stdout.rows || 24);
+  const { width, height } = useTerminalSize();
+  useAttention(snap.pending, { onBell, onTitle });
 
   const ids = snap.pending.map((p) => p.id);
   const prevIds = useRef<readonly string[]>(ids);
   const [selected, setSelected] = useState<string | undefined>(ids[0]);
   const [notice, setNotice] = useState<string>('');
+  const [mode, setModeState] = useState<Mode>({ kind: 'normal' });
+  // Keys can arrive before the handler sees the last render (a fast typist, a paste), so the
+  // handler reads the mode from a ref that every change updates at once.
+  const modeRef = useRef(mode);
+  const setMode = (m: Mode) => {
+    modeRef.current = m;
+    setModeState(m);
+  };
+  const [showDetail, setShowDetail] = useState(true);
+  const [scroll, setScroll] = useState({ id: undefined as string | undefined, offset: 0 });
 
   // Keep the selection on the same call as the queue changes.
   const current = reconcileSelection(selected, prevIds.current, ids);
@@ -95,14 +92,13 @@ export function App({ source, url, version, onQuit, alerts, decisionGuardMs = 30
   // When the call under the cursor changes, the guard starts again.
   const shown = useRef<{ id: string | undefined; at: number }>({ id: undefined, at: 0 });
   if (shown.current.id !== current) shown.current = { id: current, at: clock() };
+  const guarded = (id: string): boolean => {
+    if (clock() - shown.current.at >= decisionGuardMs) return false;
+    setNotice(`The selection just changed to ${id}: check it, then press again.`);
+    return true;
+  };
 
-  const decide = (verdict: Verdict) => {
-    if (current === undefined) return;
-    const id = current;
-    if (clock() - shown.current.at < decisionGuardMs) {
-      setNotice(`The selection just changed to ${id}: check it, then press again.`);
-      return;
-    }
+  const send = (id: string, verdict: Verdict) => {
     Promise.resolve()
       .then(() => source.decide(id, verdict))
       .then(
@@ -110,79 +106,102 @@ export function App({ source, url, version, onQuit, alerts, decisionGuardMs = 30
         (e: unknown) => setNotice(e instanceof Error ? e.message : String(e)),
       );
   };
-
-  useInput(
-    (input, key) => {
-      switch (actionFor(input, key)) {
-        case 'up':
-          setSelected(moveSelection(current, ids, -1));
-          break;
-        case 'down':
-          setSelected(moveSelection(current, ids, 1));
-          break;
-        case 'allow':
-          decide({ behavior: 'allow' });
-          break;
-        case 'deny':
-          decide({ behavior: 'deny' });
-          break;
-        case 'quit':
-          onQuit();
-          exit();
-          break;
-        default:
-          break;
-      }
-    },
-    { isActive: isRawModeSupported === true },
-  );
+  const decide = (verdict: Verdict) => {
+    if (current !== undefined && !guarded(current)) send(current, verdict);
+  };
 
   const selectedCall = snap.pending.find((p) => p.id === current);
-  // Rows left for the two lists once header, detail, footer and borders are placed.
-  const listRows = Math.max(3, height - 12);
-  const pendingRows = Math.max(1, Math.min(snap.pending.length, Math.ceil(listRows * 0.6)));
+  const lines = useMemo(() => (selectedCall ? detailLines(selectedCall.call) : []), [selectedCall]);
+
+  // Layout: header, banners, queue box (borders, title, rows, "more"), detail (title, body),
+  // history box (borders, title, rows), footer, notice. Nothing is taller than the terminal.
+  const free = Math.max(3, height - CHROME_ROWS - banners.length);
+  const detailRows = showDetail && selectedCall ? Math.max(1, Math.min(lines.length, Math.floor(free / 2))) : 0;
+  const listRows = Math.max(2, free - detailRows);
+  const pendingRows = Math.max(1, Math.min(snap.pending.length, Math.ceil(listRows * 0.6), listRows - 1));
+  const historyRows = Math.max(1, listRows - pendingRows);
   const start = Math.max(0, Math.min(ids.indexOf(current ?? '') - Math.floor(pendingRows / 2), snap.pending.length - pendingRows));
   const visible = snap.pending.slice(start, start + pendingRows);
-  const historyRows = Math.max(1, listRows - pendingRows);
-  const { counts } = snap;
+  const offset = scroll.id === current ? clampOffset(scroll.offset, lines.length, detailRows) : 0;
+  // Functional: keys can arrive faster than renders.
+  const page = (dir: 1 | -1) =>
+    setScroll((s) => {
+      const from = s.id === current ? clampOffset(s.offset, lines.length, detailRows) : 0;
+      return { id: current, offset: clampOffset(from + dir * Math.max(1, detailRows - 1), lines.length, detailRows) };
+    });
+
+  // Ink swaps in a new handler in an effect, after the frame is drawn; a key in between would
+  // act on the previous render's selection. The ref always holds this render's handler.
+  const onKey = useRef<Parameters<typeof useInput>[0]>(() => {});
+  onKey.current = (input, key) => {
+    const mode = modeRef.current;
+    if (mode.kind === 'help') return setMode({ kind: 'normal' });
+    if (mode.kind === 'deny') {
+      const step = promptKey(mode.text, input, key);
+      if (step.kind === 'edit') return setMode({ ...mode, text: step.text });
+      setMode({ kind: 'normal' });
+      // The message goes to the agent exactly as typed; an empty one gets the broker's default.
+      if (step.kind === 'submit') send(mode.id, step.text ? { behavior: 'deny', message: step.text } : { behavior: 'deny' });
+      else setNotice('Message cancelled; nothing was decided.');
+      return;
+    }
+    switch (actionFor(input, key)) {
+      case 'up':
+        return setSelected(moveSelection(current, ids, -1));
+      case 'down':
+        return setSelected(moveSelection(current, ids, 1));
+      case 'allow':
+        return decide({ behavior: 'allow' });
+      case 'deny':
+        return decide({ behavior: 'deny' });
+      case 'denyWithMessage':
+        // The message is for the call selected now, whatever arrives while it is typed.
+        if (current !== undefined && !guarded(current)) setMode({ kind: 'deny', id: current, text: '' });
+        return;
+      case 'toggleDetail':
+        return setShowDetail((v) => !v);
+      case 'pageUp':
+        return page(-1);
+      case 'pageDown':
+        return page(1);
+      case 'help':
+        return setMode({ kind: 'help' });
+      case 'quit':
+        onQuit();
+        exit();
+        return;
+      default:
+        return;
+    }
+  };
+  useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true });
 
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate">
-        <Text bold>cco</Text> <Text color={snap.pending.length ? 'yellow' : undefined} bold={snap.pending.length > 0}>{snap.pending.length} waiting</Text> ·{' '}
-        <Text color="green">{counts.allowed} allowed</Text> · <Text color="red">{counts.denied} denied</Text>
-        {counts.timedOut ? ` (${counts.timedOut} timed out)` : ''} <Text dimColor>· {url} · v{version}</Text>
-      </Text>
-      {banners.map((b) => (
-        <Text key={b.key} color="red" bold wrap="truncate">
-          ! {b.message}
-        </Text>
-      ))}
-      <Box borderStyle="single" borderDimColor flexDirection="column" paddingX={1}>
-        <Text bold>Waiting for you</Text>
-        {snap.pending.length === 0 ? (
-          <Text dimColor wrap="truncate">No calls waiting. Agents ask at {url}</Text>
-        ) : (
-          visible.map((p) => <PendingRow key={p.id} p={p} selected={p.id === current} now={now} width={width - 4} />)
-        )}
-        {snap.pending.length > visible.length ? <Text dimColor>{snap.pending.length - visible.length} more (↑/↓)</Text> : null}
-      </Box>
-      {selectedCall ? (
-        <Box flexDirection="column" paddingX={1}>
-          <Text wrap="truncate">
-            <Text bold>{oneLine(selectedCall.call.toolName, 60)}</Text> from {agentLabel(selectedCall.call.agent)}
-            {selectedCall.call.agent?.cwd ? ` in ${oneLine(selectedCall.call.agent.cwd, 60)}` : ''}
-          </Text>
-          <Text wrap="truncate-end">{summarizeInput(selectedCall.call, (width - 2) * 3)}</Text>
-        </Box>
-      ) : null}
-      <Box borderStyle="single" borderDimColor flexDirection="column" paddingX={1}>
-        <Text bold>Recent</Text>
-        {snap.recent.length === 0 ? <Text dimColor>Nothing decided yet.</Text> : snap.recent.slice(0, historyRows).map((d) => <HistoryRow key={d.id} d={d} width={width - 4} />)}
-      </Box>
-      <Text dimColor wrap="truncate">
-        {footerHints()}
-      </Text>
+      <Header pending={snap.pending.length} counts={snap.counts} url={url} version={version} banners={banners} />
+      {mode.kind === 'help' ? (
+        <HelpOverlay height={height - 3 - banners.length} />
+      ) : (
+        <>
+          <Box borderStyle="single" borderDimColor flexDirection="column" paddingX={1}>
+            <Text bold>Waiting for you</Text>
+            {snap.pending.length === 0 ? (
+              <Text dimColor wrap="truncate">
+                No calls waiting. Agents ask at {url}
+              </Text>
+            ) : (
+              visible.map((p) => <PendingRow key={p.id} p={p} selected={p.id === current} now={now} width={width - 4} />)
+            )}
+            {snap.pending.length > visible.length ? <Text dimColor>{snap.pending.length - visible.length} more (↑/↓)</Text> : null}
+          </Box>
+          {selectedCall && detailRows > 0 ? <DetailPane call={selectedCall} lines={lines} height={detailRows} offset={offset} /> : null}
+          <Box borderStyle="single" borderDimColor flexDirection="column" paddingX={1}>
+            <Text bold>Recent</Text>
+            {snap.recent.length === 0 ? <Text dimColor>Nothing decided yet.</Text> : snap.recent.slice(0, historyRows).map((d) => <HistoryRow key={d.id} d={d} width={width - 4} />)}
+          </Box>
+        </>
+      )}
+      <Footer mode={mode} width={width} />
       {notice ? <Text wrap="truncate">{notice}</Text> : null}
     </Box>
   );

@@ -1,23 +1,49 @@
 import type { Key } from 'ink';
 
-export type ActionName = 'up' | 'down' | 'allow' | 'deny' | 'quit';
+export type ActionName =
+  | 'up'
+  | 'down'
+  | 'allow'
+  | 'deny'
+  | 'denyWithMessage'
+  | 'toggleDetail'
+  | 'pageUp'
+  | 'pageDown'
+  | 'help'
+  | 'quit';
 
 export interface Binding {
   action: ActionName;
   /** Printable keys, or names of special keys from Ink's Key ('upArrow'…). */
   keys: string[];
-  /** How the key is shown in the footer. */
+  /** How the key is shown in the footer and the help. */
   hint: string;
+  /** A word or two for the footer. */
   label: string;
+  /** A sentence for the help overlay. */
+  help: string;
+  /** Left out of the footer (still in the help) where the footer has no room. */
+  footer?: false;
 }
 
-/** Every key the console knows, declared once; the footer is derived from this table. */
+/** Every key the console knows, declared once; the footer and the help are derived from it. */
 export const KEYMAP: readonly Binding[] = [
-  { action: 'up', keys: ['upArrow', 'k'], hint: '↑/k', label: 'up' },
-  { action: 'down', keys: ['downArrow', 'j'], hint: '↓/j', label: 'down' },
-  { action: 'allow', keys: ['a'], hint: 'a', label: 'allow' },
-  { action: 'deny', keys: ['d'], hint: 'd', label: 'deny' },
-  { action: 'quit', keys: ['q'], hint: 'q', label: 'quit' },
+  { action: 'up', keys: ['upArrow', 'k'], hint: '↑/k', label: 'up', help: 'select the call above' },
+  { action: 'down', keys: ['downArrow', 'j'], hint: '↓/j', label: 'down', help: 'select the call below' },
+  { action: 'allow', keys: ['a'], hint: 'a', label: 'allow', help: 'allow the selected call' },
+  { action: 'deny', keys: ['d'], hint: 'd', label: 'deny', help: 'deny the selected call' },
+  { action: 'denyWithMessage', keys: ['D'], hint: 'D', label: 'deny+msg', help: 'deny with a message to the agent' },
+  { action: 'toggleDetail', keys: ['return', ' '], hint: '⏎/space', label: 'detail', help: 'show or hide the detail pane' },
+  { action: 'pageUp', keys: ['pageUp'], hint: 'PgUp', label: 'scroll up', help: 'scroll the detail up', footer: false },
+  { action: 'pageDown', keys: ['pageDown'], hint: 'PgDn', label: 'scroll down', help: 'scroll the detail down', footer: false },
+  { action: 'help', keys: ['?'], hint: '?', label: 'help', help: 'show or hide this help' },
+  { action: 'quit', keys: ['q'], hint: 'q', label: 'quit', help: 'quit the console' },
+];
+
+/** Keys of the inline message prompt (not actions of the main screen; listed in the help). */
+export const PROMPT_KEYS: readonly { hint: string; help: string }[] = [
+  { hint: '⏎', help: 'send the message' },
+  { hint: 'Esc', help: 'cancel' },
 ];
 
 export function actionFor(input: string, key: Key): ActionName | undefined {
@@ -29,4 +55,7 @@ export function actionFor(input: string, key: Key): ActionName | undefined {
   return undefined;
 }
 
-export const footerHints = (): string => KEYMAP.map((b) => `${b.hint} ${b.label}`).join('  ');
+export const footerHints = (): string =>
+  KEYMAP.filter((b) => b.footer !== false)
+    .map((b) => `${b.hint} ${b.label}`)
+    .join('  ');

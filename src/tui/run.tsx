@@ -2,6 +2,7 @@ import { render } from 'ink';
 import type { AlertBoard } from '../core/alerts.js';
 import type { ConsoleSource } from '../core/console-source.js';
 import { App } from './App.js';
+import { colorFromEnv } from './theme.js';
 
 export interface RunConsoleOptions {
   source: ConsoleSource;
@@ -20,8 +21,19 @@ export async function runConsole(opts: RunConsoleOptions): Promise<'quit' | Node
   process.stdout.write(ALT_SCREEN_ON);
   const setTitle = (t: string) => process.stdout.write(`\u001B]0;${t}\u0007`);
   setTitle('cco');
+  // The bell and the title are zero-width, so writing them beside Ink does not disturb its frame.
+  const bell = () => process.stdout.write('\u0007');
   const instance = render(
-    <App source={opts.source} {...(opts.alerts ? { alerts: opts.alerts } : {})} url={opts.info.url} version={opts.info.version} onQuit={() => (reason ??= 'quit')} />,
+    <App
+      source={opts.source}
+      {...(opts.alerts ? { alerts: opts.alerts } : {})}
+      url={opts.info.url}
+      version={opts.info.version}
+      onQuit={() => (reason ??= 'quit')}
+      onBell={bell}
+      onTitle={setTitle}
+      color={colorFromEnv(process.env)}
+    />,
     { patchConsole: false, exitOnCtrlC: true },
   );
   void opts.stopSignal.then((sig) => {

@@ -1,0 +1,34 @@
+import { Box, Text } from 'ink';
+import type { AlertBoard } from '../../core/alerts.js';
+import type { BrokerCounts } from '../../core/types.js';
+import { useColor } from '../theme.js';
+
+export interface HeaderProps {
+  pending: number;
+  counts: BrokerCounts;
+  url: string;
+  version: string;
+  banners: ReturnType<AlertBoard['snapshot']>;
+}
+
+/** Counts, where agents connect, and a red line per problem that needs fixing. */
+export function Header({ pending, counts, url, version, banners }: HeaderProps) {
+  const color = useColor();
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate">
+        <Text bold>cco</Text>{' '}
+        <Text color={pending ? color('yellow') : undefined} bold={pending > 0}>
+          {pending} waiting
+        </Text>{' '}
+        · <Text color={color('green')}>{counts.allowed} allowed</Text> · <Text color={color('red')}>{counts.denied} denied</Text>
+        {counts.timedOut ? ` (${counts.timedOut} timed out)` : ''} <Text dimColor>· {url} · v{version}</Text>
+      </Text>
+      {banners.map((b) => (
+        <Text key={b.key} color={color('red')} bold wrap="truncate">
+          ! {b.message}
+        </Text>
+      ))}
+    </Box>
+  );
+}
