@@ -23,8 +23,10 @@ export function buildProgram(): Command {
       'after',
       `
 Set up once:
+  cco setup                     # runs \`claude mcp add-json\` for you; or by hand:
   claude mcp add -s user -t http cco http://127.0.0.1:8660/mcp
 Then run agents with:
+  cco run --agent api -- -p "task"                # or:
   claude -p "task" --permission-prompt-tool mcp__cco__approval_prompt`,
     );
   program.addCommand(watchCommand());

@@ -5,6 +5,7 @@ import {
   INSTALL_CLAUDE,
   SERVER_NAME,
   agentName,
+  configPort,
   defaultMcpUrl,
   findExecutable,
   mcpServerEntry,
@@ -54,8 +55,18 @@ function describe(entry: McpServerEntry): string {
   return `${entry.url}${agent ? `, agent ${agent}` : ''}`;
 }
 
+/** A server started with another port (`--port 0`, PORT) gives a URL that the next start may not reuse. */
+async function portNote(url: string): Promise<string> {
+  const port = await configPort();
+  const used = new URL(url).port;
+  return used === String(port)
+    ? ''
+    : `Note: this is the running server's port ${used}, not the configured ${port}; if cco starts on another port later, run \`cco config set port ${used}\` or register again.\n`;
+}
+
 async function setup(o: SetupOptions): Promise<string> {
   const entry = mcpServerEntry(o.url ?? (await defaultMcpUrl()), o.agent);
+  const note = o.url ? '' : await portNote(entry.url);
   const args = setupArgs(o.scope, o.name, entry);
   const runWith = `Run agents with:\n  cco run${o.agent ? ` --agent ${o.agent}` : ''} -- -p "task"\nor:\n  claude -p "task" --permission-prompt-tool ${permissionPromptTool(o.name)}\n`;
 
@@ -88,7 +99,7 @@ async function setup(o: SetupOptions): Promise<string> {
         `Check that Claude Code works (\`claude --version\`), or register by hand: claude ${args.map(shellQuote).join(' ')}`,
     );
   }
-  return `Registered cco with Claude Code as "${o.name}" (${o.scope} scope): ${describe(entry)}.\n${runWith}`;
+  return `Registered cco with Claude Code as "${o.name}" (${o.scope} scope): ${describe(entry)}.\n${note}${runWith}`;
 }
 
 export function setupCommand(): Command {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CLAUDE_TOOL_TIMEOUT_MS } from '../../src/commands/claude-code.js';
 import { sameRegistration, setupArgs } from '../../src/commands/setup.js';
+import { writeServerFile } from '../../src/store/server-file.js';
 import { runCli, tempHome } from '../helpers/cli.js';
+import { join } from 'node:path';
 import { emptyPath, fakeClaude, usePath } from './fake-claude.js';
 
 const URL = 'http://127.0.0.1:8660/mcp';
@@ -31,6 +33,18 @@ describe('cco setup', () => {
     expect(r.stdout).toContain('agent api');
     expect(r.stdout).toContain('mcp__gate__approval_prompt');
     expect(fake.state().servers.gate).toEqual({ scope: 'project', config: { ...entry('api'), url: 'http://127.0.0.1:9000/mcp' } });
+  });
+
+  it("registers the running server's URL, and notes a port that is not the configured one", async () => {
+    const fake = fakeClaude();
+    usePath(fake.path);
+    const home = tempHome();
+    const mcpUrl = 'http://127.0.0.1:41234/mcp';
+    await writeServerFile(join(home, 'server.json'), { url: 'http://127.0.0.1:41234', mcpUrl, pid: process.pid, token: 't', startedAt: '', version: '0' });
+    const r = await runCli(home, 'setup');
+    expect(r.code).toBe(0);
+    expect(fake.state().servers.cco?.config.url).toBe(mcpUrl);
+    expect(r.stdout).toContain("Note: this is the running server's port 41234, not the configured 8660");
   });
 
   it('the registration waits a day: longer than any cco timeout, so cco (not Claude) ends a wait', () => {
