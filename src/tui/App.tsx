@@ -8,9 +8,11 @@ import { clampOffset, DetailPane } from './components/DetailPane.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
+import { claudeRuleFromCall } from '../core/rules/index.js';
 import { detailLines } from './detail-lines.js';
 import { actionFor } from './keymap.js';
 import { type Mode, promptKey } from './mode.js';
+import { previewRule } from './rule-preview.js';
 import { moveSelection, reconcileSelection } from './selection.js';
 import { ColorContext } from './theme.js';
 import { useAttention } from './use-attention.js';
@@ -40,6 +42,13 @@ export interface AppProps {
   onTitle?: (title: string) => void;
   /** False when NO_COLOR is set: the console then uses no colour at all. */
   color?: boolean;
+  /** The user's home directory, for the pattern `A` proposes (`~/…` paths). Passed in, never read here. */
+  homeDir?: string;
+  /**
+   * Saves an allow rule (Claude syntax). Given, `A` offers the narrowest pattern for the selected
+   * call, saves it through this on Enter, then allows that call. A rejection is shown, nothing allowed.
+   */
+  onAlwaysAllow?: (pattern: string) => void | Promise<void>;
 }
 
 const EMPTY: ReturnType<AlertBoard['snapshot']> = [];
@@ -57,7 +66,7 @@ export function App(props: AppProps) {
   );
 }
 
-function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, clock = Date.now, onBell, onTitle }: AppProps) {
+function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, clock = Date.now, onBell, onTitle, homeDir, onAlwaysAllow }: AppProps) {
   const snap = useSnapshot(source);
   const board = alerts ?? NO_ALERTS;
   const banners = useSyncExternalStore(board.subscribe, board.snapshot);
@@ -112,6 +121,22 @@ function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, c
 
   const selectedCall = snap.pending.find((p) => p.id === current);
   const lines = useMemo(() => (selectedCall ? detailLines(selectedCall.call) : []), [selectedCall]);
+  const ruleText = mode.kind === 'allowRule' ? mode.text : undefined;
+  const preview = useMemo(
+    () => (ruleText !== undefined && homeDir !== undefined ? previewRule(ruleText, homeDir, snap.pending, snap.recent) : undefined),
+    [ruleText, homeDir, snap.pending, snap.recent],
+  );
+
+  const alwaysAllow = async (id: string, pattern: string) => {
+    try {
+      await onAlwaysAllow?.(pattern);
+    } catch (e) {
+      setNotice(`The rule was not saved, so ${id} is still waiting: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    setNotice(`Saved allow rule ${pattern}.`);
+    send(id, { behavior: 'allow' });
+  };
 
   // Layout: header, banners, queue box (borders, title, rows, "more"), detail (title, body),
   // history box (borders, title, rows), footer, notice. Nothing is taller than the terminal.
@@ -136,6 +161,19 @@ function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, c
   onKey.current = (input, key) => {
     const mode = modeRef.current;
     if (mode.kind === 'help') return setMode({ kind: 'normal' });
+    if (mode.kind === 'allowRule') {
+      const step = promptKey(mode.text, input, key);
+      if (step.kind === 'edit') return setMode({ ...mode, text: step.text });
+      if (step.kind === 'cancel') {
+        setMode({ kind: 'normal' });
+        return setNotice('No rule saved; nothing was decided.');
+      }
+      // An invalid pattern keeps the prompt open with the reason under it.
+      if (preview && !preview.ok) return;
+      setMode({ kind: 'normal' });
+      void alwaysAllow(mode.id, step.text.trim());
+      return;
+    }
     if (mode.kind === 'deny') {
       const step = promptKey(mode.text, input, key);
       if (step.kind === 'edit') return setMode({ ...mode, text: step.text });
@@ -157,6 +195,10 @@ function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, c
       case 'denyWithMessage':
         // The message is for the call selected now, whatever arrives while it is typed.
         if (current !== undefined && !guarded(current)) setMode({ kind: 'deny', id: current, text: '' });
+        return;
+      case 'alwaysAllow':
+        if (!onAlwaysAllow) return setNotice('Always-allow is not available in this console.');
+        if (selectedCall && !guarded(selectedCall.id)) setMode({ kind: 'allowRule', id: selectedCall.id, text: claudeRuleFromCall(selectedCall.call, homeDir) });
         return;
       case 'toggleDetail':
         return setShowDetail((v) => !v);
@@ -201,8 +243,7 @@ function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, c
           </Box>
         </>
       )}
-      <Footer mode={mode} width={width} />
-      {notice ? <Text wrap="truncate">{notice}</Text> : null}
+      <Footer mode={mode} width={width} notice={notice} preview={preview} />
     </Box>
   );
 }

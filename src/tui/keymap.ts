@@ -6,6 +6,7 @@ export type ActionName =
   | 'allow'
   | 'deny'
   | 'denyWithMessage'
+  | 'alwaysAllow'
   | 'toggleDetail'
   | 'pageUp'
   | 'pageDown'
@@ -33,6 +34,7 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'allow', keys: ['a'], hint: 'a', label: 'allow', help: 'allow the selected call' },
   { action: 'deny', keys: ['d'], hint: 'd', label: 'deny', help: 'deny the selected call' },
   { action: 'denyWithMessage', keys: ['D'], hint: 'D', label: 'deny+msg', help: 'deny with a message to the agent' },
+  { action: 'alwaysAllow', keys: ['A'], hint: 'A', label: 'always', help: 'always allow: save a rule, then allow' },
   { action: 'toggleDetail', keys: ['return', ' '], hint: '⏎/space', label: 'detail', help: 'show or hide the detail pane' },
   { action: 'pageUp', keys: ['pageUp'], hint: 'PgUp', label: 'scroll up', help: 'scroll the detail up', footer: false },
   { action: 'pageDown', keys: ['pageDown'], hint: 'PgDn', label: 'scroll down', help: 'scroll the detail down', footer: false },
@@ -40,9 +42,9 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'quit', keys: ['q'], hint: 'q', label: 'quit', help: 'quit the console' },
 ];
 
-/** Keys of the inline message prompt (not actions of the main screen; listed in the help). */
+/** Keys of the inline prompts (not actions of the main screen; listed in the help). */
 export const PROMPT_KEYS: readonly { hint: string; help: string }[] = [
-  { hint: '⏎', help: 'send the message' },
+  { hint: '⏎', help: 'confirm' },
   { hint: 'Esc', help: 'cancel' },
 ];
 

@@ -1,7 +1,12 @@
 import type { Key } from 'ink';
 
-/** What the screen is doing: the queue, the help overlay, or a message being typed for a denial. */
-export type Mode = { kind: 'normal' } | { kind: 'help' } | { kind: 'deny'; id: string; text: string };
+/** What the screen is doing: the queue, the help overlay, or a one-line prompt (denial message, rule). */
+export type Mode =
+  | { kind: 'normal' }
+  | { kind: 'help' }
+  | { kind: 'deny'; id: string; text: string }
+  /** Writing an "always allow" rule for call `id`; `text` starts as the narrowest pattern. */
+  | { kind: 'allowRule'; id: string; text: string };
 
 export type PromptStep = { kind: 'edit'; text: string } | { kind: 'submit'; text: string } | { kind: 'cancel' };
 

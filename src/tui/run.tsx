@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { render } from 'ink';
 import type { AlertBoard } from '../core/alerts.js';
 import type { ConsoleSource } from '../core/console-source.js';
@@ -8,6 +9,8 @@ export interface RunConsoleOptions {
   source: ConsoleSource;
   alerts?: AlertBoard;
   info: { url: string; version: string };
+  /** Saves an allow rule for `A` (always allow); without it the key only says it is not available. */
+  onAlwaysAllow?: (pattern: string) => void | Promise<void>;
   /** Resolves when the process is told to stop (SIGINT, SIGTERM…). */
   stopSignal: Promise<NodeJS.Signals>;
 }
@@ -33,6 +36,8 @@ export async function runConsole(opts: RunConsoleOptions): Promise<'quit' | Node
       onBell={bell}
       onTitle={setTitle}
       color={colorFromEnv(process.env)}
+      homeDir={homedir()}
+      {...(opts.onAlwaysAllow ? { onAlwaysAllow: opts.onAlwaysAllow } : {})}
     />,
     { patchConsole: false, exitOnCtrlC: true },
   );

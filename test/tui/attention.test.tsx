@@ -46,7 +46,7 @@ describe('attention', () => {
 
 describe('small terminal', () => {
   it('at 60×15 no line is wider than 60 and no frame taller than 15', async () => {
-    const { broker, frame, press, ui } = renderConsole();
+    const { broker, frame, press, ui } = renderConsole({ homeDir: '/home/me', onAlwaysAllow: () => {} });
     unmount = ui.unmount;
     // ink-testing-library has no size option: give its fake stdout a size and announce a resize.
     Object.defineProperty(ui.stdout, 'columns', { get: () => 60, configurable: true });
@@ -80,6 +80,10 @@ describe('small terminal', () => {
     await press('x', () => !frame().includes('Keys'));
     await press('D', () => frame().includes('with message'));
     await press('a fairly long message that will not fit in sixty columns at all', () => frame().includes('columns'));
+    check();
+    await press('\u001B', () => frame().includes('nothing was decided'));
+    await press('A', () => frame().includes('Always allow: Bash('));
+    await vi.waitFor(() => expect(frame()).toContain('Would match'));
     check();
   });
 });

@@ -6,7 +6,7 @@ export function HelpOverlay({ height }: { height: number }) {
   const w = Math.max(...KEYMAP.map((b) => b.hint.length)) + 2;
   const lines = [
     ...KEYMAP.map((b) => `${b.hint.padEnd(w)}${b.help}`),
-    `In a message: ${PROMPT_KEYS.map((k) => `${k.hint} ${k.help}`).join(', ')}`,
+    `In a prompt: ${PROMPT_KEYS.map((k) => `${k.hint} ${k.help}`).join(', ')}`,
     'Any key closes this help.',
   ];
   return (
