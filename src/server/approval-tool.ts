@@ -66,7 +66,12 @@ export function registerApprovalTool(server: McpServer, opts: ApprovalToolOption
       const work = (async (): Promise<Decision> => {
         try {
           const viaCall = () => extra.sendRequest({ method: 'roots/list' }, ListRootsResultSchema, { timeout: 10_000 });
-          const call = { toolName: args.tool_name, input: args.input, agent: await opts.agent(viaCall) } as const;
+          // Who is asking must never stop the call from reaching the broker (and the audit log).
+          const agent = await Promise.resolve().then(() => opts.agent(viaCall)).catch((error: unknown) => {
+            opts.onError?.(error);
+            return {};
+          });
+          const call = { toolName: args.tool_name, input: args.input, agent } as const;
           return await opts.broker.request(args.tool_use_id ? { ...call, toolUseId: args.tool_use_id } : call, { signal });
         } finally {
           if (timer) clearInterval(timer);

@@ -99,7 +99,13 @@ export class Session {
       this.roots = ask().then(
         ({ roots }) => {
           const uri = roots[0]?.uri;
-          if (uri?.startsWith('file://')) this.cwd = fileURLToPath(uri);
+          if (!uri?.startsWith('file://')) return;
+          try {
+            // A root from another host (file://host/x) or with an encoded slash has no local path.
+            this.cwd = fileURLToPath(uri);
+          } catch {
+            // The cwd stays unknown: relative allow rules do not match, deny/ask rules still apply.
+          }
         },
         () => {
           // No answer, an error or a timeout: the cwd stays unknown and relative rules do not match.
@@ -118,7 +124,7 @@ export class Session {
     });
     if (req.method === 'GET' && res.ok) {
       this.getStreamOpen = true;
-      if (this.wantsRoots) this.askRoots(() => this.server.server.listRoots(undefined, { timeout: 10_000 }));
+      if (this.wantsRoots) void this.askRoots(() => this.server.server.listRoots(undefined, { timeout: 10_000 }));
     }
     return res;
   }

@@ -56,3 +56,27 @@ describe('agent working directory from roots/list', () => {
     }
   });
 });
+
+describe('hostile roots', () => {
+  it.each([['file://evilhost/x'], ['file:///a%2Fb']])('a root of %s leaves the cwd unknown and never breaks the session or the server', async (uri) => {
+    const policy = toPolicy(compileRules([{ id: 'r1', pattern: 'Edit(//tmp/**)', action: 'allow' }], { homeDir: '/home/u', defaultAction: 'deny' }));
+    const t = await h.start({ policy });
+    let asked = 0;
+    const c = new Client({ name: 'hostile-roots', version: '1.0.0' }, { capabilities: { roots: { listChanged: true } } });
+    c.setRequestHandler(ListRootsRequestSchema, () => {
+      asked++;
+      return { roots: [{ uri }] };
+    });
+    await c.connect(new StreamableHTTPClientTransport(new URL(t.server.mcpUrl)));
+    extra.push(c);
+    // Let the server ask on the GET stream and get the bad answer before any call arrives.
+    await waitFor(() => asked >= 1, 5000, 'the roots/list request');
+    await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 2; i++) {
+      const r = parseResult(await askApproval(c, 'Edit', edit(`/tmp/p/src/${i}.ts`)));
+      expect(r).toMatchObject({ behavior: 'allow' });
+      expect(t.broker.snapshot().recent[0]!.call.agent?.cwd).toBeUndefined();
+    }
+    expect((await fetch(`${t.server.url}/health`)).status).toBe(200);
+  });
+});
