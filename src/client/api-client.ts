@@ -66,7 +66,10 @@ export class ApiClient {
         }
       }
     } catch (error) {
+      // Once the stream has started, a broken connection means the server went away: the
+      // stream simply ends (the caller says so), it is not an error of the caller's.
       if (signal?.aborted) return;
+      if (error instanceof TypeError || (error as Error).message === 'terminated') return;
       throw error;
     }
   }

@@ -90,6 +90,7 @@ async function follow(opts: LogOptions, match: (e: import('../core/audit.js').Lo
       if (!match(entry)) continue;
       process.stdout.write(opts.json ? `${JSON.stringify(view.entryJson(entry))}\n` : `${view.tableRow(entry).join('  ')}\n`);
     }
+    if (!stop.signal.aborted) process.stderr.write('cco: the server stopped; no more decisions to follow.\n');
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

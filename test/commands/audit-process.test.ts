@@ -104,6 +104,11 @@ describe('audit log, real process', () => {
       expect(Date.now() - decidedAt).toBeLessThan(1000);
       expect(out).toMatch(new RegExp(`${id}\\s+test-agent#\\w+\\s+Bash\\s+allowed\\s+user\\s+\\S+\\s+echo followed > f`));
       await call;
+      // When the server stops, --follow says so and ends cleanly.
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      await s.stop();
+      expect(await exited).toBe(0);
+      expect(out).toContain('the server stopped');
     } finally {
       child.kill('SIGTERM');
     }
