@@ -46,9 +46,17 @@ export function matcher(f: LogFilter): (e: LogEntry) => boolean {
     if (agent && !agent(r.agent ?? '') && !agent(r.agentLabel)) return false;
     if (tool && !tool(r.tool)) return false;
     if (f.decision && !decisionMatches(e, f.decision)) return false;
-    if (grep && !JSON.stringify([r.tool, r.agentLabel, r.input, r.message ?? '', r.updatedInput ?? '']).toLowerCase().includes(grep)) return false;
+    if (grep && !someText([r.tool, r.agentLabel, r.input, r.message, r.updatedInput], (t) => t.toLowerCase().includes(grep))) return false;
     return true;
   };
+}
+
+/** Whether any string value inside `value` (not its JSON spelling) satisfies `test`. */
+function someText(value: unknown, test: (text: string) => boolean, depth = 0): boolean {
+  if (typeof value === 'string') return test(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return test(String(value));
+  if (value === null || typeof value !== 'object' || depth > 20) return false;
+  return Object.values(value).some((v) => someText(v, test, depth + 1));
 }
 
 function decisionMatches(e: LogEntry, want: DecisionFilter): boolean {

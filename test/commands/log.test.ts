@@ -21,7 +21,7 @@ function fixture(): AuditRecord[] {
   call('a3', 1.5 * H, 'backend', 'Bash', { command: 'rm -rf build' }, { behavior: 'deny', decidedBy: 'user', message: 'keep build', waitMs: 90_000 });
   call('a4', 1 * H, 'backend', 'WebFetch', { url: 'https://example.com' }, { behavior: 'deny', decidedBy: 'timeout', message: 'Timed out', waitMs: 300_000 });
   call('a5', 0.5 * H, 'frontend', 'Bash', { command: 'git push' }, { behavior: 'allow', decidedBy: 'user', waitMs: 20_000, edited: true, updatedInput: { command: 'git push --dry-run' } });
-  call('a6', 0.2 * H, 'backend', 'Write', { file_path: '/repo/x' }, { behavior: 'deny', decidedBy: 'cancelled', message: 'gone', waitMs: 1000 });
+  call('a6', 0.2 * H, 'backend', 'Write', { file_path: 'C:\\Users\\me\\x' }, { behavior: 'deny', decidedBy: 'cancelled', message: 'gone', waitMs: 1000 });
   return out;
 }
 
@@ -70,6 +70,8 @@ describe('cco log', () => {
     [['--decision', 'cancelled'], ['a6']],
     [['--grep', 'KEEP BUILD'], ['a3']],
     [['--grep', 'example.com'], ['a4']],
+    [['--grep', 'C:\\Users'], ['a6']],
+    [['--grep', '":"'], []],
     [['--limit', '2'], ['a5', 'a6']],
     [['--agent', 'frontend', '--tool', 'Bash', '--decision', 'allow'], ['a1', 'a5']],
   ])('filter %j', async (args, expected) => {
