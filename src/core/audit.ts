@@ -91,7 +91,7 @@ export function auditRecord(e: BrokerEvent, label: string): AuditRecord {
 }
 
 export const INTERRUPTED_MESSAGE =
-  'cco stopped (it crashed or was killed) before anyone decided this call; the agent got no answer from it.';
+  'No decision was recorded for this call: cco stopped (crashed or was killed) before deciding it, or its decision could not be written to this log.';
 
 /** The decision line that closes a call left waiting by a cco that died. */
 export function interruptedRecord(request: AuditRecord, now: number): AuditRecord {
