@@ -53,6 +53,16 @@ export class Tmux {
     await this.tmux('send-keys', '-t', SESSION, key);
   }
 
+  /** Type text literally (keys like `Enter` in it are not interpreted). */
+  async type(text: string): Promise<void> {
+    await this.tmux('send-keys', '-t', SESSION, '-l', text);
+  }
+
+  /** Resize the window, as a person dragging a tmux pane border would. */
+  async resize(width: number, height: number): Promise<void> {
+    await this.tmux('resize-window', '-t', SESSION, '-x', String(width), '-y', String(height));
+  }
+
   /** Stop the server and everything in it; fine to call when it is not running. */
   async kill(): Promise<void> {
     await this.tmux('kill-server').catch(() => undefined);

@@ -126,6 +126,42 @@ describe('cco watch in a terminal', () => {
     expect(tmux.lastScreen, await context()).toMatch(/✗ Bash\s+.*you/);
   });
 
+  it('D denies with a message typed inline, which reaches the agent as typed', async () => {
+    const info = await startWatch();
+    const result = await ask(info, { command: 'rm -rf e2e-build' });
+    // The decision guard refuses D for 300 ms after the call appears: press until the prompt opens.
+    const started = Date.now();
+    while (!(await tmux.screen()).includes('with message:')) {
+      if (Date.now() - started > 5000) throw new Error(`D never opened the message prompt\n${await context()}`);
+      await tmux.press('D');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const message = 'Use `npm run clean` instead: "rm -rf" is not allowed here.';
+    await tmux.type(message);
+    await until(async () => (await tmux.screen()).includes('is not allowed here.'), 'the message to show in the footer', context);
+    await tmux.press('Enter');
+    const decision = await answer(result, 'the deny to reach the client');
+    expect(decision, await context()).toEqual({ behavior: 'deny', message });
+    await until(async () => (await tmux.screen()).includes('1 denied'), 'the header to count the deny', context);
+  });
+
+  it('fits a pane resized to 60×15 and back', async () => {
+    const info = await startWatch();
+    await ask(info, { command: 'npm run build-all-the-packages-and-docs-please' });
+    await tmux.resize(60, 15);
+    await until(
+      async () => {
+        const lines = (await tmux.screen()).replace(/\n+$/, '').split('\n');
+        return lines.length <= 15 && lines.every((l) => l.length <= 60) && lines.some((l) => l.startsWith('└') && l.length === 60);
+      },
+      'the console to redraw at 60×15',
+      context,
+    );
+    expect(tmux.lastScreen, await context()).toContain('npm run build-all');
+    await tmux.resize(120, 30);
+    await until(async () => (await tmux.screen()).split('\n').some((l) => l.startsWith('└') && l.length === 120), 'the console to redraw at 120×30', context);
+  });
+
   it('q quits: the process exits 0, a call still waiting is denied because the console closed', async () => {
     const info = await startWatch();
     const result = await ask(info, { command: 'echo e2e-pending-at-quit' });
