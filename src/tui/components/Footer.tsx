@@ -63,7 +63,8 @@ export function Footer({ mode, width, notice, preview }: FooterProps) {
       <Text dimColor wrap="truncate">
         {footerHints()}
       </Text>
-      {notice ? <Text wrap="truncate">{notice}</Text> : null}
+      {/* A notice can quote a pattern or an error text: escaped like everything else. */}
+      {notice ? <Text wrap="truncate">{oneLine(notice, width)}</Text> : null}
     </>
   );
 }
