@@ -3,6 +3,7 @@ import { checkWait, parseDuration, formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import { ccoPaths } from '../store/paths.js';
+import { nextRuleId } from '../store/rule-ids.js';
 
 /** Settings and the rule engine load lazily: `cco rules --help` stays instant. */
 const store = async () => {
@@ -80,15 +81,6 @@ function applyOptions(rule: Rule, o: RuleOptions): void {
   if (o.name !== undefined) rule.name = o.name;
 }
 
-function nextId(rules: readonly Rule[]): string {
-  let max = 0;
-  for (const r of rules) {
-    const m = /^r(\d+)$/.exec(r.id);
-    if (m) max = Math.max(max, Number(m[1]));
-  }
-  return `r${max + 1}`;
-}
-
 function findRule(rules: Rule[], id: string): Rule {
   const rule = rules.find((r) => r.id === id);
   if (!rule) throw new UserError(`No rule with id ${id}. Run \`cco rules list\` to see the ids.`);
@@ -140,7 +132,7 @@ export function rulesCommand(): Command {
         let id = '';
         await s.update((file) => {
           const list = (file.rules ??= []);
-          id = nextId(list);
+          id = nextRuleId(list);
           const rule: Rule = { id, pattern, action, createdAt: new Date().toISOString() };
           applyOptions(rule, o);
           list.push(rule);

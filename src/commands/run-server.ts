@@ -21,6 +21,7 @@ import { processAlive, readServerFile, removeServerFile, writeServerFile } from 
 import { UserError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import type { ServerCliOptions } from './server-options.js';
+import { alwaysAllow } from './always-allow.js';
 
 export interface RunServerOptions extends ServerCliOptions {
   console: boolean;
@@ -183,6 +184,10 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
       const ended = await runConsole({
         source: broker,
         alerts,
+        onAlwaysAllow: async (pattern: string) => {
+          const { rule, allowed } = await alwaysAllow(pattern, { store, broker, policyOf });
+          log('info', `always allow: saved ${rule.id} ${pattern}; allowed ${allowed.length} waiting call(s)`);
+        },
         info: { url: server.mcpUrl, version: VERSION },
         stopSignal: stoppedBySignal,
       });

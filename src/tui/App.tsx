@@ -135,7 +135,8 @@ function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, c
       return;
     }
     setNotice(`Saved allow rule ${pattern}.`);
-    send(id, { behavior: 'allow' });
+    // The saved rule may already have allowed this call (and others that match it).
+    if (source.snapshot().pending.some((p) => p.id === id)) send(id, { behavior: 'allow' });
   };
 
   // Layout: header, banners, queue box (borders, title, rows, "more"), detail (title, body),

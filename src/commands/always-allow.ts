@@ -1,0 +1,35 @@
+import type { Broker } from '../core/broker.js';
+import type { Rule } from '../core/rules/types.js';
+import type { Policy } from '../core/types.js';
+import { nextRuleId } from '../store/rule-ids.js';
+import type { Settings, SettingsStore } from '../store/settings.js';
+
+/**
+ * The console's "always allow": save an allow rule, make it the policy at once (without waiting
+ * for the file watcher), and allow the waiting calls that this new rule now decides. Calls that a
+ * deny or ask rule of higher precedence catches keep waiting. Returns the rule and the calls it
+ * allowed.
+ */
+export async function alwaysAllow(
+  pattern: string,
+  deps: { store: SettingsStore; broker: Broker; policyOf: (s: Settings) => Policy },
+): Promise<{ rule: Rule; allowed: string[] }> {
+  let rule: Rule | undefined;
+  await deps.store.update((file) => {
+    const list = (file.rules ??= []);
+    rule = { id: nextRuleId(list), pattern, action: 'allow', name: 'always allow, from the console', createdAt: new Date().toISOString() };
+    list.push(rule);
+  });
+  const saved = rule!;
+  const policy = deps.policyOf(deps.store.read());
+  deps.broker.setPolicy(policy);
+  const allowed: string[] = [];
+  for (const p of deps.broker.snapshot().pending) {
+    const verdict = policy(p.call);
+    if (verdict.action === 'allow' && verdict.decidedBy === `rule:${saved.id}`) {
+      deps.broker.decide(p.id, { behavior: 'allow' }, verdict.decidedBy);
+      allowed.push(p.id);
+    }
+  }
+  return { rule: saved, allowed };
+}
