@@ -21,9 +21,13 @@ export interface Run {
 }
 
 /** Run `cco <args>` (the built binary) to the end; stdin is a pipe, so not a TTY. */
-export function cco(args: string[], home: string, timeoutMs = 10_000): Promise<Run> {
+export function cco(args: string[], home: string, timeoutMs = 10_000, extra: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: ccoEnv(home), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...ccoEnv(home), ...extra.env },
+      ...(extra.cwd ? { cwd: extra.cwd } : {}),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     child.stdin.end();
     let stdout = '';
     let stderr = '';

@@ -4,12 +4,11 @@
  * real CLI's output format. Any other invocation (what `cco run` starts) exits with
  * state.exitCode.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { BIN } from './cco-process.js';
+import { cco } from './cco-process.js';
 
 export interface FakeServer {
   scope: 'user' | 'project' | 'local';
@@ -106,25 +105,8 @@ export function ccoWith(
   opts: { home: string; path: string; userHome?: string; cwd?: string },
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { PORT: _p, CCO_CONFIG_PATH: _c, CCO_DEBUG: _d, ...env } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...env, CCO_HOME: opts.home, NO_COLOR: '1', PATH: opts.path, ...(opts.userHome ? { HOME: opts.userHome } : {}) },
-      cwd: opts.cwd ?? opts.home,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`cco ${args.join(' ')} did not finish within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return cco(args, opts.home, timeoutMs, {
+    env: { PATH: opts.path, ...(opts.userHome ? { HOME: opts.userHome } : {}) },
+    cwd: opts.cwd ?? opts.home,
+  }).then(({ code, stdout, stderr }) => ({ code, stdout, stderr }));
 }
