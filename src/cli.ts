@@ -29,18 +29,8 @@ Then run agents with:
   cco run --agent api -- -p "task"                # or:
   claude -p "task" --permission-prompt-tool mcp__cco__approval_prompt`,
     );
-  program.addCommand(watchCommand());
-  program.addCommand(serveCommand());
-  program.addCommand(pendingCommand());
-  program.addCommand(approveCommand());
-  program.addCommand(denyCommand());
-  program.addCommand(rulesCommand());
-  program.addCommand(logCommand());
-  program.addCommand(configCommand());
-  program.addCommand(setupCommand());
-  program.addCommand(runCommand());
-  program.addCommand(mcpConfigCommand());
-  program.addCommand(doctorCommand());
+  const commands = [watchCommand, serveCommand, pendingCommand, approveCommand, denyCommand, rulesCommand, logCommand, configCommand, setupCommand, runCommand, mcpConfigCommand, doctorCommand];
+  for (const make of commands) program.addCommand(make());
   return program;
 }
 

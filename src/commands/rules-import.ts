@@ -5,6 +5,7 @@ import { UserError } from '../core/errors.js';
 import { validateRule } from '../core/rules/index.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import type { SettingsStore } from '../store/settings.js';
+import { nextRuleId } from '../store/rule-ids.js';
 
 export function defaultClaudeSettingsFiles(cwd = process.cwd(), home = homedir()): string[] {
   return [join(home, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.local.json')];
@@ -81,7 +82,6 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
   let added: Rule[] = [];
   const build = (existing: Rule[]) => {
     const have = new Set(existing.map((r) => `${r.action} ${r.pattern}`));
-    let n = existing.reduce((m, r) => Math.max(m, Number(/^r(\d+)$/.exec(r.id)?.[1] ?? 0)), 0);
     const now = new Date().toISOString();
     added = [];
     for (const f of found) {
@@ -89,7 +89,7 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
       if (have.has(key)) continue;
       have.add(key);
       // Same priority for all: cco's tie-break (deny, then ask, then allow) is Claude's precedence.
-      added.push({ id: `r${++n}`, pattern: f.pattern, action: f.action, priority: 100, name: `from ${f.file}`, createdAt: now });
+      added.push({ id: nextRuleId([...existing, ...added]), pattern: f.pattern, action: f.action, priority: 100, name: `from ${f.file}`, createdAt: now });
     }
     return added;
   };

@@ -111,7 +111,7 @@ export function renderRules(rules: readonly Rule[]): string {
 }
 
 /** Rules in the order they are checked, for listing. */
-async function sorted(rules: Rule[]): Promise<Rule[]> {
+function sorted(rules: Rule[]): Rule[] {
   const rank: Record<string, number> = { deny: 0, ask: 1, allow: 2 };
   return rules
     .map((r, i) => ({ r, i }))
@@ -147,7 +147,7 @@ export function rulesCommand(): Command {
       .description('show the rules in the order they are checked')
       .option('--json', 'print the rules as JSON')
       .action(async (o: { json?: boolean }) => {
-        const list = await sorted((await store()).readFile().rules ?? []);
+        const list = sorted((await store()).readFile().rules ?? []);
         process.stdout.write(o.json ? `${JSON.stringify(list, null, 2)}\n` : `${renderRules(list)}\n`);
       }),
   );
