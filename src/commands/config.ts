@@ -11,6 +11,7 @@ const KEYS = {
   retention: 'how long the audit log is kept, e.g. 30d (default 30d)',
   retentionSize: 'how large the audit log may grow, e.g. 100MB (default 100MB)',
   auditRequired: 'true: deny calls while the audit log cannot be written; false: keep deciding and warn (default false)',
+  bell: 'true: cco watch rings the terminal bell when a call starts waiting; false: silent (default true)',
 } as const;
 type Key = keyof typeof KEYS;
 
@@ -57,8 +58,8 @@ export function configCommand(): Command {
         const k = key(name);
         let v: string | number | boolean = value;
         if (k === 'port') v = Number(value);
-        if (k === 'auditRequired') {
-          if (!['true', 'false'].includes(value.toLowerCase())) throw new UserError(`auditRequired must be true or false (got "${value}").`);
+        if (k === 'auditRequired' || k === 'bell') {
+          if (!['true', 'false'].includes(value.toLowerCase())) throw new UserError(`${k} must be true or false (got "${value}").`);
           v = value.toLowerCase() === 'true';
         }
         if (k === 'timeout' || k === 'retention') {

@@ -8,6 +8,7 @@ import { Broker } from '../core/broker.js';
 import { formatDuration } from '../core/duration.js';
 import { makeIdGenerator } from '../core/ids.js';
 import { AlertBoard } from '../core/alerts.js';
+import { StatusBoard } from '../core/console-status.js';
 import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
 import { auditRecord } from '../core/audit.js';
 import { AuditLog, recoverAudit } from '../store/audit.js';
@@ -78,6 +79,10 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   const settings = store.read();
   const home = homedir();
   const policyOf = (s: Settings) => toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction }));
+  let current = settings;
+  const status = new StatusBoard({ agents: 0, defaultAction: settings.defaultAction, rules: 0 });
+  const statusOf = (s: Settings) => ({ defaultAction: s.defaultAction, rules: s.rules.filter((r) => r.enabled !== false).length });
+  status.set(statusOf(settings));
 
   // The audit log: every request and decision, written before the answer goes out.
   let retention = { ms: settings.retentionMs, bytes: settings.retentionBytes };
@@ -118,6 +123,8 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
         broker.setTimeouts(opts.timeout ?? result.settings.timeoutMs, result.settings.timeoutAction);
         broker.setAuditRequired(result.settings.auditRequired);
         retention = { ms: result.settings.retentionMs, bytes: result.settings.retentionBytes };
+        current = result.settings;
+        status.set(statusOf(result.settings));
         log('info', `config reloaded: ${result.settings.rules.length} rules, default ${result.settings.defaultAction}`);
         alerts.clear('config');
       } catch (error) {
@@ -148,10 +155,15 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     version: VERSION,
   });
 
+  // Agents come and go without telling us; a once-a-second look is cheap and enough for a header.
+  const agentsPoll = setInterval(() => status.set({ agents: server.connected() }), 1000);
+  agentsPoll.unref();
+
   let stopping: Promise<void> | undefined;
   const stop = (message: string) => {
     stopping ??= (async () => {
       stopWatching();
+      clearInterval(agentsPoll);
       clearInterval(housekeeping);
       broker.shutdown(message);
       await server.close();
@@ -184,8 +196,12 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
       const ended = await runConsole({
         source: broker,
         alerts,
+        status,
+        bell: () => current.bell,
         onAlwaysAllow: async (pattern: string) => {
           const { rule, allowed } = await alwaysAllow(pattern, { store, broker, policyOf });
+          current = store.read();
+          status.set(statusOf(current));
           log('info', `always allow: saved ${rule.id} ${pattern}; allowed ${allowed.length} waiting call(s)`);
         },
         info: { url: server.mcpUrl, version: VERSION },

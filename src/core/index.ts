@@ -7,3 +7,4 @@ export * from './summary.js';
 export * from './ids.js';
 export * from './console-source.js';
 export * from './alerts.js';
+export * from './console-status.js';

@@ -16,6 +16,8 @@ export interface RunningServer {
   host: string;
   port: number;
   sessions: () => number;
+  /** Sessions with a stream open now (agents running). */
+  connected: () => number;
   /** Let running calls write their answers (up to `capMs`), then close everything. */
   close(capMs?: number): Promise<void>;
 }
@@ -76,6 +78,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     host: opts.host,
     port,
     sessions: () => sessions.size,
+    connected: () => sessions.connected,
     close(capMs = 3000) {
       closing ??= (async () => {
         await flush(capMs);

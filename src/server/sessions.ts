@@ -150,6 +150,13 @@ export class SessionRegistry {
     return this.sessions.size;
   }
 
+  /** Sessions with a stream open now: a running Claude Code holds its GET stream open. */
+  get connected(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.open > 0) n++;
+    return n;
+  }
+
   get(id: string): Session | undefined {
     return this.sessions.get(id);
   }

@@ -17,6 +17,8 @@ export interface SettingsFile {
   retentionSize?: string;
   /** Deny calls while the audit log cannot be written (default false: keep deciding, warn). */
   auditRequired?: boolean;
+  /** Ring the terminal bell in `cco watch` when a call starts waiting (default true). */
+  bell?: boolean;
   rules?: Rule[];
 }
 
@@ -29,6 +31,7 @@ export interface Settings {
   retentionMs: number;
   retentionBytes: number;
   auditRequired: boolean;
+  bell: boolean;
   rules: Rule[];
 }
 
@@ -40,6 +43,7 @@ export const DEFAULTS = {
   retention: '30d',
   retentionSize: '100MB',
   auditRequired: false,
+  bell: true,
 } as const satisfies Required<Omit<SettingsFile, 'rules'>>;
 
 /** A settings file that cannot be used: says which file, what is wrong, how to fix it. */
@@ -61,7 +65,7 @@ export function parseSize(text: string): number {
   return Math.round(Number(m[1]) * (SIZE_UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1));
 }
 
-const KEYS = new Set(['defaultAction', 'timeout', 'timeoutAction', 'port', 'retention', 'retentionSize', 'auditRequired', 'rules', '$schema']);
+const KEYS = new Set(['defaultAction', 'timeout', 'timeoutAction', 'port', 'retention', 'retentionSize', 'auditRequired', 'bell', 'rules', '$schema']);
 
 /** Check a parsed file; returns the problem as text, or undefined when it is fine. */
 export function checkSettings(value: unknown): string | undefined {
@@ -91,8 +95,8 @@ export function checkSettings(value: unknown): string | undefined {
       return `"retentionSize": ${(error as Error).message}`;
     }
   }
-  if (v.auditRequired !== undefined && typeof v.auditRequired !== 'boolean') {
-    return `"auditRequired" must be true or false (got ${JSON.stringify(v.auditRequired)})`;
+  for (const k of ['auditRequired', 'bell'] as const) {
+    if (v[k] !== undefined && typeof v[k] !== 'boolean') return `"${k}" must be true or false (got ${JSON.stringify(v[k])})`;
   }
   if (v.port !== undefined && (!Number.isInteger(v.port) || (v.port as number) < 0 || (v.port as number) > 65535)) {
     return `"port" must be a whole number from 0 to 65535 (got ${JSON.stringify(v.port)})`;
@@ -141,6 +145,7 @@ export function resolveSettings(file: SettingsFile): Settings {
     retentionMs: parseDuration(file.retention ?? DEFAULTS.retention),
     retentionBytes: parseSize(file.retentionSize ?? DEFAULTS.retentionSize),
     auditRequired: file.auditRequired ?? DEFAULTS.auditRequired,
+    bell: file.bell ?? DEFAULTS.bell,
     rules: file.rules ?? [],
   };
 }

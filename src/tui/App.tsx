@@ -1,21 +1,26 @@
-import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { Box, useApp, useInput, useStdin } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { AlertBoard } from '../core/alerts.js';
 import type { ConsoleSource } from '../core/console-source.js';
-import type { Verdict } from '../core/types.js';
-import { HistoryRow, PendingRow } from './components/CallRows.js';
+import type { ConsoleStatus } from '../core/console-status.js';
+import { claudeRuleFromCall } from '../core/rules/index.js';
+import type { Decision, PendingCall, Verdict } from '../core/types.js';
 import { clampOffset, DetailPane } from './components/DetailPane.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
-import { claudeRuleFromCall } from '../core/rules/index.js';
+import { HistoryBox, QueueBox } from './components/Lists.js';
+import type { DiskFile } from './disk-file.js';
+import type { EditResult } from './editor.js';
 import { detailLines } from './detail-lines.js';
+import { applyFilter, parseFilter } from './filter.js';
 import { actionFor } from './keymap.js';
 import { type Mode, promptKey } from './mode.js';
 import { previewRule } from './rule-preview.js';
 import { moveSelection, reconcileSelection } from './selection.js';
 import { ColorContext } from './theme.js';
 import { useAttention } from './use-attention.js';
+import { useDiskFile } from './use-disk-file.js';
 import { useNow, useSnapshot } from './use-source.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -28,6 +33,8 @@ export interface AppProps {
   onQuit: () => void;
   /** Problems shown as a banner until they are fixed. */
   alerts?: AlertBoard;
+  /** Agents connected, default action and rule count for the header. */
+  status?: Pick<StatusStore, 'snapshot' | 'subscribe'>;
   /**
    * Decision keys do nothing for this long after the selected call changed (a new call appeared,
    * the old one ended, the user moved), so a key meant for something else can't decide a call
@@ -49,13 +56,30 @@ export interface AppProps {
    * call, saves it through this on Enter, then allows that call. A rejection is shown, nothing allowed.
    */
   onAlwaysAllow?: (pattern: string) => void | Promise<void>;
+  /**
+   * Opens a call's input in the user's editor (`e`); an edited input is then allowed, after the
+   * deny rules checked it again. The console reads no keys until it resolves.
+   */
+  onEdit?: (input: Record<string, unknown>) => Promise<EditResult>;
+  /** Reads the file a Write would replace, so the detail shows a diff against it. */
+  readFile?: (path: string) => Promise<DiskFile>;
+  /** Broker changes redraw the screen at most this often (a burst of calls is one redraw). */
+  throttleMs?: number;
+}
+
+interface StatusStore {
+  snapshot(): ConsoleStatus;
+  subscribe(listener: () => void): () => void;
 }
 
 const EMPTY: ReturnType<AlertBoard['snapshot']> = [];
 const NO_ALERTS: Pick<AlertBoard, 'snapshot' | 'subscribe'> = { snapshot: () => EMPTY, subscribe: () => () => {} };
+const NO_STATUS = { snapshot: () => undefined, subscribe: () => () => {} };
 
 /** Lines taken by everything but the two lists and the detail body (see the layout below). */
 const CHROME_ROWS = 11;
+
+type Focus = 'queue' | 'history';
 
 /** The console: the queue of waiting calls, the selected call in full, recent decisions below. */
 export function App(props: AppProps) {
@@ -66,19 +90,19 @@ export function App(props: AppProps) {
   );
 }
 
-function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, clock = Date.now, onBell, onTitle, homeDir, onAlwaysAllow }: AppProps) {
-  const snap = useSnapshot(source);
-  const board = alerts ?? NO_ALERTS;
+function Screen(props: AppProps) {
+  const { source, url, version, onQuit, decisionGuardMs = 300, clock = Date.now, homeDir, onAlwaysAllow, onEdit } = props;
+  const snap = useSnapshot(source, props.throttleMs);
+  const board = props.alerts ?? NO_ALERTS;
   const banners = useSyncExternalStore(board.subscribe, board.snapshot);
+  const statusStore = props.status ?? NO_STATUS;
+  const status = useSyncExternalStore(statusStore.subscribe, statusStore.snapshot);
   const now = useNow(1000);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { width, height } = useTerminalSize();
-  useAttention(snap.pending, { onBell, onTitle });
+  useAttention(snap.pending, { onBell: props.onBell, onTitle: props.onTitle });
 
-  const ids = snap.pending.map((p) => p.id);
-  const prevIds = useRef<readonly string[]>(ids);
-  const [selected, setSelected] = useState<string | undefined>(ids[0]);
   const [notice, setNotice] = useState<string>('');
   const [mode, setModeState] = useState<Mode>({ kind: 'normal' });
   // Keys can arrive before the handler sees the last render (a fast typist, a paste), so the
@@ -88,39 +112,58 @@ function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, c
     modeRef.current = m;
     setModeState(m);
   };
+  const [focus, setFocus] = useState<Focus>('queue');
+  const [filterText, setFilterText] = useState('');
   const [showDetail, setShowDetail] = useState(true);
   const [scroll, setScroll] = useState({ id: undefined as string | undefined, offset: 0 });
 
-  // Keep the selection on the same call as the queue changes.
+  const filter = useMemo(() => parseFilter(filterText), [filterText]);
+  const pending = useMemo(() => applyFilter(snap.pending, filter), [snap.pending, filter]);
+  const recent = useMemo(() => applyFilter(snap.recent, filter), [snap.recent, filter]);
+
+  // Both cursors are kept by call id, never by index, so an arrival never moves them.
+  const ids = pending.map((p) => p.id);
+  const prevIds = useRef<readonly string[]>(ids);
+  const [selected, setSelected] = useState<string | undefined>(ids[0]);
   const current = reconcileSelection(selected, prevIds.current, ids);
+  const historyIds = useMemo(() => recent.map((d) => d.id), [recent]);
+  const [historySelected, setHistorySelected] = useState<string | undefined>(undefined);
+  const currentHistory = historySelected !== undefined && historyIds.includes(historySelected) ? historySelected : historyIds[0];
   useEffect(() => {
     prevIds.current = ids;
     if (current !== selected) setSelected(current);
   });
 
-  // When the call under the cursor changes, the guard starts again.
-  const shown = useRef<{ id: string | undefined; at: number }>({ id: undefined, at: 0 });
-  if (shown.current.id !== current) shown.current = { id: current, at: clock() };
+  // When the call under the cursor changes (or the cursor comes back to the queue), the guard starts again.
+  const guardKey = focus === 'queue' ? current : undefined;
+  const shown = useRef<{ key: string | undefined; at: number }>({ key: undefined, at: 0 });
+  if (shown.current.key !== guardKey) shown.current = { key: guardKey, at: clock() };
   const guarded = (id: string): boolean => {
     if (clock() - shown.current.at >= decisionGuardMs) return false;
     setNotice(`The selection just changed to ${id}: check it, then press again.`);
     return true;
   };
 
-  const send = (id: string, verdict: Verdict) => {
+  const done = (id: string, d: Decision, how = '') =>
+    setNotice(
+      d.behavior === 'allow'
+        ? `Allowed ${id}${how}.`
+        : `Denied ${id}${d.decidedBy === 'user' ? '' : ` by ${d.decidedBy}`}${d.decidedBy === 'user' || !d.message ? '.' : `: ${d.message}`}`,
+    );
+  const send = (id: string, verdict: Verdict, how = '') => {
     Promise.resolve()
       .then(() => source.decide(id, verdict))
       .then(
-        (d) => setNotice(`${d.behavior === 'allow' ? 'Allowed' : 'Denied'} ${id}.`),
+        (d) => done(id, d, how),
         (e: unknown) => setNotice(e instanceof Error ? e.message : String(e)),
       );
   };
-  const decide = (verdict: Verdict) => {
-    if (current !== undefined && !guarded(current)) send(current, verdict);
-  };
 
   const selectedCall = snap.pending.find((p) => p.id === current);
-  const lines = useMemo(() => (selectedCall ? detailLines(selectedCall.call) : []), [selectedCall]);
+  const historyCall = focus === 'history' ? recent.find((d) => d.id === currentHistory) : undefined;
+  const detailCall: PendingCall | undefined = focus === 'queue' ? selectedCall : historyCall;
+  const disk = useDiskFile(detailCall, props.readFile);
+  const lines = useMemo(() => (detailCall ? detailLines(detailCall.call, { disk }) : []), [detailCall, disk]);
   const ruleText = mode.kind === 'allowRule' ? mode.text : undefined;
   const preview = useMemo(
     () => (ruleText !== undefined && homeDir !== undefined ? previewRule(ruleText, homeDir, snap.pending, snap.recent) : undefined),
@@ -131,7 +174,7 @@ function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, c
     try {
       await onAlwaysAllow?.(pattern);
     } catch (e) {
-      setNotice(`The rule was not saved, so ${id} is still waiting: ${e instanceof Error ? e.message : String(e)}`);
+      setNotice(`The rule was not saved, so nothing was decided: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
     setNotice(`Saved allow rule ${pattern}.`);
@@ -139,29 +182,58 @@ function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, c
     if (source.snapshot().pending.some((p) => p.id === id)) send(id, { behavior: 'allow' });
   };
 
+  const quit = () => {
+    onQuit();
+    exit();
+  };
+
   // Layout: header, banners, queue box (borders, title, rows, "more"), detail (title, body),
   // history box (borders, title, rows), footer, notice. Nothing is taller than the terminal.
-  const free = Math.max(3, height - CHROME_ROWS - banners.length);
-  const detailRows = showDetail && selectedCall ? Math.max(1, Math.min(lines.length, Math.floor(free / 2))) : 0;
+  const free = Math.max(3, height - CHROME_ROWS - banners.length - (historyCall ? 1 : 0));
+  const detailRows = showDetail && detailCall ? Math.max(1, Math.min(lines.length, Math.floor(free / 2))) : 0;
   const listRows = Math.max(2, free - detailRows);
-  const pendingRows = Math.max(1, Math.min(snap.pending.length, Math.ceil(listRows * 0.6), listRows - 1));
+  const pendingRows = Math.max(1, Math.min(pending.length, Math.ceil(listRows * 0.6), listRows - 1));
   const historyRows = Math.max(1, listRows - pendingRows);
-  const start = Math.max(0, Math.min(ids.indexOf(current ?? '') - Math.floor(pendingRows / 2), snap.pending.length - pendingRows));
-  const visible = snap.pending.slice(start, start + pendingRows);
-  const offset = scroll.id === current ? clampOffset(scroll.offset, lines.length, detailRows) : 0;
+  const detailId = detailCall?.id;
+  const offset = scroll.id === detailId ? clampOffset(scroll.offset, lines.length, detailRows) : 0;
   // Functional: keys can arrive faster than renders.
   const page = (dir: 1 | -1) =>
     setScroll((s) => {
-      const from = s.id === current ? clampOffset(s.offset, lines.length, detailRows) : 0;
-      return { id: current, offset: clampOffset(from + dir * Math.max(1, detailRows - 1), lines.length, detailRows) };
+      const from = s.id === detailId ? clampOffset(s.offset, lines.length, detailRows) : 0;
+      return { id: detailId, offset: clampOffset(from + dir * Math.max(1, detailRows - 1), lines.length, detailRows) };
     });
+
+  /** Decision keys act on the queue; on the history they explain why not. */
+  const decisionTarget = (): string | undefined => {
+    if (focus === 'history') {
+      setNotice(historyCall ? `${historyCall.id} was already decided. Tab goes back to the waiting calls.` : 'Tab goes back to the waiting calls.');
+      return undefined;
+    }
+    return current !== undefined && !guarded(current) ? current : undefined;
+  };
 
   // Ink swaps in a new handler in an effect, after the frame is drawn; a key in between would
   // act on the previous render's selection. The ref always holds this render's handler.
   const onKey = useRef<Parameters<typeof useInput>[0]>(() => {});
   onKey.current = (input, key) => {
     const mode = modeRef.current;
+    if (mode.kind === 'editing') return;
     if (mode.kind === 'help') return setMode({ kind: 'normal' });
+    if (mode.kind === 'quit') {
+      if (input === 'y' || input === 'Y') return quit();
+      setMode({ kind: 'normal' });
+      return setNotice('Still watching; nothing was decided.');
+    }
+    if (mode.kind === 'filter') {
+      const step = promptKey(mode.text, input, key);
+      if (step.kind === 'edit') {
+        setMode({ ...mode, text: step.text });
+        return setFilterText(step.text);
+      }
+      setMode({ kind: 'normal' });
+      if (step.kind === 'cancel') return setFilterText(mode.previous);
+      return setNotice(step.text.trim() ? `Filter: ${step.text.trim()} (Esc clears it).` : 'Filter cleared.');
+    }
     if (mode.kind === 'allowRule') {
       const step = promptKey(mode.text, input, key);
       if (step.kind === 'edit') return setMode({ ...mode, text: step.text });
@@ -184,67 +256,128 @@ function Screen({ source, url, version, onQuit, alerts, decisionGuardMs = 300, c
       else setNotice('Message cancelled; nothing was decided.');
       return;
     }
+    const move = (delta: number) =>
+      focus === 'queue' ? setSelected(moveSelection(current, ids, delta)) : setHistorySelected(moveSelection(currentHistory, historyIds, delta));
     switch (actionFor(input, key)) {
       case 'up':
-        return setSelected(moveSelection(current, ids, -1));
+        return move(-1);
       case 'down':
-        return setSelected(moveSelection(current, ids, 1));
-      case 'allow':
-        return decide({ behavior: 'allow' });
-      case 'deny':
-        return decide({ behavior: 'deny' });
-      case 'denyWithMessage':
+        return move(1);
+      case 'allow': {
+        const id = decisionTarget();
+        if (id) send(id, { behavior: 'allow' });
+        return;
+      }
+      case 'deny': {
+        const id = decisionTarget();
+        if (id) send(id, { behavior: 'deny' });
+        return;
+      }
+      case 'denyWithMessage': {
         // The message is for the call selected now, whatever arrives while it is typed.
-        if (current !== undefined && !guarded(current)) setMode({ kind: 'deny', id: current, text: '' });
+        const id = decisionTarget();
+        if (id) setMode({ kind: 'deny', id, text: '' });
         return;
-      case 'alwaysAllow':
+      }
+      case 'edit': {
+        if (!onEdit) return setNotice('Editing is not available in this console.');
+        const id = decisionTarget();
+        if (id) setMode({ kind: 'editing', id });
+        return;
+      }
+      case 'alwaysAllow': {
         if (!onAlwaysAllow) return setNotice('Always-allow is not available in this console.');
-        if (selectedCall && !guarded(selectedCall.id)) setMode({ kind: 'allowRule', id: selectedCall.id, text: claudeRuleFromCall(selectedCall.call, homeDir) });
+        // From the history it only saves the rule (and allows the waiting calls it matches).
+        const call = focus === 'queue' ? (current !== undefined && !guarded(current) ? selectedCall : undefined) : historyCall;
+        if (call) setMode({ kind: 'allowRule', id: call.id, text: claudeRuleFromCall(call.call, homeDir) });
         return;
+      }
       case 'toggleDetail':
         return setShowDetail((v) => !v);
+      case 'focus':
+        return setFocus((f) => (f === 'queue' ? 'history' : 'queue'));
+      case 'filter':
+        return setMode({ kind: 'filter', text: filterText, previous: filterText });
+      case 'clearFilter':
+        if (filterText) {
+          setFilterText('');
+          setNotice('Filter cleared.');
+        }
+        return;
       case 'pageUp':
         return page(-1);
       case 'pageDown':
         return page(1);
       case 'help':
         return setMode({ kind: 'help' });
-      case 'quit':
-        onQuit();
-        exit();
-        return;
+      case 'quit': {
+        const waiting = source.snapshot().pending.length;
+        return waiting > 0 ? setMode({ kind: 'quit', waiting }) : quit();
+      }
       default:
         return;
     }
   };
-  useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true });
+  // While the editor has the terminal the console lets go of the keyboard (raw mode off).
+  useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true && mode.kind !== 'editing' });
+
+  // Declared after useInput: its effect has released the terminal before the editor starts.
+  const editingId = mode.kind === 'editing' ? mode.id : undefined;
+  useEffect(() => {
+    if (editingId === undefined || !onEdit) return;
+    const call = source.snapshot().pending.find((p) => p.id === editingId);
+    const finish = (text: string) => {
+      setMode({ kind: 'normal' });
+      setNotice(text);
+    };
+    if (!call) return finish(`${editingId} ended before the editor opened; nothing was decided.`);
+    void onEdit(call.call.input).then(
+      (r) => {
+        if (r.kind === 'edited') {
+          finish(`Sending your edit of ${editingId}…`);
+          return send(editingId, { behavior: 'allow', updatedInput: r.input }, ' with your edit');
+        }
+        if (r.kind === 'unchanged') return finish(`The input of ${editingId} is unchanged; nothing was decided (a allows it as it is).`);
+        if (r.kind === 'cancelled') return finish(`Edit cancelled (${r.reason}); nothing was decided.`);
+        return finish(`Not allowed: ${r.error}. Nothing was decided; e edits again.`);
+      },
+      (e: unknown) => finish(`The editor could not run (${e instanceof Error ? e.message : String(e)}); nothing was decided.`),
+    );
+    // Runs once per editing session; `send` and `finish` read state through refs and setters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [editingId]);
 
   return (
     <Box flexDirection="column" width={width}>
-      <Header pending={snap.pending.length} counts={snap.counts} url={url} version={version} banners={banners} />
+      <Header pending={snap.pending.length} counts={snap.counts} url={url} version={version} banners={banners} status={status} />
       {mode.kind === 'help' ? (
         <HelpOverlay height={height - 3 - banners.length} />
       ) : (
         <>
-          <Box borderStyle="single" borderDimColor flexDirection="column" paddingX={1}>
-            <Text bold>Waiting for you</Text>
-            {snap.pending.length === 0 ? (
-              <Text dimColor wrap="truncate">
-                No calls waiting. Agents ask at {url}
-              </Text>
-            ) : (
-              visible.map((p) => <PendingRow key={p.id} p={p} selected={p.id === current} now={now} width={width - 4} />)
-            )}
-            {snap.pending.length > visible.length ? <Text dimColor>{snap.pending.length - visible.length} more (↑/↓)</Text> : null}
-          </Box>
-          {selectedCall && detailRows > 0 ? <DetailPane call={selectedCall} lines={lines} height={detailRows} offset={offset} /> : null}
-          <Box borderStyle="single" borderDimColor flexDirection="column" paddingX={1}>
-            <Text bold>Recent</Text>
-            {snap.recent.length === 0 ? <Text dimColor>Nothing decided yet.</Text> : snap.recent.slice(0, historyRows).map((d) => <HistoryRow key={d.id} d={d} width={width - 4} />)}
-          </Box>
+          <QueueBox
+            calls={pending}
+            total={snap.pending.length}
+            selected={current}
+            focused={focus === 'queue'}
+            filtered={filter !== undefined}
+            rows={pendingRows}
+            now={now}
+            width={width - 4}
+            url={url}
+          />
+          {detailCall && detailRows > 0 ? <DetailPane call={historyCall ?? detailCall} lines={lines} height={detailRows} offset={offset} /> : null}
+          <HistoryBox
+            calls={recent}
+            total={snap.recent.length}
+            selected={currentHistory}
+            focused={focus === 'history'}
+            filtered={filter !== undefined}
+            rows={historyRows}
+            width={width - 4}
+          />
         </>
       )}
-      <Footer mode={mode} width={width} notice={notice} preview={preview} />
+      <Footer mode={mode} width={width} notice={notice} preview={preview} filter={filterText} />
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 import { structuredPatch } from 'diff';
 import { parseMcpToolName } from '../core/summary.js';
 import type { ToolCall } from '../core/types.js';
+import type { DiskFile } from './disk-file.js';
 import { escapeLine, screenLines } from './escape.js';
 
 /** One line of the detail pane, already escaped; `tone` says how it is coloured. */
@@ -47,7 +48,9 @@ function otherFields(input: Record<string, unknown>, shown: readonly string[]): 
 }
 
 function diff(path: string, before: string, after: string): DetailLine[] {
-  const patch = structuredPatch(path, path, cut(before), cut(after), '', '', { context: 3 });
+  // Bounded: a pathological pair of texts gives up after 200 ms (then both are shown whole, below).
+  const patch = structuredPatch(path, path, cut(before), cut(after), '', '', { context: 3, timeout: 200 });
+  if (!patch) return [{ text: 'too different to diff quickly; the new text:', tone: 'dim' }, ...text(after, 'add')];
   const out: DetailLine[] = [];
   for (const h of patch.hunks) {
     out.push({ text: `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, tone: 'hunk' });
@@ -78,14 +81,19 @@ function editLines(input: Record<string, unknown>): DetailLine[] {
   return [...field('file', path), ...one(input)];
 }
 
-function writeLines(input: Record<string, unknown>): DetailLine[] {
-  const lines = screenLines(cut(str(input.content) ?? ''), MAX_LINES);
+function writeLines(input: Record<string, unknown>, disk: DiskFile | undefined): DetailLine[] {
+  const path = str(input.file_path);
+  const content = str(input.content) ?? '';
+  const rest = otherFields(input, ['file_path', 'content']);
+  // An existing file: what changes matters more than the whole new text.
+  if (disk?.kind === 'text') {
+    return [...field('file', path), { text: 'replaces the file on disk; changes:', tone: 'dim' }, ...diff(path ?? '', disk.text, content), ...rest];
+  }
+  const lines = screenLines(cut(content), MAX_LINES);
   const w = String(lines.length).length;
-  return [
-    ...field('file', str(input.file_path)),
-    ...lines.map((t, i) => ({ text: `${String(i + 1).padStart(w)} │ ${t}` })),
-    ...otherFields(input, ['file_path', 'content']),
-  ];
+  const note: DetailLine[] =
+    disk?.kind === 'absent' ? [{ text: 'new file', tone: 'dim' }] : disk?.kind === 'skipped' ? [{ text: `not compared with the file on disk: ${disk.why}`, tone: 'dim' }] : [];
+  return [...field('file', path), ...note, ...lines.map((t, i) => ({ text: `${String(i + 1).padStart(w)} │ ${t}` })), ...rest];
 }
 
 /**
@@ -93,7 +101,7 @@ function writeLines(input: Record<string, unknown>): DetailLine[] {
  * the diff of an edit, the numbered content of a write, the arguments of an MCP tool.
  * Pure and bounded, so the pane can window it and tests can read it.
  */
-export function detailLines(call: ToolCall): DetailLine[] {
+export function detailLines(call: ToolCall, opts: { disk?: DiskFile | undefined } = {}): DetailLine[] {
   const input = call.input ?? {};
   switch (call.toolName) {
     case 'Bash':
@@ -107,7 +115,7 @@ export function detailLines(call: ToolCall): DetailLine[] {
     case 'MultiEdit':
       return editLines(input);
     case 'Write':
-      return writeLines(input);
+      return writeLines(input, opts.disk);
     case 'Read':
     case 'Glob':
     case 'Grep':

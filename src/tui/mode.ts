@@ -6,7 +6,13 @@ export type Mode =
   | { kind: 'help' }
   | { kind: 'deny'; id: string; text: string }
   /** Writing an "always allow" rule for call `id`; `text` starts as the narrowest pattern. */
-  | { kind: 'allowRule'; id: string; text: string };
+  | { kind: 'allowRule'; id: string; text: string }
+  /** Typing the `/` filter; `previous` comes back on Esc. */
+  | { kind: 'filter'; text: string; previous: string }
+  /** `q` with calls waiting: y quits (they are denied), anything else stays. */
+  | { kind: 'quit'; waiting: number }
+  /** The input of call `id` is open in the user's editor; the console does not read keys meanwhile. */
+  | { kind: 'editing'; id: string };
 
 export type PromptStep = { kind: 'edit'; text: string } | { kind: 'submit'; text: string } | { kind: 'cancel' };
 

@@ -144,7 +144,7 @@ describe('console', () => {
 
   it('lists the keys from the keymap in the footer', async () => {
     const { frame } = setup();
-    await vi.waitFor(() => expect(frame()).toContain('↑/k up'));
+    await vi.waitFor(() => expect(frame()).toContain('↑↓ move'));
     expect(frame()).toContain('a allow');
     expect(frame()).toContain('d deny');
   });

@@ -1,11 +1,13 @@
 import { Box, Text } from 'ink';
 import { agentLabel, oneLine } from '../../core/summary.js';
-import type { PendingCall } from '../../core/types.js';
+import { formatDuration } from '../../core/duration.js';
+import type { DecidedCall, PendingCall } from '../../core/types.js';
 import type { DetailLine } from '../detail-lines.js';
 import { useColor } from '../theme.js';
 
 export interface DetailPaneProps {
-  call: PendingCall;
+  /** A waiting call, or a decided one from the history (then its decision is shown too). */
+  call: PendingCall | DecidedCall;
   lines: readonly DetailLine[];
   /** How many body lines fit; the pane never renders more (plus its one title line). */
   height: number;
@@ -26,8 +28,16 @@ export function DetailPane({ call, lines, height, offset }: DetailPaneProps) {
   const color = useColor();
   const body = lines.slice(offset, offset + height);
   const more = lines.length > height;
+  const decision = 'decision' in call ? call.decision : undefined;
   return (
     <Box flexDirection="column" paddingX={1}>
+      {decision ? (
+        <Text wrap="truncate" color={color(decision.behavior === 'allow' ? 'green' : 'red')}>
+          {decision.behavior === 'allow' ? (decision.edited ? 'allowed with edited input' : 'allowed') : 'denied'} by{' '}
+          {decision.decidedBy === 'user' ? 'you' : decision.decidedBy} after {formatDuration(decision.at - call.receivedAt)}
+          {decision.message ? `: ${oneLine(decision.message, 200)}` : ''}
+        </Text>
+      ) : null}
       <Text wrap="truncate">
         <Text bold>{oneLine(call.call.toolName, 60)}</Text> {call.id} from {agentLabel(call.call.agent)}
         {call.call.agent?.cwd ? ` in ${oneLine(call.call.agent.cwd, 60)}` : ''}

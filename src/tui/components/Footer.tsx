@@ -13,6 +13,8 @@ export interface FooterProps {
   notice: string;
   /** What the rule being written would match (always-allow prompt only). */
   preview?: RulePreview | undefined;
+  /** The filter in force, shown beside the key hints. */
+  filter?: string;
 }
 
 /** One line of text being typed, its end kept in view. */
@@ -30,8 +32,40 @@ function PromptLine({ label, text, hint, width }: { label: string; text: string;
 }
 
 /** Key hints from the keymap and the last notice, or the prompt being typed and its status: two lines. */
-export function Footer({ mode, width, notice, preview }: FooterProps) {
+export function Footer({ mode, width, notice, preview, filter }: FooterProps) {
   const color = useColor();
+  if (mode.kind === 'filter') {
+    return (
+      <>
+        <PromptLine label="Filter: " text={mode.text} hint="  ⏎ keep · Esc undo" width={width} />
+        <Text dimColor wrap="truncate">
+          Words match tool, agent, id and input; tool:NAME and agent:NAME narrow a word.
+        </Text>
+      </>
+    );
+  }
+  if (mode.kind === 'quit') {
+    return (
+      <>
+        <Text color={color('yellow')} bold wrap="truncate">
+          Quit? {mode.waiting} waiting {mode.waiting === 1 ? 'call is' : 'calls are'} then denied (the agents read that the console closed).
+        </Text>
+        <Text wrap="truncate">y quit · any other key stays</Text>
+      </>
+    );
+  }
+  if (mode.kind === 'editing') {
+    return (
+      <>
+        <Text bold wrap="truncate">
+          Editing the input of {mode.id} in your editor…
+        </Text>
+        <Text dimColor wrap="truncate">
+          Save and close it to allow the edited call; empty the file or quit without saving to cancel.
+        </Text>
+      </>
+    );
+  }
   if (mode.kind === 'deny') {
     return (
       <>
@@ -61,7 +95,8 @@ export function Footer({ mode, width, notice, preview }: FooterProps) {
   return (
     <>
       <Text dimColor wrap="truncate">
-        {footerHints()}
+        {filter ? <Text color={color('cyan')}>{`filter "${oneLine(filter, 30)}" · `}</Text> : null}
+        {footerHints(width - (filter ? oneLine(filter, 30).length + 12 : 0))}
       </Text>
       {/* A notice can quote a pattern or an error text: escaped like everything else. */}
       {notice ? <Text wrap="truncate">{oneLine(notice, width)}</Text> : null}

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { AlertBoard } from '../../core/alerts.js';
+import type { ConsoleStatus } from '../../core/console-status.js';
 import type { BrokerCounts } from '../../core/types.js';
 import { useColor } from '../theme.js';
 
@@ -9,10 +10,17 @@ export interface HeaderProps {
   url: string;
   version: string;
   banners: ReturnType<AlertBoard['snapshot']>;
+  /** Agents connected, default action, rules; left out when the console runs without a server. */
+  status?: ConsoleStatus | undefined;
 }
 
-/** Counts, where agents connect, and a red line per problem that needs fixing. */
-export function Header({ pending, counts, url, version, banners }: HeaderProps) {
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Counts first (they must survive a narrow pane), then agents, the default action, rules, where
+ * agents connect; a red line per problem that needs fixing.
+ */
+export function Header({ pending, counts, url, version, banners, status }: HeaderProps) {
   const color = useColor();
   return (
     <Box flexDirection="column">
@@ -22,7 +30,17 @@ export function Header({ pending, counts, url, version, banners }: HeaderProps) 
           {pending} waiting
         </Text>{' '}
         · <Text color={color('green')}>{counts.allowed} allowed</Text> · <Text color={color('red')}>{counts.denied} denied</Text>
-        {counts.timedOut ? ` (${counts.timedOut} timed out)` : ''} <Text dimColor>· {url} · v{version}</Text>
+        {counts.timedOut ? ` (${counts.timedOut} timed out)` : ''}
+        {status ? (
+          <Text dimColor>
+            {' '}
+            · {plural(status.agents, 'agent')} · default {status.defaultAction} · {plural(status.rules, 'rule')}
+          </Text>
+        ) : null}
+        <Text dimColor>
+          {' '}
+          · {url} · v{version}
+        </Text>
       </Text>
       {banners.map((b) => (
         <Text key={b.key} color={color('red')} bold wrap="truncate">
