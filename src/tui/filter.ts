@@ -25,7 +25,12 @@ function fields(p: PendingCall) {
 }
 
 export function parseFilter(text: string): CallFilter | undefined {
-  const words = text.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  // A bare `tool:` or `agent:` (half typed) narrows nothing yet.
+  const words = text
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w && w !== 'tool:' && w !== 'agent:');
   if (words.length === 0) return undefined;
   const tests = words.map((w): ((p: PendingCall) => boolean) => {
     const m = /^(tool|agent):(.+)$/.exec(w);

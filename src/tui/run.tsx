@@ -50,15 +50,18 @@ function gatedStdout(): { stream: NodeJS.WriteStream; pause(): void; resume(): v
 
 /**
  * Node keeps reading a TTY after its last listener is gone (until its buffer fills), so keys
- * typed into the editor could be swallowed by cco. Stop the read outright; the next read()
- * (when the console listens again) starts it anew.
+ * typed into the editor could be swallowed by cco. Stop the read outright while the editor runs;
+ * the returned function starts it again (the stream still waits for that read to complete).
  */
-function stopReadingStdin(): void {
-  const handle = (process.stdin as unknown as { _handle?: { reading?: boolean; readStop?: () => number } })._handle;
-  if (handle?.reading && handle.readStop) {
-    handle.reading = false;
-    handle.readStop();
-  }
+function pauseStdinReads(): () => void {
+  const handle = (process.stdin as unknown as { _handle?: { reading?: boolean; readStop?: () => number; readStart?: () => number } })._handle;
+  if (!handle?.reading || !handle.readStop || !handle.readStart) return () => {};
+  handle.reading = false;
+  handle.readStop();
+  return () => {
+    handle.reading = true;
+    handle.readStart?.();
+  };
 }
 
 /** Mount the console on the terminal; resolves with why it ended. */
@@ -73,11 +76,12 @@ export async function runConsole(opts: RunConsoleOptions): Promise<'quit' | Node
     if (opts.bell?.() ?? true) out.stream.write('\u0007');
   };
   const onEdit = async (input: Record<string, unknown>) => {
-    stopReadingStdin();
+    const resumeReads = pauseStdinReads();
     out.pause();
     try {
       return await editInput(input, { env: process.env });
     } finally {
+      resumeReads();
       // The editor may have left the alternate screen (vim does): take it back, blank, and let
       // the next frame (the edit's outcome always changes the footer) draw everything anew.
       process.stdout.write(ALT_SCREEN_ON + CLEAR);

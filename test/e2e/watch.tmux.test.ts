@@ -3,7 +3,7 @@
  * single keys deciding. Needs `npm run build` first (`npm test` does it).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,11 +50,12 @@ async function context(): Promise<string> {
 }
 
 /** Start `cco watch` in the pane and wait for its server file. */
-async function startWatch(): Promise<ServerInfo> {
+async function startWatch(env: Record<string, string> = {}): Promise<ServerInfo> {
   // Ink renders nothing when it thinks it runs in CI, and CI runs this suite with CI=true.
   const command = [
     'env -u CONTINUOUS_INTEGRATION CI=0',
     `CCO_HOME=${shellQuote(home)}`,
+    ...Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`),
     shellQuote(process.execPath),
     shellQuote(BIN),
     'watch --port 0;',
@@ -88,6 +89,17 @@ async function answer(result: ReturnType<typeof track>, what: string): Promise<R
   await until(() => result.settled, what, context);
   if (result.error) throw new Error(`the client's call failed: ${String(result.error)}\n${await context()}`);
   return parseResult(result.value);
+}
+
+/**
+ * Press `key` once the call on screen has been there longer than the console's 300 ms decision
+ * guard, and wait for `text`. (A time-based guard needs a wait for time; pressing again instead
+ * could type the key into a prompt the first press opened.)
+ */
+async function pressUntil(key: string, text: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 400));
+  await tmux.press(key);
+  await until(async () => (await tmux.screen()).includes(text), `${key} to bring up ${JSON.stringify(text)}`, context);
 }
 
 /**
@@ -129,13 +141,7 @@ describe('cco watch in a terminal', () => {
   it('D denies with a message typed inline, which reaches the agent as typed', async () => {
     const info = await startWatch();
     const result = await ask(info, { command: 'rm -rf e2e-build' });
-    // The decision guard refuses D for 300 ms after the call appears: press until the prompt opens.
-    const started = Date.now();
-    while (!(await tmux.screen()).includes('with message:')) {
-      if (Date.now() - started > 5000) throw new Error(`D never opened the message prompt\n${await context()}`);
-      await tmux.press('D');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await pressUntil('D', 'with message:');
     const message = 'Use `npm run clean` instead: "rm -rf" is not allowed here.';
     await tmux.type(message);
     await until(async () => (await tmux.screen()).includes('is not allowed here.'), 'the message to show in the footer', context);
@@ -143,6 +149,42 @@ describe('cco watch in a terminal', () => {
     const decision = await answer(result, 'the deny to reach the client');
     expect(decision, await context()).toEqual({ behavior: 'deny', message });
     await until(async () => (await tmux.screen()).includes('1 denied'), 'the header to count the deny', context);
+  });
+
+  it('A saves an allow rule of the narrowest width, allows the call, and the next matching call is allowed by it', async () => {
+    const info = await startWatch();
+    const first = await ask(info, { command: 'npm test -- --watch' });
+    await pressUntil('A', 'Always allow: Bash(npm test:*)');
+    await until(async () => (await tmux.screen()).includes('Would match 1 waiting'), 'the match count', context);
+    await tmux.press('Enter');
+    expect(await answer(first, 'the allow to reach the client'), await context()).toEqual({ behavior: 'allow', updatedInput: { command: 'npm test -- --watch' } });
+    const config = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { rules: Array<{ id: string; pattern: string; action: string }> };
+    expect(config.rules, await context()).toEqual([expect.objectContaining({ id: 'r1', pattern: 'Bash(npm test:*)', action: 'allow' })]);
+    // The rule is the policy at once: the next matching call never waits.
+    const client = await connectClient(info.mcpUrl);
+    clients.push(client);
+    const next = await client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'npm test' }, tool_use_id: 'toolu_e2e2' } });
+    expect(parseResult(next)).toEqual({ behavior: 'allow', updatedInput: { command: 'npm test' } });
+    await until(async () => /rule:r1/.test(await tmux.screen()), 'the history to name the rule', context);
+    await until(async () => (await tmux.screen()).includes('1 rule'), 'the header to count the rule', context);
+  });
+
+  it('e hands the terminal to $EDITOR: keys typed there reach the editor, and the edited input is what the agent gets', async () => {
+    // An editor that reads a new command from the terminal, like a person typing into vi.
+    const editor = join(home, 'editor.sh');
+    await writeFile(editor, '#!/bin/sh\nprintf "new command: "\nread cmd\nprintf \'{"command": "%s"}\\n\' "$cmd" > "$1"\n', { mode: 0o755 });
+    const info = await startWatch({ EDITOR: editor, VISUAL: '' });
+    const result = await ask(info, { command: 'rm -rf build' });
+    await pressUntil('e', 'new command:');
+    await tmux.type('rm -rf build/tmp && echo done');
+    await tmux.press('Enter');
+    const decision = await answer(result, 'the edited allow to reach the client');
+    expect(decision, await context()).toEqual({ behavior: 'allow', updatedInput: { command: 'rm -rf build/tmp && echo done' } });
+    // The console is back, drawn whole, and reads keys again.
+    await until(async () => (await tmux.screen()).includes('Allowed') && (await tmux.screen()).includes('with your edit'), 'the console to come back', context);
+    expect(tmux.lastScreen).toContain('Waiting for you');
+    await tmux.press('?');
+    await until(async () => (await tmux.screen()).includes('Any key closes this help.'), 'keys to work again', context);
   });
 
   it('fits a pane resized to 60×15 and back', async () => {
@@ -166,6 +208,8 @@ describe('cco watch in a terminal', () => {
     const info = await startWatch();
     const result = await ask(info, { command: 'echo e2e-pending-at-quit' });
     await tmux.press('q');
+    await until(async () => (await tmux.screen()).includes('Quit? 1 waiting call is then denied'), 'q to ask first', context);
+    await tmux.press('y');
     const decision = await answer(result, 'the quit to deny the waiting call');
     expect(decision.behavior, await context()).toBe('deny');
     expect(decision.message, await context()).toMatch(/console was closed/);

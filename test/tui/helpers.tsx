@@ -10,6 +10,7 @@ export const keys = {
   enter: '\r',
   escape: '\u001B',
   backspace: '\u007F',
+  tab: '\t',
   pageUp: '\u001B[5~',
   pageDown: '\u001B[6~',
 } as const;
@@ -21,15 +22,18 @@ export const bash = (command: string, name?: string): ToolCall => ({
 });
 
 /** The console over a real broker, with a press() that waits for the frame to show the key's effect. */
-export function renderConsole(props: Partial<AppProps> = {}) {
+export function renderConsole({ broker: given, ...props }: Partial<AppProps> & { broker?: Broker } = {}) {
   let n = 0;
-  const broker = new Broker({ newId: () => `c${++n}`, timeoutMs: 60_000 });
+  const broker = given ?? new Broker({ newId: () => `c${++n}`, timeoutMs: 60_000 });
   const onQuit = vi.fn();
   const ui = render(<App source={broker} url="http://127.0.0.1:8660/mcp" version="0.0.0" onQuit={onQuit} decisionGuardMs={0} {...props} />);
   const frame = () => ui.lastFrame() ?? '';
   const press = async (key: string, until: () => boolean) => {
     ui.stdin.write(key);
-    await vi.waitFor(() => expect(until(), `after ${JSON.stringify(key)}:\n${frame()}`).toBe(true));
+    // Generous: some keys start a process (the editor), and the machine may be busy.
+    await vi.waitFor(() => expect(until(), `after ${JSON.stringify(key)}:\n${frame()}`).toBe(true), { timeout: 5000 });
   };
-  return { broker, ui, frame, press, onQuit };
+  /** Resolves once the console reads keys again (after the editor, Ink re-attaches its listener in an effect). */
+  const listening = () => vi.waitFor(() => expect(ui.stdin.listenerCount('readable')).toBeGreaterThan(0));
+  return { broker, ui, frame, press, onQuit, listening };
 }

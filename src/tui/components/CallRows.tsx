@@ -46,13 +46,17 @@ export const HistoryRow = memo(function HistoryRow({ d, selected = false, width 
   const allowed = d.decision.behavior === 'allow';
   const who = d.decision.decidedBy === 'user' ? 'you' : d.decision.decidedBy;
   const wide = width >= 90;
+  // An edited call ran as edited: that is what the history shows (marked ✎).
+  const edited = d.decision.edited === true && d.decision.updatedInput !== undefined;
+  const shown = edited ? { ...d.call, input: d.decision.updatedInput! } : d.call;
   return (
     <Text wrap="truncate" inverse={selected}>
       {selected ? '› ' : ''}
       <Text color={color(allowed ? 'green' : 'red')}>{allowed ? '✓' : '✗'}</Text> {pad(oneLine(d.call.toolName, 10), 10)}{' '}
       {wide ? `${pad(agentLabel(d.call.agent), 16)} ` : ''}
       <Text dimColor>{pad(`${who} ${formatDuration(d.decision.at - d.receivedAt)}`, 14)}</Text>{' '}
-      {summarizeInput(d.call, Math.max(8, width - 30))}
+      {edited ? '✎ ' : ''}
+      {summarizeInput(shown, Math.max(8, width - 32))}
     </Text>
   );
 });
