@@ -85,5 +85,17 @@ describe('small terminal', () => {
     await press('A', () => frame().includes('Always allow: Bash('));
     await vi.waitFor(() => expect(frame()).toContain('Would match'));
     check();
+    await press('\u001B', () => frame().includes('No rule saved'));
+    await press('\t', () => frame().includes('▸ Recent'));
+    await vi.waitFor(() => expect(frame()).toMatch(/(allowed|denied) by/));
+    check();
+    await press('\t', () => frame().includes('▸ Waiting'));
+    await press('/', () => frame().includes('Filter: '));
+    await press('cmd', () => frame().includes('match the filter'));
+    check();
+    await press('\r', () => frame().includes('filter "cmd"'));
+    check();
+    await press('q', () => frame().includes('Quit?'));
+    check();
   });
 });
