@@ -4,7 +4,7 @@ import type { AlertBoard } from '../core/alerts.js';
 import type { ConsoleSource } from '../core/console-source.js';
 import type { ConsoleStatus } from '../core/console-status.js';
 import { claudeRuleFromCall } from '../core/rules/index.js';
-import type { Decision, PendingCall, Verdict } from '../core/types.js';
+import type { PendingCall, Verdict } from '../core/types.js';
 import { clampOffset, DetailPane } from './components/DetailPane.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
@@ -15,12 +15,16 @@ import type { EditResult } from './editor.js';
 import { detailLines } from './detail-lines.js';
 import { applyFilter, parseFilter } from './filter.js';
 import { actionFor } from './keymap.js';
-import { type Mode, promptKey } from './mode.js';
+import { screenLayout } from './layout.js';
+import type { Mode } from './mode.js';
+import { promptModeKey } from './prompt-keys.js';
 import { previewRule } from './rule-preview.js';
 import { moveSelection, reconcileSelection } from './selection.js';
 import { ColorContext } from './theme.js';
 import { useAttention } from './use-attention.js';
+import { decisionNotice, useDecisionGuard } from './use-decision-guard.js';
 import { useDiskFile } from './use-disk-file.js';
+import { useEditSession } from './use-edit-session.js';
 import { useNow, useSnapshot } from './use-source.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -75,9 +79,6 @@ interface StatusStore {
 const EMPTY: ReturnType<AlertBoard['snapshot']> = [];
 const NO_ALERTS: Pick<AlertBoard, 'snapshot' | 'subscribe'> = { snapshot: () => EMPTY, subscribe: () => () => {} };
 const NO_STATUS = { snapshot: () => undefined, subscribe: () => () => {} };
-
-/** Lines taken by everything but the two lists and the detail body (see the layout below). */
-const CHROME_ROWS = 11;
 
 type Focus = 'queue' | 'history';
 
@@ -135,26 +136,12 @@ function Screen(props: AppProps) {
   });
 
   // When the call under the cursor changes (or the cursor comes back to the queue), the guard starts again.
-  const guardKey = focus === 'queue' ? current : undefined;
-  const shown = useRef<{ key: string | undefined; at: number }>({ key: undefined, at: 0 });
-  if (shown.current.key !== guardKey) shown.current = { key: guardKey, at: clock() };
-  const guarded = (id: string): boolean => {
-    if (clock() - shown.current.at >= decisionGuardMs) return false;
-    setNotice(`The selection just changed to ${id}: check it, then press again.`);
-    return true;
-  };
-
-  const done = (id: string, d: Decision, how = '') =>
-    setNotice(
-      d.behavior === 'allow'
-        ? `Allowed ${id}${how}.`
-        : `Denied ${id}${d.decidedBy === 'user' ? '' : ` by ${d.decidedBy}`}${d.decidedBy === 'user' || !d.message ? '.' : `: ${d.message}`}`,
-    );
+  const guarded = useDecisionGuard(focus === 'queue' ? current : undefined, clock, decisionGuardMs, setNotice);
   const send = (id: string, verdict: Verdict, how = '') => {
     Promise.resolve()
       .then(() => source.decide(id, verdict))
       .then(
-        (d) => done(id, d, how),
+        (d) => setNotice(decisionNotice(id, d, how)),
         (e: unknown) => setNotice(e instanceof Error ? e.message : String(e)),
       );
   };
@@ -187,13 +174,13 @@ function Screen(props: AppProps) {
     exit();
   };
 
-  // Layout: header, banners, queue box (borders, title, rows, "more"), detail (title, body),
-  // history box (borders, title, rows), footer, notice. Nothing is taller than the terminal.
-  const free = Math.max(3, height - CHROME_ROWS - banners.length - (historyCall ? 1 : 0));
-  const detailRows = showDetail && detailCall ? Math.max(1, Math.min(lines.length, Math.floor(free / 2))) : 0;
-  const listRows = Math.max(2, free - detailRows);
-  const pendingRows = Math.max(1, Math.min(pending.length, Math.ceil(listRows * 0.6), listRows - 1));
-  const historyRows = Math.max(1, listRows - pendingRows);
+  const { detailRows, pendingRows, historyRows } = screenLayout({
+    height,
+    banners: banners.length,
+    decisionLine: historyCall !== undefined,
+    detailLines: showDetail && detailCall ? lines.length : 0,
+    pending: pending.length,
+  });
   const detailId = detailCall?.id;
   const offset = scroll.id === detailId ? clampOffset(scroll.offset, lines.length, detailRows) : 0;
   // Functional: keys can arrive faster than renders.
@@ -216,46 +203,8 @@ function Screen(props: AppProps) {
   // act on the previous render's selection. The ref always holds this render's handler.
   const onKey = useRef<Parameters<typeof useInput>[0]>(() => {});
   onKey.current = (input, key) => {
-    const mode = modeRef.current;
-    if (mode.kind === 'editing') return;
-    if (mode.kind === 'help') return setMode({ kind: 'normal' });
-    if (mode.kind === 'quit') {
-      if (input === 'y' || input === 'Y') return quit();
-      setMode({ kind: 'normal' });
-      return setNotice('Still watching; nothing was decided.');
-    }
-    if (mode.kind === 'filter') {
-      const step = promptKey(mode.text, input, key);
-      if (step.kind === 'edit') {
-        setMode({ ...mode, text: step.text });
-        return setFilterText(step.text);
-      }
-      setMode({ kind: 'normal' });
-      if (step.kind === 'cancel') return setFilterText(mode.previous);
-      return setNotice(step.text.trim() ? `Filter: ${step.text.trim()} (Esc clears it).` : 'Filter cleared.');
-    }
-    if (mode.kind === 'allowRule') {
-      const step = promptKey(mode.text, input, key);
-      if (step.kind === 'edit') return setMode({ ...mode, text: step.text });
-      if (step.kind === 'cancel') {
-        setMode({ kind: 'normal' });
-        return setNotice('No rule saved; nothing was decided.');
-      }
-      // An invalid pattern keeps the prompt open with the reason under it.
-      if (preview && !preview.ok) return;
-      setMode({ kind: 'normal' });
-      void alwaysAllow(mode.id, step.text.trim());
-      return;
-    }
-    if (mode.kind === 'deny') {
-      const step = promptKey(mode.text, input, key);
-      if (step.kind === 'edit') return setMode({ ...mode, text: step.text });
-      setMode({ kind: 'normal' });
-      // The message goes to the agent exactly as typed; an empty one gets the broker's default.
-      if (step.kind === 'submit') send(mode.id, step.text ? { behavior: 'deny', message: step.text } : { behavior: 'deny' });
-      else setNotice('Message cancelled; nothing was decided.');
-      return;
-    }
+    const prompt = { setMode, setNotice, setFilterText, send, quit, alwaysAllow: (id: string, p: string) => void alwaysAllow(id, p) };
+    if (promptModeKey(modeRef.current, input, key, { ...prompt, ruleInvalid: preview?.ok === false })) return;
     const move = (delta: number) =>
       focus === 'queue' ? setSelected(moveSelection(current, ids, delta)) : setHistorySelected(moveSelection(currentHistory, historyIds, delta));
     switch (actionFor(input, key)) {
@@ -321,31 +270,8 @@ function Screen(props: AppProps) {
   // While the editor has the terminal the console lets go of the keyboard (raw mode off).
   useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true && mode.kind !== 'editing' });
 
-  // Declared after useInput: its effect has released the terminal before the editor starts.
-  const editingId = mode.kind === 'editing' ? mode.id : undefined;
-  useEffect(() => {
-    if (editingId === undefined || !onEdit) return;
-    const call = source.snapshot().pending.find((p) => p.id === editingId);
-    const finish = (text: string) => {
-      setMode({ kind: 'normal' });
-      setNotice(text);
-    };
-    if (!call) return finish(`${editingId} ended before the editor opened; nothing was decided.`);
-    void onEdit(call.call.input).then(
-      (r) => {
-        if (r.kind === 'edited') {
-          finish(`Sending your edit of ${editingId}…`);
-          return send(editingId, { behavior: 'allow', updatedInput: r.input }, ' with your edit');
-        }
-        if (r.kind === 'unchanged') return finish(`The input of ${editingId} is unchanged; nothing was decided (a allows it as it is).`);
-        if (r.kind === 'cancelled') return finish(`Edit cancelled (${r.reason}); nothing was decided.`);
-        return finish(`Not allowed: ${r.error}. Nothing was decided; e edits again.`);
-      },
-      (e: unknown) => finish(`The editor could not run (${e instanceof Error ? e.message : String(e)}); nothing was decided.`),
-    );
-    // Runs once per editing session; `send` and `finish` read state through refs and setters.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [editingId]);
+  // After useInput: its effect has released the terminal before the editor starts.
+  useEditSession(mode.kind === 'editing' ? mode.id : undefined, { source, onEdit, setMode, setNotice, send });
 
   return (
     <Box flexDirection="column" width={width}>

@@ -1,18 +1,12 @@
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Broker } from '../../src/core/broker.js';
 import { compileRules, toPolicy } from '../../src/core/rules/index.js';
 import type { Decision } from '../../src/core/types.js';
 import { editInput } from '../../src/tui/editor.js';
 import { bash, renderConsole } from './helpers.js';
-
-let unmount: (() => void) | undefined;
-afterEach(() => {
-  unmount?.();
-  unmount = undefined;
-});
 
 const dir = mkdtempSync(join(tmpdir(), 'cco-editor-test-'));
 
@@ -29,7 +23,6 @@ const sedEditor = (from: string, to: string) => fakeEditor(`sed-${from}-${to}`.r
 
 function setup(editor: string, broker?: Broker) {
   const c = renderConsole({ onEdit: (input) => editInput(input, { env: { ...process.env, VISUAL: '', EDITOR: editor } }), ...(broker ? { broker } : {}) });
-  unmount = c.ui.unmount;
   return c;
 }
 
@@ -106,7 +99,6 @@ describe('e: edit the input in $EDITOR, then allow it', () => {
 
   it('without an editor hook, e says so', async () => {
     const c = renderConsole();
-    unmount = c.ui.unmount;
     void c.broker.request(bash('make'));
     await vi.waitFor(() => expect(c.frame()).toContain('› c1'));
     await c.press('e', () => c.frame().includes('Editing is not available'));

@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Decision } from '../../src/core/types.js';
 import { bash, keys, renderConsole } from './helpers.js';
 
-let unmount: (() => void) | undefined;
-afterEach(() => {
-  unmount?.();
-  unmount = undefined;
-});
-
-function setup(...args: Parameters<typeof renderConsole>) {
-  const c = renderConsole(...args);
-  unmount = c.ui.unmount;
-  return c;
-}
+const setup = renderConsole;
 
 describe('/ filter', () => {
   it('narrows both lists as it is typed; decisions act on the calls it shows', async () => {

@@ -1,22 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { StatusBoard } from '../../src/core/console-status.js';
 import { readDiskFile } from '../../src/tui/disk-file.js';
 import { renderConsole } from './helpers.js';
-
-let unmount: (() => void) | undefined;
-afterEach(() => {
-  unmount?.();
-  unmount = undefined;
-});
 
 describe('header', () => {
   it('shows agents connected, the default action and the rule count, and follows changes', async () => {
     const status = new StatusBoard({ agents: 0, defaultAction: 'ask', rules: 3 });
     const c = renderConsole({ status });
-    unmount = c.ui.unmount;
     await vi.waitFor(() => expect(c.frame()).toContain('0 agents · default ask · 3 rules'));
     status.set({ agents: 1, defaultAction: 'deny', rules: 1 });
     await vi.waitFor(() => expect(c.frame()).toContain('1 agent · default deny · 1 rule'));
@@ -30,7 +23,6 @@ describe('Write detail', () => {
     const file = join(dir, 'config.ts');
     writeFileSync(file, 'export const port = 8080;\nexport const host = "localhost";\n');
     const c = renderConsole({ readFile: readDiskFile });
-    unmount = c.ui.unmount;
     void c.broker.request({ toolName: 'Write', input: { file_path: file, content: 'export const port = 9090;\nexport const host = "localhost";\n' } });
     await vi.waitFor(() => expect(c.frame()).toContain('replaces the file on disk; changes:'));
     expect(c.frame()).toContain('-export const port = 8080;');
@@ -39,7 +31,6 @@ describe('Write detail', () => {
 
   it('a new file is shown numbered, and said to be new', async () => {
     const c = renderConsole({ readFile: readDiskFile });
-    unmount = c.ui.unmount;
     void c.broker.request({ toolName: 'Write', input: { file_path: join(dir, 'new.txt'), content: 'hello\nworld' } });
     await vi.waitFor(() => expect(c.frame()).toContain('new file'));
     expect(c.frame()).toContain('1 │ hello');

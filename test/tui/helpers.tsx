@@ -1,5 +1,5 @@
 import { render } from 'ink-testing-library';
-import { vi, expect } from 'vitest';
+import { afterEach, vi, expect } from 'vitest';
 import { Broker } from '../../src/core/broker.js';
 import type { ToolCall } from '../../src/core/types.js';
 import { App, type AppProps } from '../../src/tui/App.js';
@@ -21,12 +21,19 @@ export const bash = (command: string, name?: string): ToolCall => ({
   ...(name ? { agent: { name } } : {}),
 });
 
+// Every console a test renders is unmounted after it (twice is harmless for tests that also do).
+const mounted: Array<() => void> = [];
+afterEach(() => {
+  for (const unmount of mounted.splice(0)) unmount();
+});
+
 /** The console over a real broker, with a press() that waits for the frame to show the key's effect. */
 export function renderConsole({ broker: given, ...props }: Partial<AppProps> & { broker?: Broker } = {}) {
   let n = 0;
   const broker = given ?? new Broker({ newId: () => `c${++n}`, timeoutMs: 60_000 });
   const onQuit = vi.fn();
   const ui = render(<App source={broker} url="http://127.0.0.1:8660/mcp" version="0.0.0" onQuit={onQuit} decisionGuardMs={0} {...props} />);
+  mounted.push(ui.unmount);
   const frame = () => ui.lastFrame() ?? '';
   const press = async (key: string, until: () => boolean) => {
     ui.stdin.write(key);
