@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
+import { KEYMAP } from '../tui/keymap.js';
 import { serverCommand, type ServerCliOptions } from './server-options.js';
+
+/** The console's keys for --help, from the one keymap the console itself uses. */
+function keysHelp(): string {
+  const w = Math.max(...KEYMAP.map((b) => b.hint.length)) + 2;
+  return ['', 'Keys in the console:', ...KEYMAP.map((b) => `  ${b.hint.padEnd(w)}${b.help}`), '', 'Settings that change it: `cco config set bell false`; NO_COLOR turns colour off.'].join('\n');
+}
 
 export function watchCommand(): Command {
   return serverCommand('watch', 'run the approval endpoint with the live console (approve with a, deny with d)').action(
@@ -18,5 +25,5 @@ export function watchCommand(): Command {
       const { runServer } = await import('./run-server.js');
       await runServer({ ...opts, console: true });
     },
-  );
+  ).addHelpText('after', keysHelp());
 }
