@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * `npm run test:claude`: the opt-in suite against the real Claude Code CLI (installed once into
+ * node_modules/.cache/cco-claude). Not part of `npm test`.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/claude/**/*.test.ts'],
+    globalSetup: ['test/claude/global-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 600_000,
+    maxWorkers: 2,
+  },
+});
