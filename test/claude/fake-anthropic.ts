@@ -167,6 +167,7 @@ export async function startFakeAnthropic(script: Step[], final = 'Done.'): Promi
   });
   server.on('connect', (req: IncomingMessage, socket: Socket) => {
     escaped.push(`CONNECT ${req.url ?? ''}`);
+    socket.on('error', () => undefined);
     socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,6 +1,6 @@
 /**
  * `cco setup` and `cco doctor` against the real `claude mcp add-json / get / list`, in each scope,
- * then an agent that finds cco through that registration alone (no --mcp-config).
+ * then an agent started by plain `claude -p` that finds cco through that registration alone.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { PRINT, createWorld, until, type World } from './harness.js';
 
 const SCOPE_LABEL = { user: 'User config', project: 'Project config', local: 'Local config' } as const;
+type Scope = keyof typeof SCOPE_LABEL;
 
 /** Where Claude Code keeps a registration of each scope. */
-function registered(w: World, scope: keyof typeof SCOPE_LABEL): unknown {
+function registered(w: World, scope: Scope): unknown {
   const read = (file: string) => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>) : {});
   const claudeJson = read(join(w.env.CLAUDE_CONFIG_DIR!, '.claude.json'));
   if (scope === 'user') return claudeJson.mcpServers?.cco;
@@ -19,9 +20,13 @@ function registered(w: World, scope: keyof typeof SCOPE_LABEL): unknown {
 }
 
 describe('cco setup and cco doctor with the real claude CLI', () => {
-  it.each(['user', 'project', 'local'] as const)('setup -s %s registers cco with its timeout; re-running changes nothing; another registration is left alone', async (scope) => {
-    const w = await createWorld([]);
+  it.each(['user', 'project', 'local'] as const)('setup -s %s: registered once with its timeout, re-running changes nothing, another registration is left alone, doctor agrees, claude -p reaches cco', async (scope) => {
+    const w = await createWorld([{ tool: 'Bash', input: { command: `echo ${scope} > registered.txt`, description: 'Write a file' } }]);
     const { mcpUrl } = (await w.serve()).info;
+
+    const before = await w.ccoRun('doctor');
+    expect(before.code).toBe(1);
+    expect(before.stdout).toContain('✗ Claude Code has no MCP server named "cco".');
 
     const first = await w.ccoRun('setup', '-s', scope, '--agent', 'reg');
     expect(first.code, first.stderr).toBe(0);
@@ -45,21 +50,13 @@ describe('cco setup and cco doctor with the real claude CLI', () => {
     expect(other.stderr).toContain('already has an MCP server named "cco"');
     expect(other.stderr).toContain(`claude mcp remove cco -s ${scope}`);
     expect(registered(w, scope)).toEqual(entry);
-  });
 
-  it('doctor sees the registration through `claude mcp list`; an agent started by plain `claude -p` reaches cco through it', async () => {
-    const w = await createWorld([{ tool: 'Bash', input: { command: 'echo registered > registered.txt', description: 'Write a file' } }]);
-    await w.serve();
-
-    const before = await w.ccoRun('doctor');
-    expect(before.code).toBe(1);
-    expect(before.stdout).toContain('Claude Code has no MCP server named "cco"');
-
-    expect((await w.ccoRun('setup', '--agent', 'reg')).code).toBe(0);
     const after = await w.ccoRun('doctor');
-    expect(after.stdout).toContain(`✓ Claude Code knows "cco" at ${w.cco!.info.mcpUrl}`);
+    expect(after.stdout).toContain(`✓ Claude Code knows "cco" at ${mcpUrl}`);
+    if (scope === 'project') expect(after.stdout).toContain('`claude -p` uses it as it is');
     expect(after.code, after.stdout).toBe(0);
 
+    // No --mcp-config: the registration alone brings cco in, with its agent name.
     const claude = w.claude(['-p', 'write registered.txt', ...PRINT, '--permission-prompt-tool', 'mcp__cco__approval_prompt']);
     const call = await until(async () => (await w.pending())[0], () => `the call to reach cco; claude said: ${claude.output()}`);
     expect(call).toMatchObject({ toolName: 'Bash', agentLabel: 'reg', agent: { name: 'reg', cwd: w.work } });
@@ -67,7 +64,7 @@ describe('cco setup and cco doctor with the real claude CLI', () => {
     const run = await claude.done;
 
     expect(run.code, run.stderr).toBe(0);
-    expect(readFileSync(join(w.work, 'registered.txt'), 'utf8')).toBe('registered\n');
+    expect(readFileSync(join(w.work, 'registered.txt'), 'utf8')).toBe(`${scope}\n`);
     expect(w.api.escaped).toEqual([]);
   });
 });
