@@ -22,6 +22,8 @@ describe('Bash through cco (real Claude Code)', () => {
     expect(w.api.results).toEqual([expect.objectContaining({ toolUseId: w.api.toolUseId(0), isError: false })]);
     const decision = w.audit().find((e) => e.event === 'decision');
     expect(decision).toMatchObject({ tool: 'Bash', input: { command: 'touch allowed.txt' }, behavior: 'allow', decidedBy: 'rule:r1', agent: 'builder', cwd: w.work });
+    // All Claude asked of the API: two streamed turns (the tool call, then the final text).
+    expect(w.api.requests.map((r) => `${r.method} ${r.path.split('?')[0]} ${r.stream ? 'stream' : ''}`)).toEqual(['POST /v1/messages stream', 'POST /v1/messages stream']);
     expect(w.api.escaped).toEqual([]);
   });
 

@@ -1,9 +1,9 @@
 /**
  * Write and Edit calls of the real Claude Code CLI go through cco: Write allowed by a path rule
  * relative to the agent's working directory (which cco learns with roots/list), Edit allowed by a
- * person; both land on disk.
+ * person; both land on disk. cco is given to claude as a file from `cco mcp-config`.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PRINT, createWorld, until } from './harness.js';
@@ -18,7 +18,12 @@ describe('Write and Edit through cco (real Claude Code)', () => {
     expect((await w.ccoRun('rules', 'add', 'Write(./notes/**)', '--allow')).code).toBe(0);
     await w.serve();
 
-    const claude = w.claude(['run', '--agent', 'writer', '--', '-p', 'keep a todo list', ...PRINT], { via: 'cco' });
+    const config = await w.ccoRun('mcp-config', '--agent', 'writer');
+    expect(config.code, config.stderr).toBe(0);
+    const configFile = join(w.ccoHome, 'mcp.json');
+    writeFileSync(configFile, config.stdout);
+
+    const claude = w.claude(['-p', 'keep a todo list', ...PRINT, '--mcp-config', configFile, '--permission-prompt-tool', 'mcp__cco__approval_prompt']);
     const edit = await until(async () => (await w.pending())[0], () => `the Edit to reach cco; claude said: ${claude.output()}`);
 
     // The Write was decided by the rule before the Edit arrived, and is already on disk.

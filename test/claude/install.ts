@@ -47,7 +47,7 @@ export function ensureClaudeCode(version = CLAUDE_CODE_VERSION, log: (line: stri
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'cco-claude-code-cache', private: true }));
-  log(`Installing @anthropic-ai/claude-code@${version} into ${dir} (about 100 MB, once)…`);
+  log(`Installing @anthropic-ai/claude-code@${version} into ${dir} (about 400 MB on disk, once)…`);
   try {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `@anthropic-ai/claude-code@${version}`], {
       cwd: staging,
