@@ -66,4 +66,18 @@ describe('Bash through cco (real Claude Code)', () => {
     expect(w.audit().find((e) => e.event === 'decision')).toMatchObject({ behavior: 'allow', decidedBy: 'user', agent: 'api' });
     expect(w.api.escaped).toEqual([]);
   });
+
+  it("nobody decides: cco's own timeout denies, and the model reads that it timed out (not a person's denial)", async () => {
+    const w = await createWorld([{ tool: 'Bash', input: { command: 'echo late > late.txt', description: 'Write a file' } }]);
+    await w.serve('--timeout', '2s');
+
+    const run = await w.claude(['run', '--', '-p', 'write late.txt', ...PRINT], { via: 'cco' }).done;
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(w.work, 'late.txt'))).toBe(false);
+    expect(w.api.results[0]).toMatchObject({ isError: true });
+    expect(w.api.results[0]!.content).toMatch(/^Timed out: nobody decided this call in cco within 2s/);
+    expect(w.audit().find((e) => e.event === 'decision')).toMatchObject({ behavior: 'deny', decidedBy: 'timeout' });
+    expect(w.api.escaped).toEqual([]);
+  });
 });
