@@ -10,6 +10,7 @@ export default defineConfig({
     globalSetup: ['test/claude/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 600_000,
-    maxWorkers: 2,
+    // The idle-limit tests mostly wait: three files side by side keep the run short.
+    maxWorkers: 3,
   },
 });
