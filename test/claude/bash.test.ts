@@ -80,4 +80,16 @@ describe('Bash through cco (real Claude Code)', () => {
     expect(w.audit().find((e) => e.event === 'decision')).toMatchObject({ behavior: 'deny', decidedBy: 'timeout' });
     expect(w.api.escaped).toEqual([]);
   });
+
+  it('a read-only command never reaches cco: Claude runs it without asking', async () => {
+    const w = await createWorld([{ tool: 'Bash', input: { command: 'ls', description: 'List files' } }]);
+    writeFileSync(join(w.work, 'seen.txt'), '');
+    await w.serve();
+
+    const run = await w.claude(['run', '--', '-p', 'list the files', ...PRINT], { via: 'cco' }).done;
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(w.api.results).toEqual([expect.objectContaining({ isError: false, content: expect.stringContaining('seen.txt') })]);
+    expect(w.audit()).toEqual([]);
+  });
 });
