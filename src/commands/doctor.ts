@@ -97,12 +97,16 @@ async function checkConfig(paths: CcoPaths): Promise<Finding[]> {
   return out;
 }
 
-/** `claude mcp list` lines look like `cco: http://127.0.0.1:8660/mcp (HTTP) - ✓ Connected`. */
-export function registrationIn(listOutput: string, name: string): { line: string; url?: string; failed: boolean } | undefined {
+/**
+ * `claude mcp list` lines look like `cco: http://127.0.0.1:8660/mcp (HTTP) - ✔ Connected`, or
+ * `… - ✘ Failed to connect — ECONNREFUSED: …`, or for a project server (.mcp.json) nobody has
+ * approved yet `… - ⏸ Pending approval (run \`claude\` to approve)` (Claude Code 2.1.332).
+ */
+export function registrationIn(listOutput: string, name: string): { line: string; url?: string; failed: boolean; pendingApproval: boolean } | undefined {
   const line = listOutput.split('\n').find((l) => l.trimStart().startsWith(`${name}:`));
   if (!line) return undefined;
-  const url = /https?:\/\/\S+/.exec(line)?.[0];
-  return { line: line.trim(), ...(url ? { url } : {}), failed: /✗|fail/i.test(line) };
+  const url = /https?:\/\/[^\s)]+/.exec(line)?.[0];
+  return { line: line.trim(), ...(url ? { url } : {}), failed: /[✘✗]|fail/i.test(line), pendingApproval: /pending approval/i.test(line) };
 }
 
 async function checkClaude(name: string, expectedUrl: string, serverUp: boolean): Promise<Finding> {
@@ -119,7 +123,9 @@ async function checkClaude(name: string, expectedUrl: string, serverUp: boolean)
     );
   }
   if (found.failed && serverUp) return fail(`Claude Code knows "${name}" but cannot connect: ${found.line}`, 'Run `claude mcp get ' + name + '` for details; check the URL and headers.');
-  return pass(`Claude Code knows "${name}" at ${expectedUrl}${found.failed ? ' (it connects once cco runs)' : ''}.`);
+  // `claude -p` uses an unapproved project server as it is; only the interactive claude asks once.
+  const note = found.failed ? ' (it connects once cco runs)' : found.pendingApproval ? ' (a project server: interactive `claude` asks you to approve it once; `claude -p` uses it as it is)' : '';
+  return pass(`Claude Code knows "${name}" at ${expectedUrl}${note}.`);
 }
 
 /** Claude's own allow rules: calls they match are allowed by Claude and never reach cco. */

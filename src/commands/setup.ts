@@ -27,14 +27,19 @@ export function setupArgs(scope: Scope, name: string, entry: McpServerEntry): st
 const tokens = (text: string) => text.split(/\s+/).filter(Boolean);
 
 /**
- * Whether `claude mcp get` describes the registration we would make: the same URL, and the same
- * agent header (or none). The timeout is not shown by `claude mcp get`, so it is not compared.
+ * Whether `claude mcp get` describes the registration we would make: the same URL, the same agent
+ * header (or none), and the same per-server timeout. Claude Code 2.1.332 prints
+ * `Timeout: 86400000ms` when one is set; output without that line is not held against the entry
+ * (a CLI that does not print it, or a registration made without it, still works: cco's progress
+ * keeps Claude's idle limit away).
  */
 export function sameRegistration(getOutput: string, entry: McpServerEntry): boolean {
   if (!tokens(getOutput).includes(entry.url)) return false;
   const header = new RegExp(`^\\s*${AGENT_HEADER}\\s*:\\s*(\\S+)\\s*$`, 'im').exec(getOutput);
   const agent = entry.headers?.[AGENT_HEADER];
-  return agent ? header?.[1] === agent : !header;
+  if (agent ? header?.[1] !== agent : header) return false;
+  const timeout = /^\s*Timeout:\s*(\d+)\s*ms\s*$/im.exec(getOutput);
+  return !timeout || Number(timeout[1]) === entry.timeout;
 }
 
 /** The scope `claude mcp get` reports ("Scope: User config (…)"), if it says. */

@@ -55,9 +55,9 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Start `cco serve --port 0` and wait (polling) until its server file names it. */
-export async function startServe(home: string, timeoutMs = 10_000): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: ccoEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Start `cco serve --port 0 [args]` and wait (polling) until its server file names it. */
+export async function startServe(home: string, timeoutMs = 10_000, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: { ...ccoEnv(home), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -77,10 +77,16 @@ describe('with a running cco serve', () => {
   });
 
   it('Claude Code failing to connect fails', async () => {
-    const fake = fakeClaude({ servers: { cco: { scope: 'user', config: { type: 'http', url: served.info.mcpUrl } } }, status: '✗ Failed to connect' });
+    const fake = fakeClaude({ servers: { cco: { scope: 'user', config: { type: 'http', url: served.info.mcpUrl } } }, status: '✘ Failed to connect — ECONNREFUSED: Unable to connect. Is the computer able to access the url?' });
     const r = await ccoWith(['doctor'], { home, path: fake.path, ...places() });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✗ Claude Code knows "cco" but cannot connect');
+  });
+
+  it('a project server nobody approved yet passes, with a note that only the interactive claude asks', async () => {
+    const fake = fakeClaude({ servers: { cco: { scope: 'project', config: { type: 'http', url: served.info.mcpUrl } } }, status: '⏸ Pending approval (run `claude` to approve)' });
+    const r = await ccoWith(['doctor'], { home, path: fake.path, ...places() });
+    expect(r.stdout).toContain(`✓ Claude Code knows "cco" at ${served.info.mcpUrl} (a project server: interactive \`claude\` asks you to approve it once; \`claude -p\` uses it as it is).`);
   });
 });
 
@@ -157,7 +163,7 @@ describe('without a running server', () => {
     mkdirSync(join(cwd, '.claude'));
     writeFileSync(join(userHome, '.claude', 'settings.json'), JSON.stringify({ permissions: { allow: ['Bash(npm test:*)'], deny: ['Bash(rm:*)'] } }));
     writeFileSync(join(cwd, '.claude', 'settings.local.json'), JSON.stringify({ permissions: { allow: ['Edit(./src/**)'], defaultMode: 'acceptEdits' } }));
-    const fake = fakeClaude({ servers: { cco: { scope: 'user', config: { type: 'http', url: 'http://127.0.0.1:8660/mcp' } } }, status: '✗ Failed to connect' });
+    const fake = fakeClaude({ servers: { cco: { scope: 'user', config: { type: 'http', url: 'http://127.0.0.1:8660/mcp' } } }, status: '✘ Failed to connect — ECONNREFUSED: Unable to connect. Is the computer able to access the url?' });
     const r = await ccoWith(['doctor'], { home, path: fake.path, userHome, cwd });
     expect(r.stdout).toContain('✗ warning: Claude Code allows these itself, so matching calls never reach cco:');
     expect(r.stdout).toContain(`      Bash(npm test:*)  (${join(userHome, '.claude', 'settings.json')})`);
@@ -170,10 +176,24 @@ describe('without a running server', () => {
 });
 
 describe('registrationIn', () => {
-  const out = 'Checking MCP server health...\n\ngithub: https://x/mcp (HTTP) - ✓ Connected\ncco: http://127.0.0.1:8660/mcp (HTTP) - ✗ Failed to connect\n';
+  // `claude mcp list` as Claude Code 2.1.332 prints it.
+  const out = [
+    'Checking MCP server health…',
+    '',
+    'github: https://x/mcp (HTTP) - ✔ Connected',
+    'cco: http://127.0.0.1:8660/mcp (HTTP) - ✘ Failed to connect — ECONNREFUSED: Unable to connect. Is the computer able to access the url?',
+    'proj: http://127.0.0.1:8660/mcp (HTTP) - ⏸ Pending approval (run `claude` to approve)',
+    '',
+  ].join('\n');
   it('finds the line of the name, its URL and whether it connects', () => {
-    expect(registrationIn(out, 'cco')).toEqual({ line: 'cco: http://127.0.0.1:8660/mcp (HTTP) - ✗ Failed to connect', url: 'http://127.0.0.1:8660/mcp', failed: true });
-    expect(registrationIn(out, 'github')?.failed).toBe(false);
+    expect(registrationIn(out, 'cco')).toEqual({
+      line: 'cco: http://127.0.0.1:8660/mcp (HTTP) - ✘ Failed to connect — ECONNREFUSED: Unable to connect. Is the computer able to access the url?',
+      url: 'http://127.0.0.1:8660/mcp',
+      failed: true,
+      pendingApproval: false,
+    });
+    expect(registrationIn(out, 'github')).toMatchObject({ url: 'https://x/mcp', failed: false, pendingApproval: false });
+    expect(registrationIn(out, 'proj')).toMatchObject({ url: 'http://127.0.0.1:8660/mcp', failed: false, pendingApproval: true });
     expect(registrationIn(out, 'gh')).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
 /**
  * A fake `claude` on PATH for the Claude Code integration commands: it records every argv (one
- * JSON line in argv.jsonl) and answers `mcp get|list|add-json|remove` from state.json, in the
- * real CLI's output format. Any other invocation (what `cco run` starts) exits with
- * state.exitCode.
+ * JSON line in argv.jsonl) and answers `mcp get|list|add-json` from state.json, in the output
+ * format of the real CLI (Claude Code 2.1.332, checked by `npm run test:claude`). Any other
+ * invocation (what `cco run` starts) exits with state.exitCode.
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ export interface FakeServer {
 export interface FakeState {
   servers: Record<string, FakeServer>;
   exitCode?: number;
-  /** What `mcp list` says after each server's URL (default "✓ Connected"). */
+  /** What `mcp list` and `mcp get` say of each server's status (default "✔ Connected"). */
   status?: string;
   /** Make `mcp add-json` fail with this message. */
   failAdd?: string;
@@ -35,15 +35,20 @@ if (args[0] === 'mcp') {
   const [, sub, ...rest] = args;
   if (sub === 'get') {
     const s = state.servers[rest[0]];
-    if (!s) { process.stderr.write('No MCP server found with name: ' + rest[0] + '\\n'); process.exit(1); }
-    let out = rest[0] + ':\\n  Scope: ' + scopes[s.scope] + '\\n  Status: ✓ Connected\\n  Type: ' + s.config.type + '\\n  URL: ' + s.config.url + '\\n';
+    if (!s) {
+      const names = Object.keys(state.servers);
+      process.stderr.write('No MCP server named "' + rest[0] + '". ' + (names.length ? 'Configured servers: ' + names.join(', ') : 'Run \`claude mcp add\` to add one.') + '\\n');
+      process.exit(1);
+    }
+    let out = rest[0] + ':\\n  Scope: ' + scopes[s.scope] + '\\n  Status: ' + (state.status || '✔ Connected') + '\\n  Type: ' + s.config.type + '\\n  URL: ' + s.config.url + '\\n';
     if (s.config.headers) { out += '  Headers:\\n'; for (const [k, v] of Object.entries(s.config.headers)) out += '    ' + k + ': ' + v + '\\n'; }
-    out += '\\nTo remove this server, run: claude mcp remove "' + rest[0] + '" -s ' + s.scope + '\\n';
+    if (s.config.timeout !== undefined) out += '  Timeout: ' + s.config.timeout + 'ms\\n';
+    out += '\\nTo remove this server, run: claude mcp remove ' + rest[0] + ' -s ' + s.scope + '\\n';
     process.stdout.write(out); process.exit(0);
   }
   if (sub === 'list') {
-    let out = 'Checking MCP server health...\\n\\n';
-    for (const [name, s] of Object.entries(state.servers)) out += name + ': ' + s.config.url + ' (HTTP) - ' + (state.status || '✓ Connected') + '\\n';
+    let out = 'Checking MCP server health…\\n\\n';
+    for (const [name, s] of Object.entries(state.servers)) out += name + ': ' + s.config.url + ' (HTTP) - ' + (state.status || '✔ Connected') + '\\n';
     process.stdout.write(out); process.exit(0);
   }
   if (sub === 'add-json') {

@@ -51,6 +51,14 @@ describe('cco setup', () => {
     expect(CLAUDE_TOOL_TIMEOUT_MS).toBe(86_400_000);
   });
 
+  it('a registration made by hand without a timeout counts as set up (progress covers the idle limit)', async () => {
+    const fake = fakeClaude({ servers: { cco: { scope: 'user', config: { type: 'http', url: URL } } } });
+    usePath(fake.path);
+    const r = await runCli(tempHome(), 'setup');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('nothing changed');
+  });
+
   it('a second run changes nothing and says so', async () => {
     const fake = fakeClaude();
     usePath(fake.path);
@@ -68,6 +76,7 @@ describe('cco setup', () => {
     ['another URL', { scope: 'local' as const, config: { type: 'http', url: 'http://127.0.0.1:9999/mcp' } }, [], 'local'],
     ['another agent', { scope: 'user' as const, config: entry('web') }, ['--agent', 'api'], 'user'],
     ['an agent where none is asked for', { scope: 'user' as const, config: entry('web') }, [], 'user'],
+    ['another timeout', { scope: 'project' as const, config: { ...entry(), timeout: 60_000 } }, [], 'project'],
   ])('a different registration (%s) is reported, not clobbered', async (_what, existing, args, scope) => {
     const fake = fakeClaude({ servers: { cco: existing } });
     usePath(fake.path);
@@ -108,9 +117,16 @@ describe('cco setup', () => {
 });
 
 describe('sameRegistration', () => {
-  const get = (url: string, agent?: string) => `cco:\n  Scope: User config\n  Type: http\n  URL: ${url}\n${agent ? `  Headers:\n    X-CCO-Agent: ${agent}\n` : ''}`;
+  // `claude mcp get` as Claude Code 2.1.332 prints it.
+  const get = (url: string, agent?: string, timeout?: number) =>
+    `cco:\n  Scope: User config (available in all your projects)\n  Status: ✔ Connected\n  Type: http\n  URL: ${url}\n` +
+    `${agent ? `  Headers:\n    X-CCO-Agent: ${agent}\n` : ''}${timeout !== undefined ? `  Timeout: ${timeout}ms\n` : ''}` +
+    `\nTo remove this server, run: claude mcp remove cco -s user\n`;
   it.each([
     [get(URL), entry(), true],
+    [get(URL, undefined, 86_400_000), entry(), true],
+    [get(URL, 'api', 86_400_000), entry('api'), true],
+    [get(URL, undefined, 60_000), entry(), false],
     [get(`${URL}/frontend`), entry(), false],
     [get(URL, 'api'), entry('api'), true],
     [get(URL, 'api'), entry(), false],
