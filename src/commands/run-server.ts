@@ -3,7 +3,7 @@
  * the HTTP server, the server file and the console together.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import { Broker } from '../core/broker.js';
 import { formatDuration } from '../core/duration.js';
 import { makeIdGenerator } from '../core/ids.js';
@@ -13,6 +13,7 @@ import { auditRecord } from '../core/audit.js';
 import { AuditLog, recoverAudit } from '../store/audit.js';
 import type { BrokerEvent } from '../core/types.js';
 import { startServer } from '../server/listen.js';
+import { requireTokenOffLoopback } from '../server/security.js';
 import { compileRules, toPolicy } from '../core/rules/index.js';
 import { homedir } from 'node:os';
 import { ccoPaths } from '../store/paths.js';
@@ -76,6 +77,10 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   // A broken config file stops the start: better than running with rules the user did not mean.
   const store = new SettingsStore(paths.configFile);
   const settings = store.read();
+  // A configured token guards /mcp and the API; without one the API gets a fresh token per start.
+  const token = opts.token ?? settings.token;
+  if (token && !opts.token) checkPrivate(store.file);
+  requireTokenOffLoopback(opts.host, token);
   const home = homedir();
   const policyOf = (s: Settings) => toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction }));
 
@@ -128,10 +133,12 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
       alerts.set('config', `Config file broken, last good rules still active: ${result.error.problem}`);
     }
   });
-  const apiToken = randomBytes(32).toString('base64url');
+  const apiToken = token ?? randomBytes(32).toString('base64url');
   const server = await startServer({
     broker,
     apiToken,
+    ...(token ? { mcpToken: token } : {}),
+    ...(opts.allowHost ? { allowedHosts: opts.allowHost } : {}),
     host: opts.host,
     port: opts.port ?? settings.port,
     version: VERSION,
@@ -144,6 +151,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     mcpUrl: server.mcpUrl,
     pid: process.pid,
     token: apiToken,
+    ...(token ? { mcpAuth: true } : {}),
     startedAt: new Date().toISOString(),
     version: VERSION,
   });
@@ -202,6 +210,16 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   }
   // Everything is closed; if some handle still keeps the process alive, do not hang the terminal.
   setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
+}
+
+/** A token in a file others can read is no secret: refuse, as ssh does with a private key. */
+function checkPrivate(file: string): void {
+  const mode = statSync(file).mode & 0o777;
+  if (mode & 0o077) {
+    throw new UserError(
+      `The config file ${file} holds a token but other users can read it (mode ${mode.toString(8)}). Run \`chmod 600 ${file}\` and start cco again.`,
+    );
+  }
 }
 
 /** While Ink owns the terminal, console output from libraries goes to the log file. */

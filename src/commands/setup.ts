@@ -9,6 +9,7 @@ import {
   defaultMcpUrl,
   findExecutable,
   mcpServerEntry,
+  mcpToken,
   mcpUrlOption,
   runCaptured,
   permissionPromptTool,
@@ -34,6 +35,8 @@ export function sameRegistration(getOutput: string, entry: McpServerEntry): bool
   if (!tokens(getOutput).includes(entry.url)) return false;
   const header = new RegExp(`^\\s*${AGENT_HEADER}\\s*:\\s*(\\S+)\\s*$`, 'im').exec(getOutput);
   const agent = entry.headers?.[AGENT_HEADER];
+  const auth = entry.headers?.Authorization;
+  if (auth && !getOutput.includes(auth)) return false;
   return agent ? header?.[1] === agent : !header;
 }
 
@@ -52,7 +55,7 @@ interface SetupOptions {
 
 function describe(entry: McpServerEntry): string {
   const agent = entry.headers?.[AGENT_HEADER];
-  return `${entry.url}${agent ? `, agent ${agent}` : ''}`;
+  return `${entry.url}${agent ? `, agent ${agent}` : ''}${entry.headers?.Authorization ? ', with its token' : ''}`;
 }
 
 /** A server started with another port (`--port 0`, PORT) gives a URL that the next start may not reuse. */
@@ -65,7 +68,7 @@ async function portNote(url: string): Promise<string> {
 }
 
 async function setup(o: SetupOptions): Promise<string> {
-  const entry = mcpServerEntry(o.url ?? (await defaultMcpUrl()), o.agent);
+  const entry = mcpServerEntry(o.url ?? (await defaultMcpUrl()), o.agent, await mcpToken());
   const note = o.url ? '' : await portNote(entry.url);
   const args = setupArgs(o.scope, o.name, entry);
   const runWith = `Run agents with:\n  cco run${o.agent ? ` --agent ${o.agent}` : ''} -- -p "task"\nor:\n  claude -p "task" --permission-prompt-tool ${permissionPromptTool(o.name)}\n`;

@@ -12,6 +12,12 @@ export interface AppOptions {
   apiToken: string;
   /** The address the server is bound to (its name passes the Host check). */
   host: string;
+  /** When set, `/mcp` requires `Authorization: Bearer <mcpToken>` (required off loopback). */
+  mcpToken?: string;
+  /** Bytes of events a slow `/api/events` reader may fall behind by before it is dropped. */
+  eventBacklogBytes?: number;
+  /** More names that pass the Host/Origin check, e.g. a reverse proxy's public name. */
+  allowedHosts?: readonly string[];
   version: string;
   progressIntervalMs: number;
   sessionIdleMs: number;
@@ -40,7 +46,11 @@ export function createApp(opts: AppOptions) {
   let postWaiters: Array<() => void> = [];
 
   const app = new Hono<Env>();
-  app.use('*', hostGuard(opts.host));
+  app.use('*', hostGuard(opts.host, opts.allowedHosts));
+  if (opts.mcpToken) {
+    app.use('/mcp', bearerAuth(opts.mcpToken, 'jsonrpc'));
+    app.use('/mcp/*', bearerAuth(opts.mcpToken, 'jsonrpc'));
+  }
 
   app.get('/health', (c) =>
     c.json({ ok: true, name: 'cco', version: opts.version, sessions: sessions.size, pending: opts.broker.snapshot().pending.length }),
@@ -101,7 +111,7 @@ export function createApp(opts: AppOptions) {
   app.all('/mcp/:agent', (c) => mcp(c, c.req.param('agent')));
 
   app.use('/api/*', bearerAuth(opts.apiToken));
-  app.route('/api', decisionApi(opts.broker));
+  app.route('/api', decisionApi(opts.broker, opts.eventBacklogBytes ? { maxBacklogBytes: opts.eventBacklogBytes } : {}));
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}. The MCP endpoint is /mcp.` } }, 404));
   app.onError((error, c) => {

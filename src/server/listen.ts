@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { UserError } from '../core/errors.js';
 import { createApp, type AppOptions } from './app.js';
+import { requireTokenOffLoopback } from './security.js';
 
 export interface ServerOptions extends AppOptions {
   port: number;
@@ -26,6 +27,7 @@ export function urlHost(host: string): string {
 
 /** Start the HTTP server. A port in use is a UserError naming the port and the way out. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  requireTokenOffLoopback(opts.host, opts.mcpToken);
   const { app, sessions, flush } = createApp(opts);
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   // Waiting calls are long-lived by design; Node's default request timeout would cut them.

@@ -17,6 +17,8 @@ export interface SettingsFile {
   retentionSize?: string;
   /** Deny calls while the audit log cannot be written (default false: keep deciding, warn). */
   auditRequired?: boolean;
+  /** Bearer token for /mcp and the API; required to listen on anything but loopback. */
+  token?: string;
   rules?: Rule[];
 }
 
@@ -29,6 +31,7 @@ export interface Settings {
   retentionMs: number;
   retentionBytes: number;
   auditRequired: boolean;
+  token: string | undefined;
   rules: Rule[];
 }
 
@@ -40,7 +43,11 @@ export const DEFAULTS = {
   retention: '30d',
   retentionSize: '100MB',
   auditRequired: false,
-} as const satisfies Required<Omit<SettingsFile, 'rules'>>;
+} as const satisfies Required<Omit<SettingsFile, 'rules' | 'token'>>;
+
+/** A token must be long enough not to be guessed, and sendable in an HTTP header. */
+export const TOKEN_RE = /^[\x21-\x7e]{16,512}$/;
+export const TOKEN_HINT = 'use 16 to 512 printable characters without spaces, e.g. the output of `openssl rand -hex 32`';
 
 /** A settings file that cannot be used: says which file, what is wrong, how to fix it. */
 export class ConfigError extends UserError {
@@ -61,7 +68,7 @@ export function parseSize(text: string): number {
   return Math.round(Number(m[1]) * (SIZE_UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1));
 }
 
-const KEYS = new Set(['defaultAction', 'timeout', 'timeoutAction', 'port', 'retention', 'retentionSize', 'auditRequired', 'rules', '$schema']);
+const KEYS = new Set(['defaultAction', 'timeout', 'timeoutAction', 'port', 'retention', 'retentionSize', 'auditRequired', 'token', 'rules', '$schema']);
 
 /** Check a parsed file; returns the problem as text, or undefined when it is fine. */
 export function checkSettings(value: unknown): string | undefined {
@@ -94,6 +101,7 @@ export function checkSettings(value: unknown): string | undefined {
   if (v.auditRequired !== undefined && typeof v.auditRequired !== 'boolean') {
     return `"auditRequired" must be true or false (got ${JSON.stringify(v.auditRequired)})`;
   }
+  if (v.token !== undefined && (typeof v.token !== 'string' || !TOKEN_RE.test(v.token))) return `"token": ${TOKEN_HINT}`;
   if (v.port !== undefined && (!Number.isInteger(v.port) || (v.port as number) < 0 || (v.port as number) > 65535)) {
     return `"port" must be a whole number from 0 to 65535 (got ${JSON.stringify(v.port)})`;
   }
@@ -141,6 +149,7 @@ export function resolveSettings(file: SettingsFile): Settings {
     retentionMs: parseDuration(file.retention ?? DEFAULTS.retention),
     retentionBytes: parseSize(file.retentionSize ?? DEFAULTS.retentionSize),
     auditRequired: file.auditRequired ?? DEFAULTS.auditRequired,
+    token: file.token,
     rules: file.rules ?? [],
   };
 }
