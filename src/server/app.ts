@@ -28,7 +28,7 @@ type Env = { Bindings: Partial<HttpBindings> };
 
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-type Message = { method?: unknown; id?: unknown };
+type Message = { method?: unknown; id?: unknown; params?: unknown };
 const messages = (body: unknown): Message[] =>
   (Array.isArray(body) ? body : [body]).filter((m): m is Message => typeof m === 'object' && m !== null);
 
@@ -92,6 +92,9 @@ export function createApp(opts: AppOptions) {
     const body = await readJsonBody(req);
     if (!body.ok) return jsonRpcError(body.status, body.code, body.message);
     const msgs = messages(body.value);
+    // The SDK would reject this envelope as a parse error; it is a call with invalid params.
+    const badCall = msgs.find((m) => m.method === 'tools/call' && (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params)));
+    if (badCall) return jsonRpcError(400, -32602, 'Invalid params: tools/call params must be an object with "name" and "arguments".', badCall.id ?? null);
     if (!session) {
       const isInit = msgs.length === 1 && msgs[0]!.method === 'initialize';
       if (!isInit) {
