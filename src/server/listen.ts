@@ -17,6 +17,8 @@ export interface RunningServer {
   host: string;
   port: number;
   sessions: () => number;
+  /** Close sessions idle as of `now` (a timer does this; tests pass a later `now`). */
+  reap(now?: number): number;
   /** Let running calls write their answers (up to `capMs`), then close everything. */
   close(capMs?: number): Promise<void>;
 }
@@ -78,6 +80,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     host: opts.host,
     port,
     sessions: () => sessions.size,
+    reap: (now) => sessions.reap(now),
     close(capMs = 3000) {
       closing ??= (async () => {
         await flush(capMs);
