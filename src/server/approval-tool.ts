@@ -1,5 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, ListRootsResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListRootsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo, Decision } from '../core/types.js';
@@ -78,7 +78,8 @@ function guardToolCalls(server: McpServer): void {
   if (!handlers || !sdkHandler) throw new Error('cco: the MCP SDK no longer exposes its tools/call handler; check the SDK version.');
   handlers.set('tools/call', (request, extra) => {
     const problem = invalidToolCall(request.params);
-    if (problem) return Promise.reject(new McpError(ErrorCode.InvalidParams, problem));
+    // A plain error with a code: McpError would put its "MCP error -32602:" prefix into the wire message.
+    if (problem) return Promise.reject(Object.assign(new Error(problem), { code: ErrorCode.InvalidParams }));
     return sdkHandler(request, extra);
   });
 }
