@@ -143,7 +143,9 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     port: opts.port ?? settings.port,
     version: VERSION,
     progressIntervalMs: opts.progressInterval,
-    sessionIdleMs: 60 * 60_000,
+    // Claude Code does not start a new session after a 404 on its own: its cco calls then fail
+    // until it restarts. So only sessions with no open stream and a day without a request go.
+    sessionIdleMs: 24 * 60 * 60_000,
     onError,
   });
   await writeServerFile(paths.serverFile, {

@@ -21,10 +21,15 @@ export interface AppOptions {
   version: string;
   progressIntervalMs: number;
   sessionIdleMs: number;
+  /** Most sessions held at once; past it the longest-idle one goes (default MAX_SESSIONS). */
+  maxSessions?: number;
   onError?: (error: unknown) => void;
 }
 
 type Env = { Bindings: Partial<HttpBindings> };
+
+/** About 30 KB each: a bound on what a client creating sessions in a loop can take. */
+export const MAX_SESSIONS = 2000;
 
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -103,6 +108,10 @@ export function createApp(opts: AppOptions) {
           return jsonRpcError(400, -32601, 'Method not found: server/discover (use initialize).', msgs[0]?.id ?? null);
         }
         return jsonRpcError(400, -32000, 'Bad Request: no valid session id; send initialize first.');
+      }
+      const max = opts.maxSessions ?? MAX_SESSIONS;
+      if (!sessions.makeRoom(max)) {
+        return jsonRpcError(503, -32000, `Too many sessions: all ${max} are in use. Retry later, or end agents that are no longer needed.`, msgs[0]!.id ?? null);
       }
       session = await sessions.create(nameFromUrl);
     }

@@ -144,4 +144,35 @@ describe('faults', () => {
     expect(sessionIdOf(live)).toBeDefined();
     nothingAllowed(t);
   });
+
+  it('sessions are capped: a new one replaces the longest-idle session; when all are in use it gets 503 and nothing is cut', async () => {
+    const broker = new Broker({ newId: (() => { let i = 0; return () => `m${++i}`; })(), timeoutMs: 60_000 });
+    const server = await startServer({ broker, apiToken: 'tok', host: '127.0.0.1', port: 0, version: '0', progressIntervalMs: 30_000, sessionIdleMs: 60_000, maxSessions: 3 });
+    cleanups.push(async () => {
+      broker.shutdown();
+      await server.close(500);
+    });
+    const idle = [await rawInitialize(server.mcpUrl), await rawInitialize(server.mcpUrl), await rawInitialize(server.mcpUrl)];
+    const fourth = await rawInitialize(server.mcpUrl);
+    expect(server.sessions()).toBe(3);
+    const first = await fetch(server.mcpUrl, { method: 'POST', headers: mcpHeaders(idle[0]), body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    expect(first.status).toBe(404);
+
+    // Every remaining session holds a waiting call: a new one is refused, and they keep waiting.
+    const holders = [idle[1]!, idle[2]!, fourth].map((sid, i) =>
+      unreadRequest(server.mcpUrl, mcpHeaders(sid), JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: `hold ${i}` } } } })),
+    );
+    cleanups.push(async () => holders.forEach((hd) => hd.req.destroy()));
+    await waitFor(() => broker.snapshot().pending.length === 3, 5000, 'three waiting calls');
+    const refused = await fetch(server.mcpUrl, {
+      method: 'POST',
+      headers: mcpHeaders(),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+    });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { code: number; message: string } }).error).toMatchObject({ code: -32000, message: expect.stringMatching(/Too many sessions/) });
+    expect(server.sessions()).toBe(3);
+    expect(broker.snapshot().pending).toHaveLength(3);
+    nothingAllowed({ broker });
+  });
 });
