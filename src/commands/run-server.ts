@@ -178,7 +178,11 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
 
   if (!opts.console) {
     process.stdout.write(`cco ${VERSION} listening on ${server.mcpUrl}\n`);
-    process.stdout.write(`Register it once: claude mcp add -s user -t http cco ${server.mcpUrl}\n`);
+    process.stdout.write(
+      token
+        ? `Register it once with \`cco setup\` (it adds the token header), or: claude mcp add -s user -t http cco ${server.mcpUrl} --header "Authorization: Bearer <token>"\n`
+        : `Register it once: claude mcp add -s user -t http cco ${server.mcpUrl}\n`,
+    );
     process.stdout.write('Decide waiting calls with `cco pending`, `cco approve <id>`, `cco deny <id> -m "why"`. Ctrl-C stops.\n');
     broker.onEvent((e) => {
       const line = eventLine(e);
