@@ -7,6 +7,9 @@ import { UserError } from '../../src/core/errors.js';
 import { createApp } from '../../src/server/app.js';
 import { startServer, type RunningServer } from '../../src/server/listen.js';
 import { allowedHosts, tokenMatches } from '../../src/server/security.js';
+import { mcpServerEntry } from '../../src/commands/claude-code.js';
+import { claudeRunArgs } from '../../src/commands/run.js';
+import { sameRegistration } from '../../src/commands/setup.js';
 import { cco, startServe } from '../commands/cco-process.js';
 import { runCli, tempHome } from '../helpers/cli.js';
 import { askApproval, connectClient, mcpHeaders, parseResult, rawRequest, waitFor } from '../helpers/server.js';
@@ -216,5 +219,18 @@ describe('the token from the command line, CCO_TOKEN or the config', () => {
     const list = await runCli(home, 'config', 'list');
     expect(list.stdout).toMatch(/token\s+\(set\)/);
     expect(list.stdout).not.toContain(TOKEN);
+  });
+});
+
+describe('Claude Code registration with a token', () => {
+  it('the entry carries the Authorization header; a registration without it is not the same; cco run passes a file, not the token', () => {
+    const entry = mcpServerEntry('http://127.0.0.1:8660/mcp', 'api', TOKEN);
+    expect(entry.headers).toEqual({ 'X-CCO-Agent': 'api', Authorization: `Bearer ${TOKEN}` });
+    const got = (headers: string) => `cco:\n  Scope: User config\n  Type: http\n  URL: http://127.0.0.1:8660/mcp\n  Headers:\n${headers}`;
+    expect(sameRegistration(got(`    X-CCO-Agent: api\n    Authorization: Bearer ${TOKEN}\n`), entry)).toBe(true);
+    expect(sameRegistration(got('    X-CCO-Agent: api\n'), entry)).toBe(false);
+    const args = claudeRunArgs('http://127.0.0.1:8660/mcp', 'api', ['-p', 'x'], '/state/run-1.mcp.json');
+    expect(args.slice(0, 2)).toEqual(['--mcp-config', '/state/run-1.mcp.json']);
+    expect(args.join(' ')).not.toContain(TOKEN);
   });
 });
