@@ -36,7 +36,10 @@ for (let tick = 0; tick < maxTicks && Date.now() < end; tick++) {
     const t0 = performance.now();
     inflight++;
     clients[id % SESSIONS]
-      .callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input } }, undefined, { timeout: 60_000 })
+      .callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input } }, undefined, {
+        // Claude Code's own limit for an SSE-answered call that sends no progress: 300 s idle.
+        timeout: 300_000,
+      })
       .then(
         (res) => {
           const d = JSON.parse(res.content[0].text);
@@ -53,7 +56,7 @@ for (let tick = 0; tick < maxTicks && Date.now() < end; tick++) {
   }
   await sleep(Math.max(1, start + (tick + 1) * 50 - Date.now()));
 }
-for (let i = 0; i < 1200 && inflight > 0; i++) await sleep(50);
+for (let i = 0; i < 6200 && inflight > 0; i++) await sleep(50);
 r.seconds = (Date.now() - start) / 1000;
 await Promise.allSettled(clients.map((c) => c.close()));
 process.stdout.write(`${JSON.stringify(r)}\n`);
