@@ -29,6 +29,7 @@ const NOT_APPLICABLE = {
   'elicitation-sep1034-defaults': needsTool('test_elicitation_sep1034_defaults'),
   'elicitation-sep1330-enums': needsTool('test_elicitation_sep1330_enums'),
   'json-schema-2020-12': needsTool('json_schema_2020_12_tool'),
+  'server-sse-polling': needsTool('test_reconnection') + '; without it the scenario runs no check',
   'resources-list': 'cco has no resources capability',
   'resources-read-text': 'cco has no resources capability',
   'resources-read-binary': 'cco has no resources capability',
