@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, watch, watchFile, unwatchFile, writeSync, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import type Conf from 'conf';
 import { checkWait, parseDuration } from '../core/duration.js';
@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import type { TimeoutAction } from '../core/types.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import { normalizeAction, validateRule } from '../core/rules/syntax.js';
-import { processAlive } from './server-file.js';
+import { lockFile } from './file-lock.js';
 
 /** The settings file as the user reads and writes it: durations and sizes as text. */
 export interface SettingsFile {
@@ -214,7 +214,7 @@ export class SettingsStore {
    */
   async update(change: (file: SettingsFile) => void): Promise<SettingsFile> {
     const conf = await this.open();
-    const unlock = await this.lock();
+    const unlock = await lockFile(this.file);
     try {
       const file = structuredClone(this.readFile());
       change(file);
@@ -224,42 +224,6 @@ export class SettingsStore {
       return file;
     } finally {
       unlock();
-    }
-  }
-
-  /** Take `<file>.lock` (holding our pid); a lock whose process is gone, or older than 30 s, is stale. */
-  private async lock(waitMs = 10_000): Promise<() => void> {
-    const lockFile = `${this.file}.lock`;
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const deadline = Date.now() + waitMs;
-    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
-      try {
-        const fd = openSync(lockFile, 'wx', 0o600);
-        writeSync(fd, String(process.pid));
-        closeSync(fd);
-        return () => rmSync(lockFile, { force: true });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw this.asConfigError(error);
-      }
-      if (this.staleLock(lockFile)) {
-        rmSync(lockFile, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new UserError(`Another cco is changing ${this.file} (its lock ${lockFile} is held). Try again; if no cco command is running, delete the lock file.`);
-      }
-      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
-    }
-  }
-
-  private staleLock(lockFile: string): boolean {
-    try {
-      const pid = Number(readFileSync(lockFile, 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) return true;
-      return Date.now() - statSync(lockFile).mtimeMs > 30_000;
-    } catch {
-      // Gone already (released between our tries), or written half: try again.
-      return false;
     }
   }
 

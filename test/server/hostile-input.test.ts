@@ -3,7 +3,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { eventLine } from '../../src/commands/run-server.js';
 import type { BrokerEvent, ToolCall } from '../../src/core/types.js';
 import { summarizeInput } from '../../src/core/summary.js';
-import { MAX_INPUT_DEPTH } from '../../src/server/approval-tool.js';
+import { MAX_INPUT_DEPTH } from '../../src/server/call-guard.js';
 import { detailLines } from '../../src/tui/detail-lines.js';
 import type { TestServer } from '../helpers/server.js';
 import { mcpHeaders, rawInitialize, sseEvents, testHarness, waitFor } from '../helpers/server.js';

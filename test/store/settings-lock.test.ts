@@ -1,6 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lockFile } from '../../src/store/file-lock.js';
 import { SettingsStore } from '../../src/store/settings.js';
 import { cco } from '../commands/cco-process.js';
 import { tempHome } from '../helpers/cli.js';
@@ -26,7 +27,7 @@ describe('settings updates are serialized', () => {
     expect(existsSync(`${file}.lock`)).toBe(false);
 
     writeFileSync(`${file}.lock`, String(process.pid));
-    const stuck = await (store as unknown as { lock(ms: number): Promise<() => void> }).lock(200).then(
+    const stuck = await lockFile(file, 200).then(
       () => undefined,
       (e: unknown) => e,
     );
