@@ -175,4 +175,20 @@ describe('faults', () => {
     expect(broker.snapshot().pending).toHaveLength(3);
     nothingAllowed({ broker });
   });
+
+  it('waiting calls are capped: past the cap a new call is denied at once, saying why; the waiting ones are untouched', async () => {
+    const broker = new Broker({ newId: (() => { let i = 0; return () => `w${++i}`; })(), timeoutMs: 60_000, maxPending: 3 });
+    const waits = [1, 2, 3].map((i) => broker.request({ toolName: 'Bash', input: { command: `wait ${i}` } }));
+    const fourth = await broker.request({ toolName: 'Bash', input: { command: 'one too many' } });
+    expect(fourth).toMatchObject({ behavior: 'deny', decidedBy: 'error', message: expect.stringMatching(/already has 3 calls waiting.*cco pending/) });
+    expect(broker.snapshot().pending.map((p) => p.call.input.command)).toEqual(['wait 1', 'wait 2', 'wait 3']);
+    broker.decide('w1', { behavior: 'deny', message: 'no' });
+    expect(await waits[0]).toMatchObject({ behavior: 'deny', message: 'no' });
+    // Room again: the next call waits.
+    void broker.request({ toolName: 'Bash', input: { command: 'fits now' } });
+    expect(broker.snapshot().pending).toHaveLength(3);
+    broker.shutdown();
+    await Promise.all(waits);
+    nothingAllowed({ broker });
+  });
 });
