@@ -64,14 +64,32 @@ export interface McpServerEntry {
   timeout: number;
 }
 
-/** The agent's name goes in a header, so every agent shares one URL. */
-export function mcpServerEntry(url: string, agent?: string): McpServerEntry {
-  return { type: 'http', url, ...(agent ? { headers: { [AGENT_HEADER]: agent } } : {}), timeout: CLAUDE_TOOL_TIMEOUT_MS };
+/** The agent's name goes in a header, so every agent shares one URL; so does cco's token, if it has one. */
+export function mcpServerEntry(url: string, agent?: string, token?: string): McpServerEntry {
+  const headers = { ...(agent ? { [AGENT_HEADER]: agent } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+  return { type: 'http', url, ...(Object.keys(headers).length ? { headers } : {}), timeout: CLAUDE_TOOL_TIMEOUT_MS };
 }
 
 /** A file (or string) for `claude --mcp-config`. */
-export function mcpConfig(url: string, agent?: string, name = SERVER_NAME): { mcpServers: Record<string, McpServerEntry> } {
-  return { mcpServers: { [name]: mcpServerEntry(url, agent) } };
+export function mcpConfig(url: string, agent?: string, name = SERVER_NAME, token?: string): { mcpServers: Record<string, McpServerEntry> } {
+  return { mcpServers: { [name]: mcpServerEntry(url, agent, token) } };
+}
+
+/**
+ * The token `/mcp` requires, if any: CCO_TOKEN, else the config's `token`, else the running
+ * server's when it was started with one (--token).
+ */
+export async function mcpToken(paths: CcoPaths = ccoPaths()): Promise<string | undefined> {
+  if (process.env.CCO_TOKEN) return process.env.CCO_TOKEN;
+  const { SettingsStore } = await import('../store/settings.js');
+  try {
+    const token = new SettingsStore(paths.configFile).read().token;
+    if (token) return token;
+  } catch {
+    // A broken config: doctor reports it; the running server may still say.
+  }
+  const server = await runningServer(paths);
+  return server?.mcpAuth ? server.token : undefined;
 }
 
 /** The running server, if its server file names a live process. */

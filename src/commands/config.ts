@@ -12,6 +12,7 @@ const KEYS = {
   retentionSize: 'how large the audit log may grow, e.g. 100MB (default 100MB)',
   auditRequired: 'true: deny calls while the audit log cannot be written; false: keep deciding and warn (default false)',
   bell: 'true: cco watch rings the terminal bell when a call starts waiting; false: silent (default true)',
+  token: 'bearer token that /mcp and the API require (needed for --host other than loopback; default none)',
 } as const;
 type Key = keyof typeof KEYS;
 
@@ -34,7 +35,8 @@ export function configCommand(): Command {
       const file = (await store()).readFile();
       const rows = (Object.keys(KEYS) as Key[]).map((k) => {
         const set = file[k] !== undefined;
-        return `${k.padEnd(15)} ${String(set ? file[k] : DEFAULTS[k]).padEnd(8)} ${set ? '' : '(default) '}${KEYS[k]}`;
+        const value = k === 'token' ? (set ? '(set)' : '(none)') : String(set ? file[k] : DEFAULTS[k]);
+        return `${k.padEnd(15)} ${value.padEnd(8)} ${set ? '' : '(default) '}${KEYS[k]}`;
       });
       process.stdout.write(`${rows.join('\n')}\nrules           ${(file.rules ?? []).length} (see \`cco rules list\`)\n`);
     }),
@@ -46,7 +48,7 @@ export function configCommand(): Command {
       .action(async (name: string) => {
         const { DEFAULTS } = await import('../store/settings.js');
         const k = key(name);
-        process.stdout.write(`${(await store()).readFile()[k] ?? DEFAULTS[k]}\n`);
+        process.stdout.write(`${(await store()).readFile()[k] ?? (k === 'token' ? '' : DEFAULTS[k])}\n`);
       }),
   );
   config.addCommand(
@@ -72,7 +74,7 @@ export function configCommand(): Command {
         await (await store()).update((file) => {
           (file as Record<string, unknown>)[k] = v;
         });
-        process.stdout.write(`${k} = ${v}\n`);
+        process.stdout.write(k === 'token' ? 'token saved; restart cco serve/watch and run `cco setup` again so Claude Code sends it.\n' : `${k} = ${v}\n`);
       }),
   );
   config.addCommand(

@@ -90,7 +90,15 @@ async function follow(opts: LogOptions, match: (e: import('../core/audit.js').Lo
       if (!match(entry)) continue;
       process.stdout.write(opts.json ? `${JSON.stringify(view.entryJson(entry))}\n` : `${view.tableRow(entry).join('  ')}\n`);
     }
-    if (!stop.signal.aborted) process.stderr.write('cco: the server stopped; no more decisions to follow.\n');
+    if (!stop.signal.aborted) {
+      // The server also drops a reader that falls far behind (output paused): say which it was.
+      const alive = await fetch(`${client.info.url}/health`).then((r) => r.ok, () => false);
+      process.stderr.write(
+        alive
+          ? 'cco: the server dropped this stream because it fell too far behind (was the output paused?). Run the command again to resume.\n'
+          : 'cco: the server stopped; no more decisions to follow.\n',
+      );
+    }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

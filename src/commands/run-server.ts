@@ -3,7 +3,7 @@
  * the HTTP server, the server file and the console together.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import { Broker } from '../core/broker.js';
 import { formatDuration } from '../core/duration.js';
 import { makeIdGenerator } from '../core/ids.js';
@@ -14,6 +14,7 @@ import { auditRecord } from '../core/audit.js';
 import { AuditLog, recoverAudit } from '../store/audit.js';
 import type { BrokerEvent } from '../core/types.js';
 import { startServer } from '../server/listen.js';
+import { requireTokenOffLoopback } from '../server/security.js';
 import { compileRules, toPolicy } from '../core/rules/index.js';
 import { homedir } from 'node:os';
 import { ccoPaths } from '../store/paths.js';
@@ -77,6 +78,10 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   // A broken config file stops the start: better than running with rules the user did not mean.
   const store = new SettingsStore(paths.configFile);
   const settings = store.read();
+  // A configured token guards /mcp and the API; without one the API gets a fresh token per start.
+  const token = opts.token ?? settings.token;
+  if (token && !opts.token) checkPrivate(store.file);
+  requireTokenOffLoopback(opts.host, token);
   const home = homedir();
   const policyOf = (s: Settings) => toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction }));
   let current = settings;
@@ -135,15 +140,19 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
       alerts.set('config', `Config file broken, last good rules still active: ${result.error.problem}`);
     }
   });
-  const apiToken = randomBytes(32).toString('base64url');
+  const apiToken = token ?? randomBytes(32).toString('base64url');
   const server = await startServer({
     broker,
     apiToken,
+    ...(token ? { mcpToken: token } : {}),
+    ...(opts.allowHost ? { allowedHosts: opts.allowHost } : {}),
     host: opts.host,
     port: opts.port ?? settings.port,
     version: VERSION,
     progressIntervalMs: opts.progressInterval,
-    sessionIdleMs: 60 * 60_000,
+    // Claude Code does not start a new session after a 404 on its own: its cco calls then fail
+    // until it restarts. So only sessions with no open stream and a day without a request go.
+    sessionIdleMs: 24 * 60 * 60_000,
     onError,
   });
   await writeServerFile(paths.serverFile, {
@@ -151,6 +160,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     mcpUrl: server.mcpUrl,
     pid: process.pid,
     token: apiToken,
+    ...(token ? { mcpAuth: true } : {}),
     startedAt: new Date().toISOString(),
     version: VERSION,
   });
@@ -180,7 +190,11 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
 
   if (!opts.console) {
     process.stdout.write(`cco ${VERSION} listening on ${server.mcpUrl}\n`);
-    process.stdout.write(`Register it once: claude mcp add -s user -t http cco ${server.mcpUrl}\n`);
+    process.stdout.write(
+      token
+        ? `Register it once with \`cco setup\` (it adds the token header), or: claude mcp add -s user -t http cco ${server.mcpUrl} --header "Authorization: Bearer <token>"\n`
+        : `Register it once: claude mcp add -s user -t http cco ${server.mcpUrl}\n`,
+    );
     process.stdout.write('Decide waiting calls with `cco pending`, `cco approve <id>`, `cco deny <id> -m "why"`. Ctrl-C stops.\n');
     broker.onEvent((e) => {
       const line = eventLine(e);
@@ -218,6 +232,16 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   }
   // Everything is closed; if some handle still keeps the process alive, do not hang the terminal.
   setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
+}
+
+/** A token in a file others can read is no secret: refuse, as ssh does with a private key. */
+function checkPrivate(file: string): void {
+  const mode = statSync(file).mode & 0o777;
+  if (mode & 0o077) {
+    throw new UserError(
+      `The config file ${file} holds a token but other users can read it (mode ${mode.toString(8)}). Run \`chmod 600 ${file}\` and start cco again.`,
+    );
+  }
 }
 
 /** While Ink owns the terminal, console output from libraries goes to the log file. */

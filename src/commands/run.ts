@@ -1,16 +1,20 @@
 import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { constants } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/errors.js';
-import { AGENT_HEADER, agentName, mcpConfig, permissionPromptTool, requireClaude, runningServer } from './claude-code.js';
+import { ccoPaths } from '../store/paths.js';
+import { AGENT_HEADER, SERVER_NAME, agentName, mcpConfig, mcpToken, permissionPromptTool, requireClaude, runningServer } from './claude-code.js';
 
 /**
  * The arguments `cco run` gives `claude`: cco as an MCP server (a JSON string, which
  * `--mcp-config` accepts as well as a file), cco's tool as the permission prompt, then the
- * user's own arguments, untouched.
+ * user's own arguments, untouched. With a token, the config goes in `configFile` instead (mode
+ * 0600), since any local user can read another process's arguments.
  */
-export function claudeRunArgs(mcpUrl: string, agent: string | undefined, userArgs: readonly string[]): string[] {
-  return ['--mcp-config', JSON.stringify(mcpConfig(mcpUrl, agent)), '--permission-prompt-tool', permissionPromptTool(), ...userArgs];
+export function claudeRunArgs(mcpUrl: string, agent: string | undefined, userArgs: readonly string[], configFile?: string): string[] {
+  return ['--mcp-config', configFile ?? JSON.stringify(mcpConfig(mcpUrl, agent)), '--permission-prompt-tool', permissionPromptTool(), ...userArgs];
 }
 
 /** The exit status a shell would report for a child that ended this way. */
@@ -26,7 +30,10 @@ async function run(agent: string | undefined, userArgs: string[]): Promise<numbe
     throw new UserError('No cco server is running, so Claude Code would fail with "MCP tool mcp__cco__approval_prompt … not found". Start `cco watch` first (or `cco serve`), then run this again.');
   }
   const claude = requireClaude();
-  const child = spawn(claude, claudeRunArgs(server.mcpUrl, agent, userArgs), { stdio: 'inherit' });
+  const token = await mcpToken();
+  const configFile = token ? join(ccoPaths().stateDir, `run-${process.pid}.mcp.json`) : undefined;
+  if (configFile) writeFileSync(configFile, JSON.stringify(mcpConfig(server.mcpUrl, agent, SERVER_NAME, token)), { mode: 0o600 });
+  const child = spawn(claude, claudeRunArgs(server.mcpUrl, agent, userArgs, configFile), { stdio: 'inherit' });
   // Ctrl-C reaches claude too (same process group): let it decide how to end, and report its status.
   const ignore = () => undefined;
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -38,6 +45,7 @@ async function run(agent: string | undefined, userArgs: string[]): Promise<numbe
     });
   } finally {
     for (const s of signals) process.off(s, ignore);
+    if (configFile) rmSync(configFile, { force: true });
   }
 }
 

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkWait, parseDuration } from '../core/duration.js';
+import { TOKEN_HINT, TOKEN_RE } from '../store/settings.js';
 
 /** Flags given on the command line; unset ones fall back to the config file, then the defaults. */
 export interface ServerCliOptions {
@@ -7,6 +8,10 @@ export interface ServerCliOptions {
   port?: number;
   timeout?: number;
   progressInterval: number;
+  /** Bearer token for /mcp and the API (--token or CCO_TOKEN; else config `token`). */
+  token?: string;
+  /** More names the Host/Origin check accepts (e.g. a reverse proxy's). */
+  allowHost?: string[];
 }
 
 function port(value: string): number {
@@ -23,6 +28,17 @@ function duration(value: string): number {
   }
 }
 
+function token(value: string): string {
+  if (!TOKEN_RE.test(value)) throw new InvalidArgumentError(`${TOKEN_HINT}.`);
+  return value;
+}
+
+function hostList(value: string, previous: string[] = []): string[] {
+  const names = value.split(',').map((h) => h.trim()).filter(Boolean);
+  for (const n of names) if (!/^[A-Za-z0-9.:[\]_-]+$/.test(n)) throw new InvalidArgumentError(`"${n}" is not a host name or address.`);
+  return [...previous, ...names];
+}
+
 function progressInterval(value: string): number {
   const ms = duration(value);
   if (ms >= 300_000) throw new InvalidArgumentError("must be under 300s: Claude Code aborts a call that is silent for 300s (30s is a good value).");
@@ -33,7 +49,13 @@ function progressInterval(value: string): number {
 export function serverCommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
-    .addOption(new Option('--host <address>', 'address to listen on').default('127.0.0.1'))
+    .addOption(new Option('--host <address>', 'address to listen on; anything but loopback needs a token').default('127.0.0.1'))
+    .addOption(
+      new Option('--token <token>', 'require "Authorization: Bearer <token>" on /mcp and the API (default: config `token`; prefer CCO_TOKEN, argv is visible to other users)')
+        .env('CCO_TOKEN')
+        .argParser(token),
+    )
+    .addOption(new Option('--allow-host <names>', 'more host names the Host/Origin check accepts, comma-separated (e.g. a reverse proxy\'s name)').argParser(hostList))
     .addOption(
       new Option('-p, --port <number>', 'port to listen on; 0 picks a free one (default: config `port`, else 8660)').env('PORT').argParser(port),
     )

@@ -9,6 +9,7 @@ import {
   defaultMcpUrl,
   findExecutable,
   mcpServerEntry,
+  mcpToken,
   mcpUrlOption,
   runCaptured,
   permissionPromptTool,
@@ -37,6 +38,8 @@ export function sameRegistration(getOutput: string, entry: McpServerEntry): bool
   if (!tokens(getOutput).includes(entry.url)) return false;
   const header = new RegExp(`^\\s*${AGENT_HEADER}\\s*:\\s*(\\S+)\\s*$`, 'im').exec(getOutput);
   const agent = entry.headers?.[AGENT_HEADER];
+  const auth = entry.headers?.Authorization;
+  if (auth && !getOutput.includes(auth)) return false;
   if (agent ? header?.[1] !== agent : header) return false;
   const timeout = /^\s*Timeout:\s*(\d+)\s*ms\s*$/im.exec(getOutput);
   return !timeout || Number(timeout[1]) === entry.timeout;
@@ -57,7 +60,7 @@ interface SetupOptions {
 
 function describe(entry: McpServerEntry): string {
   const agent = entry.headers?.[AGENT_HEADER];
-  return `${entry.url}${agent ? `, agent ${agent}` : ''}`;
+  return `${entry.url}${agent ? `, agent ${agent}` : ''}${entry.headers?.Authorization ? ', with its token' : ''}`;
 }
 
 /** A server started with another port (`--port 0`, PORT) gives a URL that the next start may not reuse. */
@@ -70,7 +73,7 @@ async function portNote(url: string): Promise<string> {
 }
 
 async function setup(o: SetupOptions): Promise<string> {
-  const entry = mcpServerEntry(o.url ?? (await defaultMcpUrl()), o.agent);
+  const entry = mcpServerEntry(o.url ?? (await defaultMcpUrl()), o.agent, await mcpToken());
   const note = o.url ? '' : await portNote(entry.url);
   const args = setupArgs(o.scope, o.name, entry);
   const runWith = `Run agents with:\n  cco run${o.agent ? ` --agent ${o.agent}` : ''} -- -p "task"\nor:\n  claude -p "task" --permission-prompt-tool ${permissionPromptTool(o.name)}\n`;
@@ -91,7 +94,8 @@ async function setup(o: SetupOptions): Promise<string> {
     const scope = scopeIn(got.stdout) ?? o.scope;
     throw new UserError(
       `Claude Code already has an MCP server named "${o.name}" that is not this registration (${describe(entry)}):\n` +
-        `${got.stdout.trimEnd().replace(/^/gm, '  ')}\n` +
+        // `claude mcp get` prints headers as they are: never echo a bearer token to the terminal.
+        `${got.stdout.trimEnd().replace(/(authorization:\s*bearer\s+)\S+/gi, '$1[hidden]').replace(/^/gm, '  ')}\n` +
         `It was left as it is. To replace it, run \`claude mcp remove ${o.name} -s ${scope}\` and then \`cco setup\` again; ` +
         `or keep it and register cco under another name with --name (its tool is then mcp__<name>__approval_prompt).`,
     );

@@ -27,6 +27,8 @@ export interface BrokerOptions {
   policy?: Policy;
   /** How many decided calls `snapshot().recent` keeps. */
   historySize?: number;
+  /** How many calls may wait for a person at once; past it a new one is denied at once (default 5,000). */
+  maxPending?: number;
   /** Told about failures the broker survived (a throwing listener, a throwing policy). */
   onError?: (error: unknown) => void;
   /**
@@ -68,6 +70,7 @@ export class Broker {
   private policy: Policy;
   private stopped: string | undefined;
   private readonly historySize: number;
+  private readonly maxPending: number;
   private timeoutMs: number;
   private timeoutAction: TimeoutAction;
   private auditRequired: boolean;
@@ -78,6 +81,7 @@ export class Broker {
     this.timeoutAction = options.timeoutAction ?? 'deny';
     this.policy = options.policy ?? askEveryCall;
     this.historySize = options.historySize ?? 1000;
+    this.maxPending = options.maxPending ?? 5000;
     this.auditRequired = options.auditRequired ?? false;
   }
 
@@ -136,6 +140,11 @@ export class Broker {
     }
     if (opts.signal?.aborted) {
       return Promise.resolve(this.finish(id, call, now, now, this.cancelledDecision(), true));
+    }
+    if (this.pending.size >= this.maxPending) {
+      // Each waiting call holds its input and a connection: a flood must not exhaust the machine.
+      const message = `cco already has ${this.maxPending} calls waiting for a person, so this one was denied. Decide some (\`cco pending\`), then retry.`;
+      return Promise.resolve(this.finish(id, call, now, now, this.deny('error', message), true));
     }
 
     // Longer than a timer can hold would fire at once; the entry points refuse such values too.

@@ -36,7 +36,32 @@ async function optionalBody(req: Request): Promise<{ ok: true; value: Record<str
 }
 
 /** The decision API: for scripts, tests and a second terminal. Mounted behind bearer auth. */
-export function decisionApi(broker: Broker, keepAliveMs = 15_000): Hono {
+/** An event as `/api/events` sends it. */
+function eventView(e: BrokerEvent) {
+  return e.type === 'request'
+    ? { autoDecided: e.autoDecided, ...pendingView({ id: e.id, call: e.call, receivedAt: e.at, deadline: e.deadline }) }
+    : {
+        id: e.id,
+        toolName: e.call.toolName,
+        input: e.call.input,
+        toolUseId: e.call.toolUseId,
+        agent: e.call.agent ?? {},
+        agentLabel: agentLabel(e.call.agent),
+        decision: e.decision,
+        waitMs: e.waitMs,
+      };
+}
+
+export interface DecisionApiOptions {
+  keepAliveMs?: number;
+  /** How many bytes of events may wait for one slow `/api/events` reader before it is dropped. */
+  maxBacklogBytes?: number;
+}
+
+/** Events a slow reader may fall behind by: thousands of calls, bounded even for 1 MiB inputs. */
+export const MAX_EVENT_BACKLOG_BYTES = 8 * 1024 * 1024;
+
+export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBytes = MAX_EVENT_BACKLOG_BYTES }: DecisionApiOptions = {}): Hono {
   const api = new Hono();
 
   api.get('/pending', (c) => c.json({ pending: broker.snapshot().pending.map(pendingView) }));
@@ -76,13 +101,26 @@ export function decisionApi(broker: Broker, keepAliveMs = 15_000): Hono {
 
   api.get('/events', (c) =>
     streamSSE(c, async (stream) => {
-      const queue: BrokerEvent[] = [];
+      // Events wait here, already encoded, while the client is slow to read. A client that stops
+      // reading (a paused `cco log --follow | less`) would make this grow without end: past the
+      // cap it is dropped, and can reconnect.
+      const queue: Array<{ event: string; data: string }> = [];
+      let queuedBytes = 0;
       let wake: (() => void) | undefined;
+      let closed = false;
       const off = broker.onEvent((e) => {
-        queue.push(e);
+        if (closed) return;
+        const data = JSON.stringify(eventView(e));
+        queue.push({ event: e.type, data });
+        queuedBytes += data.length;
+        if (queuedBytes > maxBacklogBytes) {
+          closed = true;
+          queue.length = 0;
+          off();
+          stream.abort();
+        }
         wake?.();
       });
-      let closed = false;
       stream.onAbort(() => {
         closed = true;
         wake?.();
@@ -97,21 +135,9 @@ export function decisionApi(broker: Broker, keepAliveMs = 15_000): Hono {
             if (queue.length === 0 && !closed) await stream.write(': keep-alive\n\n');
             continue;
           }
-          const e = queue.shift()!;
-          const data =
-            e.type === 'request'
-              ? { autoDecided: e.autoDecided, ...pendingView({ id: e.id, call: e.call, receivedAt: e.at, deadline: e.deadline }) }
-              : {
-                  id: e.id,
-                  toolName: e.call.toolName,
-                  input: e.call.input,
-                  toolUseId: e.call.toolUseId,
-                  agent: e.call.agent ?? {},
-                  agentLabel: agentLabel(e.call.agent),
-                  decision: e.decision,
-                  waitMs: e.waitMs,
-                };
-          await stream.writeSSE({ event: e.type, data: JSON.stringify(data) });
+          const next = queue.shift()!;
+          queuedBytes -= next.data.length;
+          await stream.writeSSE(next);
         }
       } finally {
         clearInterval(ping);

@@ -12,17 +12,28 @@ export interface AppOptions {
   apiToken: string;
   /** The address the server is bound to (its name passes the Host check). */
   host: string;
+  /** When set, `/mcp` requires `Authorization: Bearer <mcpToken>` (required off loopback). */
+  mcpToken?: string;
+  /** Bytes of events a slow `/api/events` reader may fall behind by before it is dropped. */
+  eventBacklogBytes?: number;
+  /** More names that pass the Host/Origin check, e.g. a reverse proxy's public name. */
+  allowedHosts?: readonly string[];
   version: string;
   progressIntervalMs: number;
   sessionIdleMs: number;
+  /** Most sessions held at once; past it the longest-idle one goes (default MAX_SESSIONS). */
+  maxSessions?: number;
   onError?: (error: unknown) => void;
 }
 
 type Env = { Bindings: Partial<HttpBindings> };
 
+/** About 30 KB each: a bound on what a client creating sessions in a loop can take. */
+export const MAX_SESSIONS = 2000;
+
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-type Message = { method?: unknown; id?: unknown };
+type Message = { method?: unknown; id?: unknown; params?: unknown };
 const messages = (body: unknown): Message[] =>
   (Array.isArray(body) ? body : [body]).filter((m): m is Message => typeof m === 'object' && m !== null);
 
@@ -40,7 +51,11 @@ export function createApp(opts: AppOptions) {
   let postWaiters: Array<() => void> = [];
 
   const app = new Hono<Env>();
-  app.use('*', hostGuard(opts.host));
+  app.use('*', hostGuard(opts.host, opts.allowedHosts));
+  if (opts.mcpToken) {
+    app.use('/mcp', bearerAuth(opts.mcpToken, 'jsonrpc'));
+    app.use('/mcp/*', bearerAuth(opts.mcpToken, 'jsonrpc'));
+  }
 
   app.get('/health', (c) =>
     c.json({ ok: true, name: 'cco', version: opts.version, sessions: sessions.size, pending: opts.broker.snapshot().pending.length }),
@@ -82,6 +97,9 @@ export function createApp(opts: AppOptions) {
     const body = await readJsonBody(req);
     if (!body.ok) return jsonRpcError(body.status, body.code, body.message);
     const msgs = messages(body.value);
+    // The SDK would reject this envelope as a parse error; it is a call with invalid params.
+    const badCall = msgs.find((m) => m.method === 'tools/call' && (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params)));
+    if (badCall) return jsonRpcError(400, -32602, 'Invalid params: tools/call params must be an object with "name" and "arguments".', badCall.id ?? null);
     if (!session) {
       const isInit = msgs.length === 1 && msgs[0]!.method === 'initialize';
       if (!isInit) {
@@ -90,6 +108,10 @@ export function createApp(opts: AppOptions) {
           return jsonRpcError(400, -32601, 'Method not found: server/discover (use initialize).', msgs[0]?.id ?? null);
         }
         return jsonRpcError(400, -32000, 'Bad Request: no valid session id; send initialize first.');
+      }
+      const max = opts.maxSessions ?? MAX_SESSIONS;
+      if (!sessions.makeRoom(max)) {
+        return jsonRpcError(503, -32000, `Too many sessions: all ${max} are in use. Retry later, or end agents that are no longer needed.`, msgs[0]!.id ?? null);
       }
       session = await sessions.create(nameFromUrl);
     }
@@ -101,7 +123,7 @@ export function createApp(opts: AppOptions) {
   app.all('/mcp/:agent', (c) => mcp(c, c.req.param('agent')));
 
   app.use('/api/*', bearerAuth(opts.apiToken));
-  app.route('/api', decisionApi(opts.broker));
+  app.route('/api', decisionApi(opts.broker, opts.eventBacklogBytes ? { maxBacklogBytes: opts.eventBacklogBytes } : {}));
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}. The MCP endpoint is /mcp.` } }, 404));
   app.onError((error, c) => {

@@ -3,6 +3,7 @@ import { ListRootsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo, Decision } from '../core/types.js';
+import { guardToolCalls } from './call-guard.js';
 import { toCallToolResult } from './wire.js';
 
 export const APPROVAL_TOOL = 'approval_prompt';
@@ -91,4 +92,5 @@ export function registerApprovalTool(server: McpServer, opts: ApprovalToolOption
       }
     },
   );
+  guardToolCalls(server, APPROVAL_TOOL, z.object(inputSchema));
 }

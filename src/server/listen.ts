@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { UserError } from '../core/errors.js';
 import { createApp, type AppOptions } from './app.js';
+import { requireTokenOffLoopback } from './security.js';
 
 export interface ServerOptions extends AppOptions {
   port: number;
@@ -18,6 +19,8 @@ export interface RunningServer {
   sessions: () => number;
   /** Sessions with a stream open now (agents running). */
   connected: () => number;
+  /** Close sessions idle as of `now` (a timer does this; tests pass a later `now`). */
+  reap(now?: number): number;
   /** Let running calls write their answers (up to `capMs`), then close everything. */
   close(capMs?: number): Promise<void>;
 }
@@ -28,6 +31,7 @@ export function urlHost(host: string): string {
 
 /** Start the HTTP server. A port in use is a UserError naming the port and the way out. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  requireTokenOffLoopback(opts.host, opts.mcpToken);
   const { app, sessions, flush } = createApp(opts);
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   // Waiting calls are long-lived by design; Node's default request timeout would cut them.
@@ -79,6 +83,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     port,
     sessions: () => sessions.size,
     connected: () => sessions.connected,
+    reap: (now) => sessions.reap(now),
     close(capMs = 3000) {
       closing ??= (async () => {
         await flush(capMs);

@@ -188,6 +188,20 @@ export class SessionRegistry {
     return n;
   }
 
+  /**
+   * Make room for one more session under `max`: close the longest-idle session that has no open
+   * request. False when every session is in use (then the new one is refused, not an old one cut).
+   */
+  makeRoom(max: number): boolean {
+    if (this.sessions.size < max) return true;
+    let oldest: Session | undefined;
+    for (const s of this.sessions.values()) if (s.open === 0 && (!oldest || s.lastSeen < oldest.lastSeen)) oldest = s;
+    if (!oldest) return false;
+    this.sessions.delete(oldest.id!);
+    void oldest.close().catch(this.opts.onError);
+    return true;
+  }
+
   /** Resolves once every running tool handler has returned its answer. */
   drained(): Promise<void> {
     return this.inflight === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));

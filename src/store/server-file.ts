@@ -8,6 +8,8 @@ export interface ServerInfo {
   mcpUrl: string;
   pid: number;
   token: string;
+  /** `/mcp` requires the token too (a token was configured). */
+  mcpAuth?: boolean;
   startedAt: string;
   version: string;
 }

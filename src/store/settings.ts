@@ -6,6 +6,7 @@ import { UserError } from '../core/errors.js';
 import type { TimeoutAction } from '../core/types.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import { normalizeAction, validateRule } from '../core/rules/syntax.js';
+import { lockFile } from './file-lock.js';
 
 /** The settings file as the user reads and writes it: durations and sizes as text. */
 export interface SettingsFile {
@@ -19,6 +20,8 @@ export interface SettingsFile {
   auditRequired?: boolean;
   /** Ring the terminal bell in `cco watch` when a call starts waiting (default true). */
   bell?: boolean;
+  /** Bearer token for /mcp and the API; required to listen on anything but loopback. */
+  token?: string;
   rules?: Rule[];
 }
 
@@ -32,6 +35,7 @@ export interface Settings {
   retentionBytes: number;
   auditRequired: boolean;
   bell: boolean;
+  token: string | undefined;
   rules: Rule[];
 }
 
@@ -44,7 +48,11 @@ export const DEFAULTS = {
   retentionSize: '100MB',
   auditRequired: false,
   bell: true,
-} as const satisfies Required<Omit<SettingsFile, 'rules'>>;
+} as const satisfies Required<Omit<SettingsFile, 'rules' | 'token'>>;
+
+/** A token must be long enough not to be guessed, and sendable in an HTTP header. */
+export const TOKEN_RE = /^[\x21-\x7e]{16,512}$/;
+export const TOKEN_HINT = 'use 16 to 512 printable characters without spaces, e.g. the output of `openssl rand -hex 32`';
 
 /** A settings file that cannot be used: says which file, what is wrong, how to fix it. */
 export class ConfigError extends UserError {
@@ -65,7 +73,7 @@ export function parseSize(text: string): number {
   return Math.round(Number(m[1]) * (SIZE_UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1));
 }
 
-const KEYS = new Set(['defaultAction', 'timeout', 'timeoutAction', 'port', 'retention', 'retentionSize', 'auditRequired', 'bell', 'rules', '$schema']);
+const KEYS = new Set(['defaultAction', 'timeout', 'timeoutAction', 'port', 'retention', 'retentionSize', 'auditRequired', 'bell', 'token', 'rules', '$schema']);
 
 /** Check a parsed file; returns the problem as text, or undefined when it is fine. */
 export function checkSettings(value: unknown): string | undefined {
@@ -98,6 +106,7 @@ export function checkSettings(value: unknown): string | undefined {
   for (const k of ['auditRequired', 'bell'] as const) {
     if (v[k] !== undefined && typeof v[k] !== 'boolean') return `"${k}" must be true or false (got ${JSON.stringify(v[k])})`;
   }
+  if (v.token !== undefined && (typeof v.token !== 'string' || !TOKEN_RE.test(v.token))) return `"token": ${TOKEN_HINT}`;
   if (v.port !== undefined && (!Number.isInteger(v.port) || (v.port as number) < 0 || (v.port as number) > 65535)) {
     return `"port" must be a whole number from 0 to 65535 (got ${JSON.stringify(v.port)})`;
   }
@@ -146,6 +155,7 @@ export function resolveSettings(file: SettingsFile): Settings {
     retentionBytes: parseSize(file.retentionSize ?? DEFAULTS.retentionSize),
     auditRequired: file.auditRequired ?? DEFAULTS.auditRequired,
     bell: file.bell ?? DEFAULTS.bell,
+    token: file.token,
     rules: file.rules ?? [],
   };
 }
@@ -203,15 +213,23 @@ export class SettingsStore {
     return resolveSettings(this.readFile());
   }
 
-  /** Read, change and write back; the change is validated before anything is written. */
+  /**
+   * Read, change and write back; the change is validated before anything is written. A lock file
+   * makes the read-change-write whole, so two `cco rules add` at once both land.
+   */
   async update(change: (file: SettingsFile) => void): Promise<SettingsFile> {
     const conf = await this.open();
-    const file = structuredClone(this.readFile());
-    change(file);
-    const problem = checkSettings(file);
-    if (problem) throw new UserError(`Not saved: ${problem}.`);
-    conf.store = file;
-    return file;
+    const unlock = await lockFile(this.file);
+    try {
+      const file = structuredClone(this.readFile());
+      change(file);
+      const problem = checkSettings(file);
+      if (problem) throw new UserError(`Not saved: ${problem}.`);
+      conf.store = file;
+      return file;
+    } finally {
+      unlock();
+    }
   }
 
   /**

@@ -13,6 +13,8 @@ export interface DetailLine {
 /** Inputs larger than this are cut before any work (diffing, splitting) is done on them. */
 const MAX_CHARS = 100_000;
 const MAX_LINES = 2000;
+/** How long one diff may take before the view falls back to old and new text. */
+export const DIFF_TIMEOUT_MS = 200;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const cut = (s: string): string => (s.length > MAX_CHARS ? s.slice(0, MAX_CHARS) : s);
@@ -48,9 +50,16 @@ function otherFields(input: Record<string, unknown>, shown: readonly string[]): 
 }
 
 function diff(path: string, before: string, after: string): DetailLine[] {
-  // Bounded: a pathological pair of texts gives up after 200 ms (then both are shown whole, below).
-  const patch = structuredPatch(path, path, cut(before), cut(after), '', '', { context: 3, timeout: 200 });
-  if (!patch) return [{ text: 'too different to diff quickly; the new text:', tone: 'dim' }, ...text(after, 'add')];
+  // Diffing is O(N·D): a crafted edit of many short, all-different lines could hold the event
+  // loop (and every other agent's progress) for many seconds. Past the time limit, show both sides.
+  const patch = structuredPatch(path, path, cut(before), cut(after), '', '', { context: 3, timeout: DIFF_TIMEOUT_MS });
+  if (!patch) {
+    return [
+      { text: 'diff too large to compute quickly; old and new text follow', tone: 'dim' },
+      ...screenLines(cut(before), MAX_LINES / 2).map((t) => ({ text: `-${t}`, tone: 'remove' as const })),
+      ...screenLines(cut(after), MAX_LINES / 2).map((t) => ({ text: `+${t}`, tone: 'add' as const })),
+    ];
+  }
   const out: DetailLine[] = [];
   for (const h of patch.hunks) {
     out.push({ text: `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, tone: 'hunk' });

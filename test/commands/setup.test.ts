@@ -89,6 +89,17 @@ describe('cco setup', () => {
     expect(fake.argv()).toEqual([['mcp', 'get', 'cco']]);
   });
 
+  it('a different registration that carries a bearer token is reported without the token', async () => {
+    const secret = 'tok-0123456789abcdef-secret';
+    const existing = { scope: 'user' as const, config: { type: 'http', url: 'http://10.0.0.2:8660/mcp', headers: { Authorization: `Bearer ${secret}` } } };
+    const fake = fakeClaude({ servers: { cco: existing } });
+    usePath(fake.path);
+    const r = await runCli(tempHome(), 'setup');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Authorization: Bearer [hidden]');
+    expect(r.stderr).not.toContain(secret);
+  });
+
   it('without claude on PATH prints the command and the JSON to paste, and exits 0', async () => {
     usePath(emptyPath());
     const r = await runCli(tempHome(), 'setup', '--agent', 'api');
