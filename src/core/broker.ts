@@ -10,6 +10,7 @@ import type {
   Decision,
   PendingCall,
   Policy,
+  PolicyVerdict,
   TimeoutAction,
   ToolCall,
   Verdict,
@@ -61,7 +62,12 @@ export class Broker {
   private readonly decidedIds = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(e: BrokerEvent) => void>();
-  private recent: readonly DecidedCall[] = [];
+  /**
+   * Decided calls, oldest first. It grows to twice the history size before the oldest half is
+   * dropped, so recording a decision costs O(1); `snapshot().recent` is built from it when read.
+   */
+  private history: DecidedCall[] = [];
+  private recentView: readonly DecidedCall[] | undefined;
   private counts: BrokerCounts = { allowed: 0, denied: 0, timedOut: 0, cancelled: 0 };
   private version = 0;
   private cached: BrokerSnapshot | undefined;
@@ -91,10 +97,11 @@ export class Broker {
    * `snapshot().recent`. `decided` is newest first; counts are left alone (they are this run's).
    */
   seedHistory(decided: readonly DecidedCall[]): void {
-    const room = Math.max(0, this.historySize - this.recent.length);
+    const room = Math.max(0, this.historySize - this.recent().length);
     const older = decided.slice(0, room);
     for (const d of older) this.decidedIds.add(d.id);
-    this.recent = [...this.recent, ...older];
+    this.history = [...older.reverse(), ...this.history];
+    this.recentView = undefined;
     this.changed();
   }
 
@@ -115,25 +122,10 @@ export class Broker {
    */
   request(call: ToolCall, opts: { signal?: AbortSignal } = {}): Promise<Decision> {
     const now = this.clock.now();
+    const atOnce = this.atOnce(call, now);
+    if (atOnce.decision) return Promise.resolve(atOnce.decision);
+    const verdict = atOnce.verdict;
     const id = this.freshId();
-    if (this.stopped !== undefined) {
-      return Promise.resolve(this.finish(id, call, now, now, this.deny('shutdown', this.stopped), true));
-    }
-    let verdict;
-    try {
-      verdict = this.policy(call);
-    } catch (error) {
-      this.report(error);
-      const message = `cco could not evaluate its rules for this call (${errorText(error)}), so it was denied to be safe.`;
-      return Promise.resolve(this.finish(id, call, now, now, this.deny('error', message), true));
-    }
-    if (verdict.action === 'allow') {
-      return Promise.resolve(this.finish(id, call, now, now, this.allow(verdict.decidedBy, call.input), true));
-    }
-    if (verdict.action === 'deny') {
-      const message = verdict.message || `Denied by cco (${verdict.decidedBy}).`;
-      return Promise.resolve(this.finish(id, call, now, now, this.deny(verdict.decidedBy, message), true));
-    }
     if (opts.signal?.aborted) {
       return Promise.resolve(this.finish(id, call, now, now, this.cancelledDecision(), true));
     }
@@ -160,6 +152,37 @@ export class Broker {
       this.emit(requestEvent);
       this.changed();
     });
+  }
+
+  /**
+   * The decision for a call that nobody needs to see (a rule or the default decides it, cco is
+   * stopping, or the rules failed), made, audited and announced exactly as `request` does; or
+   * undefined, with no side effect, when the call would wait for a person.
+   */
+  decideNow(call: ToolCall): Decision | undefined {
+    return this.atOnce(call, this.clock.now()).decision;
+  }
+
+  private atOnce(call: ToolCall, now: number): { decision: Decision; verdict?: undefined } | { decision?: undefined; verdict: Extract<PolicyVerdict, { action: 'ask' }> } {
+    if (this.stopped !== undefined) {
+      return { decision: this.finish(this.freshId(), call, now, now, this.deny('shutdown', this.stopped), true) };
+    }
+    let verdict: PolicyVerdict;
+    try {
+      verdict = this.policy(call);
+    } catch (error) {
+      this.report(error);
+      const message = `cco could not evaluate its rules for this call (${errorText(error)}), so it was denied to be safe.`;
+      return { decision: this.finish(this.freshId(), call, now, now, this.deny('error', message), true) };
+    }
+    if (verdict.action === 'allow') {
+      return { decision: this.finish(this.freshId(), call, now, now, this.allow(verdict.decidedBy, call.input), true) };
+    }
+    if (verdict.action === 'deny') {
+      const message = verdict.message || `Denied by cco (${verdict.decidedBy}).`;
+      return { decision: this.finish(this.freshId(), call, now, now, this.deny(verdict.decidedBy, message), true) };
+    }
+    return { verdict };
   }
 
   /**
@@ -194,7 +217,7 @@ export class Broker {
   snapshot(): BrokerSnapshot {
     this.cached ??= {
       pending: [...this.pending.values()].map((e) => e.pending),
-      recent: this.recent,
+      recent: this.recent(),
       counts: this.counts,
       version: this.version,
     };
@@ -251,7 +274,9 @@ export class Broker {
     }
     this.counts = c;
     const decided: DecidedCall = { id, call, receivedAt, deadline, decision };
-    this.recent = [decided, ...this.recent.slice(0, this.historySize - 1)];
+    this.history.push(decided);
+    if (this.history.length >= 2 * this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    this.recentView = undefined;
     this.decidedIds.add(id);
     if (this.decidedIds.size > this.historySize * 10) {
       const oldest = this.decidedIds.values().next().value;
@@ -326,6 +351,11 @@ export class Broker {
       const id = this.options.newId();
       if (!this.pending.has(id) && !this.decidedIds.has(id)) return id;
     }
+  }
+
+  /** The last `historySize` decided calls, newest first. */
+  private recent(): readonly DecidedCall[] {
+    return (this.recentView ??= this.history.slice(Math.max(0, this.history.length - this.historySize)).reverse());
   }
 
   private changed(): void {
