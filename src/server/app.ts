@@ -3,6 +3,7 @@ import type { HttpBindings } from '@hono/node-server';
 import type { Broker } from '../core/broker.js';
 import { decisionApi } from './api.js';
 import { jsonRpcError, readJsonBody } from './body.js';
+import { answerAtOnce } from './fast-call.js';
 import { bearerAuth, hostGuard } from './security.js';
 import { SessionRegistry, type Session } from './sessions.js';
 
@@ -16,6 +17,8 @@ export interface AppOptions {
   progressIntervalMs: number;
   sessionIdleMs: number;
   onError?: (error: unknown) => void;
+  /** Answer calls decided at once without the SDK's per-request machinery (default true; tests compare both). */
+  fastCalls?: boolean;
 }
 
 type Env = { Bindings: Partial<HttpBindings> };
@@ -92,6 +95,9 @@ export function createApp(opts: AppOptions) {
         return jsonRpcError(400, -32000, 'Bad Request: no valid session id; send initialize first.');
       }
       session = await sessions.create(nameFromUrl);
+    } else if (opts.fastCalls !== false) {
+      const answer = answerAtOnce(session, body.value, (name) => c.req.header(name), opts.broker, opts.onError);
+      if (answer) return answer;
     }
     track(session, true);
     return session.handle(req, req.signal, body.value);

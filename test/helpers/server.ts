@@ -15,7 +15,7 @@ let counter = 0;
 
 /** The real HTTP server on 127.0.0.1, port 0, over a real broker. */
 export async function startTestServer(
-  opts: Partial<BrokerOptions> & { progressIntervalMs?: number; sessionIdleMs?: number } = {},
+  opts: Partial<BrokerOptions> & { progressIntervalMs?: number; sessionIdleMs?: number; fastCalls?: boolean } = {},
 ): Promise<TestServer> {
   const broker = new Broker({ newId: () => `c${++counter}`, timeoutMs: 60_000, ...opts });
   const token = 'test-token';
@@ -27,6 +27,7 @@ export async function startTestServer(
     version: '0.0.0-test',
     progressIntervalMs: opts.progressIntervalMs ?? 30_000,
     sessionIdleMs: opts.sessionIdleMs ?? 60 * 60_000,
+    ...(opts.fastCalls !== undefined ? { fastCalls: opts.fastCalls } : {}),
   });
   return {
     broker,
