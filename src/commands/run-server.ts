@@ -102,7 +102,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   housekeeping.unref();
 
   const broker = new Broker({
-    newId: makeIdGenerator((n) => randomBytes(n)),
+    newId: makeIdGenerator(pooledRandomBytes()),
     timeoutMs: opts.timeout ?? settings.timeoutMs,
     timeoutAction: settings.timeoutAction,
     policy: policyOf(settings),
@@ -170,9 +170,18 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     process.stdout.write(`cco ${VERSION} listening on ${server.mcpUrl}\n`);
     process.stdout.write(`Register it once: claude mcp add -s user -t http cco ${server.mcpUrl}\n`);
     process.stdout.write('Decide waiting calls with `cco pending`, `cco approve <id>`, `cco deny <id> -m "why"`. Ctrl-C stops.\n');
+    // One write per turn of the event loop, not one per line: a burst of auto-decided calls
+    // would otherwise spend more time in write(2) than in deciding.
+    let lines = '';
+    const flushLines = () => {
+      process.stdout.write(lines);
+      lines = '';
+    };
     broker.onEvent((e) => {
       const line = eventLine(e);
-      if (line) process.stdout.write(`${line}\n`);
+      if (!line) return;
+      if (lines === '') setImmediate(flushLines);
+      lines += `${line}\n`;
     });
     const sig = await stoppedBySignal;
     await stop(signalMessage(sig));
@@ -202,6 +211,20 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   }
   // Everything is closed; if some handle still keeps the process alive, do not hang the terminal.
   setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
+}
+
+/** `randomBytes(n)` served from a 4 KiB pool: one call into the system per ~680 call ids, not one each. */
+function pooledRandomBytes(): (n: number) => Uint8Array {
+  let pool = randomBytes(4096);
+  let used = 0;
+  return (n) => {
+    if (used + n > pool.length) {
+      pool = randomBytes(Math.max(4096, n));
+      used = 0;
+    }
+    used += n;
+    return pool.subarray(used - n, used);
+  };
 }
 
 /** While Ink owns the terminal, console output from libraries goes to the log file. */
