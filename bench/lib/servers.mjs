@@ -1,6 +1,6 @@
 // Start the servers under test as child processes, so their CPU and memory are their own.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -59,22 +59,45 @@ export async function startServer(kind, { nodeArgs = [], home, bin = CCO } = {})
     return { ...s, kind, path: '/mcp', roots: false };
   }
   const dir = home ?? ccoHome([['Bash', '--allow']]);
-  const s = await spawnListening(
-    [...nodeArgs, bin, 'serve', '--port', '0'],
-    { ...process.env, CCO_HOME: dir },
-    (out) => /listening on http:\/\/127\.0\.0\.1:(\d+)\/mcp/.exec(out)?.[1],
-  );
+  // cco serve prints a line per decided call: to a file, as with `cco serve > serve.log`, so a
+  // slow reader on a pipe does not hold the server up. Its server file says where it listens.
+  const out = openSync(join(dir, 'serve.out'), 'w');
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--port', '0'], {
+    env: { ...process.env, CCO_HOME: dir },
+    stdio: ['ignore', out, 'pipe'],
+  });
+  closeSync(out);
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`cco serve exited ${code}: ${err}`))));
+  const info = await Promise.race([exited, waitFor(() => existsSync(join(dir, 'server.json')) && serverFile(dir))]);
   return {
-    ...s,
+    pid: child.pid,
+    port: Number(new URL(info.url).port),
+    child,
     kind,
     path: '/mcp',
     roots: true,
     home: dir,
     stop: async () => {
-      await s.stop();
+      await stopChild(child);
       if (!home) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function waitFor(check, timeoutMs = 15_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const v = check();
+      if (v) return v;
+    } catch {
+      // Not complete yet.
+    }
+    if (Date.now() > end) throw new Error('timed out waiting for the server to start');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Run the load generator in its own process; resolves with its JSON result. */
