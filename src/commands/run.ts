@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/errors.js';
@@ -26,6 +25,7 @@ async function run(agent: string | undefined, userArgs: string[]): Promise<numbe
     throw new UserError('No cco server is running, so Claude Code would fail with "MCP tool mcp__cco__approval_prompt … not found". Start `cco watch` first (or `cco serve`), then run this again.');
   }
   const claude = requireClaude();
+  const { spawn } = await import('node:child_process');
   const child = spawn(claude, claudeRunArgs(server.mcpUrl, agent, userArgs), { stdio: 'inherit' });
   // Ctrl-C reaches claude too (same process group): let it decide how to end, and report its status.
   const ignore = () => undefined;
