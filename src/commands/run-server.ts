@@ -107,7 +107,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     timeoutAction: settings.timeoutAction,
     policy: policyOf(settings),
     onError,
-    audit: (e) => audit.append(auditRecord(e, agentLabel(e.call.agent))),
+    auditBatch: (events) => audit.appendAll(events.map((e) => auditRecord(e, agentLabel(e.call.agent)))),
     auditRequired: settings.auditRequired,
   });
   broker.seedHistory(recovered.history);

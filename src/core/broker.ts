@@ -35,6 +35,11 @@ export interface BrokerOptions {
    * May throw when the log cannot be written; see `auditRequired`.
    */
   audit?: (event: BrokerEvent) => void;
+  /**
+   * Writes several events in one go (an auto-decided call's request and decision), all or
+   * nothing as far as the broker can tell. Without it, `audit` is called once per event.
+   */
+  auditBatch?: (events: readonly BrokerEvent[]) => void;
   /** When true, a call whose request or decision cannot be audited is denied (decidedBy `error`). */
   auditRequired?: boolean;
 }
@@ -254,17 +259,15 @@ export class Broker {
    * comes first, so a decision is on disk before its answer can be sent.
    */
   private finish(id: string, call: ToolCall, receivedAt: number, deadline: number, decision: Decision, auto: boolean): Decision {
-    if (auto) {
-      const requestEvent: BrokerEvent = { type: 'request', id, call, at: receivedAt, deadline, autoDecided: true };
-      const unaudited = this.audit(requestEvent);
-      if (unaudited !== undefined && this.auditRequired && decision.behavior === 'allow') decision = this.auditDenial(unaudited);
-      this.emit(requestEvent);
-    }
-    const unaudited = this.audit({ type: 'decision', id, call, decision, waitMs: decision.at - receivedAt });
+    const decisionEvent = (d: Decision): BrokerEvent => ({ type: 'decision', id, call, decision: d, waitMs: d.at - receivedAt });
+    const requestEvent: BrokerEvent | undefined = auto ? { type: 'request', id, call, at: receivedAt, deadline, autoDecided: true } : undefined;
+    // A call decided at once has its request and decision lines written together.
+    const unaudited = requestEvent ? this.audit(requestEvent, decisionEvent(decision)) : this.audit(decisionEvent(decision));
     if (unaudited !== undefined && this.auditRequired && decision.behavior === 'allow') {
       decision = this.auditDenial(unaudited);
-      this.audit({ type: 'decision', id, call, decision, waitMs: decision.at - receivedAt });
+      this.audit(decisionEvent(decision));
     }
+    if (requestEvent) this.emit(requestEvent);
     const c = { ...this.counts };
     if (decision.decidedBy === 'cancelled') c.cancelled++;
     else if (decision.behavior === 'allow') c.allowed++;
@@ -282,7 +285,7 @@ export class Broker {
       const oldest = this.decidedIds.values().next().value;
       if (oldest !== undefined) this.decidedIds.delete(oldest);
     }
-    this.emit({ type: 'decision', id, call, decision, waitMs: decision.at - receivedAt });
+    this.emit(decisionEvent(decision));
     this.changed();
     return decision;
   }
@@ -324,15 +327,18 @@ export class Broker {
   }
 
   /** Write one event to the audit log; the error when it could not be written. */
-  private audit(event: BrokerEvent): unknown {
-    if (!this.options.audit) return undefined;
+  /** Write events to the audit log; the error if any could not be written (the rest are then not tried). */
+  private audit(...events: BrokerEvent[]): unknown {
+    const { audit, auditBatch } = this.options;
     try {
-      this.options.audit(event);
+      if (auditBatch) auditBatch(events);
+      else if (audit) for (const e of events) audit(e);
       return undefined;
     } catch (error) {
       return error ?? new Error('unknown audit failure');
     }
   }
+
 
   private auditDenial(error: unknown): Decision {
     return this.deny(
