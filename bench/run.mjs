@@ -3,7 +3,8 @@
 // Linux (/proc) and tmux. Options:
 //   --full                 longer runs, repeated rounds, medians
 //   --only=a,b             sections: load, reaction, rules, startup, console, memory
-//   --baseline=PATH        also load-test another build's bin/cco.js (a "before" column)
+//   --compare=NAME=PATH,…  also measure other builds' bin/cco.js side by side (load and start-up),
+//                          e.g. --compare=before=/tmp/cco-before/bin/cco.js
 //   --json=FILE            write the raw results to FILE
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,10 @@ import { memoryAfterCalls } from './sections/memory.mjs';
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const full = process.argv.includes('--full');
 const only = arg('only')?.split(',');
-const baseline = arg('baseline');
+const compare = (arg('compare') ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((spec) => ({ label: spec.slice(0, spec.indexOf('=')), bin: spec.slice(spec.indexOf('=') + 1) }));
 const want = (s) => !only || only.includes(s);
 const log = (line) => process.stderr.write(`${line}\n`);
 
@@ -37,11 +41,11 @@ const step = async (name, fn) => {
 };
 
 await step('load', () =>
-  throughput({ full, log, kinds: ['http', 'sdk', 'cco', ...(baseline ? [{ kind: 'cco', label: 'cco-before', bin: baseline }] : [])] }),
+  throughput({ full, log, kinds: ['http', 'sdk', ...compare.map((c) => ({ kind: 'cco', ...c })), 'cco'] }),
 );
 await step('reaction', async () => ({ api: await reactionApi({ full }), tmux: await reactionTmux({ full }) }));
 await step('rules', () => JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bench/rules.mjs'), '--json'], { encoding: 'utf8' })));
-await step('startup', () => startup({ full }));
+await step('startup', () => startup({ full, compare }));
 await step('console', () => consoleUnderLoad({ full }));
 await step('memory', () => memoryAfterCalls({ full }));
 results.seconds = (Date.now() - started) / 1000;
@@ -60,7 +64,7 @@ if (results.load) {
     const g = (k, field) => L[k]?.[n]?.[field];
     const line = (name, field, d, target) =>
       row(`${name} @${n}`, f(g('http', field), d), f(g('sdk', field), d), f(g('cco', field), d), target, {
-        before: f(g('cco-before', field), d),
+        ...Object.fromEntries(compare.map((c) => [c.label, f(g(c.label, field), d)])),
         vsHttp: ratio(g('cco', field), g('http', field)),
         vsSdk: ratio(g('cco', field), g('sdk', field)),
       });
@@ -71,7 +75,7 @@ if (results.load) {
     line('server CPU ms/call', 'cpuMsPerCall', 3, '≤ 0.150');
   }
   row('peak RSS MB (after 64)', f(L.http?.peakRssMb, 0), f(L.sdk?.peakRssMb, 0), f(L.cco?.peakRssMb, 0), '≤ 120', {
-    before: f(L['cco-before']?.peakRssMb, 0),
+    ...Object.fromEntries(compare.map((c) => [c.label, f(L[c.label]?.peakRssMb, 0)])),
     vsHttp: ratio(L.cco?.peakRssMb, L.http?.peakRssMb),
     vsSdk: ratio(L.cco?.peakRssMb, L.sdk?.peakRssMb),
   });
@@ -93,7 +97,7 @@ if (results.rules) {
 }
 if (results.startup) {
   section('start-up, median wall ms (ratio to node -e 0)');
-  for (const s of results.startup) row(s.name, '', '', `${f(s.ms, 0)} (${f(s.ratio)}×)`, s.name.includes('log') || s.name.startsWith('node') ? '' : '≤ 1.5×');
+  for (const s of results.startup) row(s.name, '', '', `${f(s.ms, 0)} (${f(s.ratio)}×)`, /^cco (--help|rules)/.test(s.name) ? '≤ 1.5×' : '');
 }
 if (results.console) {
   const C = results.console;
@@ -117,7 +121,7 @@ const cols = [
   ['measure', 'measure'],
   ['http', 'floor http'],
   ['sdk', 'floor sdk'],
-  ...(baseline ? [['before', 'cco before']] : []),
+  ...compare.map((c) => [c.label, c.label]),
   ['cco', 'cco'],
   ['vsHttp', 'cco/http'],
   ['vsSdk', 'cco/sdk'],

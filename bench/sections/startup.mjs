@@ -5,7 +5,7 @@ import { ccoHome, CCO } from '../lib/servers.mjs';
 import { median } from '../lib/proc.mjs';
 import { seedAudit } from './seed.mjs';
 
-export async function startup({ full }) {
+export async function startup({ full, compare = [] }) {
   const n = full ? 40 : 15;
   const home = ccoHome([['Bash(npm test:*)', '--allow'], ['Read(./src/**)', '--allow'], ['WebFetch(domain:example.com)', '--deny']]);
   seedAudit(home, 10_000);
@@ -15,6 +15,10 @@ export async function startup({ full }) {
     { name: 'cco --help', args: [CCO, '--help'] },
     { name: 'cco rules list', args: [CCO, 'rules', 'list'] },
     { name: 'cco log --limit 10', args: [CCO, 'log', '--limit', '10'] },
+    ...compare.flatMap((c) => [
+      { name: `${c.label}: cco --help`, args: [c.bin, '--help'] },
+      { name: `${c.label}: cco rules list`, args: [c.bin, 'rules', 'list'] },
+    ]),
   ];
   const times = Object.fromEntries(cases.map((c) => [c.name, []]));
   try {
