@@ -85,8 +85,10 @@ if (results.reaction) {
   section(`reaction: decision → result at the client (n=${R.api.total.n} API, ${R.tmux.total.n} tmux)`);
   row('API approve → result p50 ms', '', '', f(R.api.total.p50), '≤ 5');
   row('API approve → result p90 ms', '', '', f(R.api.total.p90));
+  row('  API call round trip p50 ms', '', '', f(R.api.apiCall.p50));
   row('key a in tmux → result p50 ms', '', '', f(R.tmux.total.p50), '≤ 50');
   row('key a in tmux → result p90 ms', '', '', f(R.tmux.total.p90));
+  row('  of which tmux send-keys p50 ms', '', '', f(R.tmux.sendKeys?.p50));
 }
 if (results.rules) {
   section('rule evaluation (worst call shape per size), µs');

@@ -112,6 +112,31 @@ export function connect(port, host = '127.0.0.1') {
   });
 }
 
+/** Plain HTTP/1.1 requests over one keep-alive socket (for the decision API). */
+export class HttpConnection {
+  static async open(port, host = '127.0.0.1') {
+    const c = new HttpConnection();
+    c.socket = await connect(port, host);
+    c.reader = new ResponseReader(c.socket);
+    c.port = port;
+    return c;
+  }
+
+  /** Resolves with {status, headers, messages} (a JSON body is messages[0]). */
+  request(method, path, headers = {}, body = '') {
+    const bytes = Buffer.from(body);
+    let head = `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${this.port}\r\nConnection: keep-alive\r\nContent-Length: ${bytes.length}\r\n`;
+    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+    const res = this.reader.next();
+    this.socket.write(Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), bytes]));
+    return res;
+  }
+
+  close() {
+    this.socket.destroy();
+  }
+}
+
 /** One MCP session over one socket. */
 export class Session {
   constructor(socket, { port, path = '/mcp', host = '127.0.0.1' }) {
