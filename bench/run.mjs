@@ -98,8 +98,10 @@ if (results.rules) {
   }
 }
 if (results.startup) {
-  section('start-up, median wall ms (ratio to node -e 0)');
-  for (const s of results.startup) row(s.name, '', '', `${f(s.ms, 0)} (${f(s.ratio)}×)`, /^cco (--help|rules)/.test(s.name) ? '≤ 1.5×' : '');
+  section('start-up: median wall ms (ratio to node -e 0); mean CPU ms (ratio)');
+  for (const s of results.startup) {
+    row(s.name, '', '', `${f(s.ms, 0)} (${f(s.ratio)}×); ${f(s.cpuMs, 0)} (${f(s.cpuRatio)}×)`, /^cco (--help|rules)/.test(s.name) ? '≤ 1.5×' : '');
+  }
 }
 if (results.console) {
   const C = results.console;
@@ -130,7 +132,7 @@ const cols = [
   ['target', 'target'],
 ];
 const widths = cols.map(([k, h]) => Math.max(h.length, ...rows.filter((r) => !r.title).map((r) => String(r[k] ?? '').length)));
-const fmt = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+const fmt = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
 const out = [
   `cco benchmarks (${results.mode}): node ${process.version}, ${results.cpus} × ${results.cpuModel}, ${results.seconds.toFixed(0)} s`,
   fmt(cols.map(([, h]) => h)),
