@@ -326,7 +326,6 @@ export class Broker {
     return d;
   }
 
-  /** Write one event to the audit log; the error when it could not be written. */
   /** Write events to the audit log; the error if any could not be written (the rest are then not tried). */
   private audit(...events: BrokerEvent[]): unknown {
     const { audit, auditBatch } = this.options;
@@ -338,7 +337,6 @@ export class Broker {
       return error ?? new Error('unknown audit failure');
     }
   }
-
 
   private auditDenial(error: unknown): Decision {
     return this.deny(
