@@ -1,5 +1,7 @@
 // A private tmux server (own socket, no user config) for driving `cco watch` in benchmarks.
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const shellQuote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 
@@ -36,6 +38,9 @@ export class Tmux {
     } catch {
       // Not running.
     }
+    // kill-server leaves the socket file behind.
+    const dir = process.env.TMUX_TMPDIR || '/tmp';
+    rmSync(join(dir, `tmux-${process.getuid()}`, this.socket), { force: true });
   }
 }
 
