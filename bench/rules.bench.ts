@@ -59,8 +59,17 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
 }
 
-export function run(): string {
-  const rows: string[][] = [['rules', 'call', 'decided by', 'p50 µs', 'p90 µs', 'p99 µs']];
+export interface RuleRow {
+  rules: number;
+  call: string;
+  decidedBy: string;
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+export function measure(): RuleRow[] {
+  const rows: RuleRow[] = [];
   for (const n of [10, 100, 1000]) {
     const set = compileRules(makeRules(n), { homeDir: HOME });
     for (const [label, call] of CALLS) {
@@ -72,10 +81,20 @@ export function run(): string {
         times[i] = Number(process.hrtime.bigint() - t0) / 1000;
       }
       times.sort();
-      const by = set.evaluate(call).decidedBy;
-      rows.push([String(set.size), label, by, ...[0.5, 0.9, 0.99].map((p) => percentile(times, p).toFixed(2))]);
+      const [p50, p90, p99] = [0.5, 0.9, 0.99].map((p) => percentile(times, p)) as [number, number, number];
+      rows.push({ rules: set.size, call: label, decidedBy: set.evaluate(call).decidedBy, p50, p90, p99 });
     }
   }
+  return rows;
+}
+
+export function format(measured: RuleRow[]): string {
+  const rows: string[][] = [['rules', 'call', 'decided by', 'p50 µs', 'p90 µs', 'p99 µs']];
+  for (const r of measured) rows.push([String(r.rules), r.call, r.decidedBy, ...[r.p50, r.p90, r.p99].map((v) => v.toFixed(2))]);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ')).join('\n');
+}
+
+export function run(): string {
+  return format(measure());
 }

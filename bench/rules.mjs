@@ -1,5 +1,6 @@
 // Bundles bench/rules.bench.ts with esbuild (no TypeScript runner needed) and runs it:
-//   node bench/rules.mjs
+//   node bench/rules.mjs          (a table)
+//   node bench/rules.mjs --json   (one JSON array, for bench/run.mjs)
 import { build } from 'esbuild';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,9 +20,14 @@ const dir = await mkdtemp(join(tmpdir(), 'cco-bench-'));
 try {
   const file = join(dir, 'rules.bench.mjs');
   await writeFile(file, result.outputFiles[0].text);
-  const { run } = await import(pathToFileURL(file).href);
-  console.log(`node ${process.version}, ${process.arch}; each row: 20,000 evaluate() calls after 3,000 warm-up`);
-  console.log(run());
+  const { measure, format } = await import(pathToFileURL(file).href);
+  const rows = measure();
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(rows));
+  } else {
+    console.log(`node ${process.version}, ${process.arch}; each row: 20,000 evaluate() calls after 3,000 warm-up`);
+    console.log(format(rows));
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -2,7 +2,6 @@
  * What `cco setup`, `cco mcp-config`, `cco run` and `cco doctor` share: how cco is described to
  * Claude Code, where the `claude` command is, and how to run it.
  */
-import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
@@ -143,7 +142,9 @@ export interface Captured {
 }
 
 /** Run a command to the end and collect its output (`claude mcp list` connects to every server: give it time). */
-export function runCaptured(file: string, args: string[], timeoutMs = 60_000): Promise<Captured> {
+export async function runCaptured(file: string, args: string[], timeoutMs = 60_000): Promise<Captured> {
+  // Loaded here, not at start-up: child_process brings net and dgram, a cost every command would pay.
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile(file, args, { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
@@ -33,6 +32,7 @@ async function run(agent: string | undefined, userArgs: string[]): Promise<numbe
   const token = await mcpToken();
   const configFile = token ? join(ccoPaths().stateDir, `run-${process.pid}.mcp.json`) : undefined;
   if (configFile) writeFileSync(configFile, JSON.stringify(mcpConfig(server.mcpUrl, agent, SERVER_NAME, token)), { mode: 0o600 });
+  const { spawn } = await import('node:child_process');
   const child = spawn(claude, claudeRunArgs(server.mcpUrl, agent, userArgs, configFile), { stdio: 'inherit' });
   // Ctrl-C reaches claude too (same process group): let it decide how to end, and report its status.
   const ignore = () => undefined;

@@ -10,6 +10,7 @@ import type {
   Decision,
   PendingCall,
   Policy,
+  PolicyVerdict,
   TimeoutAction,
   ToolCall,
   Verdict,
@@ -36,6 +37,11 @@ export interface BrokerOptions {
    * May throw when the log cannot be written; see `auditRequired`.
    */
   audit?: (event: BrokerEvent) => void;
+  /**
+   * Writes several events in one go (an auto-decided call's request and decision), all or
+   * nothing as far as the broker can tell. Without it, `audit` is called once per event.
+   */
+  auditBatch?: (events: readonly BrokerEvent[]) => void;
   /** When true, a call whose request or decision cannot be audited is denied (decidedBy `error`). */
   auditRequired?: boolean;
 }
@@ -63,7 +69,12 @@ export class Broker {
   private readonly decidedIds = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(e: BrokerEvent) => void>();
-  private recent: readonly DecidedCall[] = [];
+  /**
+   * Decided calls, oldest first. It grows to twice the history size before the oldest half is
+   * dropped, so recording a decision costs O(1); `snapshot().recent` is built from it when read.
+   */
+  private history: DecidedCall[] = [];
+  private recentView: readonly DecidedCall[] | undefined;
   private counts: BrokerCounts = { allowed: 0, denied: 0, timedOut: 0, cancelled: 0 };
   private version = 0;
   private cached: BrokerSnapshot | undefined;
@@ -95,10 +106,11 @@ export class Broker {
    * `snapshot().recent`. `decided` is newest first; counts are left alone (they are this run's).
    */
   seedHistory(decided: readonly DecidedCall[]): void {
-    const room = Math.max(0, this.historySize - this.recent.length);
+    const room = Math.max(0, this.historySize - this.recent().length);
     const older = decided.slice(0, room);
     for (const d of older) this.decidedIds.add(d.id);
-    this.recent = [...this.recent, ...older];
+    this.history = [...older.reverse(), ...this.history];
+    this.recentView = undefined;
     this.changed();
   }
 
@@ -119,25 +131,10 @@ export class Broker {
    */
   request(call: ToolCall, opts: { signal?: AbortSignal } = {}): Promise<Decision> {
     const now = this.clock.now();
+    const atOnce = this.atOnce(call, now);
+    if (atOnce.decision) return Promise.resolve(atOnce.decision);
+    const verdict = atOnce.verdict;
     const id = this.freshId();
-    if (this.stopped !== undefined) {
-      return Promise.resolve(this.finish(id, call, now, now, this.deny('shutdown', this.stopped), true));
-    }
-    let verdict;
-    try {
-      verdict = this.policy(call);
-    } catch (error) {
-      this.report(error);
-      const message = `cco could not evaluate its rules for this call (${errorText(error)}), so it was denied to be safe.`;
-      return Promise.resolve(this.finish(id, call, now, now, this.deny('error', message), true));
-    }
-    if (verdict.action === 'allow') {
-      return Promise.resolve(this.finish(id, call, now, now, this.allow(verdict.decidedBy, call.input), true));
-    }
-    if (verdict.action === 'deny') {
-      const message = verdict.message || `Denied by cco (${verdict.decidedBy}).`;
-      return Promise.resolve(this.finish(id, call, now, now, this.deny(verdict.decidedBy, message), true));
-    }
     if (opts.signal?.aborted) {
       return Promise.resolve(this.finish(id, call, now, now, this.cancelledDecision(), true));
     }
@@ -172,6 +169,37 @@ export class Broker {
   }
 
   /**
+   * The decision for a call that nobody needs to see (a rule or the default decides it, cco is
+   * stopping, or the rules failed), made, audited and announced exactly as `request` does; or
+   * undefined, with no side effect, when the call would wait for a person.
+   */
+  decideNow(call: ToolCall): Decision | undefined {
+    return this.atOnce(call, this.clock.now()).decision;
+  }
+
+  private atOnce(call: ToolCall, now: number): { decision: Decision; verdict?: undefined } | { decision?: undefined; verdict: Extract<PolicyVerdict, { action: 'ask' }> } {
+    if (this.stopped !== undefined) {
+      return { decision: this.finish(this.freshId(), call, now, now, this.deny('shutdown', this.stopped), true) };
+    }
+    let verdict: PolicyVerdict;
+    try {
+      verdict = this.policy(call);
+    } catch (error) {
+      this.report(error);
+      const message = `cco could not evaluate its rules for this call (${errorText(error)}), so it was denied to be safe.`;
+      return { decision: this.finish(this.freshId(), call, now, now, this.deny('error', message), true) };
+    }
+    if (verdict.action === 'allow') {
+      return { decision: this.finish(this.freshId(), call, now, now, this.allow(verdict.decidedBy, call.input), true) };
+    }
+    if (verdict.action === 'deny') {
+      const message = verdict.message || `Denied by cco (${verdict.decidedBy}).`;
+      return { decision: this.finish(this.freshId(), call, now, now, this.deny(verdict.decidedBy, message), true) };
+    }
+    return { verdict };
+  }
+
+  /**
    * Decide a pending call. Returns the decision actually made: an allow whose edited input
    * matches a deny rule becomes that rule's denial. Throws NotPendingError for an unknown or
    * already decided call.
@@ -203,7 +231,7 @@ export class Broker {
   snapshot(): BrokerSnapshot {
     this.cached ??= {
       pending: [...this.pending.values()].map((e) => e.pending),
-      recent: this.recent,
+      recent: this.recent(),
       counts: this.counts,
       version: this.version,
     };
@@ -240,17 +268,15 @@ export class Broker {
    * comes first, so a decision is on disk before its answer can be sent.
    */
   private finish(id: string, call: ToolCall, receivedAt: number, deadline: number, decision: Decision, auto: boolean): Decision {
-    if (auto) {
-      const requestEvent: BrokerEvent = { type: 'request', id, call, at: receivedAt, deadline, autoDecided: true };
-      const unaudited = this.audit(requestEvent);
-      if (unaudited !== undefined && this.auditRequired && decision.behavior === 'allow') decision = this.auditDenial(unaudited);
-      this.emit(requestEvent);
-    }
-    const unaudited = this.audit({ type: 'decision', id, call, decision, waitMs: decision.at - receivedAt });
+    const decisionEvent = (d: Decision): BrokerEvent => ({ type: 'decision', id, call, decision: d, waitMs: d.at - receivedAt });
+    const requestEvent: BrokerEvent | undefined = auto ? { type: 'request', id, call, at: receivedAt, deadline, autoDecided: true } : undefined;
+    // A call decided at once has its request and decision lines written together.
+    const unaudited = requestEvent ? this.audit(requestEvent, decisionEvent(decision)) : this.audit(decisionEvent(decision));
     if (unaudited !== undefined && this.auditRequired && decision.behavior === 'allow') {
       decision = this.auditDenial(unaudited);
-      this.audit({ type: 'decision', id, call, decision, waitMs: decision.at - receivedAt });
+      this.audit(decisionEvent(decision));
     }
+    if (requestEvent) this.emit(requestEvent);
     const c = { ...this.counts };
     if (decision.decidedBy === 'cancelled') c.cancelled++;
     else if (decision.behavior === 'allow') c.allowed++;
@@ -260,13 +286,15 @@ export class Broker {
     }
     this.counts = c;
     const decided: DecidedCall = { id, call, receivedAt, deadline, decision };
-    this.recent = [decided, ...this.recent.slice(0, this.historySize - 1)];
+    this.history.push(decided);
+    if (this.history.length >= 2 * this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    this.recentView = undefined;
     this.decidedIds.add(id);
     if (this.decidedIds.size > this.historySize * 10) {
       const oldest = this.decidedIds.values().next().value;
       if (oldest !== undefined) this.decidedIds.delete(oldest);
     }
-    this.emit({ type: 'decision', id, call, decision, waitMs: decision.at - receivedAt });
+    this.emit(decisionEvent(decision));
     this.changed();
     return decision;
   }
@@ -307,11 +335,12 @@ export class Broker {
     return d;
   }
 
-  /** Write one event to the audit log; the error when it could not be written. */
-  private audit(event: BrokerEvent): unknown {
-    if (!this.options.audit) return undefined;
+  /** Write events to the audit log; the error if any could not be written (the rest are then not tried). */
+  private audit(...events: BrokerEvent[]): unknown {
+    const { audit, auditBatch } = this.options;
     try {
-      this.options.audit(event);
+      if (auditBatch) auditBatch(events);
+      else if (audit) for (const e of events) audit(e);
       return undefined;
     } catch (error) {
       return error ?? new Error('unknown audit failure');
@@ -335,6 +364,11 @@ export class Broker {
       const id = this.options.newId();
       if (!this.pending.has(id) && !this.decidedIds.has(id)) return id;
     }
+  }
+
+  /** The last `historySize` decided calls, newest first. */
+  private recent(): readonly DecidedCall[] {
+    return (this.recentView ??= this.history.slice(Math.max(0, this.history.length - this.historySize)).reverse());
   }
 
   private changed(): void {

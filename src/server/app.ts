@@ -3,6 +3,7 @@ import type { HttpBindings } from '@hono/node-server';
 import type { Broker } from '../core/broker.js';
 import { decisionApi } from './api.js';
 import { jsonRpcError, readJsonBody } from './body.js';
+import { answerAtOnce } from './fast-call.js';
 import { bearerAuth, hostGuard } from './security.js';
 import { SessionRegistry, type Session } from './sessions.js';
 
@@ -24,6 +25,8 @@ export interface AppOptions {
   /** Most sessions held at once; past it the longest-idle one goes (default MAX_SESSIONS). */
   maxSessions?: number;
   onError?: (error: unknown) => void;
+  /** Answer calls decided at once without the SDK's per-request machinery (default true; tests compare both). */
+  fastCalls?: boolean;
 }
 
 type Env = { Bindings: Partial<HttpBindings> };
@@ -114,6 +117,9 @@ export function createApp(opts: AppOptions) {
         return jsonRpcError(503, -32000, `Too many sessions: all ${max} are in use. Retry later, or end agents that are no longer needed.`, msgs[0]!.id ?? null);
       }
       session = await sessions.create(nameFromUrl);
+    } else if (opts.fastCalls !== false) {
+      const answer = answerAtOnce(session, body.value, (name) => c.req.header(name), opts.broker, opts.onError);
+      if (answer) return answer;
     }
     track(session, true);
     return session.handle(req, req.signal, body.value);

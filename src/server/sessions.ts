@@ -34,6 +34,8 @@ export class Session {
   private wantsRoots = false;
   private getStreamOpen = false;
   private roots: Promise<void> | undefined;
+  /** The roots question has its answer (or failed): nothing about the agent is still coming. */
+  private rootsSettled = false;
   private readonly rootsWaitMs: number;
 
   constructor(
@@ -83,13 +85,18 @@ export class Session {
    * path rules can apply; a client that is slow or fails leaves the cwd unknown.
    */
   private async agentForCall(viaCall: RootsAsker): Promise<AgentInfo> {
-    if (this.wantsRoots || this.roots) {
+    if (this.wantsRoots || (this.roots && !this.rootsSettled)) {
       const done = this.askRoots(viaCall);
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, this.rootsWaitMs)))]);
       clearTimeout(timer);
     }
     return this.agent();
+  }
+
+  /** Everything we will learn about the agent is known: a call needs not wait for its roots. */
+  knowsAgent(): boolean {
+    return !this.wantsRoots && (this.roots === undefined || this.rootsSettled);
   }
 
   /** Ask the client for its roots, once per session; the first file:// root becomes the cwd. */
@@ -110,7 +117,9 @@ export class Session {
         () => {
           // No answer, an error or a timeout: the cwd stays unknown and relative rules do not match.
         },
-      );
+      ).finally(() => {
+        this.rootsSettled = true;
+      });
     }
     return this.roots;
   }

@@ -40,7 +40,14 @@ export class AuditLog {
 
   /** Write one line. Throws AuditWriteError when it cannot; the next append tries again. */
   append(record: AuditRecord): void {
-    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    this.appendAll([record]);
+  }
+
+  /** Write several lines with one write. Throws AuditWriteError when it cannot. */
+  appendAll(records: readonly AuditRecord[]): void {
+    let text = '';
+    for (const r of records) text += `${JSON.stringify(r)}\n`;
+    const line = Buffer.from(text, 'utf8');
     try {
       const fd = this.open();
       writeAll(fd, line);

@@ -223,6 +223,32 @@ describe('Broker: snapshots, subscribers, events', () => {
     expect(broker.snapshot().recent.map((d) => d.id)).toEqual(['c5', 'c1', 'c4']);
   });
 
+  it('history stays bounded and newest first over many decisions, with seeded calls behind this run\'s', () => {
+    const clock = new FakeClock();
+    let n = 0;
+    const broker = new Broker({ clock, newId: () => `c${++n}`, timeoutMs: 1000, historySize: 4, policy: () => ({ action: 'allow', decidedBy: 'rule:r' }) });
+    broker.seedHistory([{ id: 'old2' }, { id: 'old1' }].map((d) => ({ ...d, call: bash('x'), receivedAt: 0, deadline: 0, decision: { behavior: 'allow', decidedBy: 'user', at: 0 } })));
+    expect(broker.snapshot().recent.map((d) => d.id)).toEqual(['old2', 'old1']);
+    void broker.request(bash('a'));
+    expect(broker.snapshot().recent.map((d) => d.id)).toEqual(['c1', 'old2', 'old1']);
+    for (let i = 0; i < 25; i++) void broker.request(bash(String(i)));
+    expect(broker.snapshot().recent.map((d) => d.id)).toEqual(['c26', 'c25', 'c24', 'c23']);
+  });
+
+  it('decideNow: decided at once like request(), or undefined with no trace when the call would wait', () => {
+    const { broker } = setup({ policy: (c) => (c.toolName === 'Read' ? { action: 'allow', decidedBy: 'rule:r' } : c.toolName === 'Write' ? { action: 'deny', decidedBy: 'rule:w' } : { action: 'ask', decidedBy: 'default' }) });
+    const events: string[] = [];
+    broker.onEvent((e) => events.push(`${e.type} ${e.id}`));
+    expect(broker.decideNow(bash('x'))).toBeUndefined();
+    expect(events).toEqual([]);
+    expect(broker.snapshot().pending).toEqual([]);
+    expect(broker.decideNow({ toolName: 'Read', input: { file_path: '/a' } })).toMatchObject({ behavior: 'allow', updatedInput: { file_path: '/a' }, decidedBy: 'rule:r' });
+    expect(broker.decideNow({ toolName: 'Write', input: {} })).toMatchObject({ behavior: 'deny', message: 'Denied by cco (rule:w).', decidedBy: 'rule:w' });
+    expect(events).toEqual(['request c1', 'decision c1', 'request c2', 'decision c2']);
+    broker.shutdown('stopping');
+    expect(broker.decideNow(bash('y'))).toMatchObject({ behavior: 'deny', decidedBy: 'shutdown' });
+  });
+
   it('never reuses an id that is pending or recently decided', () => {
     const ids = ['dup', 'dup', 'dup', 'x2', 'x3'];
     const broker = new Broker({ clock: new FakeClock(), newId: () => ids.shift()!, timeoutMs: 1000 });

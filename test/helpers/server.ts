@@ -15,7 +15,7 @@ let counter = 0;
 
 /** The real HTTP server on 127.0.0.1, port 0, over a real broker. */
 export async function startTestServer(
-  opts: Partial<BrokerOptions> & { progressIntervalMs?: number; sessionIdleMs?: number } = {},
+  opts: Partial<BrokerOptions> & { progressIntervalMs?: number; sessionIdleMs?: number; fastCalls?: boolean } = {},
 ): Promise<TestServer> {
   const broker = new Broker({ newId: () => `c${++counter}`, timeoutMs: 60_000, ...opts });
   const token = 'test-token';
@@ -27,6 +27,7 @@ export async function startTestServer(
     version: '0.0.0-test',
     progressIntervalMs: opts.progressIntervalMs ?? 30_000,
     sessionIdleMs: opts.sessionIdleMs ?? 60 * 60_000,
+    ...(opts.fastCalls !== undefined ? { fastCalls: opts.fastCalls } : {}),
   });
   return {
     broker,
@@ -73,7 +74,7 @@ export function mcpHeaders(sessionId?: string, extra: Record<string, string> = {
 }
 
 /** The classic handshake over raw fetch, as Claude Code does it; returns the session id. */
-export async function rawInitialize(mcpUrl: string, extra: Record<string, string> = {}): Promise<string> {
+export async function rawInitialize(mcpUrl: string, extra: Record<string, string> = {}, capabilities: Record<string, unknown> = { roots: { listChanged: true } }): Promise<string> {
   const res = await fetch(mcpUrl, {
     method: 'POST',
     headers: mcpHeaders(undefined, extra),
@@ -83,7 +84,7 @@ export async function rawInitialize(mcpUrl: string, extra: Record<string, string
       method: 'initialize',
       params: {
         protocolVersion: '2025-11-25',
-        capabilities: { roots: { listChanged: true } },
+        capabilities,
         clientInfo: { name: 'claude-code', title: 'Claude Code', version: '2.1.328' },
       },
     }),

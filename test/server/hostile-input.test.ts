@@ -68,6 +68,18 @@ describe('hostile input never crashes cco and never yields an allow', () => {
     expect((await rpc(t.server.mcpUrl, sid, JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/list' }))).result).toBeDefined();
   });
 
+  it('with an allow-everything policy (the fast path for calls decided at once), too-deep input is still -32602, never an allow', async () => {
+    const t = await h.start({ policy: () => ({ action: 'allow', decidedBy: 'rule:all' }) });
+    // No roots capability: nothing to wait for, so calls decided at once take the fast path.
+    const sid = await rawInitialize(t.server.mcpUrl, {}, {});
+    const ok = await rpc(t.server.mcpUrl, sid, call({ tool_name: 'Bash', input: { command: 'ls' } }, 'approval_prompt', 8));
+    expect(ok.result).toBeDefined();
+    const deep = `{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"approval_prompt","arguments":{"tool_name":"Bash","input":{"x":${nested(MAX_INPUT_DEPTH + 1)}}}}}`;
+    const r = await rpc(t.server.mcpUrl, sid, deep);
+    expect(r.error?.code, JSON.stringify(r)).toBe(-32602);
+    expect(t.broker.snapshot().counts.allowed).toBe(1);
+  });
+
   it('input nested exactly the limit deep is accepted and waits for a person', async () => {
     const t = await h.start();
     const sid = await rawInitialize(t.server.mcpUrl);

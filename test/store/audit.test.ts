@@ -162,3 +162,43 @@ describe('broker audit hook', () => {
     expect(events.map((e) => e.type)).toEqual(['request']);
   });
 });
+
+describe('auto-decided calls: request and decision in one write', () => {
+  it('auditBatch gets both events of a call a rule decides, and the lines land together', () => {
+    const dir = tempHome();
+    const log = new AuditLog({ dir });
+    const batches: string[][] = [];
+    const broker = new Broker({
+      newId: () => 'a1',
+      timeoutMs: 1000,
+      clock: new FakeClock(),
+      policy: () => ({ action: 'allow', decidedBy: 'rule:r1' }),
+      auditBatch: (events) => {
+        batches.push(events.map((e) => e.type));
+        log.appendAll(events.map((e) => auditRecord(e, 'anon')));
+      },
+    });
+    void broker.request({ toolName: 'Bash', input: { command: 'ls' } });
+    log.close();
+    expect(batches).toEqual([['request', 'decision']]);
+    expect(readAuditRecords(dir).map((r) => `${r.event}:${r.id}:${r.decidedBy ?? ''}`)).toEqual(['request:a1:', 'decision:a1:rule:r1']);
+  });
+
+  it('a batch that cannot be written turns an allow into a denial, whose line is tried on its own', async () => {
+    const written: string[] = [];
+    const broker = new Broker({
+      newId: () => 'a2',
+      timeoutMs: 1000,
+      clock: new FakeClock(),
+      auditRequired: true,
+      policy: () => ({ action: 'allow', decidedBy: 'rule:r1' }),
+      auditBatch: (events) => {
+        if (events.length > 1) throw new Error('ENOSPC');
+        written.push(...events.map((e) => (e.type === 'decision' ? `decision ${e.decision.behavior}` : e.type)));
+      },
+    });
+    const d = await broker.request({ toolName: 'Bash', input: {} });
+    expect(d).toMatchObject({ behavior: 'deny', decidedBy: 'error', message: expect.stringContaining('ENOSPC') });
+    expect(written).toEqual(['decision deny']);
+  });
+});
