@@ -88,7 +88,7 @@ export async function mcpToken(paths: CcoPaths = ccoPaths()): Promise<string | u
     // A broken config: doctor reports it; the running server may still say.
   }
   const server = await runningServer(paths);
-  return server?.mcpAuth ? server.token : undefined;
+  return server?.mcpToken;
 }
 
 /** The running server, if its server file names a live process. */

@@ -78,7 +78,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   // A broken config file stops the start: better than running with rules the user did not mean.
   const store = new SettingsStore(paths.configFile);
   const settings = store.read();
-  // A configured token guards /mcp and the API; without one the API gets a fresh token per start.
+  // A configured token guards /mcp (required off loopback); the API always has its own token.
   const token = opts.token ?? settings.token;
   if (token && !opts.token) checkPrivate(store.file);
   requireTokenOffLoopback(opts.host, token);
@@ -140,7 +140,9 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
       alerts.set('config', `Config file broken, last good rules still active: ${result.error.problem}`);
     }
   });
-  const apiToken = token ?? randomBytes(32).toString('base64url');
+  // The decision API gets its own token, fresh at each start: agents are given the /mcp token (in
+  // their MCP registration), and holding it must not let them approve their own calls.
+  const apiToken = randomBytes(32).toString('base64url');
   const server = await startServer({
     broker,
     apiToken,
@@ -160,7 +162,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     mcpUrl: server.mcpUrl,
     pid: process.pid,
     token: apiToken,
-    ...(token ? { mcpAuth: true } : {}),
+    ...(token ? { mcpToken: token } : {}),
     startedAt: new Date().toISOString(),
     version: VERSION,
   });

@@ -7,9 +7,13 @@ export interface ServerInfo {
   url: string;
   mcpUrl: string;
   pid: number;
+  /** The decision API's token: fresh at each start, known only to this user. */
   token: string;
-  /** `/mcp` requires the token too (a token was configured). */
-  mcpAuth?: boolean;
+  /**
+   * The token `/mcp` requires (a token was configured). Agents hold this one; it never opens the
+   * decision API, so an agent cannot approve its own calls with it.
+   */
+  mcpToken?: string;
   startedAt: string;
   version: string;
 }

@@ -208,7 +208,11 @@ describe('the token from the command line, CCO_TOKEN or the config', () => {
     writeFileSync(join(home, 'config.json'), JSON.stringify({ token: TOKEN }), { mode: 0o600 });
     const s = await startServe(home);
     cleanups.push(() => s.stop());
-    expect(s.info).toMatchObject({ token: TOKEN, mcpAuth: true });
+    expect(s.info).toMatchObject({ mcpToken: TOKEN });
+    // The API has a token of its own: the one agents hold cannot approve anything.
+    expect(s.info.token).not.toBe(TOKEN);
+    const withAgentToken = await fetch(`${s.info.url}/api/pending`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(withAgentToken.status).toBe(401);
     expect(statSync(s.serverFile).mode & 0o777).toBe(0o600);
     const res = await fetch(s.info.mcpUrl, { method: 'POST', headers: mcpHeaders(), body: INIT });
     expect(res.status).toBe(401);
