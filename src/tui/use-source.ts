@@ -30,7 +30,7 @@ export function throttleSubscribe(subscribe: (l: () => void) => () => void, ms: 
 }
 
 /** Tear-free reads of the broker (or a remote source) from React, redrawn at most every `throttleMs`. */
-export function useSnapshot(source: ConsoleSource, throttleMs = 50): BrokerSnapshot {
+export function useSnapshot(source: ConsoleSource, throttleMs = 100): BrokerSnapshot {
   const subscribe = useMemo(() => throttleSubscribe((l) => source.subscribe(l), throttleMs), [source, throttleMs]);
   return useSyncExternalStore(subscribe, () => source.snapshot());
 }
