@@ -275,9 +275,9 @@ function Screen(props: AppProps) {
 
   return (
     <Box flexDirection="column" width={width}>
-      <Header pending={snap.pending.length} counts={snap.counts} url={url} version={version} banners={banners} status={status} />
+      <Header pending={snap.pending.length} counts={snap.counts} url={url} banners={banners} status={status} />
       {mode.kind === 'help' ? (
-        <HelpOverlay height={height - 3 - banners.length} />
+        <HelpOverlay height={height - 3 - banners.length} version={version} />
       ) : (
         <>
           <QueueBox

@@ -8,7 +8,6 @@ export interface HeaderProps {
   pending: number;
   counts: BrokerCounts;
   url: string;
-  version: string;
   banners: ReturnType<AlertBoard['snapshot']>;
   /** Agents connected, default action, rules; left out when the console runs without a server. */
   status?: ConsoleStatus | undefined;
@@ -20,7 +19,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * Counts first (they must survive a narrow pane), then agents, the default action, rules, where
  * agents connect; a red line per problem that needs fixing.
  */
-export function Header({ pending, counts, url, version, banners, status }: HeaderProps) {
+export function Header({ pending, counts, url, banners, status }: HeaderProps) {
   const color = useColor();
   return (
     <Box flexDirection="column">
@@ -39,7 +38,7 @@ export function Header({ pending, counts, url, version, banners, status }: Heade
         ) : null}
         <Text dimColor>
           {' '}
-          · {url} · v{version}
+          · {url}
         </Text>
       </Text>
       {banners.map((b) => (
