@@ -167,9 +167,10 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     version: VERSION,
   });
 
-  // Agents come and go without telling us; a once-a-second look is cheap and enough for a header.
-  const agentsPoll = setInterval(() => status.set({ agents: server.connected() }), 1000);
-  agentsPoll.unref();
+  // Agents come and go without telling us; a once-a-second look is cheap and enough for a header
+  // (only the console shows it).
+  const agentsPoll = opts.console ? setInterval(() => status.set({ agents: server.connected() }), 1000) : undefined;
+  agentsPoll?.unref();
 
   let stopping: Promise<void> | undefined;
   const stop = (message: string) => {
@@ -225,8 +226,6 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
         bell: () => current.bell,
         onAlwaysAllow: async (pattern: string) => {
           const { rule, allowed } = await alwaysAllow(pattern, { store, broker, policyOf });
-          current = store.read();
-          status.set(statusOf(current));
           log('info', `always allow: saved ${rule.id} ${pattern}; allowed ${allowed.length} waiting call(s)`);
         },
         info: { url: server.mcpUrl, version: VERSION },

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { checkWait, parseDuration } from '../core/duration.js';
-import { TOKEN_HINT, TOKEN_RE } from '../store/settings.js';
+import { TOKEN_HINT, TOKEN_RE } from '../core/token.js';
 
 /** Flags given on the command line; unset ones fall back to the config file, then the defaults. */
 export interface ServerCliOptions {

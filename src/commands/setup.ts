@@ -73,18 +73,22 @@ async function portNote(url: string): Promise<string> {
 }
 
 async function setup(o: SetupOptions): Promise<string> {
-  const entry = mcpServerEntry(o.url ?? (await defaultMcpUrl()), o.agent, await mcpToken());
+  const token = await mcpToken();
+  const entry = mcpServerEntry(o.url ?? (await defaultMcpUrl()), o.agent, token);
+  // Printed text never carries the token itself: terminals are shared, scrolled back, pasted.
+  const masked = (text: string) => (token ? text.split(token).join('<token>') : text);
+  const tokenNote = token ? 'Put your token (`cco config get token`, or $CCO_TOKEN) where it says <token>.\n\n' : '';
   const note = o.url ? '' : await portNote(entry.url);
   const args = setupArgs(o.scope, o.name, entry);
   const runWith = `Run agents with:\n  cco run${o.agent ? ` --agent ${o.agent}` : ''} -- -p "task"\nor:\n  claude -p "task" --permission-prompt-tool ${permissionPromptTool(o.name)}\n`;
 
   const claude = findExecutable('claude');
   if (!claude) {
-    return (
+    return masked(
       `The \`claude\` command is not on PATH, so nothing was registered. ${INSTALL_CLAUDE}, then run:\n\n` +
-      `  claude ${args.map(shellQuote).join(' ')}\n\n` +
-      `or add this entry to "mcpServers" in Claude Code's config (~/.claude.json for your user, .mcp.json in a project):\n\n` +
-      `${JSON.stringify({ [o.name]: entry }, null, 2)}\n\n${runWith}`
+        `  claude ${args.map(shellQuote).join(' ')}\n\n` +
+        `or add this entry to "mcpServers" in Claude Code's config (~/.claude.json for your user, .mcp.json in a project):\n\n` +
+        `${JSON.stringify({ [o.name]: entry }, null, 2)}\n\n${tokenNote}${runWith}`,
     );
   }
 
@@ -104,8 +108,10 @@ async function setup(o: SetupOptions): Promise<string> {
   const added = await runCaptured(claude, args);
   if (added.code !== 0) {
     throw new UserError(
-      `\`claude ${args.slice(0, 5).join(' ')} …\` failed (exit ${added.code}): ${(added.stderr || added.stdout).trim() || 'no output'}\n` +
-        `Check that Claude Code works (\`claude --version\`), or register by hand: claude ${args.map(shellQuote).join(' ')}`,
+      masked(
+        `\`claude ${args.slice(0, 5).join(' ')} …\` failed (exit ${added.code}): ${(added.stderr || added.stdout).trim() || 'no output'}\n` +
+          `Check that Claude Code works (\`claude --version\`), or register by hand: claude ${args.map(shellQuote).join(' ')}\n${tokenNote}`,
+      ).trimEnd(),
     );
   }
   return `Registered cco with Claude Code as "${o.name}" (${o.scope} scope): ${describe(entry)}.\n${note}${runWith}`;

@@ -3,6 +3,7 @@ import { basename, dirname, extname } from 'node:path';
 import type Conf from 'conf';
 import { checkWait, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
+import { TOKEN_HINT, TOKEN_RE } from '../core/token.js';
 import type { TimeoutAction } from '../core/types.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import { normalizeAction, validateRule } from '../core/rules/syntax.js';
@@ -50,9 +51,7 @@ export const DEFAULTS = {
   bell: true,
 } as const satisfies Required<Omit<SettingsFile, 'rules' | 'token'>>;
 
-/** A token must be long enough not to be guessed, and sendable in an HTTP header. */
-export const TOKEN_RE = /^[\x21-\x7e]{16,512}$/;
-export const TOKEN_HINT = 'use 16 to 512 printable characters without spaces, e.g. the output of `openssl rand -hex 32`';
+export { TOKEN_HINT, TOKEN_RE } from '../core/token.js';
 
 /** A settings file that cannot be used: says which file, what is wrong, how to fix it. */
 export class ConfigError extends UserError {

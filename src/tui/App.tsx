@@ -4,7 +4,7 @@ import type { AlertBoard } from '../core/alerts.js';
 import type { ConsoleSource } from '../core/console-source.js';
 import type { ConsoleStatus } from '../core/console-status.js';
 import { claudeRuleFromCall } from '../core/rules/index.js';
-import type { PendingCall, Verdict } from '../core/types.js';
+import type { DecidedCall, PendingCall, ToolCall, Verdict } from '../core/types.js';
 import { clampOffset, DetailPane } from './components/DetailPane.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
@@ -69,6 +69,12 @@ export interface AppProps {
   readFile?: (path: string) => Promise<DiskFile>;
   /** Broker changes redraw the screen at most this often (a burst of calls is one redraw). */
   throttleMs?: number;
+}
+
+/** A decided call as it ran: with the approver's edited input, if any. */
+function asRan(d: DecidedCall | undefined): ToolCall | undefined {
+  if (!d) return undefined;
+  return d.decision.edited && d.decision.updatedInput ? { ...d.call, input: d.decision.updatedInput } : d.call;
 }
 
 interface StatusStore {
@@ -149,8 +155,9 @@ function Screen(props: AppProps) {
   const selectedCall = snap.pending.find((p) => p.id === current);
   const historyCall = focus === 'history' ? recent.find((d) => d.id === currentHistory) : undefined;
   const detailCall: PendingCall | undefined = focus === 'queue' ? selectedCall : historyCall;
-  const disk = useDiskFile(detailCall, props.readFile);
-  const lines = useMemo(() => (detailCall ? detailLines(detailCall.call, { disk }) : []), [detailCall, disk]);
+  // Only a waiting Write is compared with the disk: after an allowed one the disk holds its text.
+  const disk = useDiskFile(focus === 'queue' ? selectedCall : undefined, props.readFile);
+  const lines = useMemo(() => (detailCall ? detailLines(asRan(historyCall) ?? detailCall.call, { disk }) : []), [detailCall, historyCall, disk]);
   const ruleText = mode.kind === 'allowRule' ? mode.text : undefined;
   const preview = useMemo(
     () => (ruleText !== undefined && homeDir !== undefined ? previewRule(ruleText, homeDir, snap.pending, snap.recent) : undefined),
@@ -291,7 +298,7 @@ function Screen(props: AppProps) {
             width={width - 4}
             url={url}
           />
-          {detailCall && detailRows > 0 ? <DetailPane call={historyCall ?? detailCall} lines={lines} height={detailRows} offset={offset} /> : null}
+          {detailCall && detailRows > 0 ? <DetailPane call={detailCall} lines={lines} height={detailRows} offset={offset} /> : null}
           <HistoryBox
             calls={recent}
             total={snap.recent.length}

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 
@@ -15,7 +16,9 @@ export async function readDiskFile(path: string): Promise<DiskFile> {
   if (!isAbsolute(path)) return { kind: 'skipped', why: 'the path is not absolute' };
   let handle;
   try {
-    handle = await open(path, 'r');
+    // Non-blocking: the path comes from the agent, and opening a named pipe would otherwise wait
+    // for a writer forever, holding one of libuv's few file-system threads.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? { kind: 'absent' } : { kind: 'skipped', why: `cannot read it (${code ?? 'error'})` };

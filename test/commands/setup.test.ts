@@ -3,6 +3,7 @@ import { CLAUDE_TOOL_TIMEOUT_MS } from '../../src/commands/claude-code.js';
 import { sameRegistration, setupArgs } from '../../src/commands/setup.js';
 import { writeServerFile } from '../../src/store/server-file.js';
 import { runCli, tempHome } from '../helpers/cli.js';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyPath, fakeClaude, usePath } from './fake-claude.js';
 
@@ -98,6 +99,18 @@ describe('cco setup', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Authorization: Bearer [hidden]');
     expect(r.stderr).not.toContain(secret);
+  });
+
+  it('with a token configured, the command and JSON to paste say <token> instead of the token', async () => {
+    usePath(emptyPath());
+    const home = tempHome();
+    const secret = 'tok-0123456789abcdef-secret';
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ token: secret }), { mode: 0o600 });
+    const r = await runCli(home, 'setup');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain(secret);
+    expect(r.stdout).toContain('"Authorization": "Bearer <token>"');
+    expect(r.stdout).toContain('Put your token (`cco config get token`, or $CCO_TOKEN) where it says <token>.');
   });
 
   it('without claude on PATH prints the command and the JSON to paste, and exits 0', async () => {

@@ -77,6 +77,15 @@ describe('Tab: the history', () => {
     await press('d', () => broker.snapshot().pending.length === 0);
   });
 
+  it('an edited call is shown in the history as it ran', async () => {
+    const { broker, frame, press } = setup();
+    void broker.request(bash('rm -rf build'));
+    broker.decide('c1', { behavior: 'allow', updatedInput: { command: 'rm -rf build/tmp' } });
+    await vi.waitFor(() => expect(frame()).toContain('✎ rm -rf build/tmp'));
+    await press(keys.tab, () => frame().includes('allowed with edited input by you'));
+    expect(frame()).toContain('$ rm -rf build/tmp');
+  });
+
   it('A on a decided call saves a rule from it, and allows the waiting calls that rule matches', async () => {
     const saved: string[] = [];
     const { broker, frame, press } = setup({ homeDir: '/home/me', onAlwaysAllow: (p) => void saved.push(p) });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,5 +54,11 @@ describe('readDiskFile', () => {
     ['a relative path', 'src/a.ts', { kind: 'skipped', why: 'the path is not absolute' }],
   ])('%s', async (_name, path, expected) => {
     expect(await readDiskFile(path)).toEqual(expected);
+  });
+
+  it('a named pipe is skipped at once, not waited on (its path comes from the agent)', async () => {
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    expect(await readDiskFile(fifo)).toEqual({ kind: 'skipped', why: 'it is not a regular file' });
   });
 });
