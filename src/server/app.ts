@@ -60,8 +60,13 @@ export function createApp(opts: AppOptions) {
     app.use('/mcp/*', bearerAuth(opts.mcpToken, 'jsonrpc'));
   }
 
+  // With a token (cco may face a network) anyone can ask if cco is up, but nothing more.
   app.get('/health', (c) =>
-    c.json({ ok: true, name: 'cco', version: opts.version, sessions: sessions.size, pending: opts.broker.snapshot().pending.length }),
+    c.json(
+      opts.mcpToken
+        ? { ok: true, name: 'cco' }
+        : { ok: true, name: 'cco', version: opts.version, sessions: sessions.size, pending: opts.broker.snapshot().pending.length },
+    ),
   );
 
   const mcp = async (c: Context<Env>, agentInPath: string | undefined) => {

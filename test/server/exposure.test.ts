@@ -213,6 +213,8 @@ describe('the token from the command line, CCO_TOKEN or the config', () => {
     expect(s.info.token).not.toBe(TOKEN);
     const withAgentToken = await fetch(`${s.info.url}/api/pending`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(withAgentToken.status).toBe(401);
+    // /health says only that cco is up: no version, no counts for whoever can reach the port.
+    expect(await (await fetch(`${s.info.url}/health`)).json()).toEqual({ ok: true, name: 'cco' });
     expect(statSync(s.serverFile).mode & 0o777).toBe(0o600);
     const res = await fetch(s.info.mcpUrl, { method: 'POST', headers: mcpHeaders(), body: INIT });
     expect(res.status).toBe(401);
