@@ -1,8 +1,9 @@
 /**
- * Splitting a shell command into the simple commands it runs, so a rule is checked against each
- * of them: `npm test && rm -rf /` must not pass as `npm test`. This is a careful approximation of
- * bash, not a parser: where it cannot tell, it errs towards more parts (an allow rule then fails
- * to match and the call goes to a person), never fewer.
+ * The simple commands a shell command runs, in the forms rules compare against, so a rule is
+ * checked against each of them: `npm test && rm -rf /` must not pass as `npm test`. Built on
+ * parseShell (shell.ts); wrappers (`sudo rm`, `env rm`, `/bin/rm`, `xargs rm`, `find -exec rm`,
+ * `bash -c 'rm …'`, `eval`) give deny rules the command they run; what cannot be settled matches
+ * no allow rule.
  */
 
 /** One simple command of a compound command, in the forms rules compare against. */
@@ -15,176 +16,44 @@ export interface CommandPart {
   denyForms: readonly string[];
 }
 
-const SPECIAL = /[;&|\n\r\t()`'"\\#]| {2}/;
-/** A run of characters with no meaning to the scanner, taken in one slice. */
-const PLAIN_RUN = /[^\\'"$<>`()\s;&|#]+/y;
+import { ansiC, parseShell, type ShellWord, type SimpleCommand } from './shell.js';
 
-const OPERATOR_CHARS = new Set([';', '&', '|', '\n']);
-
-/** The parts of a command, and whether it ended inside a quote, `$(…)`, backticks or `( … )`. */
+/** The parts of a command, and whether what runs could not be settled. */
 export interface SplitResult {
+  /** The simple commands as written; the whole text, as one part, when the parse is not settled. */
   parts: string[];
-  /** Bash would refuse or read on: what runs is not known, so no allow or ask rule may match it. */
+  /** What bash would run is not known (see parseShell), so no allow or ask rule may match it. */
   unclosed: boolean;
-}
-
-interface ScanState {
-  out: string[];
-  unclosed: boolean;
+  /**
+   * Whether a rule naming this command must compare the whole line: it is compound, not settled,
+   * or has redirections (which are not part of a part's text).
+   */
+  whole: boolean;
 }
 
 /**
- * The simple commands of `command`: split at `&&`, `||`, `;`, `|`, `&`, newlines and `( … )`
- * subshells, outside quotes; the contents of `$(…)`, backticks and `<(…)`/`>(…)` are parts of
- * their own (also inside double quotes, where bash still runs them), and stay in the text of the
- * part around them too. A `#` that starts a word starts a comment, up to the newline.
+ * The simple commands of `command`, as written (assignments and words, redirections left out):
+ * split at `&&`, `||`, `;`, `|`, `&`, newlines and `( … )`; the commands inside `$(…)`, backticks,
+ * `<(…)` and unquoted here-documents are parts of their own. A command whose parse is not settled
+ * is one part, the whole text: what is shown of it never hides an unparsed tail.
  */
 export function splitCommand(command: string): string[] {
   return splitCommandDetailed(command).parts;
 }
 
-/** splitCommand, also saying whether a quote or subshell was left open at the end. */
+/** splitCommand, also saying whether the parse could not be settled. */
 export function splitCommandDetailed(command: string): SplitResult {
-  // Most commands have nothing to split: no operator, quote, escape, substitution, comment or double space.
-  if (!SPECIAL.test(command)) {
-    const part = tidy(command);
-    return { parts: part === undefined ? [] : [part], unclosed: false };
+  const a = parseShell(command);
+  if (a.opaque !== undefined) {
+    const whole = command.trim();
+    return { parts: whole === '' ? [] : [whole], unclosed: true, whole: true };
   }
-  const st: ScanState = { out: [], unclosed: false };
-  scan(command, 0, null, st);
-  return { parts: st.out, unclosed: st.unclosed };
+  const parts = a.commands.map(commandText).filter((t) => t !== '');
+  return { parts, unclosed: false, whole: parts.length !== 1 || a.commands.some((c) => c.redirects.length > 0) };
 }
 
-/** Scans from `start` until `close` (or the end); pushes finished parts to `st.out`; returns the index after `close`. */
-function scan(src: string, start: number, close: ')' | '`' | null, st: ScanState): number {
-  let cur = '';
-  let i = start;
-  // Whether the next character starts a word (for `#`): at the start, after a blank or an operator.
-  let wordStart = true;
-  const flush = () => {
-    const part = tidy(cur);
-    if (part !== undefined) st.out.push(part);
-    cur = '';
-  };
-  while (i < src.length) {
-    const c = src[i] as string;
-    const next = src[i + 1];
-    const atWord: boolean = wordStart;
-    wordStart = false;
-    if (c === '\\') {
-      if (next === '\n') {
-        i += 2; // line continuation
-        wordStart = atWord;
-      } else {
-        cur += src.slice(i, i + 2);
-        i += 2;
-      }
-    } else if (c === '#' && atWord) {
-      // A comment, to the newline (which still ends the command); in backticks also to the closing one.
-      let end = i + 1;
-      while (end < src.length && src[end] !== '\n' && !(close === '`' && src[end] === '`')) end++;
-      i = end;
-      wordStart = true;
-    } else if (c === "'") {
-      const end = src.indexOf("'", i + 1);
-      if (end < 0) st.unclosed = true;
-      const stop = end < 0 ? src.length : end + 1;
-      cur += src.slice(i, stop);
-      i = stop;
-    } else if (c === '$' && next === "'") {
-      // ANSI-C quoting: `$'it\'s'` is one word; a backslash escapes the next character.
-      let j = i + 2;
-      while (j < src.length && src[j] !== "'") j += src[j] === '\\' ? 2 : 1;
-      if (j >= src.length) st.unclosed = true;
-      const stop = Math.min(j + 1, src.length);
-      cur += src.slice(i, stop);
-      i = stop;
-    } else if (c === '"') {
-      const stop = scanDoubleQuoted(src, i + 1, st);
-      cur += src.slice(i, stop);
-      i = stop;
-    } else if ((c === '$' || c === '<' || c === '>') && next === '(') {
-      const stop = scan(src, i + 2, ')', st);
-      cur += src.slice(i, stop);
-      i = stop;
-    } else if (c === '`') {
-      if (close === '`') {
-        flush();
-        return i + 1;
-      }
-      const stop = scan(src, i + 1, '`', st);
-      cur += src.slice(i, stop);
-      i = stop;
-    } else if (c === ')') {
-      flush();
-      i++;
-      wordStart = true;
-      if (close === ')') return i;
-    } else if (c === '(') {
-      flush();
-      i = scan(src, i + 1, ')', st);
-      wordStart = true;
-    } else if (OPERATOR_CHARS.has(c) && !isRedirection(src, i)) {
-      flush();
-      i++;
-      wordStart = true;
-    } else if (c === ' ' || c === '\t' || c === '\r') {
-      if (cur !== '' && !cur.endsWith(' ')) cur += ' ';
-      i++;
-      wordStart = true;
-    } else if (c === '<' || c === '>' || c === '&' || c === '|') {
-      // A redirection operator (`>`, `2>&`, `>|`): a word starts after it.
-      cur += c;
-      i++;
-      wordStart = true;
-    } else {
-      PLAIN_RUN.lastIndex = i;
-      const run = PLAIN_RUN.exec(src);
-      const text = run ? run[0] : c;
-      cur += text;
-      i += text.length;
-    }
-  }
-  if (close !== null) st.unclosed = true;
-  flush();
-  return i;
-}
-
-/** From just inside a `"`, to just after its closing `"`; substitutions inside become parts. */
-function scanDoubleQuoted(src: string, start: number, st: ScanState): number {
-  let i = start;
-  while (i < src.length && src[i] !== '"') {
-    if (src[i] === '\\') i += 2;
-    else if (src[i] === '$' && src[i + 1] === '(') i = scan(src, i + 2, ')', st);
-    else if (src[i] === '`') i = scan(src, i + 1, '`', st);
-    else i++;
-  }
-  if (i >= src.length) st.unclosed = true;
-  return Math.min(i + 1, src.length);
-}
-
-/** `&>`, `>&`, `<&` and `>|` redirect; they do not end a command. */
-function isRedirection(src: string, i: number): boolean {
-  const c = src[i];
-  const prev = src[i - 1];
-  if (c === '&') return src[i + 1] === '>' || prev === '>' || prev === '<';
-  if (c === '|') return prev === '>';
-  return false;
-}
-
-const OPENING_WORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time']);
-const CLOSING_WORDS = new Set(['fi', 'done', 'esac', '}', 'then', 'else', 'do']);
-
-/** Trims a part and strips shell keywords that open a command (`then rm x` runs `rm x`). */
-function tidy(text: string): string | undefined {
-  let s = text.trim();
-  for (;;) {
-    const space = s.indexOf(' ');
-    if (space < 0 || !OPENING_WORDS.has(s.slice(0, space))) break;
-    s = s.slice(space + 1);
-  }
-  if (s === '' || CLOSING_WORDS.has(s)) return undefined;
-  return s;
+function commandText(c: SimpleCommand): string {
+  return [...c.assignments, ...c.words].map((w) => w.raw).join(' ');
 }
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|"(?:[^"\\]|\\.)*"|\\.|[^\s'"\\])*/s;
@@ -211,48 +80,6 @@ export function stripAssignments(text: string, safeOnly: boolean): string {
     if (safeOnly && !HARMLESS_VARIABLE.test(m[0])) return s;
     s = s.slice(m[0].length + 1);
   }
-}
-
-const C_ESCAPES: Readonly<Record<string, string>> = {
-  a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
-  '\\': '\\', "'": "'", '"': '"', '?': '?',
-};
-
-/** The text of `$'…'` starting at `i` (at the `$`), decoded; and the index of its closing quote. */
-function ansiC(text: string, i: number): [string, number] {
-  let out = '';
-  let j = i + 2;
-  while (j < text.length && text[j] !== "'") {
-    const c = text[j] as string;
-    if (c !== '\\' || j + 1 >= text.length) {
-      out += c;
-      j++;
-      continue;
-    }
-    const e = text[j + 1] as string;
-    let m: RegExpMatchArray | null;
-    if (Object.hasOwn(C_ESCAPES, e)) {
-      out += C_ESCAPES[e];
-      j += 2;
-    } else if ((m = /^[0-7]{1,3}/.exec(text.slice(j + 1, j + 4)))) {
-      out += String.fromCharCode(Number.parseInt(m[0], 8) & 0xff);
-      j += 1 + m[0].length;
-    } else if (e === 'x' && (m = /^[0-9a-fA-F]{1,2}/.exec(text.slice(j + 2, j + 4)))) {
-      out += String.fromCharCode(Number.parseInt(m[0], 16));
-      j += 2 + m[0].length;
-    } else if ((e === 'u' || e === 'U') && (m = new RegExp(`^[0-9a-fA-F]{1,${e === 'u' ? 4 : 8}}`).exec(text.slice(j + 2, j + 10)))) {
-      const code = Number.parseInt(m[0], 16);
-      out += code <= 0x10ffff ? String.fromCodePoint(code) : '';
-      j += 2 + m[0].length;
-    } else if (e === 'c' && j + 2 < text.length) {
-      out += String.fromCharCode((text.charCodeAt(j + 2) & 0x1f) >>> 0);
-      j += 3;
-    } else {
-      out += `\\${e}`;
-      j += 2;
-    }
-  }
-  return [out, j];
 }
 
 /** Quotes and backslashes removed the way the shell removes them: `'r'm` and `$'\x72m'` run `rm`. */
@@ -288,32 +115,301 @@ export function unquote(text: string): string {
   return out;
 }
 
-/**
- * The part added for a command left inside an open quote, `$(…)`, backticks or `( … )`: what bash
- * would run is not known, so it has no form an allow or ask rule can match (the call falls to a
- * later rule or the default), while deny rules still see every other part.
- */
-export const UNCLOSED_PART: CommandPart = Object.freeze({
-  text: '(unclosed quote or subshell)',
-  allowForms: Object.freeze([]) as readonly string[],
-  denyForms: Object.freeze([]) as readonly string[],
-});
+/** A file a command writes through a redirection: the path as bash would open it, when known. */
+export interface WriteTarget {
+  /** As written. */
+  raw: string;
+  /** After quote removal (`~` or `~/…` still to expand); undefined when an expansion makes it unknown. */
+  path?: string;
+}
+
+/** What rules see of a Bash command. */
+export interface BashAnalysis {
+  parts: CommandPart[];
+  /** Files written through `>`, `>>`, `&>`, `>|`, `<>` (not `/dev/null`, nor `>&2`). */
+  writes: WriteTarget[];
+  /** Why what runs cannot be settled, when it cannot: then no allow rule matches. */
+  opaque?: string;
+}
+
+/** The part standing for what could not be settled: no form an allow or ask rule can match. */
+export function opaquePart(why: string): CommandPart {
+  return { text: `(not settled: ${why})`, allowForms: [], denyForms: [] };
+}
+
+/** For tests and old callers: the part of an unsettled command. */
+export const UNCLOSED_PART: CommandPart = Object.freeze(opaquePart('an unclosed quote or subshell'));
 
 /** Parts of `command` with the forms rules compare against. */
 export function commandParts(command: string): CommandPart[] {
-  const { parts, unclosed } = splitCommandDetailed(command);
-  const out = parts.map((text): CommandPart => {
-    const safe = stripAssignments(text, true);
-    const all = stripAssignments(text, false);
-    return {
-      text,
-      allowForms: distinct([text, safe]),
-      denyForms: distinct([text, safe, all, unquote(all)]),
-    };
-  });
-  if (unclosed) out.push(UNCLOSED_PART);
+  return analyzeBash(command).parts;
+}
+
+const HARMLESS_WRITES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty']);
+/** Words that run the command after them (with their options): a deny rule sees that command. */
+const PREFIX_WRAPPERS = new Set(['sudo', 'doas', 'env', 'command', 'builtin', 'exec', 'nohup', 'time', 'nice', 'timeout', 'stdbuf', 'setsid', 'ionice', 'chrt', 'taskset']);
+const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'busybox']);
+/** Builtins that read array subscripts (and so run `$(…)` inside them, even from quoted text). */
+const SUBSCRIPT_BUILTINS = new Set(['let', 'declare', 'typeset', 'local', 'readonly', 'export', 'unset', 'read', 'mapfile', 'readarray', 'printf', 'wait', 'shift', 'return', 'exit', 'test', '[']);
+/** Options of wrappers that take a value. */
+const OPTION_VALUES: Readonly<Record<string, ReadonlySet<string>>> = {
+  sudo: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '-R']),
+  doas: new Set(['-u', '-C']),
+  env: new Set(['-u', '-C', '--unset', '--chdir']),
+  nice: new Set(['-n', '--adjustment']),
+  timeout: new Set(['-s', '-k', '--signal', '--kill-after']),
+  stdbuf: new Set(['-i', '-o', '-e']),
+  ionice: new Set(['-c', '-n', '-p']),
+  exec: new Set(['-a']),
+  xargs: new Set(['-I', '-i', '-n', '-P', '-L', '-l', '-d', '-s', '-E', '-e', '-a', '--max-args', '--max-procs', '--delimiter', '--arg-file', '--replace']),
+};
+const GIT_OPTION_VALUES = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env', '--super-prefix']);
+
+/** The whole analysis of a Bash command: parts, writes, and whether it is settled. */
+export function analyzeBash(command: string): BashAnalysis {
+  const a = parseShell(command);
+  const parts: CommandPart[] = [];
+  const writes: WriteTarget[] = [];
+  const state: Walk = { opaque: a.opaque, vars: new Map(), depth: 0 };
+  walk(a.commands, parts, writes, state);
+  if (state.opaque !== undefined) {
+    parts.push(opaquePart(state.opaque), ...roughParts(command, parts));
+  }
+  return state.opaque === undefined ? { parts, writes } : { parts, writes, opaque: state.opaque };
+}
+
+interface Walk {
+  opaque?: string;
+  /** Literal values assigned earlier in the command line (`x=rm; $x`), for deny rules. */
+  vars: Map<string, string>;
+  depth: number;
+}
+
+function walk(commands: readonly SimpleCommand[], parts: CommandPart[], writes: WriteTarget[], st: Walk): void {
+  for (const c of commands) {
+    for (const r of c.redirects) {
+      if (r.kind !== 'write' || r.target === undefined) continue;
+      const t = r.target;
+      const path = t.value !== undefined && (!t.tilde || t.value === '~' || t.value.startsWith('~/')) ? t.value : undefined;
+      if (path !== undefined && (HARMLESS_WRITES.has(path) || /^\/dev\/fd\/[0-9]+$/.test(path))) continue;
+      writes.push(path === undefined ? { raw: t.raw } : { raw: t.raw, path });
+    }
+    if (c.words.length === 0) {
+      for (const w of c.assignments) {
+        const eq = w.raw.indexOf('=');
+        const name = w.raw.slice(0, eq).replace(/\+$/, '');
+        const val = w.value?.slice(w.value.indexOf('=') + 1);
+        if (val !== undefined) st.vars.set(name, val);
+        else st.vars.delete(name);
+      }
+      continue;
+    }
+    const part = partOf(c, st);
+    parts.push(part);
+    inner(c.words, parts, writes, st);
+  }
+}
+
+/** The part of one simple command, with its allow and deny forms. */
+function partOf(c: SimpleCommand, st: Walk): CommandPart {
+  const words = c.words.map((w) => w.raw).join(' ');
+  const text = c.assignments.length === 0 ? words : `${c.assignments.map((w) => w.raw).join(' ')} ${words}`;
+  const harmless = c.assignments.findIndex((w) => !HARMLESS_VARIABLE.test(w.raw));
+  const safe = harmless < 0 ? words : [...c.assignments.slice(harmless), ...c.words].map((w) => w.raw).join(' ');
+  const name = c.words[0] as ShellWord;
+  const deny = [text, safe, words];
+  const values = argv(c.words);
+  deny.push(values.join(' '));
+  if (name.value === undefined) {
+    // The command name is not known: deny rules see its literal start and known variables.
+    const lead = literalStart(name.raw);
+    const known = variableValue(name.raw, st.vars);
+    for (const n of [lead, known]) if (n) deny.push([n, ...values.slice(1)].join(' '));
+  }
+  const argsUnsettled = c.words.some((w) => w.value === undefined && /\[/.test(w.raw)) ||
+    (SUBSCRIPT_BUILTINS.has(name.value ?? '') && c.words.some((w, i) => i > 0 && /[[]/.test(w.value ?? w.raw)));
+  if (argsUnsettled) st.opaque ??= `\`${short(name.raw)}\` with a subscript is not followed`;
+  for (const form of unwrapped(values)) deny.push(form);
+  const allow = name.value === undefined || argsUnsettled ? [] : distinct([text, safe]);
+  return { text, allowForms: allow, denyForms: distinct(deny) };
+}
+
+function short(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}
+
+/** Values of the words, the raw text where an expansion makes one unknown. */
+function argv(words: readonly ShellWord[]): string[] {
+  return words.map((w) => w.value ?? w.raw);
+}
+
+function literalStart(raw: string): string {
+  const stop = raw.search(/[$`'"\\*?[{]/);
+  return stop < 0 ? raw : raw.slice(0, stop);
+}
+
+function variableValue(raw: string, vars: ReadonlyMap<string, string>): string | undefined {
+  const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(raw);
+  return m ? vars.get(m[1] as string) : undefined;
+}
+
+function basename(word: string): string {
+  const slash = word.lastIndexOf('/');
+  return slash < 0 || slash === word.length - 1 ? word : word.slice(slash + 1);
+}
+
+/**
+ * The forms of a command behind its wrappers, for deny rules: `/bin/rm x` is `rm x`,
+ * `sudo -u root rm x` and `env A=1 nice -n 5 rm x` are `rm x`, `git -C . push` is `git push`.
+ */
+function unwrapped(values: readonly string[]): string[] {
+  const out: string[] = [];
+  let v = values.slice();
+  for (let guard = 0; guard < 16 && v.length > 0; guard++) {
+    const name = basename(v[0] as string);
+    if (name !== v[0]) {
+      v = [name, ...v.slice(1)];
+      out.push(v.join(' '));
+    }
+    if (name === 'git') {
+      const rest = skipOptions(v.slice(1), GIT_OPTION_VALUES, true);
+      if (rest.length !== v.length - 1) out.push(['git', ...rest].join(' '));
+      break;
+    }
+    if (!PREFIX_WRAPPERS.has(name)) break;
+    if (name === 'command' && (v[1] === '-v' || v[1] === '-V')) break;
+    let rest = skipOptions(v.slice(1), OPTION_VALUES[name] ?? new Set(), false);
+    if (name === 'env' || name === 'sudo') rest = dropAssignments(rest);
+    if (name === 'timeout' && rest.length > 0) rest = rest.slice(1);
+    if (name === 'chrt' || name === 'taskset') rest = rest.slice(1);
+    if (rest.length === 0) break;
+    v = rest;
+    out.push(v.join(' '));
+  }
   return out;
 }
+
+/** Leading options (and their values) removed, up to `--` or the first non-option. */
+function skipOptions(args: readonly string[], withValue: ReadonlySet<string>, git: boolean): string[] {
+  let i = 0;
+  while (i < args.length) {
+    const a = args[i] as string;
+    if (a === '--') return args.slice(i + 1);
+    if (!a.startsWith('-') || a === '-') break;
+    const eq = a.indexOf('=');
+    const name = eq < 0 ? a : a.slice(0, eq);
+    i += withValue.has(name) && eq < 0 && !(git && name.length > 2 && a.length > name.length) ? 2 : 1;
+  }
+  return args.slice(i);
+}
+
+function dropAssignments(args: readonly string[]): string[] {
+  let i = 0;
+  while (i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i] as string)) i++;
+  return args.slice(i);
+}
+
+/**
+ * Commands run from inside another command's arguments: `find -exec`, `xargs`, `bash -c`,
+ * `eval`. Each is a part of its own, so an allow rule must cover it too and a deny rule sees it.
+ */
+function inner(words: readonly ShellWord[], parts: CommandPart[], writes: WriteTarget[], st: Walk): void {
+  let w = words.slice();
+  // Behind prefix wrappers, the command that runs.
+  for (let guard = 0; guard < 16 && w.length > 0; guard++) {
+    const name = basename((w[0] as ShellWord).value ?? '');
+    if (!PREFIX_WRAPPERS.has(name) || (name === 'command' && /^-[vV]$/.test(w[1]?.value ?? ''))) break;
+    const vals = argv(w.slice(1));
+    let rest = skipOptions(vals, OPTION_VALUES[name] ?? new Set(), false);
+    if (name === 'env' || name === 'sudo') {
+      if (vals.some((a) => a === '-S' || a.startsWith('--split-string'))) return void (st.opaque ??= '`env -S` is not followed');
+      rest = dropAssignments(rest);
+    }
+    if (name === 'timeout' && rest.length > 0) rest = rest.slice(1);
+    if (name === 'chrt' || name === 'taskset') rest = rest.slice(1);
+    w = w.slice(w.length - rest.length);
+    if (w.length === 0) return;
+  }
+  if (w.length === 0) return;
+  const name = basename((w[0] as ShellWord).value ?? '');
+  if (SHELLS.has(name)) return shellString(w, parts, writes, st);
+  if (name === 'eval') return evalString(w.slice(1), parts, writes, st);
+  if (name === 'xargs') {
+    const vals = argv(w.slice(1));
+    const rest = skipOptions(vals, OPTION_VALUES.xargs as ReadonlySet<string>, false);
+    const run = w.slice(w.length - rest.length);
+    nested(run.length > 0 ? run : [{ raw: 'echo', value: 'echo', tilde: false }], parts, writes, st);
+    return;
+  }
+  if (name === 'find') {
+    for (let i = 1; i < w.length; i++) {
+      if (!/^-(?:exec|execdir|ok|okdir)$/.test(w[i]?.value ?? '')) continue;
+      let end = i + 1;
+      while (end < w.length && w[end]?.value !== ';' && w[end]?.value !== '+') end++;
+      nested(w.slice(i + 1, end), parts, writes, st);
+      i = end;
+    }
+  }
+}
+
+/** A command given as words (behind xargs, find -exec): a part of its own. */
+function nested(words: ShellWord[], parts: CommandPart[], writes: WriteTarget[], st: Walk): void {
+  if (words.length === 0) return;
+  if (st.depth >= 8) return void (st.opaque ??= 'commands nested too deep');
+  st.depth++;
+  walk([{ assignments: [], words, redirects: [] }], parts, writes, st);
+  st.depth--;
+}
+
+/** `bash -c 'string' …`: the string is parsed as a command line of its own. */
+function shellString(w: readonly ShellWord[], parts: CommandPart[], writes: WriteTarget[], st: Walk): void {
+  const c = w.findIndex((x, i) => i > 0 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(x.value ?? ''));
+  if (c < 0) return;
+  const script = w[c + 1];
+  if (script === undefined) return;
+  if (script.value === undefined) return void (st.opaque ??= `\`${short(script.raw)}\` run by a shell is not known`);
+  sub(script.value, parts, writes, st);
+}
+
+function evalString(args: readonly ShellWord[], parts: CommandPart[], writes: WriteTarget[], st: Walk): void {
+  if (args.some((a) => a.value === undefined)) return void (st.opaque ??= 'an `eval` of an expansion is not known');
+  sub(args.map((a) => a.value).join(' '), parts, writes, st);
+}
+
+function sub(script: string, parts: CommandPart[], writes: WriteTarget[], st: Walk): void {
+  if (st.depth >= 8) return void (st.opaque ??= 'commands nested too deep');
+  const a = parseShell(script);
+  if (a.opaque !== undefined) st.opaque ??= a.opaque;
+  st.depth++;
+  walk(a.commands, parts, writes, st);
+  st.depth--;
+}
+
+const ROUGH_LIMIT = 4000;
+
+/**
+ * When the parse could not be settled, deny rules also see every run of words between any two
+ * shell operators or quotes anywhere in the text (the part of the text after the point the
+ * parser stopped included): a wide net, for deny rules only.
+ */
+function roughParts(command: string, found: readonly CommandPart[]): CommandPart[] {
+  const seen = new Set<string>();
+  for (const p of found) for (const f of p.denyForms) seen.add(f);
+  const out: CommandPart[] = [];
+  for (const chunk of command.split(/[;&|\n\r()`'"{}<>]|\$\(|\$\{/)) {
+    let words = chunk.split(/[ \t\\]+/).filter((x) => x !== '');
+    while (words.length > 0 && (RESERVED.has(words[0] as string) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0] as string))) words = words.slice(1);
+    if (words.length === 0) continue;
+    const forms = distinct([words.join(' '), ...unwrapped(words)]).filter((f) => !seen.has(f));
+    if (forms.length === 0) continue;
+    for (const f of forms) seen.add(f);
+    out.push({ text: forms[0] as string, allowForms: [], denyForms: forms });
+    if (out.length >= ROUGH_LIMIT) break;
+  }
+  return out;
+}
+
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', 'time', 'for', 'case', 'esac', 'function', 'in']);
 
 function distinct(forms: string[]): string[] {
   return forms.filter((f, i) => f !== '' && forms.indexOf(f) === i);

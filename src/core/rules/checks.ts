@@ -1,4 +1,3 @@
-import { splitCommand } from './bash.js';
 import { short, type CallContext } from './context.js';
 import { compileGlob, compileValueMatcher, hasGlobChars } from './syntax.js';
 import type { ParsedPattern, RuleAction } from './types.js';
@@ -25,8 +24,8 @@ export function specifierCheck(p: ParsedPattern, action: RuleAction, homeDir: st
 
 function bashCheck(p: Extract<ParsedPattern, { kind: 'bash' }>, action: RuleAction): Check {
   const shown = p.match === 'prefix' ? `${p.command}:*` : p.command;
-  if (p.match === 'exact' && splitCommand(p.command).length !== 1) {
-    // A compound exact rule names one whole command line; it is compared as a whole.
+  if (p.whole) {
+    // A compound exact rule (or one with redirections) names one whole command line; it is compared as a whole.
     return (ctx, why) => {
       const ok = ctx.command?.trim() === p.command;
       why?.push(ok ? `command is exactly \`${short(shown)}\`` : `command \`${short(ctx.command ?? '')}\` is not exactly \`${short(shown)}\``);

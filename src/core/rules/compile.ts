@@ -1,4 +1,3 @@
-import { splitCommand } from './bash.js';
 import { agentCheck, inputCheck, specifierCheck, type Check } from './checks.js';
 import type { CallContext } from './context.js';
 import { hasGlobChars, parsePattern, validateRule } from './syntax.js';
@@ -87,7 +86,7 @@ function agentLiteralStart(glob: string | undefined): string | undefined {
 
 function ruleKey(p: ParsedPattern, action: RuleAction): string | undefined {
   if (p.kind === 'bash') {
-    if (splitCommand(p.command).length !== 1) return undefined;
+    if (p.whole) return undefined;
     const space = p.command.indexOf(' ');
     const word = space < 0 ? p.command : p.command.slice(0, space);
     return word.includes('*') ? undefined : `w:${word}`;

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch/posix.js';
-import { splitCommand } from './bash.js';
+import { splitCommandDetailed } from './bash.js';
 import type { ParsedPattern, PathAnchor, Rule, RuleAction } from './types.js';
 
 /** A rule that cannot be understood. `column` (1-based) points at the problem in `source`. */
@@ -82,19 +82,26 @@ function parseBash(spec: string, column: number, text: string): ParsedPattern {
   const prefix = spec.endsWith(':*');
   const raw = (prefix ? spec.slice(0, -2) : spec).trim();
   if (raw === '') fail('expected a command before `:*`', column, text);
-  const parts = splitCommand(raw);
+  const split = splitCommandDetailed(raw);
   const match = prefix ? 'prefix' : raw.includes('*') ? 'glob' : 'exact';
-  if (parts.length !== 1 && match !== 'exact') {
+  if (split.parts.length === 0) fail('expected a command', column, text);
+  if (split.whole && match !== 'exact') {
     fail(
-      'a wildcard rule cannot hold a compound command',
+      split.unclosed
+        ? 'a wildcard rule cannot hold a command whose shell syntax is not settled'
+        : split.parts.length !== 1
+          ? 'a wildcard rule cannot hold a compound command'
+          : 'a wildcard rule cannot hold a redirection',
       column,
       text,
-      'compound commands are checked part by part, so write one rule per command (`Bash(npm test:*)`, `Bash(git push:*)`)',
+      split.parts.length !== 1
+        ? 'compound commands are checked part by part, so write one rule per command (`Bash(npm test:*)`, `Bash(git push:*)`)'
+        : 'a redirection writes a file, checked against Edit rules: write the rule for the command alone (`Bash(npm test:*)`) and an `Edit(…)` rule for the file',
     );
   }
-  if (parts.length === 0) fail('expected a command', column, text);
-  // A single command is kept in the split form (whitespace collapsed) so it compares with the parts of a call.
-  return { kind: 'bash', tool: 'Bash', command: parts.length === 1 ? (parts[0] as string) : raw, match };
+  // A single command is kept in the split form (whitespace collapsed) so it compares with the parts
+  // of a call; a whole line is kept as written.
+  return { kind: 'bash', tool: 'Bash', command: split.whole ? raw : (split.parts[0] as string), match, whole: split.whole };
 }
 
 function parseDomain(spec: string, column: number, text: string): ParsedPattern {

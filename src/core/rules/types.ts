@@ -76,8 +76,12 @@ export type ParsedPattern =
   | { kind: 'tool'; tool: string }
   /** `mcp__server`: every tool of that MCP server. */
   | { kind: 'mcp-server'; tool: string; server: string }
-  /** `Bash(…)`: `exact` (`npm test`), `prefix` (`npm test:*`, `command` without the `:*`) or `glob` (`git * main`). */
-  | { kind: 'bash'; tool: 'Bash'; command: string; match: 'exact' | 'prefix' | 'glob' }
+  /**
+   * `Bash(…)`: `exact` (`npm test`), `prefix` (`npm test:*`, `command` without the `:*`) or `glob`
+   * (`git * main`). `whole`: an exact rule naming a compound command, one with redirections or one
+   * whose parse is not settled; it is compared with the whole command line as written.
+   */
+  | { kind: 'bash'; tool: 'Bash'; command: string; match: 'exact' | 'prefix' | 'glob'; whole: boolean }
   /**
    * `Read(./src/**)` and the other file tools. `glob` is relative to the anchor, without a leading
    * slash; `''` is the anchor directory itself. Unanchored gitignore patterns (`*.env`) get `**\/`.

@@ -18,10 +18,13 @@ describe('splitCommand: quote-aware parts of a compound command', () => {
     ['echo `id`', ['id', 'echo `id`']],
     ['(cd sub && make)', ['cd sub', 'make']],
     ['diff <(ls a) <(ls b)', ['ls a', 'ls b', 'diff <(ls a) <(ls b)']],
-    ['npm test 2>&1 | tee log', ['npm test 2>&1', 'tee log']],
-    ['npm test &> out.log', ['npm test &> out.log']],
+    // Redirections are not part of a part's text: a write target is checked as a write.
+    ['npm test 2>&1 | tee log', ['npm test', 'tee log']],
+    ['npm test &> out.log', ['npm test']],
     ['if true; then rm -rf /; fi', ['true', 'rm -rf /']],
-    ['for f in *; do rm "$f"; done', ['for f in *', 'rm "$f"']],
+    // A for head is expanded, not run: only its substitutions are parts.
+    ['for f in *; do rm "$f"; done', ['rm "$f"']],
+    ['for f in $(ls); do rm "$f"; done', ['ls', 'rm "$f"']],
     ['npm \\\ntest', ['npm test']],
     ['', []],
   ])('%j → %j', (command, parts) => expect(splitCommand(command)).toEqual(parts));
@@ -125,11 +128,15 @@ describe('splitCommand: comments and ANSI-C quoting', () => {
     ["echo 'open; rm -rf /", ["echo 'open; rm -rf /"], true],
     ["echo $'open\\'; rm -rf /", ["echo $'open\\'; rm -rf /"], true],
     ['echo "open; rm -rf /', ['echo "open; rm -rf /'], true],
-    ['echo $(rm -rf /', ['rm -rf /', 'echo $(rm -rf /'], true],
-    ['(rm -rf /', ['rm -rf /'], true],
-    ['echo `rm -rf /', ['rm -rf /', 'echo `rm -rf /'], true],
+    // Not settled: the whole text is the one part, so nothing after the point the parse stopped is hidden.
+    ['echo $(rm -rf /', ['echo $(rm -rf /'], true],
+    ['(rm -rf /', ['(rm -rf /'], true],
+    ['echo `rm -rf /', ['echo `rm -rf /'], true],
     ["echo 'closed' \"too\" $(ok) `ok`", ['ok', 'ok', "echo 'closed' \"too\" $(ok) `ok`"], false],
-  ])('%j → %j (unclosed: %s)', (command, parts, unclosed) => expect(splitCommandDetailed(command)).toEqual({ parts, unclosed }));
+  ])('%j → %j (unclosed: %s)', (command, parts, unclosed) => {
+    const split = splitCommandDetailed(command);
+    expect({ parts: split.parts, unclosed: split.unclosed }).toEqual({ parts, unclosed });
+  });
 });
 
 /** The deciding rule id (or `default`) for `allow Bash(npm test:*)` plus `deny Bash(rm:*)` (r2) or `ask …`. */
@@ -152,7 +159,8 @@ describe('regressions: comments, ANSI-C quotes and open quotes do not hide a com
     ['Bash(npm test:*)', 'Bash(curl:*)', 'deny', "npm test #'\necho PWNED", 'default'],
     ['Bash(npm test:*)', 'Bash(curl:*)', 'deny', 'npm test # just a comment', 'rule:r1'],
     ['Bash(npm test)', 'Bash(curl:*)', 'deny', 'npm test # just a comment', 'rule:r1'],
-    ['Bash(npm test:*)', 'Bash(rm:*)', 'deny', "npm test 'unclosed; rm -rf /", 'default'],
+    // Not settled, and deny rules look at every run of words in it: `rm -rf /` is caught.
+    ['Bash(npm test:*)', 'Bash(rm:*)', 'deny', "npm test 'unclosed; rm -rf /", 'rule:r2'],
     ['Bash(npm test:*)', 'Bash(rm:*)', 'deny', 'npm test "unclosed', 'default'],
     ['Bash(npm test:*)', 'Bash(rm:*)', 'deny', 'npm test $(rm -rf /', 'rule:r2'],
     ['Bash(npm test:*)', 'Bash(rm:*)', 'deny', 'npm test; rm -rf / "', 'rule:r2'],
