@@ -147,8 +147,8 @@ export function commandParts(command: string): CommandPart[] {
 
 const HARMLESS_WRITES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty']);
 /** Words that run the command after them (with their options): a deny rule sees that command. */
-const PREFIX_WRAPPERS = new Set(['sudo', 'doas', 'env', 'command', 'builtin', 'exec', 'nohup', 'time', 'nice', 'timeout', 'stdbuf', 'setsid', 'ionice', 'chrt', 'taskset']);
-const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'busybox']);
+const PREFIX_WRAPPERS = new Set(['busybox', 'sudo', 'doas', 'env', 'command', 'builtin', 'exec', 'nohup', 'time', 'nice', 'timeout', 'stdbuf', 'setsid', 'ionice', 'chrt', 'taskset']);
+const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish']);
 /** Builtins that read array subscripts (and so run `$(…)` inside them, even from quoted text). */
 const SUBSCRIPT_BUILTINS = new Set(['let', 'declare', 'typeset', 'local', 'readonly', 'export', 'unset', 'read', 'mapfile', 'readarray', 'printf', 'wait', 'shift', 'return', 'exit', 'test', '[']);
 /** Options of wrappers that take a value. */
@@ -225,6 +225,7 @@ function partOf(c: SimpleCommand, st: Walk): CommandPart {
     const lead = literalStart(name.raw);
     const known = variableValue(name.raw, st.vars);
     for (const n of [lead, known]) if (n) deny.push([n, ...values.slice(1)].join(' '));
+    st.opaque ??= `the command name \`${short(name.raw)}\` is not known before it runs`;
   }
   const argsUnsettled = c.words.some((w) => w.value === undefined && /\[/.test(w.raw)) ||
     (SUBSCRIPT_BUILTINS.has(name.value ?? '') && c.words.some((w, i) => i > 0 && /[[]/.test(w.value ?? w.raw)));
@@ -249,8 +250,9 @@ function literalStart(raw: string): string {
 }
 
 function variableValue(raw: string, vars: ReadonlyMap<string, string>): string | undefined {
-  const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(raw);
-  return m ? vars.get(m[1] as string) : undefined;
+  const m = /^("?)\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))\1$/.exec(raw);
+  const name = m?.[2] ?? m?.[3];
+  return name === undefined ? undefined : vars.get(name);
 }
 
 function basename(word: string): string {

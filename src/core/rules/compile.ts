@@ -24,6 +24,12 @@ export interface CompiledRule {
    * agents with a string compare before calling the matchers.
    */
   readonly agentPrefix?: string;
+  /**
+   * Whether an allow by this rule also covers the files a Bash command writes through redirections
+   * when no rule is about them: true for a rule over every Bash command (`Bash`, `*`) and for an
+   * exact rule naming the whole line, redirections included. A deny or ask rule on the path applies anyway.
+   */
+  readonly coversWrites: boolean;
   /** Position in evaluation order, set by the engine. */
   ord: number;
   /** What evaluate() returns when this rule decides (one frozen object, made once). */
@@ -60,6 +66,7 @@ export function compileRule(rule: Rule, index: number, homeDir: string): Compile
     index,
     key: ruleKey(parsed, rule.action),
     agentPrefix: agentLiteralStart(rule.agent),
+    coversWrites: parsed.kind === 'tool' || (parsed.kind === 'bash' && parsed.whole),
     ord: -1,
     evaluation: Object.freeze(evaluationFor(rule)),
     appliesTo: tool.test,

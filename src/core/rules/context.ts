@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { agentLabel } from '../summary.js';
 import type { ToolCall } from '../types.js';
-import { commandParts, type CommandPart } from './bash.js';
+import { analyzeBash, type BashAnalysis, type CommandPart } from './bash.js';
 import { pathField } from './syntax.js';
 import type { PathAnchor } from './types.js';
 
@@ -13,7 +13,7 @@ export type Target = { path: string } | { path?: undefined; why: string };
  * thousand Bash rules split the command once.
  */
 export class CallContext {
-  private _parts?: CommandPart[] | null;
+  private _analysis?: BashAnalysis | null;
   private _target?: Target;
   private _host?: string | null;
   private _agent?: string | null;
@@ -41,13 +41,18 @@ export class CallContext {
     return this._cwd ?? undefined;
   }
 
+  /** What rules see of a Bash `command` (parts, writes, whether settled); null when the call has no command string. */
+  get analysis(): BashAnalysis | null {
+    if (this._analysis === undefined) {
+      const command = this.input.command;
+      this._analysis = typeof command === 'string' ? analyzeBash(command) : null;
+    }
+    return this._analysis;
+  }
+
   /** The parts of a Bash `command`; null when the call has no command string. */
   get parts(): CommandPart[] | null {
-    if (this._parts === undefined) {
-      const command = this.input.command;
-      this._parts = typeof command === 'string' ? commandParts(command) : null;
-    }
-    return this._parts;
+    return this.analysis?.parts ?? null;
   }
 
   /**
@@ -63,14 +68,20 @@ export class CallContext {
   private computeKeys(): { deny: readonly string[]; allow: readonly string[] } {
     const tool = this.call.toolName;
     if (tool === 'Bash') {
-      const deny: string[] = [];
-      let allow: string[] | undefined;
+      // Linear in the parts and their forms: sets, not lists searched per form.
+      const deny = new Set<string>();
+      let allow: Set<string> | undefined;
       for (const part of this.parts ?? []) {
-        for (const form of part.denyForms) addOnce(deny, `w:${firstWord(form)}`);
-        const mine = part.allowForms.map((form) => `w:${firstWord(form)}`);
-        allow = allow === undefined ? mine : allow.filter((w) => mine.includes(w));
+        const mine = new Set<string>();
+        for (const form of part.allowForms) {
+          const key = `w:${firstWord(form)}`;
+          if (allow === undefined || allow.has(key)) mine.add(key);
+        }
+        allow = mine;
+        if (allow.size === 0) break;
       }
-      return { deny, allow: allow ?? [] };
+      for (const part of this.parts ?? []) for (const form of part.denyForms) deny.add(`w:${firstWord(form)}`);
+      return { deny: [...deny], allow: allow === undefined ? [] : [...allow] };
     }
     if (tool === 'WebFetch') {
       const host = this.host;

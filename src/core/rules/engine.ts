@@ -1,6 +1,6 @@
 import type { Policy, PolicyVerdict, ToolCall } from '../types.js';
 import { compileRule, type CompiledRule } from './compile.js';
-import { CallContext } from './context.js';
+import { CallContext, short } from './context.js';
 import type { EngineOptions, Evaluation, Explanation, Rule, RuleAction, RuleTrace } from './types.js';
 
 /** A compiled rule set: every matcher is built once, in compileRules(). */
@@ -81,16 +81,66 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
     return lists;
   };
 
+  /** The first matching rule for a call (undefined: the default decides). */
+  const decide = (call: ToolCall, ctx: CallContext): CompiledRule | undefined => firstMatch(candidates(String(call.toolName), ctx), ctx);
+
+  /**
+   * A Bash verdict made no looser than the files its redirections write (each checked as a Write
+   * of that path) and than its syntax allows: an unsettled command is never allowed by default.
+   */
+  const bashVerdict = (e: Evaluation, by: CompiledRule | undefined, ctx: CallContext, notes?: string[]): Evaluation => {
+    const a = ctx.analysis;
+    if (a === null || (e.action === 'deny' && notes === undefined)) return e;
+    let out = e;
+    const stricter = (next: Evaluation) => {
+      if (ACTION_RANK[next.action] < ACTION_RANK[out.action]) out = next;
+    };
+    const moves = a.writes.length > 0 && a.parts.some((p) => p.denyForms.some((f) => /^(?:cd|pushd|popd)(?: |$)/.test(f)));
+    const cwdKnown = ctx.cwd !== undefined && !moves;
+    for (const w of a.writes) {
+      const path = w.path;
+      const placed = path !== undefined && (path.startsWith('/') || path === '~' || path.startsWith('~/') || cwdKnown);
+      if (!placed) {
+        notes?.push(`writes \`${short(w.raw, 60)}\`: ${path === undefined ? 'the file is not known before the command runs' : moves ? 'a relative path after a change of directory' : "a relative path and the agent's cwd is unknown"}`);
+        if (out.action === 'allow') stricter(unknownWrite(w.raw, defaultAction));
+        continue;
+      }
+      const writeCall: ToolCall = { toolName: 'Write', input: { file_path: path }, ...(ctx.call.agent ? { agent: ctx.call.agent } : {}) };
+      const writeCtx = new CallContext(writeCall, home);
+      const wr = decide(writeCall, writeCtx);
+      const we = wr?.evaluation ?? fallback;
+      notes?.push(`writes \`${short(path, 60)}\`: ${wr ? `rule ${wr.rule.id} (\`${wr.rule.pattern}\`) says ${we.action}` : 'no rule is about it'}`);
+      // No rule about the file: the default counts only against an allow that does not cover writes.
+      if (wr === undefined && !(out.action === 'allow' && by !== undefined && !by.coversWrites)) continue;
+      stricter(writeVerdict(we, path));
+    }
+    if (a.opaque !== undefined) {
+      notes?.push(`its shell syntax is not settled (${a.opaque}): no allow rule matches it`);
+      if (out.action === 'allow' && out.decidedBy === 'default') {
+        out = { action: 'ask', decidedBy: 'default', note: `the command's shell syntax is not settled (${a.opaque}), so it is not allowed by default` };
+      }
+    }
+    return out;
+  };
+
   return {
     size: ordered.length,
     evaluate(call) {
       const ctx = new CallContext(call, home);
-      return firstMatch(candidates(String(call.toolName), ctx), ctx)?.evaluation ?? fallback;
+      const r = decide(call, ctx);
+      const e = r?.evaluation ?? fallback;
+      return call.toolName === 'Bash' ? bashVerdict(e, r, ctx) : e;
     },
     explain(call) {
       const ctx = new CallContext(call, home);
       const tool = String(call.toolName);
       const trace: RuleTrace[] = [];
+      const finish = (e: Evaluation, by: CompiledRule | undefined): Explanation => {
+        if (tool !== 'Bash') return { evaluation: e, trace };
+        const writes: string[] = [];
+        const evaluation = bashVerdict(e, by, ctx, writes);
+        return writes.length > 0 ? { evaluation, trace, writes } : { evaluation, trace };
+      };
       for (const r of ordered) {
         if (!r.enabled) {
           trace.push({ rule: r.rule, matched: false, skipped: 'disabled', reason: 'the rule is disabled' });
@@ -104,11 +154,26 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
         const matched = r.matches(ctx, why);
         const reason = matched ? [`tool is ${tool}`, ...why].join(', ') : (why.at(-1) ?? 'it does not match');
         trace.push({ rule: r.rule, matched, reason });
-        if (matched) return { evaluation: r.evaluation, trace };
+        if (matched) return finish(r.evaluation, r);
       }
-      return { evaluation: fallback, trace };
+      return finish(fallback, undefined);
     },
   };
+}
+
+/** A redirection to a file that cannot be known: never allowed. */
+function unknownWrite(raw: string, defaultAction: RuleAction): Evaluation {
+  const note = `the command writes through a redirection to \`${short(raw, 60)}\`, a file that cannot be checked before it runs`;
+  return defaultAction === 'deny'
+    ? { action: 'deny', decidedBy: 'default', message: `cco cannot tell which file \`${short(raw, 60)}\` is before the command runs, and the default action is deny.`, note }
+    : { action: 'ask', decidedBy: 'default', note };
+}
+
+/** What the rules say about a file a redirection writes, as the Bash call's verdict. */
+function writeVerdict(we: Evaluation, path: string): Evaluation {
+  const note = `the command writes \`${short(path, 60)}\` through a redirection`;
+  if (we.action !== 'deny') return { ...we, note };
+  return { ...we, message: `${we.message ?? 'Denied by cco.'} (The command writes \`${short(path, 60)}\` through a redirection.)`, note };
 }
 
 interface ToolIndex {

@@ -193,10 +193,8 @@ class Parser {
         break;
       }
       if ((c === '<' || c === '>') && src[this.pos + 1] === '(') {
-        // Process substitution: a command of its own, and a word (a /dev/fd path) here.
-        const start = this.pos;
-        this.substitute(this.pos + 2);
-        cmd.words.push({ raw: src.slice(start, this.pos), tilde: false });
+        // Process substitution: a command of its own, and (part of) a word, a /dev/fd path, here.
+        cmd.words.push(this.readWord());
         continue;
       }
       if (this.tryRedirect(cmd)) continue;
@@ -207,13 +205,15 @@ class Parser {
           continue;
         }
         if (/^[A-Za-z_][A-Za-z0-9_]*\[/.test(word.raw)) this.fail('an array assignment is not followed');
-        // Reserved words that open or close a compound command: what follows is a command.
-        if (RESERVED_START.has(word.raw)) {
+        // Reserved words (only as the first word, before any assignment or redirection) open or
+        // close a compound command: what follows is a command.
+        const first = cmd.assignments.length === 0 && cmd.redirects.length === 0;
+        if (first && RESERVED_START.has(word.raw)) {
           if (word.raw === 'time') this.skipTimeOptions();
           continue;
         }
-        if (OPAQUE_START.has(word.raw)) this.fail(`\`${word.raw}\` is not followed`);
-        if (word.raw === 'for') {
+        if (first && OPAQUE_START.has(word.raw)) this.fail(`\`${word.raw}\` is not followed`);
+        if (first && word.raw === 'for') {
           this.skipForHead();
           continue;
         }
@@ -333,6 +333,12 @@ class Parser {
     if (src[this.pos] === '~') tilde = true;
     while (this.pos < src.length) {
       const c = src[this.pos] as string;
+      if ((c === '<' || c === '>') && src[this.pos + 1] === '(') {
+        // Process substitution inside a word (`cat<(ls)`) is part of that word, as in bash.
+        this.substitute(this.pos + 2);
+        unknown();
+        continue;
+      }
       if (META.has(c)) break;
       if (c === '\\') {
         const n = src[this.pos + 1];

@@ -50,6 +50,11 @@ export interface Evaluation {
   message?: string;
   /** Ask only: the deciding rule's timeout. */
   timeoutMs?: number;
+  /**
+   * Why the verdict is stricter than the rule that matched the command: a redirection writes a
+   * file no rule allows, or the command's shell syntax is not settled. A sentence for people.
+   */
+  note?: string;
 }
 
 /** Why one rule did or did not match a call. */
@@ -65,6 +70,8 @@ export interface Explanation {
   evaluation: Evaluation;
   /** Rules in evaluation order, up to and including the deciding one (all of them when none matched). */
   trace: RuleTrace[];
+  /** For a Bash command: each file it writes and what the rules say about it, as sentences. */
+  writes?: string[];
 }
 
 /** Where a path pattern is anchored. */
