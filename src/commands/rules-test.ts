@@ -20,11 +20,12 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
   const settings = new SettingsStore(ccoPaths().configFile).read();
   const cwd = resolve(o.cwd ?? process.cwd());
   const call: ToolCall = { toolName: tool, input: input as Record<string, unknown>, agent: { cwd, ...(o.agent ? { name: o.agent } : {}) } };
-  const { evaluation, trace } = compileRules(settings.rules, { homeDir: homedir(), defaultAction: settings.defaultAction }).explain(call);
-  if (o.json) return `${JSON.stringify({ call, evaluation, trace }, null, 2)}\n`;
+  const { evaluation, trace, writes } = compileRules(settings.rules, { homeDir: homedir(), defaultAction: settings.defaultAction }).explain(call);
+  if (o.json) return `${JSON.stringify({ call, evaluation, trace, ...(writes ? { writes } : {}) }, null, 2)}\n`;
   const lines: string[] = [];
   const by = evaluation.rule ? `rule ${evaluation.rule.id} (${evaluation.rule.pattern}, priority ${evaluation.rule.priority ?? 100})` : 'the default action (no rule matched)';
   lines.push(`${evaluation.action.toUpperCase()} by ${by}`);
+  if (evaluation.note) lines.push(`  because ${evaluation.note}`);
   if (evaluation.message) lines.push(`  message to the agent: ${evaluation.message}`);
   if (evaluation.timeoutMs !== undefined) lines.push(`  waits up to ${evaluation.timeoutMs} ms`);
   lines.push(`  call: ${tool} ${JSON.stringify(input)}${o.agent ? ` from ${o.agent}` : ''} in ${cwd}`);
@@ -34,6 +35,10 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
       const mark = t.skipped ? 'skip' : t.matched ? 'MATCH' : 'no';
       lines.push(`  ${t.rule.id.padEnd(5)} ${t.rule.action.padEnd(5)} ${t.rule.pattern.padEnd(28)} ${mark.padEnd(5)} ${t.reason}`);
     }
+  }
+  if (writes?.length) {
+    lines.push('', 'The command also:');
+    for (const w of writes) lines.push(`  ${w}`);
   }
   return `${lines.join('\n')}\n`;
 }
