@@ -46,6 +46,7 @@ export function makeRules(n: number): Rule[] {
 }
 
 const agent = { name: 'api-1', cwd: '/repo' };
+/** Plain calls (no shell syntax beyond words and operators): target p50 ≤ 10 µs with 1,000 rules. */
 export const CALLS: ReadonlyArray<[string, ToolCall]> = [
   ['Bash, matches last', { toolName: 'Bash', input: { command: 'npm run test -- --watch' }, agent }],
   ['Bash compound, none', { toolName: 'Bash', input: { command: 'cd pkg && FOO=1 npm run build | tee log && git status' }, agent }],
@@ -55,6 +56,50 @@ export const CALLS: ReadonlyArray<[string, ToolCall]> = [
   ['WebFetch, none', { toolName: 'WebFetch', input: { url: 'https://docs.example.org/page?q=1' }, agent }],
 ];
 
+/** Calls that need the parser's harder paths (here-documents, substitutions, redirections, wrappers): target p50 ≤ 50 µs. */
+export const PARSER_CALLS: ReadonlyArray<[string, ToolCall]> = [
+  ['Bash heredoc + $( ) + redirect', { toolName: 'Bash', input: { command: 'cat > notes.md <<\'EOF\'\n# Notes\n$(not run) and `this`\nEOF\nnpm run test -- --reporter=$(node -p 1) 2>&1 | tee out.log' }, agent }],
+  ['Bash wrappers + bash -c', { toolName: 'Bash', input: { command: 'sudo -u ci env A=1 timeout 60 bash -c \'cd pkg && npm run build\' && find . -name "*.tmp" -exec rm {} +' }, agent }],
+];
+
+/** Hostile sizes: how long a whole decision takes (ms), once each. Over 256 KiB is denied unread. */
+export const ADVERSARIAL: ReadonlyArray<[string, string]> = [
+  ['1 MiB word', 'a'.repeat(1 << 20)],
+  ['1 MiB of `;`-parts', 'a;'.repeat(1 << 19)],
+  ['1 MiB nested $(', '$('.repeat(1 << 19)],
+  ['256 KiB of quoted words', "'a' ".repeat(1 << 16)],
+  ['256 KiB of sudo', 'sudo '.repeat(52_428)],
+  ['256 KiB of `;`-parts', 'a;'.repeat(1 << 17)],
+  ['256 KiB of `[`', '['.repeat(1 << 18)],
+  ['256 KiB of here-documents', 'cat <<E\n'.repeat(32_768)],
+  ['256 KiB of redirections', '> f '.repeat(1 << 16)],
+];
+
+export interface AdversarialRow {
+  shape: string;
+  kib: number;
+  action: string;
+  ms: number;
+}
+
+export function measureAdversarial(): AdversarialRow[] {
+  const set = compileRules(makeRules(1000), { homeDir: HOME });
+  const rows: AdversarialRow[] = [];
+  for (const [shape, command] of ADVERSARIAL) {
+    const call: ToolCall = { toolName: 'Bash', input: { command }, agent };
+    set.evaluate({ toolName: 'Bash', input: { command: command.slice(0, 1000) }, agent });
+    let best = Number.POSITIVE_INFINITY;
+    let action = '';
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      action = set.evaluate(call).action;
+      best = Math.min(best, performance.now() - t0);
+    }
+    rows.push({ shape, kib: Math.round(command.length / 1024), action, ms: best });
+  }
+  return rows;
+}
+
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
 }
@@ -62,6 +107,8 @@ function percentile(sorted: Float64Array, p: number): number {
 export interface RuleRow {
   rules: number;
   call: string;
+  /** One of PARSER_CALLS (target ≤ 50 µs) rather than a plain call (≤ 10 µs). */
+  parser: boolean;
   decidedBy: string;
   p50: number;
   p90: number;
@@ -72,7 +119,7 @@ export function measure(): RuleRow[] {
   const rows: RuleRow[] = [];
   for (const n of [10, 100, 1000]) {
     const set = compileRules(makeRules(n), { homeDir: HOME });
-    for (const [label, call] of CALLS) {
+    for (const [label, call] of [...CALLS, ...PARSER_CALLS]) {
       for (let i = 0; i < WARMUP; i++) set.evaluate(call);
       const times = new Float64Array(RUNS);
       for (let i = 0; i < RUNS; i++) {
@@ -82,7 +129,7 @@ export function measure(): RuleRow[] {
       }
       times.sort();
       const [p50, p90, p99] = [0.5, 0.9, 0.99].map((p) => percentile(times, p)) as [number, number, number];
-      rows.push({ rules: set.size, call: label, decidedBy: set.evaluate(call).decidedBy, p50, p90, p99 });
+      rows.push({ rules: set.size, call: label, parser: PARSER_CALLS.some(([l]) => l === label), decidedBy: set.evaluate(call).decidedBy, p50, p90, p99 });
     }
   }
   return rows;
@@ -93,6 +140,10 @@ export function format(measured: RuleRow[]): string {
   for (const r of measured) rows.push([String(r.rules), r.call, r.decidedBy, ...[r.p50, r.p90, r.p99].map((v) => v.toFixed(2))]);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ')).join('\n');
+}
+
+export function formatAdversarial(rows: AdversarialRow[]): string {
+  return rows.map((r) => `${r.shape.padEnd(28)} ${String(r.kib).padStart(5)} KiB  ${r.action.padEnd(5)} ${r.ms.toFixed(1).padStart(7)} ms`).join('\n');
 }
 
 export function run(): string {

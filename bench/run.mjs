@@ -93,9 +93,13 @@ if (results.reaction) {
 if (results.rules) {
   section('rule evaluation (worst call shape per size), µs');
   for (const n of [12, 102, 1002]) {
-    const worst = results.rules.filter((r) => r.rules === n).sort((a, b) => b.p50 - a.p50)[0];
-    row(`${n} rules p50 (${worst.call})`, '', '', f(worst.p50), n === 1002 ? '≤ 10' : '');
+    for (const parser of [false, true]) {
+      const worst = results.rules.rows.filter((r) => r.rules === n && r.parser === parser).sort((a, b) => b.p50 - a.p50)[0];
+      if (worst) row(`${n} rules p50 (${worst.call})`, '', '', f(worst.p50), n === 1002 ? (parser ? '≤ 50' : '≤ 10') : '');
+    }
   }
+  const slowest = [...results.rules.adversarial].sort((a, b) => b.ms - a.ms)[0];
+  if (slowest) row(`hostile command, slowest decision ms (${slowest.shape}, ${slowest.action})`, '', '', f(slowest.ms), '≤ 50');
 }
 if (results.startup) {
   section('start-up: median wall ms (ratio to node -e 0); mean CPU ms (ratio)');

@@ -212,14 +212,21 @@ function walk(commands: readonly SimpleCommand[], parts: CommandPart[], writes: 
 
 /** The part of one simple command, with its allow and deny forms. */
 function partOf(c: SimpleCommand, st: Walk): CommandPart {
-  const words = c.words.map((w) => w.raw).join(' ');
-  const text = c.assignments.length === 0 ? words : `${c.assignments.map((w) => w.raw).join(' ')} ${words}`;
-  const harmless = c.assignments.findIndex((w) => !HARMLESS_VARIABLE.test(w.raw));
-  const safe = harmless < 0 ? words : [...c.assignments.slice(harmless), ...c.words].map((w) => w.raw).join(' ');
+  const words = joinRaw(c.words);
+  const text = c.assignments.length === 0 ? words : `${joinRaw(c.assignments)} ${words}`;
+  let harmless = -1;
+  for (let i = 0; i < c.assignments.length; i++) {
+    if (!HARMLESS_VARIABLE.test((c.assignments[i] as ShellWord).raw)) {
+      harmless = i;
+      break;
+    }
+  }
+  const safe = harmless < 0 ? words : `${joinRaw(c.assignments.slice(harmless))} ${words}`;
   const name = c.words[0] as ShellWord;
   const deny = [text, safe, words];
   const values = argv(c.words);
-  deny.push(values.join(' '));
+  const joined = values.join(' ');
+  if (joined !== words) deny.push(joined);
   if (name.value === undefined) {
     // The command name is not known: deny rules see its literal start and known variables.
     const lead = literalStart(name.raw);
@@ -227,12 +234,23 @@ function partOf(c: SimpleCommand, st: Walk): CommandPart {
     for (const n of [lead, known]) if (n) deny.push([n, ...values.slice(1)].join(' '));
     st.opaque ??= `the command name \`${short(name.raw)}\` is not known before it runs`;
   }
-  const argsUnsettled = c.words.some((w) => w.value === undefined && /\[/.test(w.raw)) ||
-    (SUBSCRIPT_BUILTINS.has(name.value ?? '') && c.words.some((w, i) => i > 0 && /[[]/.test(w.value ?? w.raw)));
+  let argsUnsettled = false;
+  const subscripts = SUBSCRIPT_BUILTINS.has(name.value ?? '');
+  for (let i = 0; i < c.words.length && !argsUnsettled; i++) {
+    const w = c.words[i] as ShellWord;
+    argsUnsettled = (w.value === undefined && w.raw.includes('[')) || (subscripts && i > 0 && (w.value ?? w.raw).includes('['));
+  }
   if (argsUnsettled) st.opaque ??= `\`${short(name.raw)}\` with a subscript is not followed`;
   for (const form of unwrapped(values)) deny.push(form);
-  const allow = name.value === undefined || argsUnsettled ? [] : distinct([text, safe]);
+  const allow = name.value === undefined || argsUnsettled ? [] : safe === text ? [text] : [text, safe];
   return { text, allowForms: allow, denyForms: distinct(deny) };
+}
+
+function joinRaw(words: readonly ShellWord[]): string {
+  if (words.length === 1) return (words[0] as ShellWord).raw;
+  let out = '';
+  for (let i = 0; i < words.length; i++) out += i === 0 ? (words[i] as ShellWord).raw : ` ${(words[i] as ShellWord).raw}`;
+  return out;
 }
 
 function short(s: string): string {
@@ -263,52 +281,75 @@ function basename(word: string): string {
 /**
  * The forms of a command behind its wrappers, for deny rules: `/bin/rm x` is `rm x`,
  * `sudo -u root rm x` and `env A=1 nice -n 5 rm x` are `rm x`, `git -C . push` is `git push`.
+ * Works on indices, and each form is a slice of one joined text: linear in a long command.
  */
 function unwrapped(values: readonly string[]): string[] {
+  const head = values[0];
+  // Most commands are neither a path nor a wrapper nor git: nothing to unwrap.
+  if (head === undefined || (!head.includes('/') && head !== 'git' && !PREFIX_WRAPPERS.has(head))) return [];
   const out: string[] = [];
-  let v = values.slice();
-  for (let guard = 0; guard < 16 && v.length > 0; guard++) {
-    const name = basename(v[0] as string);
-    if (name !== v[0]) {
-      v = [name, ...v.slice(1)];
-      out.push(v.join(' '));
-    }
+  const joined = values.join(' ');
+  const at: number[] = [];
+  let o = 0;
+  for (const v of values) {
+    at.push(o);
+    o += v.length + 1;
+  }
+  const tail = (k: number) => (k >= values.length ? '' : joined.slice(at[k]));
+  const form = (name: string, k: number) => (k >= values.length ? name : `${name} ${tail(k)}`);
+  let k = 0;
+  for (let guard = 0; guard < 16 && k < values.length; guard++) {
+    const first = values[k] as string;
+    const name = basename(first);
+    if (name !== first) out.push(form(name, k + 1));
     if (name === 'git') {
-      const rest = skipOptions(v.slice(1), GIT_OPTION_VALUES, true);
-      if (rest.length !== v.length - 1) out.push(['git', ...rest].join(' '));
+      const r = skipOptionsAt(values, k + 1, GIT_OPTION_VALUES, true);
+      if (r !== k + 1) out.push(form('git', r));
       break;
     }
     if (!PREFIX_WRAPPERS.has(name)) break;
-    if (name === 'command' && (v[1] === '-v' || v[1] === '-V')) break;
-    let rest = skipOptions(v.slice(1), OPTION_VALUES[name] ?? new Set(), false);
-    if (name === 'env' || name === 'sudo') rest = dropAssignments(rest);
-    if (name === 'timeout' && rest.length > 0) rest = rest.slice(1);
-    if (name === 'chrt' || name === 'taskset') rest = rest.slice(1);
-    if (rest.length === 0) break;
-    v = rest;
-    out.push(v.join(' '));
+    if (name === 'command' && (values[k + 1] === '-v' || values[k + 1] === '-V')) break;
+    const r = afterWrapper(name, values, k);
+    if (r >= values.length) break;
+    k = r;
+    out.push(tail(k));
   }
   return out;
 }
 
-/** Leading options (and their values) removed, up to `--` or the first non-option. */
-function skipOptions(args: readonly string[], withValue: ReadonlySet<string>, git: boolean): string[] {
-  let i = 0;
+const NO_VALUES: ReadonlySet<string> = new Set();
+
+/** The index of the command a prefix wrapper at `k` runs (its options, values and assignments skipped). */
+function afterWrapper(name: string, values: readonly string[], k: number): number {
+  let r = skipOptionsAt(values, k + 1, OPTION_VALUES[name] ?? NO_VALUES, false);
+  if (name === 'env' || name === 'sudo') r = dropAssignmentsAt(values, r);
+  if ((name === 'timeout' || name === 'chrt' || name === 'taskset') && r < values.length) r++;
+  return r;
+}
+
+/** The index after leading options (and their values), up to `--` or the first non-option. */
+function skipOptionsAt(args: readonly string[], from: number, withValue: ReadonlySet<string>, git: boolean): number {
+  let i = from;
   while (i < args.length) {
     const a = args[i] as string;
-    if (a === '--') return args.slice(i + 1);
+    if (a === '--') return i + 1;
     if (!a.startsWith('-') || a === '-') break;
     const eq = a.indexOf('=');
     const name = eq < 0 ? a : a.slice(0, eq);
     i += withValue.has(name) && eq < 0 && !(git && name.length > 2 && a.length > name.length) ? 2 : 1;
   }
-  return args.slice(i);
+  return i;
 }
 
-function dropAssignments(args: readonly string[]): string[] {
-  let i = 0;
+/** Leading options (and their values) removed, up to `--` or the first non-option. */
+function skipOptions(args: readonly string[], withValue: ReadonlySet<string>, git: boolean): string[] {
+  return args.slice(skipOptionsAt(args, 0, withValue, git));
+}
+
+function dropAssignmentsAt(args: readonly string[], from: number): number {
+  let i = from;
   while (i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i] as string)) i++;
-  return args.slice(i);
+  return i;
 }
 
 /**
@@ -316,22 +357,22 @@ function dropAssignments(args: readonly string[]): string[] {
  * `eval`. Each is a part of its own, so an allow rule must cover it too and a deny rule sees it.
  */
 function inner(words: readonly ShellWord[], parts: CommandPart[], writes: WriteTarget[], st: Walk): void {
-  let w = words.slice();
   // Behind prefix wrappers, the command that runs.
-  for (let guard = 0; guard < 16 && w.length > 0; guard++) {
-    const name = basename((w[0] as ShellWord).value ?? '');
-    if (!PREFIX_WRAPPERS.has(name) || (name === 'command' && /^-[vV]$/.test(w[1]?.value ?? ''))) break;
-    const vals = argv(w.slice(1));
-    let rest = skipOptions(vals, OPTION_VALUES[name] ?? new Set(), false);
+  const values = argv(words);
+  let k = 0;
+  for (let guard = 0; guard < 16 && k < words.length; guard++) {
+    const name = basename(words[k]?.value ?? '');
+    if (!PREFIX_WRAPPERS.has(name) || (name === 'command' && /^-[vV]$/.test(words[k + 1]?.value ?? ''))) break;
     if (name === 'env' || name === 'sudo') {
-      if (vals.some((a) => a === '-S' || a.startsWith('--split-string'))) return void (st.opaque ??= '`env -S` is not followed');
-      rest = dropAssignments(rest);
+      for (let i = k + 1; i < values.length; i++) {
+        const a = values[i] as string;
+        if (a === '-S' || a.startsWith('--split-string')) return void (st.opaque ??= '`env -S` is not followed');
+      }
     }
-    if (name === 'timeout' && rest.length > 0) rest = rest.slice(1);
-    if (name === 'chrt' || name === 'taskset') rest = rest.slice(1);
-    w = w.slice(w.length - rest.length);
-    if (w.length === 0) return;
+    k = afterWrapper(name, values, k);
+    if (k >= words.length) return;
   }
+  const w = k === 0 ? words : words.slice(k);
   if (w.length === 0) return;
   const name = basename((w[0] as ShellWord).value ?? '');
   if (SHELLS.has(name)) return shellString(w, parts, writes, st);
@@ -398,7 +439,10 @@ function roughParts(command: string, found: readonly CommandPart[]): CommandPart
   const seen = new Set<string>();
   for (const p of found) for (const f of p.denyForms) seen.add(f);
   const out: CommandPart[] = [];
+  const chunks = new Set<string>();
   for (const chunk of command.split(/[;&|\n\r()`'"{}<>]|\$\(|\$\{/)) {
+    if (chunks.has(chunk)) continue;
+    chunks.add(chunk);
     let words = chunk.split(/[ \t\\]+/).filter((x) => x !== '');
     while (words.length > 0 && (RESERVED.has(words[0] as string) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0] as string))) words = words.slice(1);
     if (words.length === 0) continue;
@@ -413,6 +457,20 @@ function roughParts(command: string, found: readonly CommandPart[]): CommandPart
 
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', 'time', 'for', 'case', 'esac', 'function', 'in']);
 
+/** The forms without repeats or empties, in order (a Set: forms of a long command are long strings). */
 function distinct(forms: string[]): string[] {
-  return forms.filter((f, i) => f !== '' && forms.indexOf(f) === i);
+  if (forms.length <= 8) {
+    // Few forms: a list is cheaper than a Set (long equal-length forms are rare and still bounded by 8²).
+    const out: string[] = [];
+    for (const f of forms) if (f !== '' && !out.includes(f)) out.push(f);
+    return out;
+  }
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const f of forms) {
+    if (f === '' || seen.has(f)) continue;
+    seen.add(f);
+    out.push(f);
+  }
+  return out;
 }

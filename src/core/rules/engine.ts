@@ -97,7 +97,15 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
     };
     const moves = a.writes.length > 0 && a.parts.some((p) => p.denyForms.some((f) => /^(?:cd|pushd|popd)(?: |$)/.test(f)));
     const cwdKnown = ctx.cwd !== undefined && !moves;
+    const checked = new Set<string>();
     for (const w of a.writes) {
+      if (checked.has(w.raw)) continue;
+      checked.add(w.raw);
+      if (checked.size > MAX_WRITES) {
+        notes?.push(`writes more than ${MAX_WRITES} files: the rest are not checked one by one`);
+        if (out.action === 'allow') stricter({ action: 'ask', decidedBy: 'default', note: `the command writes more than ${MAX_WRITES} files through redirections` });
+        break;
+      }
       const path = w.path;
       const placed = path !== undefined && (path.startsWith('/') || path === '~' || path.startsWith('~/') || cwdKnown);
       if (!placed) {
@@ -126,6 +134,8 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
   return {
     size: ordered.length,
     evaluate(call) {
+      const long = tooLong(call);
+      if (long) return long;
       const ctx = new CallContext(call, home);
       const r = decide(call, ctx);
       const e = r?.evaluation ?? fallback;
@@ -135,6 +145,8 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
       const ctx = new CallContext(call, home);
       const tool = String(call.toolName);
       const trace: RuleTrace[] = [];
+      const long = tooLong(call);
+      if (long) return { evaluation: long, trace };
       const finish = (e: Evaluation, by: CompiledRule | undefined): Explanation => {
         if (tool !== 'Bash') return { evaluation: e, trace };
         const writes: string[] = [];
@@ -158,6 +170,24 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
       }
       return finish(fallback, undefined);
     },
+  };
+}
+
+/** Files written through redirections checked one by one; a command writing more is asked, never allowed. */
+const MAX_WRITES = 64;
+
+/** Longer Bash commands are denied unread: checking them would hold up every agent. */
+export const MAX_COMMAND_LENGTH = 256 * 1024;
+
+function tooLong(call: ToolCall): Evaluation | undefined {
+  if (call.toolName !== 'Bash') return undefined;
+  const command = (call.input as Record<string, unknown> | undefined)?.command;
+  if (typeof command !== 'string' || command.length <= MAX_COMMAND_LENGTH) return undefined;
+  return {
+    action: 'deny',
+    decidedBy: 'default',
+    message: `cco denies Bash commands longer than ${MAX_COMMAND_LENGTH / 1024} KiB (this one is ${Math.ceil(command.length / 1024)} KiB): it cannot check them in time. Write long content to a file with the Write tool and run a short command.`,
+    note: 'the command is too long to check',
   };
 }
 

@@ -253,6 +253,8 @@ class Parser {
     const src = this.src;
     let i = this.pos;
     while (i < src.length && src.charCodeAt(i) >= 48 && src.charCodeAt(i) <= 57) i++;
+    const lead = src[i];
+    if (lead !== '<' && lead !== '>' && lead !== '&' && lead !== '{') return false;
     if (src[i] === '{' && /^\{[A-Za-z_][A-Za-z0-9_]*\}[<>]/.test(src.slice(i, i + 40))) this.fail('a `{var}` redirection is not followed');
     const rest = src.slice(i, i + 3);
     let op: string | undefined;
@@ -379,8 +381,11 @@ class Parser {
         else if (value !== undefined) value += c;
         this.pos++;
       } else {
-        if (value !== undefined) value += c;
-        this.pos++;
+        // A run of plain characters at once (linear, and cheap for long words).
+        let end = this.pos + 1;
+        while (end < src.length && !isSpecial(src.charCodeAt(end))) end++;
+        if (value !== undefined) value += src.slice(this.pos, end);
+        this.pos = end;
       }
     }
     if (this.pos === start) this.fail('an empty word');
@@ -388,15 +393,27 @@ class Parser {
     return value === undefined ? { raw, tilde } : { raw, value, tilde };
   }
 
+  /** Where the last bracket scan stopped and what it found: a scan is reused for every `[` before that point. */
+  private bracketScan = { from: -1, to: -1, found: false };
+
   /** Whether a `]` follows in the same word (`[` alone, as in `[ -f x ]`, is no glob). */
   private closesBracket(): boolean {
     const src = this.src;
-    for (let i = this.pos; i < src.length && i < this.pos + 4096; i++) {
+    const scan = this.bracketScan;
+    if (this.pos > scan.from && this.pos <= scan.to) return scan.found;
+    let i = this.pos;
+    let found = true;
+    for (; i < src.length; i++) {
       const c = src[i] as string;
-      if (c === ']') return true;
-      if (META.has(c)) return false;
+      if (c === ']') break;
+      if (META.has(c)) {
+        found = false;
+        break;
+      }
     }
-    return true;
+    if (i >= src.length) found = true;
+    this.bracketScan = { from: this.pos, to: i, found };
+    return found;
   }
 
   /**
@@ -530,6 +547,14 @@ class Parser {
     if (!/^#?(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[#?$!*@-])(?::?[-=+?][\w./:@%+-]*)?$/.test(body)) this.fail(`\`\${${body.slice(0, 40)}}\` is not followed`);
     this.pos = end + 1;
   }
+}
+
+/** Characters readWord treats one by one (quotes, expansions, globs, operators); the rest are read in runs. */
+const SPECIAL = new Uint8Array(128);
+for (const c of ' \t\n;&|()<>\\\'"$`*?[{@+!') SPECIAL[c.charCodeAt(0)] = 1;
+
+function isSpecial(code: number): boolean {
+  return code < 128 && SPECIAL[code] === 1;
 }
 
 function isAssignment(raw: string): boolean {
