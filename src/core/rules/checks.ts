@@ -16,7 +16,7 @@ export function specifierCheck(p: ParsedPattern, action: RuleAction, homeDir: st
     case 'path':
       return pathCheck(p, action, homeDir);
     case 'domain':
-      return domainCheck(p);
+      return domainCheck(p, action);
     default:
       return undefined;
   }
@@ -83,6 +83,9 @@ function commandTest(p: Extract<ParsedPattern, { kind: 'bash' }>): (s: string) =
   return lead ? (s) => s.startsWith(lead) && re.test(s) : (s) => re.test(s);
 }
 
+/** Tools that read a whole folder: a deny or ask rule on anything inside it applies to them. */
+const SEARCH_TOOLS = new Set(['Grep', 'Glob', 'LS']);
+
 function pathCheck(p: Extract<ParsedPattern, { kind: 'path' }>, action: RuleAction, homeDir: string): Check {
   // A deny rule compares without case: on macOS `.ENV` is the same file as `.env`.
   const nocase = action === 'deny';
@@ -120,7 +123,13 @@ function pathCheck(p: Extract<ParsedPattern, { kind: 'path' }>, action: RuleActi
       );
       return ok;
     }
-    const ok = test(ctx.relative(p.anchor, nocase));
+    const rel = ctx.relative(p.anchor, nocase);
+    let ok = test(rel);
+    if (!ok && action !== 'allow' && SEARCH_TOOLS.has(ctx.call.toolName) && rel !== undefined && lit !== '' && (rel === '' || lit.startsWith(`${rel}/`))) {
+      // A search (Grep, Glob, LS) of a folder above what the rule covers can read it: the rule applies.
+      why?.push(`${ctx.call.toolName} searches \`${short(target.path)}\`, which holds \`${p.path}\``);
+      return true;
+    }
     if (why) {
       const where = p.anchor === 'root' ? '' : ` (under ${p.anchor === 'home' ? 'home' : 'cwd'} ${base})`;
       why.push(`path \`${short(target.path)}\` ${ok ? 'matches' : 'does not match'} \`${p.path}\`${where}`);
@@ -157,9 +166,13 @@ function picomatchBelow(glob: string, nocase: boolean): (rel: string) => boolean
   return (rel) => self.test(rel) || below.test(rel);
 }
 
-function domainCheck(p: Extract<ParsedPattern, { kind: 'domain' }>): Check {
+function domainCheck(p: Extract<ParsedPattern, { kind: 'domain' }>, action: RuleAction): Check {
   const suffix = `.${p.domain}`;
-  const shown = p.subdomains ? `*.${p.domain}` : p.domain;
+  // A deny or ask rule on a domain covers its subdomains too (stricter than Claude Code): a deny of
+  // `evil.com` that `www.evil.com` passes protects nothing.
+  const below = p.subdomains || action !== 'allow';
+  const apex = !p.subdomains;
+  const shown = p.subdomains ? `*.${p.domain}` : below ? `${p.domain} (and its subdomains)` : p.domain;
   return (ctx, why) => {
     const host = ctx.host;
     if (host === null) {
@@ -167,7 +180,7 @@ function domainCheck(p: Extract<ParsedPattern, { kind: 'domain' }>): Check {
       return false;
     }
     // `*.example.com` is only the subdomains, as in Claude Code; add `example.com` for the apex.
-    const ok = p.subdomains ? host.endsWith(suffix) : host === p.domain;
+    const ok = (apex && host === p.domain) || (below && host.endsWith(suffix));
     why?.push(`host \`${host}\` ${ok ? 'matches' : 'does not match'} domain \`${shown}\``);
     return ok;
   };

@@ -56,7 +56,7 @@ export function compileRule(rule: Rule, index: number, homeDir: string): Compile
   if (spec) checks.push(spec);
   if (rule.agent !== undefined) checks.push(agentCheck(rule.agent));
   for (const [field, glob] of Object.entries(rule.input ?? {})) checks.push(inputCheck(field, glob, rule.action));
-  const tool = toolMatcher(parsed);
+  const tool = toolMatcher(parsed, rule.action !== 'allow');
   return {
     rule,
     action: rule.action,
@@ -98,7 +98,8 @@ function ruleKey(p: ParsedPattern, action: RuleAction): string | undefined {
     const word = space < 0 ? p.command : p.command.slice(0, space);
     return word.includes('*') ? undefined : `w:${word}`;
   }
-  if (p.kind === 'domain') return `d:${p.subdomains ? '.' : '='}${p.domain}`;
+  // A deny or ask rule on `example.com` also covers its subdomains: found by the call's `d:.example.com` key.
+  if (p.kind === 'domain') return `d:${p.subdomains || action !== 'allow' ? '.' : '='}${p.domain}`;
   if (p.kind === 'path') {
     const first = p.glob.split('/')[0] ?? '';
     if (first === '' || hasGlobChars(first)) return undefined;
@@ -118,19 +119,29 @@ function evaluationFor(rule: Rule): Evaluation {
   return e;
 }
 
-function toolMatcher(p: ParsedPattern): { test: (tool: string) => boolean; why: (tool: string) => string } {
+/**
+ * Tool names compare exactly for allow rules; deny and ask rules ignore case, so an MCP server an
+ * agent's project registers as `GitHub` does not pass a `mcp__github__…` deny rule.
+ */
+function toolMatcher(p: ParsedPattern, nocase: boolean): { test: (tool: string) => boolean; why: (tool: string) => string } {
+  const fold = nocase ? (t: string) => t.toLowerCase() : (t: string) => t;
   if (p.kind === 'mcp-server') {
-    const prefix = `${p.tool}__`;
+    const name = fold(p.tool);
+    const prefix = `${name}__`;
     return {
-      test: (t) => t === p.tool || t.startsWith(prefix),
+      test: (t) => {
+        const f = fold(t);
+        return f === name || f.startsWith(prefix);
+      },
       why: (t) => `tool is ${t}, rule is for every tool of the MCP server \`${p.server}\``,
     };
   }
   if (p.kind === 'tool' && /[*?]/.test(p.tool)) {
-    const re = new RegExp(`^${p.tool.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+    const re = new RegExp(`^${p.tool.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, nocase ? 'si' : 's');
     return { test: (t) => re.test(t), why: (t) => `tool \`${t}\` does not match \`${p.tool}\`` };
   }
-  const names = new Set(Object.hasOwn(FAMILIES, p.tool) ? FAMILIES[p.tool] : [p.tool]);
-  const listed = names.size > 1 ? `${p.tool} (and ${[...names].slice(1).join(', ')})` : p.tool;
-  return { test: (t) => names.has(t), why: (t) => `tool is ${t}, rule is for ${listed}` };
+  const family = Object.hasOwn(FAMILIES, p.tool) ? (FAMILIES[p.tool] as readonly string[]) : [p.tool];
+  const names = new Set(family.map(fold));
+  const listed = family.length > 1 ? `${p.tool} (and ${family.slice(1).join(', ')})` : p.tool;
+  return { test: (t) => names.has(fold(t)), why: (t) => `tool is ${t}, rule is for ${listed}` };
 }

@@ -86,7 +86,8 @@ export class CallContext {
     if (tool === 'WebFetch') {
       const host = this.host;
       if (host === null) return NO_KEYS;
-      const keys = [`d:=${host}`];
+      // `d:.host` too: a deny rule on a domain covers the domain itself and its subdomains.
+      const keys = [`d:=${host}`, `d:.${host}`];
       for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) keys.push(`d:.${host.slice(dot + 1)}`);
       return { deny: keys, allow: keys };
     }

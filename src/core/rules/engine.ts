@@ -69,6 +69,8 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
     if (index.byKey === undefined) return [index.all];
     // Keyed rules: only those whose key the call has.
     const lists = [index.rest];
+    // A folder search meets every deny or ask rule on a path (one below the folder applies, see pathCheck).
+    if (SEARCH_TOOLS.has(tool) && index.denyPaths !== undefined && index.denyPaths.length > 0) lists.push(index.denyPaths);
     const keys = ctx.keys;
     for (const key of keys.deny) {
       const list = index.denyByKey?.get(key);
@@ -213,7 +215,11 @@ interface ToolIndex {
   rest: CompiledRule[];
   byKey?: Map<string, CompiledRule[]>;
   denyByKey?: Map<string, CompiledRule[]>;
+  /** Keyed deny and ask rules on paths, in order: a folder search meets all of them. */
+  denyPaths?: CompiledRule[];
 }
+
+const SEARCH_TOOLS = new Set(['Grep', 'Glob', 'LS']);
 
 function buildIndex(all: CompiledRule[]): ToolIndex {
   if (!all.some((r) => r.key !== undefined)) return { all, rest: all };
@@ -230,7 +236,8 @@ function buildIndex(all: CompiledRule[]): ToolIndex {
       else map.set(r.key, [r]);
     }
   }
-  return { all, rest, byKey, denyByKey };
+  const denyPaths = all.filter((r) => r.key !== undefined && r.action !== 'allow' && r.key.startsWith('p:'));
+  return { all, rest, byKey, denyByKey, denyPaths };
 }
 
 /** The first rule, in evaluation order across `lists` (each already in order), that matches. */

@@ -126,3 +126,41 @@ describe('corpus: bounded work', () => {
     expect(analyzeBash(command).parts.length).toBeLessThan(10_000);
   });
 });
+
+describe('surprises that looked like protection', () => {
+  const set = compileRules(
+    [
+      { id: 'a1', pattern: 'Read(~/**)', action: 'allow' },
+      { id: 'd1', pattern: 'Read(~/secrets/**)', action: 'deny' },
+      { id: 'd2', pattern: 'mcp__github__delete_repo', action: 'deny' },
+      { id: 'd3', pattern: 'WebFetch(domain:evil.com)', action: 'deny' },
+      { id: 'd4', pattern: 'mcp__corp', action: 'deny' },
+      { id: 'a2', pattern: 'WebFetch(domain:good.com)', action: 'allow' },
+      { id: 'a3', pattern: 'mcp__github__get_issue', action: 'allow' },
+    ],
+    { homeDir: HOME },
+  );
+  const t = (toolName: string, input: Record<string, unknown>) => set.evaluate({ toolName, input, agent: { name: 'x', cwd: '/repo' } });
+  it.each([
+    ['Grep', { path: '~', glob: 'secrets/**', output_mode: 'content', pattern: 'KEY' }, 'rule:d1'],
+    ['Grep', { path: HOME, pattern: 'KEY' }, 'rule:d1'],
+    ['Glob', { pattern: '**/*', path: HOME }, 'rule:d1'],
+    ['Glob', { pattern: '~/**' }, 'rule:d1'],
+    ['LS', { path: HOME }, 'rule:d1'],
+    ['Grep', { path: `${HOME}/secrets/x`, pattern: 'KEY' }, 'rule:d1'],
+    ['Grep', { path: `${HOME}/src`, pattern: 'KEY' }, 'rule:a1'],
+    ['Read', { file_path: `${HOME}/notes.txt` }, 'rule:a1'],
+    ['mcp__GitHub__delete_repo', {}, 'rule:d2'],
+    ['MCP__GITHUB__DELETE_REPO', {}, 'rule:d2'],
+    ['mcp__CORP__anything', {}, 'rule:d4'],
+    ['mcp__GitHub__get_issue', {}, 'default'],
+    ['WebFetch', { url: 'https://www.evil.com/x' }, 'rule:d3'],
+    ['WebFetch', { url: 'https://a.b.evil.com/x' }, 'rule:d3'],
+    ['WebFetch', { url: 'https://evil.com/x' }, 'rule:d3'],
+    ['WebFetch', { url: 'https://notevil.com/x' }, 'default'],
+    ['WebFetch', { url: 'https://good.com/x' }, 'rule:a2'],
+    ['WebFetch', { url: 'https://www.good.com/x' }, 'default'],
+  ])('%s %j → %s', (tool, input, decidedBy) => {
+    expect(t(tool, input).decidedBy).toBe(decidedBy);
+  });
+});
