@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from './core/errors.js';
+import { escapeLines } from './core/escape.js';
 import { approveCommand, denyCommand } from './commands/decide.js';
 import { configCommand } from './commands/config.js';
 import { rulesCommand } from './commands/rules.js';
@@ -50,10 +51,11 @@ export async function main(argv = process.argv): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof UserError) {
-      process.stderr.write(`cco: ${error.message}\n`);
+      // Messages quote what they were given (an id, a pattern, a file's text): escaped.
+      process.stderr.write(`cco: ${escapeLines(error.message)}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`cco: unexpected error: ${error instanceof Error ? (process.env.CCO_DEBUG ? error.stack : error.message) : String(error)}\n`);
+    process.stderr.write(`cco: unexpected error: ${escapeLines(error instanceof Error ? ((process.env.CCO_DEBUG ? error.stack : error.message) ?? '') : String(error))}\n`);
     process.stderr.write('Run with CCO_DEBUG=1 for the stack trace.\n');
     return 1;
   }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { UserError } from '../core/errors.js';
+import { escapeText } from '../core/escape.js';
 import type { Decision } from '../core/types.js';
 import { ApiClient } from '../client/api-client.js';
 import { ccoPaths } from '../store/paths.js';
@@ -31,9 +32,9 @@ export function approveCommand(): Command {
     .action(async (id: string, opts: { input?: string }) => {
       const decision = await send(id, 'approve', opts.input !== undefined ? { updatedInput: parseInput(opts.input) } : {});
       if (decision.behavior === 'allow') {
-        process.stdout.write(`Allowed ${id}${decision.edited ? ' with the edited input' : ''}.\n`);
+        process.stdout.write(`Allowed ${escapeText(id)}${decision.edited ? ' with the edited input' : ''}.\n`);
       } else {
-        throw new UserError(`Not allowed: ${decision.message ?? 'denied'} (${decision.decidedBy}); the call was denied.`);
+        throw new UserError(`Not allowed: ${escapeText(decision.message ?? 'denied')} (${escapeText(decision.decidedBy)}); the call was denied.`);
       }
     });
 }
@@ -45,6 +46,6 @@ export function denyCommand(): Command {
     .option('-m, --message <text>', 'why; sent to the agent verbatim, so say what it should do instead')
     .action(async (id: string, opts: { message?: string }) => {
       await send(id, 'deny', opts.message !== undefined ? { message: opts.message } : {});
-      process.stdout.write(`Denied ${id}.\n`);
+      process.stdout.write(`Denied ${escapeText(id)}.\n`);
     });
 }

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { Command, Option } from 'commander';
 import { UserError } from '../core/errors.js';
+import { escapeLines } from '../core/escape.js';
 import { ccoPaths, type CcoPaths } from '../store/paths.js';
 import { processAlive, readServerFile, type ServerInfo } from '../store/server-file.js';
 import { INSTALL_CLAUDE, SERVER_NAME, configPort, findExecutable, runCaptured, serverName } from './claude-code.js';
@@ -164,11 +165,12 @@ export async function checkClaudeAllowRules(files?: string[]): Promise<Finding[]
   return out;
 }
 
+/** Findings quote rules, settings files and `claude mcp list` output: every line escaped. */
 export function renderFindings(findings: Finding[]): string {
   const lines: string[] = [];
   for (const f of findings) {
-    lines.push(`${f.ok ? '✓' : '✗'} ${f.warning ? 'warning: ' : ''}${f.text}`);
-    if (!f.ok && f.fix) lines.push(`    fix: ${f.fix}`);
+    lines.push(`${f.ok ? '✓' : '✗'} ${f.warning ? 'warning: ' : ''}${escapeLines(f.text)}`);
+    if (!f.ok && f.fix) lines.push(`    fix: ${escapeLines(f.fix)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,9 @@ import picomatch from 'picomatch/posix.js';
 import type { AuditRecord, LogEntry } from '../core/audit.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
+import { escapeText } from '../core/escape.js';
 import { oneLine, summarizeInput } from '../core/summary.js';
+import { columns } from './table.js';
 
 export const DECISIONS = ['allow', 'deny', 'ask', 'timeout', 'cancelled', 'interrupted'] as const;
 export type DecisionFilter = (typeof DECISIONS)[number];
@@ -109,16 +111,17 @@ function outcome(e: LogEntry): string {
   return 'denied';
 }
 
+/** One row of the `cco log` table, every cell escaped. */
 export function tableRow(e: LogEntry): string[] {
   const r = main(e);
   const d = e.decision;
   return [
     localTime(entryTime(e)),
-    r.id,
+    escapeText(r.id),
     oneLine(r.agentLabel, 20),
     oneLine(r.tool, 24),
     outcome(e),
-    d ? (d.decidedBy === 'user' ? 'user' : String(d.decidedBy)) : '',
+    d ? (d.decidedBy === 'user' ? 'user' : escapeText(String(d.decidedBy))) : '',
     d?.waitMs !== undefined ? formatDuration(d.waitMs) : '',
     summarizeInput({ toolName: r.tool, input: r.input }, 60),
   ];
@@ -126,11 +129,10 @@ export function tableRow(e: LogEntry): string[] {
 
 const HEAD = ['TIME', 'ID', 'AGENT', 'TOOL', 'DECISION', 'BY', 'WAIT', 'SUMMARY'];
 
+/** Rows from `tableRow` (already escaped), aligned by terminal cells. */
 export function renderTable(rows: string[][]): string {
   if (rows.length === 0) return 'No logged calls match.';
-  const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  return [line(HEAD), ...rows.map(line)].join('\n');
+  return columns([HEAD, ...rows]).join('\n');
 }
 
 /** Median (mean of the middle two for an even count) and nearest-rank p90, in ms. */
@@ -173,8 +175,7 @@ export function logStats(entries: readonly LogEntry[]): LogStats {
 export function renderStats(s: LogStats): string {
   const block = (title: string, m: Record<string, number>) => {
     const rows = Object.entries(m).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    const w = Math.max(0, ...rows.map(([k]) => oneLine(k, 40).length));
-    return [`${title}:`, ...rows.map(([k, n]) => `  ${oneLine(k, 40).padEnd(w)}  ${n}`)].join('\n');
+    return [`${title}:`, ...columns(rows.map(([k, n]) => [oneLine(k, 40), String(n)]), { indent: '  ' })].join('\n');
   };
   const w = s.personWait;
   const wait =

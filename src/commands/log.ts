@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { escapeJson } from '../core/escape.js';
 import { ccoPaths } from '../store/paths.js';
 import type { DecisionFilter } from './log-view.js';
 
@@ -59,11 +60,11 @@ export function logCommand(): Command {
       const entries = pairRecords(readAuditRecords(dir, warn)).filter(match);
       if (opts.stats) {
         const stats = view.logStats(entries);
-        process.stdout.write(opts.json ? `${JSON.stringify(stats)}\n` : `${view.renderStats(stats)}\n`);
+        process.stdout.write(opts.json ? `${escapeJson(JSON.stringify(stats))}\n` : `${view.renderStats(stats)}\n`);
         return;
       }
       const shown = opts.limit > 0 ? entries.slice(-opts.limit) : entries;
-      if (opts.json) process.stdout.write(shown.map((e) => `${JSON.stringify(view.entryJson(e))}\n`).join(''));
+      if (opts.json) process.stdout.write(shown.map((e) => `${escapeJson(JSON.stringify(view.entryJson(e)))}\n`).join(''));
       else if (shown.length > 0 || !opts.follow) process.stdout.write(`${view.renderTable(shown.map(view.tableRow))}\n`);
       if (opts.follow) await follow(opts, match);
     });
@@ -88,7 +89,7 @@ async function follow(opts: LogOptions, match: (e: import('../core/audit.js').Lo
       const record = auditRecord({ type: 'decision', id: d.id, call, decision: d.decision, waitMs: d.waitMs }, d.agentLabel);
       const entry = { id: d.id, decision: record };
       if (!match(entry)) continue;
-      process.stdout.write(opts.json ? `${JSON.stringify(view.entryJson(entry))}\n` : `${view.tableRow(entry).join('  ')}\n`);
+      process.stdout.write(opts.json ? `${escapeJson(JSON.stringify(view.entryJson(entry)))}\n` : `${view.tableRow(entry).join('  ')}\n`);
     }
     if (!stop.signal.aborted) {
       // The server also drops a reader that falls far behind (output paused): say which it was.

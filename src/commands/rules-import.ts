@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { escapeJson, escapeText } from '../core/escape.js';
 import { validateRule } from '../core/rules/index.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import type { SettingsStore } from '../store/settings.js';
@@ -76,9 +77,11 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
       }
     }
   }
-  if (read.length === 0) return 'No Claude Code settings files found (looked at:\n' + list.map((f) => `  ${f}`).join('\n') + ')\n';
+  // Settings entries are text anyone could have written (or an agent, through a file): escaped.
+  const e = (s: string) => escapeText(s);
+  if (read.length === 0) return 'No Claude Code settings files found (looked at:\n' + list.map((f) => `  ${e(f)}`).join('\n') + ')\n';
 
-  const out: string[] = [`Read ${read.join(', ')}`];
+  const out: string[] = [`Read ${read.map(e).join(', ')}`];
   let added: Rule[] = [];
   const build = (existing: Rule[]) => {
     const have = new Set(existing.map((r) => `${r.action} ${r.pattern}`));
@@ -97,17 +100,20 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
   else await store.update((file) => void (file.rules = [...(file.rules ?? []), ...build(file.rules ?? [])]));
 
   out.push(`${dryRun ? 'Would add' : 'Added'} ${added.length} rule${added.length === 1 ? '' : 's'}${added.length ? ':' : '.'}`);
-  for (const r of added) out.push(`  ${r.id}  ${r.action.padEnd(5)}  ${r.pattern}`);
+  if (added.length) {
+    const { columns } = await import('./table.js');
+    out.push(...columns(added.map((r) => [r.id, r.action, e(r.pattern)]), { indent: '  ' }));
+  }
   const skippedDup = found.length - added.length;
   if (skippedDup > 0) out.push(`${skippedDup} already present, not added again.`);
   if (unsupported.length) {
     out.push(`Not imported (${unsupported.length}):`);
-    for (const u of unsupported) out.push(`  ${u}`);
+    for (const u of unsupported) out.push(`  ${e(u)}`);
   }
   const bypass = found.filter((f) => f.action === 'allow');
   if (bypass.length) {
     out.push('', 'Note: Claude Code applies these allow rules itself, so matching calls never reach cco:');
-    for (const f of bypass) out.push(`  ${f.entry}  (${f.file})`);
+    for (const f of bypass) out.push(`  ${e(f.entry)}  (${e(f.file)})`);
     out.push('Remove them from the Claude settings if you want cco to see those calls.');
   }
   return `${out.join('\n')}\n`;
@@ -115,7 +121,8 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
 
 /** Rules as Claude Code settings (what Claude can express) or as cco JSON. */
 export function exportRules(rules: Rule[], format: 'claude' | 'cco'): { out: string; skipped: string[] } {
-  if (format === 'cco') return { out: `${JSON.stringify({ rules }, null, 2)}\n`, skipped: [] };
+  // JSON with bidi and invisible characters as `\uXXXX` escapes: still valid, and safe to `cat`.
+  if (format === 'cco') return { out: `${escapeJson(JSON.stringify({ rules }, null, 2))}\n`, skipped: [] };
   const permissions: Record<RuleAction, string[]> = { allow: [], ask: [], deny: [] };
   const skipped: string[] = [];
   for (const r of rules) {
@@ -124,5 +131,5 @@ export function exportRules(rules: Rule[], format: 'claude' | 'cco'): { out: str
     else if ((r.priority ?? 100) !== 100) skipped.push(`${r.id} ${r.pattern} (priority ${r.priority} has no Claude Code form)`);
     else permissions[r.action]?.push(r.pattern);
   }
-  return { out: `${JSON.stringify({ permissions }, null, 2)}\n`, skipped };
+  return { out: `${escapeJson(JSON.stringify({ permissions }, null, 2))}\n`, skipped };
 }

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { escapeJson, escapeText } from '../core/escape.js';
 import { compileRules } from '../core/rules/index.js';
 import type { ToolCall } from '../core/types.js';
 import { ccoPaths } from '../store/paths.js';
@@ -21,24 +22,25 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
   const cwd = resolve(o.cwd ?? process.cwd());
   const call: ToolCall = { toolName: tool, input: input as Record<string, unknown>, agent: { cwd, ...(o.agent ? { name: o.agent } : {}) } };
   const { evaluation, trace, writes } = compileRules(settings.rules, { homeDir: homedir(), defaultAction: settings.defaultAction }).explain(call);
-  if (o.json) return `${JSON.stringify({ call, evaluation, trace, ...(writes ? { writes } : {}) }, null, 2)}\n`;
+  if (o.json) return `${escapeJson(JSON.stringify({ call, evaluation, trace, ...(writes ? { writes } : {}) }, null, 2))}\n`;
+  // Patterns may come from an agent's command and reasons quote the call: all of it is escaped.
+  const e = (s: string) => escapeText(s);
   const lines: string[] = [];
-  const by = evaluation.rule ? `rule ${evaluation.rule.id} (${evaluation.rule.pattern}, priority ${evaluation.rule.priority ?? 100})` : 'the default action (no rule matched)';
+  const by = evaluation.rule ? `rule ${e(evaluation.rule.id)} (${e(evaluation.rule.pattern)}, priority ${evaluation.rule.priority ?? 100})` : 'the default action (no rule matched)';
   lines.push(`${evaluation.action.toUpperCase()} by ${by}`);
-  if (evaluation.note) lines.push(`  because ${evaluation.note}`);
-  if (evaluation.message) lines.push(`  message to the agent: ${evaluation.message}`);
+  if (evaluation.note) lines.push(`  because ${e(evaluation.note)}`);
+  if (evaluation.message) lines.push(`  message to the agent: ${e(evaluation.message)}`);
   if (evaluation.timeoutMs !== undefined) lines.push(`  waits up to ${evaluation.timeoutMs} ms`);
-  lines.push(`  call: ${tool} ${JSON.stringify(input)}${o.agent ? ` from ${o.agent}` : ''} in ${cwd}`);
+  lines.push(`  call: ${e(tool)} ${escapeJson(JSON.stringify(input))}${o.agent ? ` from ${e(o.agent)}` : ''} in ${e(cwd)}`);
   if (trace.length) {
+    const { columns } = await import('./table.js');
     lines.push('', 'Rules checked, in order:');
-    for (const t of trace) {
-      const mark = t.skipped ? 'skip' : t.matched ? 'MATCH' : 'no';
-      lines.push(`  ${t.rule.id.padEnd(5)} ${t.rule.action.padEnd(5)} ${t.rule.pattern.padEnd(28)} ${mark.padEnd(5)} ${t.reason}`);
-    }
+    const rows = trace.map((t) => [e(t.rule.id), t.rule.action, e(t.rule.pattern), t.skipped ? 'skip' : t.matched ? 'MATCH' : 'no', e(t.reason)]);
+    lines.push(...columns(rows, { indent: '  ', trimEnd: true }));
   }
   if (writes?.length) {
     lines.push('', 'The command also:');
-    for (const w of writes) lines.push(`  ${w}`);
+    for (const w of writes) lines.push(`  ${e(w)}`);
   }
   return `${lines.join('\n')}\n`;
 }

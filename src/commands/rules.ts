@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
-import { checkWait, parseDuration, formatDuration } from '../core/duration.js';
+import { checkWait, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
+import { escapeText } from '../core/escape.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import { ccoPaths } from '../store/paths.js';
 import { nextRuleId } from '../store/rule-ids.js';
@@ -87,29 +88,6 @@ function findRule(rules: Rule[], id: string): Rule {
   return rule;
 }
 
-export function renderRules(rules: readonly Rule[]): string {
-  if (rules.length === 0) return 'No rules yet: every call goes to the default action. Add one with `cco rules add \'Bash(npm test:*)\' --allow`.';
-  const rows = rules.map((r) => [
-    r.id,
-    String(r.priority ?? 100),
-    r.enabled === false ? `${r.action} (off)` : r.action,
-    r.pattern,
-    r.agent ?? '',
-    [
-      r.input ? Object.entries(r.input).map(([k, v]) => `${k}=${v}`).join(' ') : '',
-      r.timeoutMs !== undefined ? `timeout ${formatDuration(r.timeoutMs)}` : '',
-      r.message ? `"${r.message}"` : '',
-      r.name ?? '',
-    ]
-      .filter(Boolean)
-      .join('; '),
-  ]);
-  const head = ['ID', 'PRIO', 'ACTION', 'PATTERN', 'AGENT', 'NOTE'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(head), ...rows.map(line)].join('\n');
-}
-
 /** Rules in the order they are checked, for listing. */
 function sorted(rules: Rule[]): Rule[] {
   const rank: Record<string, number> = { deny: 0, ask: 1, allow: 2 };
@@ -148,7 +126,8 @@ export function rulesCommand(): Command {
       .option('--json', 'print the rules as JSON')
       .action(async (o: { json?: boolean }) => {
         const list = sorted((await store()).readFile().rules ?? []);
-        process.stdout.write(o.json ? `${JSON.stringify(list, null, 2)}\n` : `${renderRules(list)}\n`);
+        const { renderRules, rulesJson } = await import('./rules-list.js');
+        process.stdout.write(o.json ? rulesJson(list) : `${renderRules(list)}\n`);
       }),
   );
 
@@ -161,7 +140,7 @@ export function rulesCommand(): Command {
           const list = (file.rules ??= []);
           change(list, findRule(list, id));
         });
-        process.stdout.write(`${done} ${id}.\n`);
+        process.stdout.write(`${done} ${escapeText(id)}.\n`);
       });
   rules.addCommand(simple('rm', 'delete a rule', (list, r) => list.splice(list.indexOf(r), 1), 'Removed').alias('remove'));
   rules.addCommand(simple('enable', 'turn a rule back on', (_l, r) => void delete r.enabled, 'Enabled'));
@@ -180,7 +159,7 @@ export function rulesCommand(): Command {
           if (action) rule.action = action;
           applyOptions(rule, o);
         });
-        process.stdout.write(`Updated ${id}.\n`);
+        process.stdout.write(`Updated ${escapeText(id)}.\n`);
       }),
   );
 
@@ -217,7 +196,7 @@ export function rulesCommand(): Command {
         const { exportRules } = await import('./rules-import.js');
         const { out, skipped } = exportRules((await store()).readFile().rules ?? [], o.format);
         process.stdout.write(out);
-        for (const s of skipped) process.stderr.write(`skipped ${s}\n`);
+        for (const s of skipped) process.stderr.write(`skipped ${escapeText(s)}\n`);
       }),
   );
   return rules;

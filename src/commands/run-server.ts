@@ -9,6 +9,7 @@ import { formatDuration } from '../core/duration.js';
 import { makeIdGenerator } from '../core/ids.js';
 import { AlertBoard } from '../core/alerts.js';
 import { StatusBoard } from '../core/console-status.js';
+import { escapeLines, escapeText } from '../core/escape.js';
 import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
 import { auditRecord } from '../core/audit.js';
 import { AuditLog, recoverAudit } from '../store/audit.js';
@@ -41,7 +42,8 @@ function fileLog(file: string): Log {
   };
 }
 
-const stderrLog: Log = (level, message) => process.stderr.write(`cco ${level}: ${message}\n`);
+// Messages can quote agent text (a saved pattern, an error about a call): escaped line by line.
+const stderrLog: Log = (level, message) => process.stderr.write(`cco ${level}: ${escapeLines(message)}\n`);
 
 const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : String(e));
 
@@ -50,12 +52,12 @@ export function eventLine(e: BrokerEvent): string | undefined {
   const time = new Date(e.type === 'request' ? e.at : e.decision.at).toTimeString().slice(0, 8);
   if (e.type === 'request') {
     if (e.autoDecided) return undefined; // the decision line says it all
-    return `${time}  waiting  ${e.id}  ${agentLabel(e.call.agent)}  ${oneLine(e.call.toolName, 60)}  ${summarizeInput(e.call, 100)}`;
+    return `${time}  waiting  ${escapeText(e.id)}  ${agentLabel(e.call.agent)}  ${oneLine(e.call.toolName, 60)}  ${summarizeInput(e.call, 100)}`;
   }
   const d = e.decision;
-  const who = d.decidedBy === 'user' ? 'by user' : `by ${d.decidedBy}`;
+  const who = d.decidedBy === 'user' ? 'by user' : `by ${escapeText(d.decidedBy)}`;
   const what = d.behavior === 'allow' ? (d.edited ? 'allowed (edited input)' : 'allowed') : 'denied';
-  return `${time}  ${what.padEnd(7)}  ${e.id}  ${agentLabel(e.call.agent)}  ${oneLine(e.call.toolName, 60)}  ${summarizeInput(e.call, 60)}  ${who}, waited ${formatDuration(e.waitMs)}`;
+  return `${time}  ${what.padEnd(7)}  ${escapeText(e.id)}  ${agentLabel(e.call.agent)}  ${oneLine(e.call.toolName, 60)}  ${summarizeInput(e.call, 60)}  ${who}, waited ${formatDuration(e.waitMs)}`;
 }
 
 export async function runServer(opts: RunServerOptions): Promise<void> {
@@ -226,7 +228,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
         bell: () => current.bell,
         onAlwaysAllow: async (pattern: string) => {
           const { rule, allowed } = await alwaysAllow(pattern, { store, broker, policyOf });
-          log('info', `always allow: saved ${rule.id} ${pattern}; allowed ${allowed.length} waiting call(s)`);
+          log('info', `always allow: saved ${rule.id} ${escapeText(pattern)}; allowed ${allowed.length} waiting call(s)`);
         },
         info: { url: server.mcpUrl, version: VERSION },
         stopSignal: stoppedBySignal,

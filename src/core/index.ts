@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './broker.js';
 export * from './duration.js';
 export * from './summary.js';
+export * from './escape.js';
 export * from './ids.js';
 export * from './console-source.js';
 export * from './alerts.js';

@@ -1,23 +1,19 @@
+import { escapeText } from './escape.js';
 import type { AgentInfo, ToolCall } from './types.js';
 
 /**
- * Make text safe for one terminal line: control characters (including ESC, so no escape
- * sequence from an agent can reach the terminal) become visible escapes, and the result is
- * cut to `max` characters.
+ * Make text safe for one terminal line: control and invisible characters (including ESC, so no
+ * escape sequence from an agent can reach the terminal) become visible escapes (`escapeText`),
+ * newlines a visible ⏎, and the result is cut to `max` characters.
  */
 export function oneLine(text: string, max = 200): string {
   // Bound the work before escaping: an enormous input must not cost more than a short one.
   const head = text.length > max * 4 ? text.slice(0, max * 4) : text;
-  // eslint-disable-next-line no-control-regex
-  // C0/C1 controls, line separators, and the bidi overrides/isolates that can make text on screen
-  // read differently from what runs.
-  const escaped = head.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
-    if (c === '\n') return '⏎ ';
-    if (c === '\t') return ' ';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-  const flat = escaped.replace(/ {2,}/g, ' ').trim();
-  return flat.length > max || head.length < text.length ? `${flat.slice(0, max - 1)}…` : flat;
+  const flat = escapeText(head, { newline: '⏎ ', tab: ' ' }).replace(/ {2,}/g, ' ').trim();
+  if (flat.length <= max && head.length === text.length) return flat;
+  // Never cut a surrogate pair in two: half an emoji would print as U+FFFD.
+  const cut = /[\ud800-\udbff]/.test(flat[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${flat.slice(0, cut)}…`;
 }
 
 function str(v: unknown): string | undefined {
