@@ -6,6 +6,7 @@ import { compileRules } from '../core/rules/index.js';
 import type { ToolCall } from '../core/types.js';
 import { ccoPaths } from '../store/paths.js';
 import { SettingsStore } from '../store/settings.js';
+import { realPath } from '../store/real-path.js';
 
 /** `cco rules test`: the decision for a call, the rule that made it, and why the others did not. */
 export async function testCall(tool: string, inputJson: string, o: { agent?: string; cwd?: string; json?: boolean }): Promise<string> {
@@ -21,7 +22,7 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
   const settings = new SettingsStore(ccoPaths().configFile).read();
   const cwd = resolve(o.cwd ?? process.cwd());
   const call: ToolCall = { toolName: tool, input: input as Record<string, unknown>, agent: { cwd, ...(o.agent ? { name: o.agent } : {}) } };
-  const { evaluation, trace, writes } = compileRules(settings.rules, { homeDir: homedir(), defaultAction: settings.defaultAction }).explain(call);
+  const { evaluation, trace, writes } = compileRules(settings.rules, { homeDir: homedir(), defaultAction: settings.defaultAction, realPath }).explain(call);
   if (o.json) return `${escapeJson(JSON.stringify({ call, evaluation, trace, ...(writes ? { writes } : {}) }, null, 2))}\n`;
   // Patterns may come from an agent's command and reasons quote the call: all of it is escaped.
   const e = (s: string) => escapeText(s);

@@ -24,6 +24,7 @@ import { processAlive, readServerFile, removeServerFile, writeServerFile } from 
 import { UserError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import type { ServerCliOptions } from './server-options.js';
+import { realPath } from '../store/real-path.js';
 import { alwaysAllow } from './always-allow.js';
 
 export interface RunServerOptions extends ServerCliOptions {
@@ -85,7 +86,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   if (token && !opts.token) checkPrivate(store.file);
   requireTokenOffLoopback(opts.host, token);
   const home = homedir();
-  const policyOf = (s: Settings) => toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction }));
+  const policyOf = (s: Settings) => toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction, realPath }));
   let current = settings;
   const status = new StatusBoard({ agents: 0, defaultAction: settings.defaultAction, rules: 0 });
   const statusOf = (s: Settings) => ({ defaultAction: s.defaultAction, rules: s.rules.filter((r) => r.enabled !== false).length });

@@ -115,7 +115,7 @@ function pathCheck(p: Extract<ParsedPattern, { kind: 'path' }>, action: RuleActi
         return false;
       }
       // Fail closed: the cwd could be any directory above the path, so try the rule under each.
-      const ok = underAnyDirectory(ctx.relative('root', nocase) ?? '', test);
+      const ok = underAnyDirectory(ctx.relative('root', nocase) ?? '', test) || (ctx.resolvedDiffers && underAnyDirectory(ctx.realRelative('root', nocase) ?? '', test));
       why?.push(
         ok
           ? `path \`${short(target.path)}\` could be \`${p.path}\` (cwd unknown: ${action} rule applies to be safe)`
@@ -123,16 +123,21 @@ function pathCheck(p: Extract<ParsedPattern, { kind: 'path' }>, action: RuleActi
       );
       return ok;
     }
-    const rel = ctx.relative(p.anchor, nocase);
-    let ok = test(rel);
-    if (!ok && action !== 'allow' && SEARCH_TOOLS.has(ctx.call.toolName) && rel !== undefined && lit !== '' && (rel === '' || lit.startsWith(`${rel}/`))) {
+    // Symlinks: an allow rule must hold for the path the file system resolves; a deny or ask rule
+    // for the path as written or as resolved.
+    const real = ctx.realRelative(p.anchor, nocase);
+    const written = action === 'allow' ? real : ctx.relative(p.anchor, nocase);
+    const ok = test(written) || (action !== 'allow' && ctx.resolvedDiffers && test(real));
+    const above = (rel: string | undefined) => rel !== undefined && lit !== '' && (rel === '' || lit.startsWith(`${rel}/`));
+    if (!ok && action !== 'allow' && SEARCH_TOOLS.has(ctx.call.toolName) && (above(written) || above(real))) {
       // A search (Grep, Glob, LS) of a folder above what the rule covers can read it: the rule applies.
       why?.push(`${ctx.call.toolName} searches \`${short(target.path)}\`, which holds \`${p.path}\``);
       return true;
     }
     if (why) {
       const where = p.anchor === 'root' ? '' : ` (under ${p.anchor === 'home' ? 'home' : 'cwd'} ${base})`;
-      why.push(`path \`${short(target.path)}\` ${ok ? 'matches' : 'does not match'} \`${p.path}\`${where}`);
+      const via = ctx.resolvedDiffers ? ` (a symlink: it is \`${short(ctx.realTarget ?? '')}\`)` : '';
+      why.push(`path \`${short(target.path)}\`${via} ${ok ? 'matches' : 'does not match'} \`${p.path}\`${where}`);
     }
     return ok;
   };

@@ -22,10 +22,70 @@ export class CallContext {
   private readonly _rel: (string | null | undefined)[] = [undefined, undefined, undefined];
   private readonly _relLower: (string | null | undefined)[] = [undefined, undefined, undefined];
 
+  private _real?: string | null;
+  private readonly _realRel: (string | null | undefined)[] = [undefined, undefined, undefined];
+  private readonly _realRelLower: (string | null | undefined)[] = [undefined, undefined, undefined];
+  private _realBases?: { home: string; cwd?: string };
+
   constructor(
     readonly call: ToolCall,
     private readonly homeDir: string,
+    private readonly realPath?: (path: string) => string,
   ) {}
+
+  /** The target as the file system resolves it (symlinks followed); the written path without a resolver or on error. */
+  get realTarget(): string | undefined {
+    if (this._real === undefined) {
+      const path = this.target.path;
+      let real: string | null = path ?? null;
+      if (path !== undefined && this.realPath) {
+        try {
+          real = trimSlash(posix.normalize(this.realPath(path)));
+        } catch {
+          real = path;
+        }
+      }
+      this._real = real;
+    }
+    return this._real ?? undefined;
+  }
+
+  /** Whether the resolved target differs from the written one (a symlink on the way). */
+  get resolvedDiffers(): boolean {
+    return this.realTarget !== this.target.path;
+  }
+
+  private realBase(anchor: PathAnchor): string | undefined {
+    if (anchor === 'root') return '/';
+    if (this._realBases === undefined) {
+      const resolve = (p: string) => {
+        if (!this.realPath) return p;
+        try {
+          return trimSlash(posix.normalize(this.realPath(p)));
+        } catch {
+          return p;
+        }
+      };
+      const cwd = this.cwd;
+      this._realBases = cwd === undefined ? { home: resolve(this.homeDir) } : { home: resolve(this.homeDir), cwd: resolve(cwd) };
+    }
+    return anchor === 'home' ? this._realBases.home : this._realBases.cwd;
+  }
+
+  /** relative(), for the resolved target against the resolved anchor directory. */
+  realRelative(anchor: PathAnchor, lower: boolean): string | undefined {
+    if (!this.resolvedDiffers) return this.relative(anchor, lower);
+    const i = anchor === 'root' ? 0 : anchor === 'home' ? 1 : 2;
+    const cache = lower ? this._realRelLower : this._realRel;
+    let rel = cache[i];
+    if (rel === undefined) {
+      const path = this.realTarget;
+      const base = this.realBase(anchor);
+      rel = path === undefined || base === undefined ? null : ((lower ? relativeTo(path.toLowerCase(), base.toLowerCase()) : relativeTo(path, base)) ?? null);
+      cache[i] = rel;
+    }
+    return rel ?? undefined;
+  }
 
   get input(): Record<string, unknown> {
     const input = this.call.input as unknown;
@@ -95,10 +155,13 @@ export class CallContext {
     const deny: string[] = [];
     const allow: string[] = [];
     for (const anchor of ['root', 'home', 'cwd'] as const) {
-      const rel = this.relative(anchor, false);
+      // Allow rules see the resolved path; deny and ask rules both.
+      const rel = this.realRelative(anchor, false);
       if (rel) allow.push(`p:${anchor}/${firstSegment(rel)}`);
       const low = this.relative(anchor, true);
       if (low) addOnce(deny, `p:${anchor}/${firstSegment(low)}`);
+      const realLow = this.realRelative(anchor, true);
+      if (realLow) addOnce(deny, `p:${anchor}/${firstSegment(realLow)}`);
     }
     if (this.cwd === undefined && this.target.path !== undefined) {
       // The cwd could be any directory above the path (see pathCheck): every directory name may

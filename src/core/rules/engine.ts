@@ -116,7 +116,7 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
         continue;
       }
       const writeCall: ToolCall = { toolName: 'Write', input: { file_path: path }, ...(ctx.call.agent ? { agent: ctx.call.agent } : {}) };
-      const writeCtx = new CallContext(writeCall, home);
+      const writeCtx = new CallContext(writeCall, home, opts.realPath);
       const wr = decide(writeCall, writeCtx);
       const we = wr?.evaluation ?? fallback;
       notes?.push(`writes \`${short(path, 60)}\`: ${wr ? `rule ${wr.rule.id} (\`${wr.rule.pattern}\`) says ${we.action}` : 'no rule is about it'}`);
@@ -138,13 +138,13 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
     evaluate(call) {
       const long = tooLong(call);
       if (long) return long;
-      const ctx = new CallContext(call, home);
+      const ctx = new CallContext(call, home, opts.realPath);
       const r = decide(call, ctx);
       const e = r?.evaluation ?? fallback;
       return call.toolName === 'Bash' ? bashVerdict(e, r, ctx) : e;
     },
     explain(call) {
-      const ctx = new CallContext(call, home);
+      const ctx = new CallContext(call, home, opts.realPath);
       const tool = String(call.toolName);
       const trace: RuleTrace[] = [];
       const long = tooLong(call);

@@ -39,6 +39,13 @@ export interface EngineOptions {
   homeDir: string;
   /** What happens when no rule matches. Default `ask`. */
   defaultAction?: RuleAction;
+  /**
+   * The path as the file system sees it: symlinks of the path and its existing parents resolved
+   * (absolute, normalized in, absolute out; the path itself need not exist). Without it paths are
+   * matched as written. Deny and ask rules match the written or the resolved path; allow rules
+   * only the resolved one, so a symlink inside an allowed folder does not reach outside it.
+   */
+  realPath?: (path: string) => string;
 }
 
 /** The result of evaluating one call: what to do, and which rule (or the default) said so. */
