@@ -5,7 +5,7 @@ import { formatDuration, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { oneLine, summarizeInput } from '../core/summary.js';
 
-export const DECISIONS = ['allow', 'deny', 'ask', 'timeout', 'cancelled', 'interrupted'] as const;
+export const DECISIONS = ['allow', 'deny', 'ask', 'timeout', 'cancelled', 'interrupted', 'guard'] as const;
 export type DecisionFilter = (typeof DECISIONS)[number];
 
 export interface LogFilter {
