@@ -7,7 +7,7 @@ import { escapeText } from '../core/escape.js';
 import { oneLine, summarizeInput } from '../core/summary.js';
 import { columns } from './table.js';
 
-export const DECISIONS = ['allow', 'deny', 'ask', 'timeout', 'cancelled', 'interrupted'] as const;
+export const DECISIONS = ['allow', 'deny', 'ask', 'timeout', 'cancelled', 'interrupted', 'guard'] as const;
 export type DecisionFilter = (typeof DECISIONS)[number];
 
 export interface LogFilter {

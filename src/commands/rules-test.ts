@@ -4,6 +4,8 @@ import { UserError } from '../core/errors.js';
 import { escapeJson, escapeText } from '../core/escape.js';
 import { compileRules } from '../core/rules/index.js';
 import type { ToolCall } from '../core/types.js';
+import { guardPolicy } from '../core/self-guard.js';
+import { protectedPaths } from '../store/own-files.js';
 import { ccoPaths } from '../store/paths.js';
 import { SettingsStore } from '../store/settings.js';
 import { realPath } from '../store/real-path.js';
@@ -19,9 +21,22 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new UserError('The input must be a JSON object, e.g. \'{"command":"npm test"}\'.');
   }
-  const settings = new SettingsStore(ccoPaths().configFile).read();
+  const paths = ccoPaths();
+  const settings = new SettingsStore(paths.configFile).read();
   const cwd = resolve(o.cwd ?? process.cwd());
   const call: ToolCall = { toolName: tool, input: input as Record<string, unknown>, agent: { cwd, ...(o.agent ? { name: o.agent } : {}) } };
+  // cco's own files come first, as in the server: no rule is consulted for them.
+  const guard = guardPolicy(() => ({ action: 'ask', decidedBy: 'default' }), { protected: protectedPaths(paths), homeDir: homedir() })(call);
+  if (guard.decidedBy === 'guard' && guard.action === 'deny') {
+    const evaluation = { action: 'deny', decidedBy: 'guard', message: guard.message };
+    if (o.json) return `${escapeJson(JSON.stringify({ call, evaluation, trace: [] }, null, 2))}\n`;
+    return [
+      "DENY by cco's guard of its own files (before any rule; no rule can allow this)",
+      `  message to the agent: ${escapeText(guard.message ?? '')}`,
+      `  call: ${escapeText(tool)} ${escapeJson(JSON.stringify(input))}${o.agent ? ` from ${escapeText(o.agent)}` : ''} in ${escapeText(cwd)}`,
+      '',
+    ].join('\n');
+  }
   const { evaluation, trace, writes } = compileRules(settings.rules, { homeDir: homedir(), defaultAction: settings.defaultAction, realPath }).explain(call);
   if (o.json) return `${escapeJson(JSON.stringify({ call, evaluation, trace, ...(writes ? { writes } : {}) }, null, 2))}\n`;
   // Patterns may come from an agent's command and reasons quote the call: all of it is escaped.

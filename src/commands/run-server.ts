@@ -3,7 +3,7 @@
  * the HTTP server, the server file and the console together.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, statSync, writeSync } from 'node:fs';
 import { Broker } from '../core/broker.js';
 import { formatDuration } from '../core/duration.js';
 import { makeIdGenerator } from '../core/ids.js';
@@ -19,6 +19,8 @@ import { requireTokenOffLoopback } from '../server/security.js';
 import { compileRules, toPolicy } from '../core/rules/index.js';
 import { homedir } from 'node:os';
 import { ccoPaths } from '../store/paths.js';
+import { checkOwnFiles, openAppendNoFollow, ownFilesProblem, protectedPaths } from '../store/own-files.js';
+import { guardPolicy, selfGuard } from '../core/self-guard.js';
 import { SettingsStore, type Settings } from '../store/settings.js';
 import { processAlive, readServerFile, removeServerFile, writeServerFile } from '../store/server-file.js';
 import { UserError } from '../core/errors.js';
@@ -36,7 +38,13 @@ type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
 function fileLog(file: string): Log {
   return (level, message) => {
     try {
-      appendFileSync(file, `${new Date().toISOString()} ${level} ${message}\n`, { mode: 0o600 });
+      // Never through a symlink put in its place.
+      const fd = openAppendNoFollow(file, 0o600);
+      try {
+        writeSync(fd, `${new Date().toISOString()} ${level} ${message}\n`);
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       // The log is a convenience; failing to write it must never disturb a decision.
     }
@@ -64,6 +72,8 @@ export function eventLine(e: BrokerEvent): string | undefined {
 export async function runServer(opts: RunServerOptions): Promise<void> {
   const paths = ccoPaths();
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  // Whoever can write cco's folders can change its rules or read its token: refuse to start.
+  checkOwnFiles(paths);
   const log = opts.console ? fileLog(paths.logFile) : stderrLog;
   const alerts = new AlertBoard();
   const onError = (e: unknown) => log('error', errorText(e));
@@ -86,7 +96,9 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   if (token && !opts.token) checkPrivate(store.file);
   requireTokenOffLoopback(opts.host, token);
   const home = homedir();
-  const policyOf = (s: Settings) => toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction, realPath }));
+  // cco's own files are off limits to agents, whatever the rules say: the guard runs first.
+  const guard = selfGuard({ protected: protectedPaths(paths), homeDir: home });
+  const policyOf = (s: Settings) => guardPolicy(toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction, realPath })), guard);
   let current = settings;
   const status = new StatusBoard({ agents: 0, defaultAction: settings.defaultAction, rules: 0 });
   const statusOf = (s: Settings) => ({ defaultAction: s.defaultAction, rules: s.rules.filter((r) => r.enabled !== false).length });
@@ -125,7 +137,11 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   });
   broker.seedHistory(recovered.history);
   const stopWatching = store.watch((result) => {
-    if (result.ok) {
+    const unsafe = result.ok ? ownFilesProblem(paths) : undefined;
+    if (unsafe !== undefined) {
+      log('error', `config not reloaded: ${unsafe} The last good rules stay active; fix it, then save the config again.`);
+      alerts.set('config', `Config not reloaded, last good rules still active: ${unsafe}`);
+    } else if (result.ok) {
       try {
         broker.setPolicy(policyOf(result.settings));
         broker.setTimeouts(opts.timeout ?? result.settings.timeoutMs, result.settings.timeoutAction);

@@ -21,7 +21,8 @@ export interface ToolCall {
 /**
  * Who made a decision. `rule:<id>` names the rule; `default` is the default action;
  * `error` is an internal failure that failed closed; `interrupted` is a call that was still
- * waiting when a previous cco died (written at the next start, from the audit log).
+ * waiting when a previous cco died (written at the next start, from the audit log); `guard` is
+ * cco protecting its own files (config, state, audit log, server file), before any rule.
  */
 export type DecidedBy =
   | 'user'
@@ -31,7 +32,8 @@ export type DecidedBy =
   | 'shutdown'
   | 'cancelled'
   | 'error'
-  | 'interrupted';
+  | 'interrupted'
+  | 'guard';
 
 export type Behavior = 'allow' | 'deny';
 

@@ -4,6 +4,7 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { isSymlinkError, openAppendNoFollow } from './own-files.js';
 import { interruptedRecord, isAuditRecord, pairRecords, toDecidedCalls, unanswered, type AuditRecord } from '../core/audit.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
@@ -59,10 +60,11 @@ export class AuditLog {
     } catch (error) {
       this.closeFd();
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      const message =
-        `cannot write the audit log ${this.file} (${code}). ` +
-        (code === 'ENOSPC' ? 'Free some disk space' : 'Check that the folder exists and is writable') +
-        '; cco keeps trying.';
+      const message = isSymlinkError(error)
+        ? `cannot write the audit log ${this.file}: it is a symbolic link, and cco does not write its audit log through a link. Remove it (\`rm ${this.file}\`); cco keeps trying.`
+        : `cannot write the audit log ${this.file} (${code}). ` +
+          (code === 'ENOSPC' ? 'Free some disk space' : 'Check that the folder exists and is writable') +
+          '; cco keeps trying.';
       if (this.problem !== message) {
         this.problem = message;
         this.opts.onProblem?.(message);
@@ -111,7 +113,7 @@ export class AuditLog {
   private open(): number {
     if (this.fd !== undefined) return this.fd;
     mkdirSync(this.opts.dir, { recursive: true, mode: 0o700 });
-    const fd = openSync(this.file, 'a+', 0o600);
+    const fd = openAppendNoFollow(this.file, 0o600);
     try {
       this.size = fstatSync(fd).size;
       // A line torn by a crash must not swallow the next one: finish it first.

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { createNoFollow, refuseSymlink } from './own-files.js';
 
 /** What a running server publishes about itself, readable by its user only (mode 0600). */
 export interface ServerInfo {
@@ -20,8 +21,17 @@ export interface ServerInfo {
 
 export async function writeServerFile(file: string, info: ServerInfo): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  // Never through a symlink: not the file (rename would replace the link, but a link there is a
+  // sign of tampering), nor the temporary file (created fresh, refusing a link in its place).
+  refuseSymlink(file);
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  await rm(tmp, { force: true });
+  const handle = await createNoFollow(tmp, 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(info, null, 2)}\n`);
+  } finally {
+    await handle.close();
+  }
   await rename(tmp, file);
 }
 

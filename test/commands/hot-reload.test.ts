@@ -54,12 +54,12 @@ describe('rules reach a running server', () => {
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, good.replace('"deny"', '"deny",,'));
     await waitFor(() => /config file .* is invalid: it is not valid JSON.*last good rules stay active/s.test(served!.output()), 5000, 'the broken-config warning');
-    expect(parseResult(await ask('rm -rf /'))).toEqual({ behavior: 'deny', message: 'never rm' });
+    expect(parseResult(await ask('rm -rf build'))).toEqual({ behavior: 'deny', message: 'never rm' });
     expect(readFileSync(file, 'utf8')).toContain(',,'); // never overwritten
 
     writeFileSync(file, good.replace('never rm', 'still never rm'));
     await waitFor(() => served!.output().includes('config reloaded'), 5000, 'the reload after the fix');
-    expect(parseResult(await ask('rm -rf /'))).toEqual({ behavior: 'deny', message: 'still never rm' });
+    expect(parseResult(await ask('rm -rf build'))).toEqual({ behavior: 'deny', message: 'still never rm' });
     await client.close();
   });
 
@@ -70,7 +70,7 @@ describe('rules reach a running server', () => {
     const client = await connectClient(served.info.mcpUrl);
     renameSync(join(home, 'config.json'), join(home, 'config.json.moved'));
     await waitFor(() => /is missing or unreadable now.*last good rules stay active/s.test(served!.output()), 5000, 'the missing-config warning');
-    const r = await client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'rm -rf /' } } }, undefined, { timeout: 5000 });
+    const r = await client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'rm -rf build' } } }, undefined, { timeout: 5000 });
     expect(parseResult(r)).toEqual({ behavior: 'deny', message: 'never rm' });
     await client.close();
   });

@@ -24,7 +24,7 @@ describe('cco rules (in process)', () => {
     expect(test.stdout).toMatch(/^ALLOW by rule r1/);
     expect(test.stdout).toMatch(/r2.*no/);
 
-    const compound = await runCli(home, 'rules', 'test', 'Bash', '{"command":"npm test && rm -rf /"}');
+    const compound = await runCli(home, 'rules', 'test', 'Bash', '{"command":"npm test && rm -rf build"}');
     expect(compound.stdout).toMatch(/^DENY by rule r2/);
     expect(compound.stdout).toContain('use trash instead');
 

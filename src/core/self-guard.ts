@@ -1,0 +1,311 @@
+/**
+ * cco protects itself: whatever the rules say, an agent's call that reads or changes cco's own
+ * config, state, audit log or server file (which holds the decision API's token) is denied. The
+ * guard runs before the rules, so no rule can allow such a call, and it fails closed.
+ *
+ * File tools are checked by the path they touch (resolved like the rules resolve it). A search
+ * (Glob, Grep) whose root holds a protected folder is denied too. A Bash command is denied when a
+ * word or redirection of it names a protected path (`~/…`, `$HOME/…`, absolute, relative to the
+ * agent's cwd or home, globs), when a recursive tool (grep -r, rg, find, tar, cp -r, …) is pointed
+ * at a folder above one, and when it runs cco itself. Bash is checked by what the command text
+ * names: a command that computes a path at run time is beyond any text check.
+ */
+import { posix } from 'node:path';
+import picomatch from 'picomatch/posix.js';
+import { analyzeBash, unquote } from './rules/bash.js';
+import { CallContext, short, trimSlash } from './rules/context.js';
+import { pathField } from './rules/syntax.js';
+import type { Policy, PolicyVerdict, ToolCall } from './types.js';
+
+/** One of cco's own files or folders. */
+export interface ProtectedPath {
+  /** Absolute. */
+  path: string;
+  /** A folder: everything inside it is protected too. */
+  dir: boolean;
+  /** What it is, for the message: `config folder`, `state folder (…)`, `config file`. */
+  what: string;
+}
+
+export interface SelfGuardOptions {
+  protected: readonly ProtectedPath[];
+  /** Absolute home directory, for `~` and `$HOME`. */
+  homeDir: string;
+}
+
+/** The guard's verdict on a call: a denial with its message, or undefined (the rules decide). */
+export type GuardCheck = (call: ToolCall) => { message: string } | undefined;
+
+const PREFIX = 'cco protects its own files:';
+
+/** Names of cco's files inside its folders, to test globs against. */
+const KNOWN_NAMES = ['config.json', 'config.json.lock', 'server.json', 'audit.jsonl', 'cco.log', 'x'];
+
+/** Tools that walk a folder's whole tree. `flag`: only with a recursive option. */
+const RECURSIVE: ReadonlyMap<string, 'always' | 'flag'> = new Map([
+  ['grep', 'flag'],
+  ['egrep', 'flag'],
+  ['fgrep', 'flag'],
+  ['rgrep', 'always'],
+  ['rg', 'always'],
+  ['ag', 'always'],
+  ['ack', 'always'],
+  ['find', 'always'],
+  ['fd', 'always'],
+  ['tar', 'always'],
+  ['zip', 'flag'],
+  ['7z', 'always'],
+  ['rsync', 'always'],
+  ['cp', 'flag'],
+  ['scp', 'flag'],
+  ['rm', 'flag'],
+  ['chmod', 'flag'],
+  ['chown', 'flag'],
+  ['chgrp', 'flag'],
+  ['mv', 'always'],
+  ['du', 'always'],
+  ['tree', 'always'],
+]);
+const RECURSIVE_FLAG = /^(?:-[a-zA-Z]*[rRa][a-zA-Z]*|--recursive|--dereference-recursive|--archive|--directories=recurse)$/;
+/** Searchers that search the working directory when given no folder. */
+const SEARCH_CWD = new Set(['rg', 'ag', 'ack', 'find', 'fd', 'rgrep', 'grep', 'egrep', 'fgrep', 'tree', 'du']);
+/** cco's own command line: it reads and writes cco's files, and can decide calls. */
+const CCO_NAMES = new Set(['cco', 'cco-mcp']);
+const RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'yarn', 'pnpm', 'npm', 'node']);
+
+const TOKEN_SPLIT = /[\s=:,;&|<>()`]+/;
+const GLOB = /[*?[\]{}]/;
+
+/** Compiles the guard's check; throws when the options are not usable. */
+export function selfGuard(opts: SelfGuardOptions): GuardCheck {
+  const home = trimSlash(posix.normalize(opts.homeDir));
+  if (!home.startsWith('/')) throw new Error(`cco's self-guard needs an absolute home directory, got \`${opts.homeDir}\`.`);
+  const homeLow = home.toLowerCase();
+  const user = posix.basename(home);
+  const guarded = opts.protected.map((p) => {
+    const path = trimSlash(posix.normalize(p.path));
+    if (!path.startsWith('/')) throw new Error(`cco's self-guard needs absolute paths, got \`${p.path}\`.`);
+    const low = path.toLowerCase();
+    const samples = p.dir ? [low, ...KNOWN_NAMES.map((n) => `${low}/${n}`)] : [low];
+    return { ...p, path, low, samples, segments: low.split('/').filter(Boolean) };
+  });
+  // The most specific first: a file before the folder holding it, a deeper folder first.
+  guarded.sort((x, y) => Number(x.dir) - Number(y.dir) || y.low.length - x.low.length);
+  type Guarded = (typeof guarded)[number];
+  /** For what a walk reaches: folders first, the top-most first. */
+  const outer = [...guarded].sort((x, y) => Number(y.dir) - Number(x.dir) || x.low.length - y.low.length);
+
+  /** The protected entry `path` (absolute, normalized, lower case) is in or is. */
+  const inside = (low: string): Guarded | undefined =>
+    guarded.find((g) => low === g.low || (g.dir && (g.low === '/' || low.startsWith(`${g.low}/`))));
+  /** The protected folder below `low` (a folder a recursive walk from `low` reaches). */
+  const below = (low: string): Guarded | undefined => outer.find((g) => low === '/' || g.low.startsWith(`${low}/`));
+
+  const fileMessage = (shown: string, g: Guarded) =>
+    `${PREFIX} \`${short(shown, 100)}\` ${shown.toLowerCase() === g.low ? 'is' : 'is in'} cco's ${g.what}; agents may not read or change it.`;
+  const searchMessage = (root: string, g: Guarded) =>
+    `${PREFIX} going through \`${short(root, 80)}\` would reach cco's ${g.what} \`${short(g.path, 80)}\`, which agents may not read or change. Use a narrower folder that does not hold it.`;
+
+  /** `~`, `~user`, `$HOME` and `${HOME}` at the start of a word expanded. */
+  const expand = (word: string): string => {
+    const w = word.replace(/^\$\{HOME\}|^\$HOME(?![A-Za-z0-9_])/, home);
+    if (w === '~' || w.startsWith('~/')) return home + w.slice(1);
+    if (w === `~${user}` || w.startsWith(`~${user}/`)) return home + w.slice(user.length + 1);
+    return w;
+  };
+
+  /** Absolute, normalized, lower case candidates for where a word (not a glob) points. */
+  const places = (word: string, cwd: string | undefined): string[] => {
+    const w = expand(word);
+    if (w.startsWith('/')) return [trimSlash(posix.normalize(w)).toLowerCase()];
+    const out = [trimSlash(posix.normalize(posix.join(home, w))).toLowerCase()];
+    if (cwd !== undefined) out.push(trimSlash(posix.normalize(posix.join(cwd, w))).toLowerCase());
+    return out;
+  };
+
+  /**
+   * The protected entry a word names, if any: as an absolute or `~` path, relative to the cwd or
+   * the home folder, a relative path that ends a protected path (`cco/config.json` run from
+   * `~/.config`), or a glob that matches one.
+   */
+  const named = (word: string, cwd: string | undefined): { g: Guarded; shown: string } | undefined => {
+    const w = expand(word.replace(/['"\\]/g, ''));
+    if (w === '') return undefined;
+    if (GLOB.test(w)) return globNames(w, cwd);
+    for (const low of places(w, cwd)) {
+      const g = inside(low);
+      if (g) return { g, shown: low };
+    }
+    if (!w.startsWith('/') && w.includes('/')) {
+      const segs = posix.normalize(w).toLowerCase().split('/').filter((s) => s !== '' && s !== '.');
+      if (segs.length > 0 && !segs.includes('..')) {
+        for (const g of guarded) {
+          // Some prefix of the word's segments is the tail of a protected folder's path.
+          for (let k = 1; k <= segs.length && k <= g.segments.length; k++) {
+            const tail = g.segments.slice(g.segments.length - k);
+            if (tail.every((s, i) => s === segs[i]) && (g.dir || k === segs.length)) return { g, shown: w };
+          }
+        }
+      }
+    }
+    return undefined;
+  };
+
+  const globNames = (w: string, cwd: string | undefined): { g: Guarded; shown: string } | undefined => {
+    const bases = w.startsWith('/') ? [''] : cwd !== undefined ? [home, cwd] : [home];
+    for (const base of bases) {
+      const abs = base === '' ? w : posix.join(base, w);
+      let match: (s: string) => boolean;
+      try {
+        match = picomatch(abs.toLowerCase(), { dot: true, nocase: true });
+      } catch {
+        return { g: guarded[0] as Guarded, shown: w };
+      }
+      for (const g of guarded) if (g.samples.some((s) => match(s))) return { g, shown: w };
+    }
+    return undefined;
+  };
+
+  /** The protected folder a recursive walk from `word` reaches. */
+  const reached = (word: string, cwd: string | undefined): { g: Guarded; root: string } | undefined => {
+    const w = expand(word.replace(/['"\\]/g, ''));
+    if (w === '' || w.startsWith('-')) return undefined;
+    if (GLOB.test(w)) {
+      const bases = w.startsWith('/') ? [''] : cwd !== undefined ? [cwd] : [];
+      for (const base of bases) {
+        const abs = (base === '' ? w : posix.join(base, w)).toLowerCase();
+        let match: (s: string) => boolean;
+        try {
+          match = picomatch(abs, { dot: true, nocase: true });
+        } catch {
+          return undefined;
+        }
+        for (const g of guarded) {
+          const ancestors = g.segments.map((_, i) => `/${g.segments.slice(0, i + 1).join('/')}`);
+          if (ancestors.some((a) => match(a))) return { g, root: w };
+        }
+      }
+      return undefined;
+    }
+    const list = w.startsWith('/') || w === '~' || w.startsWith('~/') ? places(w, undefined) : cwd !== undefined ? [trimSlash(posix.normalize(posix.join(cwd, w))).toLowerCase()] : [];
+    for (const low of list) {
+      const g = below(low);
+      if (g) return { g, root: w };
+    }
+    return undefined;
+  };
+
+  const checkBash = (ctx: CallContext): { message: string } | undefined => {
+    const command = ctx.command;
+    if (command === undefined) return undefined;
+    const cwd = ctx.cwd;
+    const a = analyzeBash(command);
+    for (const w of a.writes) {
+      const hit = w.path !== undefined ? named(w.path, cwd) : named(w.raw, cwd);
+      if (hit) return { message: `${fileMessage(hit.shown, hit.g)} (The command writes it through a redirection.)` };
+    }
+    const forms = a.parts.flatMap((p) => p.denyForms);
+    // Every word of every form, and of the whole text (redirections that read, assignments,
+    // what an unsettled parse left), as written and with quotes removed.
+    const texts = [command, unquote(command), ...forms, ...forms.map(unquote)];
+    for (const text of texts) {
+      for (const word of text.replace(/\$\{HOME\}/g, home).split(TOKEN_SPLIT)) {
+        const hit = named(word, cwd);
+        if (hit) return { message: fileMessage(hit.shown, hit.g) };
+      }
+    }
+    for (const form of [...forms, ...forms.map(unquote)]) {
+      const words = form.split(/\s+/).filter(Boolean);
+      const name = posix.basename(words[0] ?? '').toLowerCase();
+      if (CCO_NAMES.has(name) || (RUNNERS.has(name) && words.some((x) => /^cco-mcp(?:@|$)/i.test(x) || /\/cco-mcp\//.test(x)))) {
+        return { message: `${PREFIX} agents may not run cco itself (\`${short(form, 60)}\`): its commands read and change cco's config, state and audit log, and can decide calls.` };
+      }
+      const kind = RECURSIVE.get(name);
+      if (kind === undefined) continue;
+      const args = words.slice(1);
+      if (kind === 'flag' && !args.some((x) => RECURSIVE_FLAG.test(x))) continue;
+      for (const arg of args) {
+        const hit = reached(arg, cwd);
+        if (hit) return { message: searchMessage(hit.root, hit.g) };
+      }
+      // No folder named: these search the working directory.
+      if (SEARCH_CWD.has(name) && cwd !== undefined && !args.some((x) => !x.startsWith('-') && /[/~]/.test(x))) {
+        const g = below(cwd.toLowerCase());
+        if (g) return { message: searchMessage(cwd, g) };
+      }
+    }
+    return undefined;
+  };
+
+  /** Strings in any other tool's input (an MCP file server's `path`, …) that name protected paths. */
+  const checkStrings = (value: unknown, depth = 0): { message: string } | undefined => {
+    if (typeof value === 'string') {
+      for (const word of value.replace(/\$\{HOME\}/g, home).split(TOKEN_SPLIT)) {
+        const w = expand(word.replace(/['"\\]/g, ''));
+        if (!w.startsWith('/') || GLOB.test(w)) continue;
+        const g = inside(trimSlash(posix.normalize(w)).toLowerCase());
+        if (g) return { message: fileMessage(w, g) };
+      }
+      return undefined;
+    }
+    if (value === null || typeof value !== 'object' || depth > 32) return undefined;
+    for (const v of Object.values(value)) {
+      const hit = checkStrings(v, depth + 1);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+
+  return (call) => {
+    const ctx = new CallContext(call, home);
+    const tool = String(call.toolName);
+    if (tool === 'Bash') return checkBash(ctx);
+    const field = pathField(tool);
+    if (field === undefined) return checkStrings(ctx.input);
+    const target = ctx.target.path;
+    if (target !== undefined) {
+      const low = target.toLowerCase();
+      const g = inside(low);
+      if (g) return { message: fileMessage(target, g) };
+      if (tool === 'Grep' || tool === 'Glob') {
+        const s = below(low);
+        if (s) return { message: searchMessage(target, s) };
+      }
+    } else {
+      // A relative path with the cwd unknown: it could be relative to anything, so a path that
+      // names a protected one from its home or by its tail is refused.
+      const raw = ctx.input[field];
+      if (typeof raw === 'string') {
+        const hit = named(raw, undefined);
+        if (hit) return { message: fileMessage(hit.shown, hit.g) };
+      }
+    }
+    return undefined;
+  };
+}
+
+/**
+ * `inner` behind the guard: a call that touches cco's own files is denied (`decidedBy: 'guard'`)
+ * before any rule sees it; any other goes to `inner`. A failure in the guard or in `inner` is a
+ * denial, never an allow.
+ */
+export function guardPolicy(inner: Policy, opts: SelfGuardOptions | GuardCheck): Policy {
+  const check = typeof opts === 'function' ? opts : selfGuard(opts);
+  return (call): PolicyVerdict => {
+    try {
+      const hit = check(call);
+      if (hit) return { action: 'deny', decidedBy: 'guard', message: hit.message };
+    } catch (error) {
+      return { action: 'deny', decidedBy: 'guard', message: `cco could not check this call against its own files (${errorText(error)}), so it is denied.` };
+    }
+    try {
+      return inner(call);
+    } catch (error) {
+      return { action: 'deny', decidedBy: 'error', message: `cco failed while checking its rules (${errorText(error)}), so the call is denied.` };
+    }
+  };
+}
+
+function errorText(error: unknown): string {
+  return short(error instanceof Error ? error.message : String(error), 120);
+}
