@@ -14,6 +14,14 @@ export function previewRule(pattern: string, homeDir: string, pending: readonly 
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
-  const count = (calls: readonly PendingCall[]) => calls.filter((c) => set.evaluate(c.call).decidedBy === 'rule:preview').length;
+  // A call that makes the engine throw counts as not covered: the console never falls over on one.
+  const covers = (c: PendingCall) => {
+    try {
+      return set.evaluate(c.call).decidedBy === 'rule:preview';
+    } catch {
+      return false;
+    }
+  };
+  const count = (calls: readonly PendingCall[]) => calls.filter(covers).length;
   return { ok: true, pending: count(pending), recent: count(recent) };
 }
