@@ -7,7 +7,16 @@ import { requireTokenOffLoopback } from './security.js';
 
 export interface ServerOptions extends AppOptions {
   port: number;
+  /** How long a client may take to send a whole request (headers and body); then `408`. Default 30 s. */
+  requestDeadlineMs?: number;
+  /** Open connections at most; more are closed at once. Default 4,096. */
+  maxConnections?: number;
 }
+
+/** A request (headers and body) slower than this is answered `408` and its connection closed. */
+export const REQUEST_DEADLINE_MS = 30_000;
+/** Far above 2,000 sessions with a stream each and their waiting calls; bounds file descriptors. */
+export const MAX_CONNECTIONS = 4096;
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8660 */
@@ -33,10 +42,17 @@ export function urlHost(host: string): string {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   requireTokenOffLoopback(opts.host, opts.mcpToken);
   const { app, sessions, flush } = createApp(opts);
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  // Waiting calls are long-lived by design; Node's default request timeout would cut them.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  const deadline = opts.requestDeadlineMs ?? REQUEST_DEADLINE_MS;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    // How often Node checks the deadline below: a slow body is cut within 1.5× the deadline at most.
+    serverOptions: { connectionsCheckingInterval: Math.max(10, Math.floor(deadline / 2)) },
+  }) as Server;
+  // The deadline covers receiving the request only: a waiting call's answer, which may take
+  // hours, is not cut by it (the request was whole long before). A body that trickles in is.
+  server.requestTimeout = deadline;
+  server.headersTimeout = Math.min(60_000, deadline);
+  server.maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;
   server.keepAliveTimeout = 65_000;
 
   const listening = new Promise<void>((resolve, reject) => {

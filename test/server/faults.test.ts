@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Broker } from '../../src/core/broker.js';
 import { startServer } from '../../src/server/listen.js';
 import type { TestServer } from '../helpers/server.js';
-import { askApproval, mcpHeaders, parseResult, rawInitialize, sessionIdOf, testHarness, waitFor } from '../helpers/server.js';
+import { askApproval, connectClient, mcpHeaders, parseResult, rawInitialize, sessionIdOf, testHarness, waitFor } from '../helpers/server.js';
 
 const h = testHarness();
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -190,5 +190,36 @@ describe('faults', () => {
     broker.shutdown();
     await Promise.all(waits);
     nothingAllowed({ broker });
+  });
+});
+
+describe('request deadline and connection cap', () => {
+  it('a body that trickles in is answered 408 and its connection closed; a waiting call is not cut by the deadline', async () => {
+    const { connect } = await import('node:net');
+    let i = 0;
+    const broker = new Broker({ newId: () => `d${++i}`, timeoutMs: 60_000 });
+    const server = await startServer({ broker, apiToken: 'tok', host: '127.0.0.1', port: 0, version: '0', progressIntervalMs: 30_000, sessionIdleMs: 60_000, requestDeadlineMs: 300 });
+    cleanups.push(() => server.close(500));
+    const u = new URL(server.url);
+
+    // A waiting call, held well past the deadline, still gets its answer.
+    const client = await connectClient(server.mcpUrl);
+    cleanups.push(() => client.close());
+    const answer = askApproval(client, 'Bash', { command: 'npm test' });
+    await waitFor(() => broker.snapshot().pending.length === 1, 5000, 'the call to wait');
+    await new Promise((r) => setTimeout(r, 1000));
+    broker.decide(broker.snapshot().pending[0]!.id, { behavior: 'deny', message: 'late but whole' });
+    expect(parseResult(await answer)).toEqual({ behavior: 'deny', message: 'late but whole' });
+
+    // A POST that never finishes its body.
+    const socket = connect(Number(u.port), u.hostname);
+    let got = '';
+    socket.on('data', (d) => (got += d.toString()));
+    const closed = new Promise<void>((r) => socket.on('close', () => r()));
+    socket.write(`POST /mcp HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc"`);
+    await closed;
+    expect(got).toMatch(/^HTTP\/1\.1 408/);
+    expect(broker.snapshot().counts.allowed).toBe(0);
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 });
