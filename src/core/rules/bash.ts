@@ -196,6 +196,9 @@ function walk(commands: readonly SimpleCommand[], parts: CommandPart[], writes: 
     }
     if (c.words.length === 0) {
       for (const w of c.assignments) {
+        // `PATH=./bin; npm test`, `HOME=/etc; echo > ~/x`: an environment variable set for the
+        // commands after it changes what they run or write.
+        if (/^[A-Z_][A-Z0-9_]*\+?=/.test(w.raw) && !HARMLESS_VARIABLE.test(w.raw)) st.opaque ??= `setting \`${short(w.raw.slice(0, w.raw.indexOf('=')))}\` for the commands after it is not followed`;
         const eq = w.raw.indexOf('=');
         const name = w.raw.slice(0, eq).replace(/\+$/, '');
         const val = w.value?.slice(w.value.indexOf('=') + 1);
@@ -363,10 +366,10 @@ function inner(words: readonly ShellWord[], parts: CommandPart[], writes: WriteT
   for (let guard = 0; guard < 16 && k < words.length; guard++) {
     const name = basename(words[k]?.value ?? '');
     if (!PREFIX_WRAPPERS.has(name) || (name === 'command' && /^-[vV]$/.test(words[k + 1]?.value ?? ''))) break;
-    if (name === 'env' || name === 'sudo') {
+    if (name === 'env') {
       for (let i = k + 1; i < values.length; i++) {
         const a = values[i] as string;
-        if (a === '-S' || a.startsWith('--split-string')) return void (st.opaque ??= '`env -S` is not followed');
+        if (a.startsWith('-S') || a.startsWith('--split-string') || /^-[a-zA-Z]*S/.test(a)) return void (st.opaque ??= '`env -S` is not followed');
       }
     }
     k = afterWrapper(name, values, k);
@@ -377,6 +380,13 @@ function inner(words: readonly ShellWord[], parts: CommandPart[], writes: WriteT
   const name = basename((w[0] as ShellWord).value ?? '');
   if (SHELLS.has(name)) return shellString(w, parts, writes, st);
   if (name === 'eval') return evalString(w.slice(1), parts, writes, st);
+  if (name === 'trap') {
+    // `trap 'cmd' SIGNAL`: the string runs later, as a command line.
+    const action = w.slice(1).find((x) => !(x.value ?? '').startsWith('-'));
+    if (action !== undefined && w.length > 2) return evalString([action], parts, writes, st);
+    return;
+  }
+  if ((name === 'mapfile' || name === 'readarray') && w.some((x) => (x.value ?? x.raw).startsWith('-C'))) return void (st.opaque ??= '`mapfile -C` is not followed');
   if (name === 'xargs') {
     const vals = argv(w.slice(1));
     const rest = skipOptions(vals, OPTION_VALUES.xargs as ReadonlySet<string>, false);

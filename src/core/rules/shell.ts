@@ -303,6 +303,8 @@ class Parser {
         let end = src.indexOf('\n', this.pos);
         if (end < 0) end = src.length;
         let line = src.slice(this.pos, end);
+        // In an unquoted body bash joins a line ending in `\` with the next before looking for the end line.
+        if (!h.quoted && /(?:^|[^\\])(?:\\\\)*\\$/.test(line)) this.fail('a line continuation in a here-document is not followed');
         if (h.stripTabs) line = line.replace(/^\t+/, '');
         const lineStart = this.pos;
         this.pos = Math.min(end + 1, src.length);
@@ -457,6 +459,8 @@ class Parser {
   private readDollar(inDouble: boolean): string | undefined {
     const src = this.src;
     const n = src[this.pos + 1];
+    // bash removes `\`-newline before it reads what follows the `$`: `$\⏎(cmd)` is `$(cmd)`.
+    if (n === '\\' && src[this.pos + 2] === '\n') this.fail('a line continuation after `$` is not followed');
     if (n === "'" && !inDouble) {
       const [decoded, end] = ansiC(src, this.pos);
       if (end >= src.length) this.fail("an unclosed `$'`");
@@ -535,6 +539,13 @@ class Parser {
     if (end < 0) this.fail('unclosed arithmetic');
     const body = this.src.slice(from, end);
     if (!/^[\w\s+\-*/%<>=!&|^~?:,.()]*$/.test(body)) this.fail('arithmetic with expansions, quotes or subscripts is not followed');
+    // `$((a) && (b))` is a command substitution to bash, not arithmetic: the parentheses must nest.
+    let depth = 0;
+    for (const ch of body) {
+      if (ch === '(') depth++;
+      else if (ch === ')' && --depth < 0) this.fail('`$((` that may be a command substitution is not followed');
+    }
+    if (depth !== 0) this.fail('`$((` that may be a command substitution is not followed');
     this.pos = end + close.length;
   }
 
@@ -593,37 +604,43 @@ const C_ESCAPES: Readonly<Record<string, string>> = {
 
 /** The text of `$'…'` starting at `i` (at the `$`), decoded; and the index of its closing quote. */
 export function ansiC(text: string, i: number): [string, number] {
+  // The end is found as bash's lexer finds it: a backslash escapes the next character, whatever
+  // that escape means when decoded (`$'\c'` ends at its second quote).
+  let end = i + 2;
+  while (end < text.length && text[end] !== "'") end += text[end] === '\\' ? 2 : 1;
+  if (end > text.length) end = text.length;
+  const body = text.slice(i + 2, end);
   let out = '';
-  let j = i + 2;
-  while (j < text.length && text[j] !== "'") {
-    const c = text[j] as string;
-    if (c !== '\\' || j + 1 >= text.length) {
+  let j = 0;
+  while (j < body.length) {
+    const c = body[j] as string;
+    if (c !== '\\' || j + 1 >= body.length) {
       out += c;
       j++;
       continue;
     }
-    const e = text[j + 1] as string;
+    const e = body[j + 1] as string;
     let m: RegExpMatchArray | null;
     if (Object.hasOwn(C_ESCAPES, e)) {
       out += C_ESCAPES[e];
       j += 2;
-    } else if ((m = /^[0-7]{1,3}/.exec(text.slice(j + 1, j + 4)))) {
+    } else if ((m = /^[0-7]{1,3}/.exec(body.slice(j + 1, j + 4)))) {
       out += String.fromCharCode(Number.parseInt(m[0], 8) & 0xff);
       j += 1 + m[0].length;
-    } else if (e === 'x' && (m = /^[0-9a-fA-F]{1,2}/.exec(text.slice(j + 2, j + 4)))) {
+    } else if (e === 'x' && (m = /^[0-9a-fA-F]{1,2}/.exec(body.slice(j + 2, j + 4)))) {
       out += String.fromCharCode(Number.parseInt(m[0], 16));
       j += 2 + m[0].length;
-    } else if ((e === 'u' || e === 'U') && (m = new RegExp(`^[0-9a-fA-F]{1,${e === 'u' ? 4 : 8}}`).exec(text.slice(j + 2, j + 10)))) {
+    } else if ((e === 'u' || e === 'U') && (m = new RegExp(`^[0-9a-fA-F]{1,${e === 'u' ? 4 : 8}}`).exec(body.slice(j + 2, j + 10)))) {
       const code = Number.parseInt(m[0], 16);
       out += code <= 0x10ffff ? String.fromCodePoint(code) : '';
       j += 2 + m[0].length;
-    } else if (e === 'c' && j + 2 < text.length) {
-      out += String.fromCharCode((text.charCodeAt(j + 2) & 0x1f) >>> 0);
+    } else if (e === 'c') {
+      if (j + 2 < body.length) out += String.fromCharCode((body.charCodeAt(j + 2) & 0x1f) >>> 0);
       j += 3;
     } else {
       out += `\\${e}`;
       j += 2;
     }
   }
-  return [out, j];
+  return [out, end];
 }

@@ -42,6 +42,9 @@ describe('corpus: with the default allow (a deny-list), what cannot be settled i
     'echo x > "$OUT"',
     'eval "$CMD"',
     'bash -c "$CMD"',
+    'x=rm; $\\\n{x} -rf x',
+    "env -S'rm -rf x'",
+    "mapfile -C 'rm x' -c 1 a < f",
   ])('%j', (command) => {
     expect(set.evaluate(bash(command)).action).not.toBe('allow');
   });
