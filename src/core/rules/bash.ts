@@ -16,7 +16,9 @@ export interface CommandPart {
   denyForms: readonly string[];
 }
 
-import { ansiC, parseShell, type ShellWord, type SimpleCommand } from './shell.js';
+import { parseShell, unquote, type ShellWord, type SimpleCommand } from './shell.js';
+
+export { unquote };
 
 /** The parts of a command, and whether what runs could not be settled. */
 export interface SplitResult {
@@ -82,38 +84,6 @@ export function stripAssignments(text: string, safeOnly: boolean): string {
   }
 }
 
-/** Quotes and backslashes removed the way the shell removes them: `'r'm` and `$'\x72m'` run `rm`. */
-export function unquote(text: string): string {
-  if (!/['"\\]/.test(text)) return text;
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\') {
-      out += text[i + 1] ?? '';
-      i++;
-    } else if (c === '$' && text[i + 1] === "'") {
-      const [decoded, end] = ansiC(text, i);
-      out += decoded;
-      i = end;
-    } else if (c === '$' && text[i + 1] === '"') {
-      // `$"…"` (a translated string) reads like `"…"`.
-    } else if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      const stop = end < 0 ? text.length : end;
-      out += text.slice(i + 1, stop);
-      i = stop;
-    } else if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') {
-        if (text[j] === '\\' && j + 1 < text.length) j++;
-        out += text[j];
-        j++;
-      }
-      i = j;
-    } else out += c;
-  }
-  return out;
-}
 
 /** A file a command writes through a redirection: the path as bash would open it, when known. */
 export interface WriteTarget {

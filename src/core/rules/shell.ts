@@ -273,7 +273,7 @@ class Parser {
     if (op === '<<' || op === '<<-') {
       const word = this.readWord();
       const quoted = /['"\\]/.test(word.raw);
-      const delimiter = unquoteWord(word.raw);
+      const delimiter = unquote(word.raw);
       if (/[$`]/.test(delimiter) && !quoted) this.fail('a here-document delimiter with an expansion');
       this.heredocs.push({ delimiter, quoted, stripTabs: op === '<<-' });
       cmd.redirects.push({ kind: 'heredoc', op });
@@ -572,23 +572,31 @@ function isAssignment(raw: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(raw);
 }
 
-/** Quote removal of a literal word (for here-document delimiters). */
-function unquoteWord(raw: string): string {
+/** Quotes and backslashes removed the way the shell removes them: `'r'm` and `$'\x72m'` run `rm`. */
+export function unquote(text: string): string {
+  if (!/['"\\]/.test(text)) return text;
   let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i] as string;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
     if (c === '\\') {
-      out += raw[i + 1] ?? '';
+      out += text[i + 1] ?? '';
       i++;
+    } else if (c === '$' && text[i + 1] === "'") {
+      const [decoded, end] = ansiC(text, i);
+      out += decoded;
+      i = end;
+    } else if (c === '$' && text[i + 1] === '"') {
+      // `$"…"` (a translated string) reads like `"…"`.
     } else if (c === "'") {
-      const end = raw.indexOf("'", i + 1);
-      out += raw.slice(i + 1, end < 0 ? raw.length : end);
-      i = end < 0 ? raw.length : end;
+      const end = text.indexOf("'", i + 1);
+      const stop = end < 0 ? text.length : end;
+      out += text.slice(i + 1, stop);
+      i = stop;
     } else if (c === '"') {
       let j = i + 1;
-      while (j < raw.length && raw[j] !== '"') {
-        if (raw[j] === '\\' && j + 1 < raw.length) j++;
-        out += raw[j];
+      while (j < text.length && text[j] !== '"') {
+        if (text[j] === '\\' && j + 1 < text.length) j++;
+        out += text[j];
         j++;
       }
       i = j;
