@@ -58,8 +58,6 @@ function commandText(c: SimpleCommand): string {
   return [...c.assignments, ...c.words].map((w) => w.raw).join(' ');
 }
 
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|"(?:[^"\\]|\\.)*"|\\.|[^\s'"\\])*/s;
-
 /**
  * Variables known not to change what a command runs (colours, locale, log levels, terminal size).
  * An allow rule sees past only these: any other assignment (`GOFLAGS=-toolexec=…`, `HOME=…`,
@@ -68,22 +66,6 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|"(?:[^"\\]|\\.)*"|\\.|[^\
  */
 const HARMLESS_VARIABLE =
   /^(?:NODE_ENV|CI|FORCE_COLOR|NO_COLOR|DEBUG|RUST_LOG|RUST_BACKTRACE|TZ|LANG|LANGUAGE|LC_[A-Za-z0-9_]+|TERM|COLUMNS|LINES)=/;
-
-/**
- * Leading `VAR=value ` assignments removed: `CI=1 npm test` is `npm test` for the rules (the
- * assignment only sets the environment of that one command). With `safeOnly`, removes only
- * harmless variables, and stops at the first other one, keeping the rest as written.
- */
-export function stripAssignments(text: string, safeOnly: boolean): string {
-  let s = text;
-  for (;;) {
-    const m = ASSIGNMENT.exec(s);
-    if (!m || s[m[0].length] !== ' ') return s;
-    if (safeOnly && !HARMLESS_VARIABLE.test(m[0])) return s;
-    s = s.slice(m[0].length + 1);
-  }
-}
-
 
 /** A file a command writes through a redirection: the path as bash would open it, when known. */
 export interface WriteTarget {
@@ -106,9 +88,6 @@ export interface BashAnalysis {
 export function opaquePart(why: string): CommandPart {
   return { text: `(not settled: ${why})`, allowForms: [], denyForms: [] };
 }
-
-/** For tests and old callers: the part of an unsettled command. */
-export const UNCLOSED_PART: CommandPart = Object.freeze(opaquePart('an unclosed quote or subshell'));
 
 /** Parts of `command` with the forms rules compare against. */
 export function commandParts(command: string): CommandPart[] {

@@ -37,17 +37,19 @@ export class CallContext {
   get realTarget(): string | undefined {
     if (this._real === undefined) {
       const path = this.target.path;
-      let real: string | null = path ?? null;
-      if (path !== undefined && this.realPath) {
-        try {
-          real = trimSlash(posix.normalize(this.realPath(path)));
-        } catch {
-          real = path;
-        }
-      }
-      this._real = real;
+      this._real = path === undefined ? null : this.resolveReal(path);
     }
     return this._real ?? undefined;
+  }
+
+  /** A path through the resolver; as written without one, or when it fails. */
+  private resolveReal(path: string): string {
+    if (!this.realPath) return path;
+    try {
+      return trimSlash(posix.normalize(this.realPath(path)));
+    } catch {
+      return path;
+    }
   }
 
   /** Whether the resolved target differs from the written one (a symlink on the way). */
@@ -58,16 +60,9 @@ export class CallContext {
   private realBase(anchor: PathAnchor): string | undefined {
     if (anchor === 'root') return '/';
     if (this._realBases === undefined) {
-      const resolve = (p: string) => {
-        if (!this.realPath) return p;
-        try {
-          return trimSlash(posix.normalize(this.realPath(p)));
-        } catch {
-          return p;
-        }
-      };
       const cwd = this.cwd;
-      this._realBases = cwd === undefined ? { home: resolve(this.homeDir) } : { home: resolve(this.homeDir), cwd: resolve(cwd) };
+      const home = this.resolveReal(this.homeDir);
+      this._realBases = cwd === undefined ? { home } : { home, cwd: this.resolveReal(cwd) };
     }
     return anchor === 'home' ? this._realBases.home : this._realBases.cwd;
   }
