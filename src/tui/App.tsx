@@ -1,28 +1,23 @@
-import { Box, useApp, useInput, useStdin } from 'ink';
+import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { AlertBoard } from '../core/alerts.js';
 import type { ConsoleSource } from '../core/console-source.js';
 import type { ConsoleStatus } from '../core/console-status.js';
-import { claudeRuleFromCall } from '../core/rules/index.js';
-import type { DecidedCall, PendingCall, ToolCall, Verdict } from '../core/types.js';
-import { clampOffset, DetailPane } from './components/DetailPane.js';
+import type { DecidedCall, Decision, PendingCall, ToolCall, Verdict } from '../core/types.js';
+import { applyKeys, type ConsoleState, type Effect, initialState, markShown, reconcile, type StepContext, viewOf, type World } from './console-state.js';
+import { DetailPane } from './components/DetailPane.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { HistoryBox, QueueBox } from './components/Lists.js';
 import type { DiskFile } from './disk-file.js';
 import type { EditResult } from './editor.js';
-import { detailLines } from './detail-lines.js';
-import { applyFilter, parseFilter } from './filter.js';
-import { actionFor } from './keymap.js';
-import { screenLayout } from './layout.js';
-import type { Mode } from './mode.js';
-import { promptModeKey } from './prompt-keys.js';
+import { type DetailLine, detailLines, wrapDetail } from './detail-lines.js';
+import { splitKeys } from './key-events.js';
+import { MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { previewRule } from './rule-preview.js';
-import { moveSelection, reconcileSelection } from './selection.js';
 import { ColorContext } from './theme.js';
 import { useAttention } from './use-attention.js';
-import { decisionNotice, useDecisionGuard } from './use-decision-guard.js';
 import { useDiskFile } from './use-disk-file.js';
 import { useEditSession } from './use-edit-session.js';
 import { useNow, useSnapshot } from './use-source.js';
@@ -71,12 +66,6 @@ export interface AppProps {
   throttleMs?: number;
 }
 
-/** A decided call as it ran: with the approver's edited input, if any. */
-function asRan(d: DecidedCall | undefined): ToolCall | undefined {
-  if (!d) return undefined;
-  return d.decision.edited && d.decision.updatedInput ? { ...d.call, input: d.decision.updatedInput } : d.call;
-}
-
 interface StatusStore {
   snapshot(): ConsoleStatus;
   subscribe(listener: () => void): () => void;
@@ -85,8 +74,6 @@ interface StatusStore {
 const EMPTY: ReturnType<AlertBoard['snapshot']> = [];
 const NO_ALERTS: Pick<AlertBoard, 'snapshot' | 'subscribe'> = { snapshot: () => EMPTY, subscribe: () => () => {} };
 const NO_STATUS = { snapshot: () => undefined, subscribe: () => () => {} };
-
-type Focus = 'queue' | 'history';
 
 /** The console: the queue of waiting calls, the selected call in full, recent decisions below. */
 export function App(props: AppProps) {
@@ -110,39 +97,43 @@ function Screen(props: AppProps) {
   const { width, height } = useTerminalSize();
   useAttention(snap.pending, { onBell: props.onBell, onTitle: props.onTitle });
 
-  const [notice, setNotice] = useState<string>('');
-  const [mode, setModeState] = useState<Mode>({ kind: 'normal' });
-  // Keys can arrive before the handler sees the last render (a fast typist, a paste), so the
-  // handler reads the mode from a ref that every change updates at once.
-  const modeRef = useRef(mode);
-  const setMode = (m: Mode) => {
-    modeRef.current = m;
-    setModeState(m);
+  // The one state of the screen. Keys are applied to the ref (the latest state, whatever React
+  // has drawn), then the ref is handed to React to draw.
+  const [state, setState] = useState<ConsoleState>(initialState);
+  const stateRef = useRef(state);
+  const commit = (next: ConsoleState) => {
+    stateRef.current = next;
+    setState(next);
   };
-  const [focus, setFocus] = useState<Focus>('queue');
-  const [filterText, setFilterText] = useState('');
-  const [showDetail, setShowDetail] = useState(true);
-  const [scroll, setScroll] = useState({ id: undefined as string | undefined, offset: 0 });
+  const update = (f: (s: ConsoleState) => ConsoleState) => commit(f(stateRef.current));
+  const setNotice = (notice: string) => update((s) => ({ ...s, notice }));
 
-  const filter = useMemo(() => parseFilter(filterText), [filterText]);
-  const pending = useMemo(() => applyFilter(snap.pending, filter), [snap.pending, filter]);
-  const recent = useMemo(() => applyFilter(snap.recent, filter), [snap.recent, filter]);
+  // Only a waiting Write is compared with the disk: after an allowed one the disk holds its text.
+  const under = viewOf(state, { snapshot: snap, width, height, banners: banners.length, detailOf: NO_LINES });
+  const focusedCall = state.focus === 'queue' ? under.selectedCall : undefined;
+  const disk = useDiskFile(focusedCall, props.readFile);
+  const paneWidth = Math.max(10, width - 2);
+  const detailOf = useDetailCache(paneWidth, focusedCall?.id, disk);
+  const world: World = { snapshot: snap, width, height, banners: banners.length, detailOf };
+  const worldRef = useRef(world);
+  worldRef.current = world;
+  const view = viewOf(state, world);
 
-  // Both cursors are kept by call id, never by index, so an arrival never moves them.
-  const ids = pending.map((p) => p.id);
-  const prevIds = useRef<readonly string[]>(ids);
-  const [selected, setSelected] = useState<string | undefined>(ids[0]);
-  const current = reconcileSelection(selected, prevIds.current, ids);
-  const historyIds = useMemo(() => recent.map((d) => d.id), [recent]);
-  const [historySelected, setHistorySelected] = useState<string | undefined>(undefined);
-  const currentHistory = historySelected !== undefined && historyIds.includes(historySelected) ? historySelected : historyIds[0];
+  // The cursor follows the calls drawn (a call ending hands it on, and the guard starts), and what
+  // this frame shows of the detail counts as read.
   useEffect(() => {
-    prevIds.current = ids;
-    if (current !== selected) setSelected(current);
+    const s = reconcile(stateRef.current, worldRef.current, clock());
+    const shown = markShown(s, viewOf(s, worldRef.current));
+    if (shown !== stateRef.current) commit(shown);
   });
 
-  // When the call under the cursor changes (or the cursor comes back to the queue), the guard starts again.
-  const guarded = useDecisionGuard(focus === 'queue' ? current : undefined, clock, decisionGuardMs, setNotice);
+  const mode = state.mode;
+  const ruleText = mode.kind === 'allowRule' ? mode.text : undefined;
+  const preview = useMemo(
+    () => (ruleText !== undefined && homeDir !== undefined ? previewRule(ruleText, homeDir, snap.pending, snap.recent) : undefined),
+    [ruleText, homeDir, snap.pending, snap.recent],
+  );
+
   const send = (id: string, verdict: Verdict, how = '') => {
     Promise.resolve()
       .then(() => source.decide(id, verdict))
@@ -151,19 +142,14 @@ function Screen(props: AppProps) {
         (e: unknown) => setNotice(e instanceof Error ? e.message : String(e)),
       );
   };
-
-  const selectedCall = snap.pending.find((p) => p.id === current);
-  const historyCall = focus === 'history' ? recent.find((d) => d.id === currentHistory) : undefined;
-  const detailCall: PendingCall | undefined = focus === 'queue' ? selectedCall : historyCall;
-  // Only a waiting Write is compared with the disk: after an allowed one the disk holds its text.
-  const disk = useDiskFile(focus === 'queue' ? selectedCall : undefined, props.readFile);
-  const lines = useMemo(() => (detailCall ? detailLines(asRan(historyCall) ?? detailCall.call, { disk }) : []), [detailCall, historyCall, disk]);
-  const ruleText = mode.kind === 'allowRule' ? mode.text : undefined;
-  const preview = useMemo(
-    () => (ruleText !== undefined && homeDir !== undefined ? previewRule(ruleText, homeDir, snap.pending, snap.recent) : undefined),
-    [ruleText, homeDir, snap.pending, snap.recent],
-  );
-
+  const sendMany = (ids: readonly string[], verdict: Verdict) => {
+    const verb = verdict.behavior === 'allow' ? 'Allowed' : 'Denied';
+    void Promise.allSettled(ids.map((id) => Promise.resolve().then(() => source.decide(id, verdict)))).then((results) => {
+      const done = results.filter((r) => r.status === 'fulfilled' && r.value.behavior === verdict.behavior && r.value.decidedBy === 'user').length;
+      const other = results.length - done;
+      setNotice(`${verb} ${done} of ${ids.length} ${ids.length === 1 ? 'call' : 'calls'}${other ? ` (${other} had already ended or were decided otherwise)` : ''}.`);
+    });
+  };
   const alwaysAllow = async (id: string, pattern: string) => {
     try {
       await onAlwaysAllow?.(pattern);
@@ -175,111 +161,65 @@ function Screen(props: AppProps) {
     // The saved rule may already have allowed this call (and others that match it).
     if (source.snapshot().pending.some((p) => p.id === id)) send(id, { behavior: 'allow' });
   };
-
   const quit = () => {
     onQuit();
     exit();
   };
-
-  const { detailRows, pendingRows, historyRows } = screenLayout({
-    height,
-    banners: banners.length,
-    decisionLine: historyCall !== undefined,
-    detailLines: showDetail && detailCall ? lines.length : 0,
-    pending: pending.length,
-  });
-  const detailId = detailCall?.id;
-  const offset = scroll.id === detailId ? clampOffset(scroll.offset, lines.length, detailRows) : 0;
-  // Functional: keys can arrive faster than renders.
-  const page = (dir: 1 | -1) =>
-    setScroll((s) => {
-      const from = s.id === detailId ? clampOffset(s.offset, lines.length, detailRows) : 0;
-      return { id: detailId, offset: clampOffset(from + dir * Math.max(1, detailRows - 1), lines.length, detailRows) };
-    });
-
-  /** Decision keys act on the queue; on the history they explain why not. */
-  const decisionTarget = (): string | undefined => {
-    if (focus === 'history') {
-      setNotice(historyCall ? `${historyCall.id} was already decided. Tab goes back to the waiting calls.` : 'Tab goes back to the waiting calls.');
-      return undefined;
+  const run = (e: Effect) => {
+    switch (e.kind) {
+      case 'decide':
+        return send(e.id, e.verdict, e.how);
+      case 'decideMany':
+        return sendMany(e.ids, e.verdict);
+      case 'saveRule':
+        return void alwaysAllow(e.id, e.pattern);
+      case 'quit':
+        return quit();
     }
-    return current !== undefined && !guarded(current) ? current : undefined;
   };
 
-  // Ink swaps in a new handler in an effect, after the frame is drawn; a key in between would
-  // act on the previous render's selection. The ref always holds this render's handler.
+  // Ink swaps in a new handler in an effect, after the frame is drawn: the ref always holds this
+  // render's handler, and the handler reads the state from its ref, never from this closure.
   const onKey = useRef<Parameters<typeof useInput>[0]>(() => {});
   onKey.current = (input, key) => {
-    const prompt = { setMode, setNotice, setFilterText, send, quit, alwaysAllow: (id: string, p: string) => void alwaysAllow(id, p) };
-    if (promptModeKey(modeRef.current, input, key, { ...prompt, ruleInvalid: preview?.ok === false })) return;
-    const move = (delta: number) =>
-      focus === 'queue' ? setSelected(moveSelection(current, ids, delta)) : setHistorySelected(moveSelection(currentHistory, historyIds, delta));
-    switch (actionFor(input, key)) {
-      case 'up':
-        return move(-1);
-      case 'down':
-        return move(1);
-      case 'allow': {
-        const id = decisionTarget();
-        if (id) send(id, { behavior: 'allow' });
-        return;
-      }
-      case 'deny': {
-        const id = decisionTarget();
-        if (id) send(id, { behavior: 'deny' });
-        return;
-      }
-      case 'denyWithMessage': {
-        // The message is for the call selected now, whatever arrives while it is typed.
-        const id = decisionTarget();
-        if (id) setMode({ kind: 'deny', id, text: '' });
-        return;
-      }
-      case 'edit': {
-        if (!onEdit) return setNotice('Editing is not available in this console.');
-        const id = decisionTarget();
-        if (id) setMode({ kind: 'editing', id });
-        return;
-      }
-      case 'alwaysAllow': {
-        if (!onAlwaysAllow) return setNotice('Always-allow is not available in this console.');
-        // From the history it only saves the rule (and allows the waiting calls it matches).
-        const call = focus === 'queue' ? (current !== undefined && !guarded(current) ? selectedCall : undefined) : historyCall;
-        if (call) setMode({ kind: 'allowRule', id: call.id, text: claudeRuleFromCall(call.call, homeDir) });
-        return;
-      }
-      case 'toggleDetail':
-        return setShowDetail((v) => !v);
-      case 'focus':
-        return setFocus((f) => (f === 'queue' ? 'history' : 'queue'));
-      case 'filter':
-        return setMode({ kind: 'filter', text: filterText, previous: filterText });
-      case 'clearFilter':
-        if (filterText) {
-          setFilterText('');
-          setNotice('Filter cleared.');
-        }
-        return;
-      case 'pageUp':
-        return page(-1);
-      case 'pageDown':
-        return page(1);
-      case 'help':
-        return setMode({ kind: 'help' });
-      case 'quit': {
-        const waiting = source.snapshot().pending.length;
-        return waiting > 0 ? setMode({ kind: 'quit', waiting }) : quit();
-      }
-      default:
-        return;
-    }
+    const w = worldRef.current;
+    const ctx: StepContext = {
+      world: w,
+      now: clock(),
+      guardMs: decisionGuardMs,
+      canEdit: onEdit !== undefined,
+      canAlwaysAllow: onAlwaysAllow !== undefined,
+      homeDir,
+      ruleError: (text) => (homeDir === undefined ? undefined : ruleErrorOf(previewRule(text, homeDir, [], []))),
+      waiting: () => source.snapshot().pending.length,
+    };
+    const r = applyKeys(stateRef.current, splitKeys(input, key), ctx);
+    commit(r.state);
+    for (const e of r.effects) run(e);
   };
   // While the editor has the terminal the console lets go of the keyboard (raw mode off).
   useInput((input, key) => onKey.current(input, key), { isActive: isRawModeSupported === true && mode.kind !== 'editing' });
 
   // After useInput: its effect has released the terminal before the editor starts.
-  useEditSession(mode.kind === 'editing' ? mode.id : undefined, { source, onEdit, setMode, setNotice, send });
+  useEditSession(mode.kind === 'editing' ? mode.id : undefined, {
+    source,
+    onEdit,
+    finish: (notice) => update((s) => ({ ...s, mode: { kind: 'normal' }, notice })),
+    send,
+  });
 
+  const { layout } = view;
+  if (layout.tooSmall) {
+    return (
+      <Box flexDirection="column" width={width}>
+        <Header pending={snap.pending.length} counts={snap.counts} url={url} banners={banners} status={status} />
+        <Text wrap="wrap">
+          This pane is {width}×{height}; the console needs at least {MIN_COLUMNS}×{MIN_ROWS + banners.length} to show a call whole. Make it larger; no key decides until then ({snap.pending.length} waiting).
+        </Text>
+      </Box>
+    );
+  }
+  const filtered = state.filterText.trim() !== '' && view.pending !== snap.pending;
   return (
     <Box flexDirection="column" width={width}>
       <Header pending={snap.pending.length} counts={snap.counts} url={url} banners={banners} status={status} />
@@ -288,29 +228,58 @@ function Screen(props: AppProps) {
       ) : (
         <>
           <QueueBox
-            calls={pending}
+            calls={view.pending}
             total={snap.pending.length}
-            selected={current}
-            focused={focus === 'queue'}
-            filtered={filter !== undefined}
-            rows={pendingRows}
+            selected={view.current}
+            focused={state.focus === 'queue'}
+            filtered={filtered}
+            rows={layout.pendingRows}
             now={now}
             width={width - 4}
             url={url}
           />
-          {detailCall && detailRows > 0 ? <DetailPane call={detailCall} lines={lines} height={detailRows} offset={offset} /> : null}
+          {view.detailCall && state.showDetail && layout.detailRows > 0 ? (
+            <DetailPane call={view.detailCall} lines={view.lines} height={layout.detailRows} bodyRows={view.bodyRows} offset={view.offset} />
+          ) : null}
           <HistoryBox
-            calls={recent}
+            calls={view.recent}
             total={snap.recent.length}
-            selected={currentHistory}
-            focused={focus === 'history'}
-            filtered={filter !== undefined}
-            rows={historyRows}
+            selected={view.currentHistory}
+            focused={state.focus === 'history'}
+            filtered={filtered}
+            rows={layout.historyRows}
             width={width - 4}
           />
         </>
       )}
-      <Footer mode={mode} width={width} notice={notice} preview={preview} filter={filterText} />
+      <Footer mode={mode} width={width} notice={state.notice} preview={preview} filter={state.filterText} />
     </Box>
   );
+}
+
+const NO_LINES = () => [];
+
+const ruleErrorOf = (p: ReturnType<typeof previewRule>): string | undefined => (p.ok ? undefined : p.error);
+
+/** The footer's line after a decision the console sent (`how`: " with your edit"). */
+export function decisionNotice(id: string, d: Decision, how = ''): string {
+  if (d.behavior === 'allow') return `Allowed ${id}${how}.`;
+  if (d.decidedBy === 'user') return `Denied ${id}.`;
+  return `Denied ${id} by ${d.decidedBy}${d.message ? `: ${d.message}` : '.'}`;
+}
+
+/**
+ * Detail lines per call, wrapped to the pane: built once per call (and disk file, and width), as
+ * the key handler asks for them on every key.
+ */
+function useDetailCache(width: number, diskFor: string | undefined, disk: DiskFile | undefined) {
+  const cache = useRef(new WeakMap<object, { width: number; disk: DiskFile | undefined; lines: readonly DetailLine[] }>());
+  return (call: PendingCall | DecidedCall, ran: ToolCall): readonly DetailLine[] => {
+    const d = call.id === diskFor && !('decision' in call) ? disk : undefined;
+    const hit = cache.current.get(call);
+    if (hit && hit.width === width && hit.disk === d) return hit.lines;
+    const lines = wrapDetail(detailLines(ran, { disk: d }), width);
+    cache.current.set(call, { width, disk: d, lines });
+    return lines;
+  };
 }

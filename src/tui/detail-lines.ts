@@ -7,7 +7,9 @@ import { escapeLine, screenLines } from './escape.js';
 /** One line of the detail pane, already escaped; `tone` says how it is coloured. */
 export interface DetailLine {
   text: string;
-  tone?: 'add' | 'remove' | 'hunk' | 'label' | 'dim';
+  tone?: 'add' | 'remove' | 'hunk' | 'label' | 'dim' | 'risk' | 'cut';
+  /** The line continues the one above (wrapped at the pane's width). */
+  cont?: true;
 }
 
 /** Inputs larger than this are cut before any work (diffing, splitting) is done on them. */
@@ -145,4 +147,19 @@ export function detailLines(call: ToolCall, opts: { disk?: DiskFile | undefined 
       return json(input);
     }
   }
+}
+
+/** Each line wrapped at `width` characters, never cut. */
+export function wrapDetail(lines: readonly DetailLine[], width: number): DetailLine[] {
+  const out: DetailLine[] = [];
+  const w = Math.max(1, width);
+  for (const l of lines) {
+    const chars = Array.from(l.text);
+    if (chars.length <= w) {
+      out.push(l);
+      continue;
+    }
+    for (let i = 0; i < chars.length; i += w) out.push({ ...l, text: chars.slice(i, i + w).join(''), ...(i > 0 ? { cont: true as const } : {}) });
+  }
+  return out;
 }

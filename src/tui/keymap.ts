@@ -1,6 +1,9 @@
 import type { Key } from 'ink';
 
-export type ActionName =
+/** Where a key is read: the main screen, a one-line text prompt, or a yes/no question. */
+export type KeyScope = 'main' | 'prompt' | 'confirm';
+
+export type MainAction =
   | 'up'
   | 'down'
   | 'allow'
@@ -8,6 +11,7 @@ export type ActionName =
   | 'denyWithMessage'
   | 'alwaysAllow'
   | 'edit'
+  | 'many'
   | 'toggleDetail'
   | 'focus'
   | 'filter'
@@ -16,9 +20,12 @@ export type ActionName =
   | 'pageDown'
   | 'help'
   | 'quit';
+export type PromptAction = 'submit' | 'cancel' | 'erase';
+export type ConfirmAction = 'yes' | 'allowAll' | 'denyAll';
+export type ActionName = MainAction | PromptAction | ConfirmAction;
 
-export interface Binding {
-  action: ActionName;
+export interface Binding<A extends ActionName = ActionName> {
+  action: A;
   /** Printable keys, or names of special keys from Ink's Key ('upArrow'…). */
   keys: string[];
   /** How the key is shown in the footer and the help. */
@@ -31,15 +38,16 @@ export interface Binding {
   footer?: false;
 }
 
-/** Every key the console knows, declared once; the footer and the help are derived from it. */
-export const KEYMAP: readonly Binding[] = [
+/** Every key of the main screen, declared once; the footer, the help and `cco watch --help` come from it. */
+export const KEYMAP: readonly Binding<MainAction>[] = [
   { action: 'up', keys: ['upArrow', 'k'], hint: '↑/k', label: 'up', help: 'select the call above', footer: false },
   { action: 'down', keys: ['downArrow', 'j'], hint: '↓/j', label: 'down', help: 'select the call below', footer: false },
-  { action: 'allow', keys: ['a'], hint: 'a', label: 'allow', help: 'allow the selected call' },
+  { action: 'allow', keys: ['a'], hint: 'a', label: 'allow', help: 'allow the selected call (a call longer than the pane is shown to its end first)' },
   { action: 'deny', keys: ['d'], hint: 'd', label: 'deny', help: 'deny the selected call' },
   { action: 'denyWithMessage', keys: ['D'], hint: 'D', label: 'deny+msg', help: 'deny with a message to the agent' },
   { action: 'alwaysAllow', keys: ['A'], hint: 'A', label: 'always', help: 'always allow: save a rule, then allow' },
   { action: 'edit', keys: ['e'], hint: 'e', label: 'edit', help: 'edit the input in $EDITOR (JSON), then allow it' },
+  { action: 'many', keys: ['m'], hint: 'm', label: 'all shown', help: 'allow or deny every waiting call the filter shows (asks first, with how many)', footer: false },
   { action: 'toggleDetail', keys: ['return', ' '], hint: '⏎/space', label: 'detail', help: 'show or hide the detail pane', footer: false },
   { action: 'focus', keys: ['tab'], hint: 'Tab', label: 'history', help: 'move between the queue and the recent decisions' },
   { action: 'filter', keys: ['/'], hint: '/', label: 'filter', help: 'filter by text; tool:NAME and agent:NAME narrow a word' },
@@ -50,19 +58,56 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'quit', keys: ['q'], hint: 'q', label: 'quit', help: 'quit the console (asks first while calls wait; they are denied)' },
 ];
 
-/** Keys of the inline prompts (not actions of the main screen; listed in the help). */
-export const PROMPT_KEYS: readonly { hint: string; help: string }[] = [
-  { hint: '⏎', help: 'confirm' },
-  { hint: 'Esc', help: 'cancel' },
+/** Keys of the one-line prompts (filter, denial message, always-allow rule). Anything else printable is text. */
+export const PROMPT_KEYMAP: readonly Binding<PromptAction>[] = [
+  { action: 'submit', keys: ['return'], hint: '⏎', label: 'confirm', help: 'confirm' },
+  { action: 'cancel', keys: ['escape'], hint: 'Esc', label: 'cancel', help: 'cancel' },
+  { action: 'erase', keys: ['backspace', 'delete'], hint: '⌫', label: 'erase', help: 'erase the last character' },
 ];
 
-export function actionFor(input: string, key: Key): ActionName | undefined {
-  for (const b of KEYMAP) {
-    for (const k of b.keys) {
-      if (k.length === 1 ? input === k && !key.ctrl && !key.meta : key[k as keyof Key] === true) return b.action;
-    }
+/** Keys of the yes/no questions (quit while calls wait; decide every shown call). Any other key says no. */
+export const CONFIRM_KEYMAP: readonly Binding<ConfirmAction>[] = [
+  { action: 'yes', keys: ['y', 'Y'], hint: 'y', label: 'yes', help: 'yes (quit: the waiting calls are denied)' },
+  { action: 'allowAll', keys: ['a'], hint: 'a', label: 'allow all', help: 'allow every call listed in the question' },
+  { action: 'denyAll', keys: ['d'], hint: 'd', label: 'deny all', help: 'deny every call listed in the question' },
+];
+
+/** The keys of the prompts for the help: `⏎ confirm, Esc cancel, …`. */
+export const PROMPT_KEYS: readonly { hint: string; help: string }[] = PROMPT_KEYMAP.map(({ hint, help }) => ({ hint, help }));
+
+function matches(b: Binding, input: string, key: Key): boolean {
+  for (const k of b.keys) {
+    if (k.length === 1 ? input === k && !key.ctrl && !key.meta : key[k as keyof Key] === true) return true;
   }
-  return undefined;
+  return false;
+}
+
+function lookup<A extends ActionName>(map: readonly Binding<A>[], input: string, key: Key): A | undefined {
+  return map.find((b) => matches(b, input, key))?.action;
+}
+
+export function actionFor(input: string, key: Key): MainAction | undefined {
+  return lookup(KEYMAP, input, key);
+}
+
+export function promptActionFor(input: string, key: Key): PromptAction | undefined {
+  return lookup(PROMPT_KEYMAP, input, key);
+}
+
+export function confirmActionFor(input: string, key: Key): ConfirmAction | undefined {
+  return lookup(CONFIRM_KEYMAP, input, key);
+}
+
+const hintOf = <A extends ActionName>(map: readonly Binding<A>[], action: A): string => map.find((b) => b.action === action)!.hint;
+
+/** A prompt's hints with its own words: `⏎ send · Esc cancel`. */
+export function promptHints(submit: string, cancel = 'cancel'): string {
+  return `${hintOf(PROMPT_KEYMAP, 'submit')} ${submit} · ${hintOf(PROMPT_KEYMAP, 'cancel')} ${cancel}`;
+}
+
+/** A question's hints: the keys it takes, then "any other key" and what that does. */
+export function confirmHints(actions: readonly ConfirmAction[], otherwise: string): string {
+  return [...actions.map((a) => `${hintOf(CONFIRM_KEYMAP, a)} ${CONFIRM_KEYMAP.find((b) => b.action === a)!.label}`), `any other key ${otherwise}`].join(' · ');
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Key } from 'ink';
+import { promptActionFor } from './keymap.js';
 
 /** What the screen is doing: the queue, the help overlay, or a one-line prompt (denial message, rule). */
 export type Mode =
@@ -12,19 +13,29 @@ export type Mode =
   /** `q` with calls waiting: y quits (they are denied), anything else stays. */
   | { kind: 'quit'; waiting: number }
   /** The input of call `id` is open in the user's editor; the console does not read keys meanwhile. */
-  | { kind: 'editing'; id: string };
+  | { kind: 'editing'; id: string }
+  /** `m`: decide every call in `ids` (the waiting calls the filter showed when it was pressed)? */
+  | { kind: 'many'; ids: readonly string[]; sample: readonly string[]; filter: string };
 
 export type PromptStep = { kind: 'edit'; text: string } | { kind: 'submit'; text: string } | { kind: 'cancel' };
 
 /**
- * One key in a one-line text prompt. Printable input (a paste arrives as one chunk) is appended
- * as typed; Backspace removes the last character (terminals send it as Delete or Backspace).
+ * One key in a one-line text prompt, by the prompt keymap: Enter submits, Esc cancels, Backspace
+ * (terminals send it as Delete or Backspace) removes the last character; other printable input is
+ * appended as typed, and any other special key changes nothing.
  */
 export function promptKey(text: string, input: string, key: Key): PromptStep {
-  if (key.return) return { kind: 'submit', text };
-  if (key.escape) return { kind: 'cancel' };
-  if (key.backspace || key.delete) return { kind: 'edit', text: Array.from(text).slice(0, -1).join('') };
+  switch (promptActionFor(input, key)) {
+    case 'submit':
+      return { kind: 'submit', text };
+    case 'cancel':
+      return { kind: 'cancel' };
+    case 'erase':
+      return { kind: 'edit', text: Array.from(text).slice(0, -1).join('') };
+    default:
+      break;
+  }
   if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return { kind: 'edit', text };
-  if (key.pageUp || key.pageDown) return { kind: 'edit', text };
+  if (key.pageUp || key.pageDown || key.home || key.end) return { kind: 'edit', text };
   return { kind: 'edit', text: text + input };
 }

@@ -2,13 +2,12 @@ import { useEffect } from 'react';
 import type { ConsoleSource } from '../core/console-source.js';
 import type { Verdict } from '../core/types.js';
 import type { EditResult } from './editor.js';
-import type { Mode } from './mode.js';
 
 export interface EditSessionDeps {
   source: ConsoleSource;
   onEdit: ((input: Record<string, unknown>) => Promise<EditResult>) | undefined;
-  setMode(m: Mode): void;
-  setNotice(text: string): void;
+  /** Back to the queue, with this notice. */
+  finish(notice: string): void;
   send(id: string, verdict: Verdict, how?: string): void;
 }
 
@@ -19,12 +18,8 @@ export interface EditSessionDeps {
  */
 export function useEditSession(editingId: string | undefined, deps: EditSessionDeps): void {
   useEffect(() => {
-    const { source, onEdit, setMode, setNotice, send } = deps;
+    const { source, onEdit, finish, send } = deps;
     if (editingId === undefined || !onEdit) return;
-    const finish = (text: string) => {
-      setMode({ kind: 'normal' });
-      setNotice(text);
-    };
     const call = source.snapshot().pending.find((p) => p.id === editingId);
     if (!call) return finish(`${editingId} ended before the editor opened; nothing was decided.`);
     onEdit(call.call.input).then(

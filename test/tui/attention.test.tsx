@@ -22,6 +22,8 @@ describe('attention', () => {
     // Moving, toggling, deciding: re-renders and a call leaving, but nothing new arrived.
     await press('j', () => frame().includes('› c2'));
     await press(' ', () => !frame().includes('$ two'));
+    // With the detail hidden, a shows it first; the second a allows.
+    await press('a', () => frame().includes('$ two') && frame().includes('was hidden'));
     await press('a', () => broker.snapshot().pending.length === 2);
     await vi.waitFor(() => expect(frame()).toContain('Allowed c2.'));
     expect(onBell).toHaveBeenCalledTimes(3);
@@ -67,10 +69,13 @@ describe('small terminal', () => {
     check();
     await press('j', () => frame().includes('› c2'));
     check();
-    // Two lines of detail fit here: PgDn brings the diff into view.
-    await press('\u001B[6~', () => frame().includes('-xxx'));
-    await press('\u001B[6~', () => frame().includes('+yyy'));
-    check();
+    // One line of detail fits here: PgDn, a line at a time, brings the diff into view, to its end.
+    for (let i = 0; i < 20 && !frame().includes('end of the call'); i++) {
+      const before = frame();
+      await press('\u001B[6~', () => frame() !== before);
+      check();
+    }
+    expect(frame()).toContain('end of the call');
     broker.decide('c1', { behavior: 'allow' });
     await vi.waitFor(() => expect(frame()).toContain('1 allowed'));
     await press('a', () => frame().includes('Allowed c2.'));

@@ -8,10 +8,13 @@ import { useColor } from '../theme.js';
 export interface DetailPaneProps {
   /** A waiting call, or a decided one from the history (then its decision is shown too). */
   call: PendingCall | DecidedCall;
+  /** The detail, already wrapped to the pane's width: one screen row each. */
   lines: readonly DetailLine[];
-  /** How many body lines fit; the pane never renders more (plus its one title line). */
+  /** Rows the pane has below its title; it never renders more. */
   height: number;
-  /** The first body line shown (PgUp/PgDn move it). */
+  /** Rows of those that show lines (one less than `height` when a "more" line is needed). */
+  bodyRows: number;
+  /** The first line shown (PgUp/PgDn move it). */
   offset: number;
 }
 
@@ -21,13 +24,16 @@ const TONES: Record<NonNullable<DetailLine['tone']>, string | undefined> = {
   hunk: 'cyan',
   label: undefined,
   dim: undefined,
+  risk: 'yellow',
+  cut: 'red',
 };
 
-/** The selected call in full, windowed to `height` lines. */
-export function DetailPane({ call, lines, height, offset }: DetailPaneProps) {
+/** The selected call in full: every line wrapped, never cut; what does not fit is scrolled to and said. */
+export function DetailPane({ call, lines, height, bodyRows, offset }: DetailPaneProps) {
   const color = useColor();
-  const body = lines.slice(offset, offset + height);
+  const body = lines.slice(offset, offset + bodyRows);
   const more = lines.length > height;
+  const below = lines.length - (offset + body.length);
   const decision = 'decision' in call ? call.decision : undefined;
   return (
     <Box flexDirection="column" paddingX={1}>
@@ -41,18 +47,24 @@ export function DetailPane({ call, lines, height, offset }: DetailPaneProps) {
       <Text wrap="truncate">
         <Text bold>{oneLine(call.call.toolName, 60)}</Text> {call.id} from {agentLabel(call.call.agent)}
         {call.call.agent?.cwd ? ` in ${oneLine(call.call.agent.cwd, 60)}` : ''}
-        {more ? <Text dimColor>{` · lines ${offset + 1}–${offset + body.length} of ${lines.length} (PgUp/PgDn)`}</Text> : null}
+        {more ? <Text dimColor>{` · lines ${offset + 1}–${offset + body.length} of ${lines.length}`}</Text> : null}
       </Text>
       {body.map((l, i) => (
-        <Text key={offset + i} wrap="truncate" color={l.tone ? color(TONES[l.tone] ?? '') : undefined} dimColor={l.tone === 'dim'} bold={l.tone === 'label'}>
+        <Text
+          key={offset + i}
+          wrap="truncate"
+          color={l.tone ? color(TONES[l.tone] ?? '') : undefined}
+          dimColor={l.tone === 'dim'}
+          bold={l.tone === 'label' || l.tone === 'risk' || l.tone === 'cut'}
+        >
           {l.text === '' ? ' ' : l.text}
         </Text>
       ))}
+      {more ? (
+        <Text color={color(below > 0 ? 'yellow' : '')} bold={below > 0} dimColor={below === 0} wrap="truncate">
+          {below > 0 ? `▼ ${below} more ${below === 1 ? 'line' : 'lines'} · PgDn` : `▲ ${offset} ${offset === 1 ? 'line' : 'lines'} above · PgUp · end of the call`}
+        </Text>
+      ) : null}
     </Box>
   );
-}
-
-/** The first line a page scroll may show, kept inside the content. */
-export function clampOffset(offset: number, total: number, height: number): number {
-  return Math.max(0, Math.min(offset, total - height));
 }

@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import { oneLine } from '../../core/summary.js';
 import { escapeLine } from '../escape.js';
-import { footerHints } from '../keymap.js';
+import { confirmHints, footerHints, promptHints } from '../keymap.js';
 import type { Mode } from '../mode.js';
 import type { RulePreview } from '../rule-preview.js';
 import { useColor } from '../theme.js';
@@ -37,7 +37,7 @@ export function Footer({ mode, width, notice, preview, filter }: FooterProps) {
   if (mode.kind === 'filter') {
     return (
       <>
-        <PromptLine label="Filter: " text={mode.text} hint="  ⏎ keep · Esc undo" width={width} />
+        <PromptLine label="Filter: " text={mode.text} hint={`  ${promptHints('keep', 'undo')}`} width={width} />
         <Text dimColor wrap="truncate">
           Words match tool, agent, id and input; tool:NAME and agent:NAME narrow a word.
         </Text>
@@ -50,7 +50,20 @@ export function Footer({ mode, width, notice, preview, filter }: FooterProps) {
         <Text color={color('yellow')} bold wrap="truncate">
           Quit? {mode.waiting} waiting {mode.waiting === 1 ? 'call is' : 'calls are'} then denied (the agents read that the console closed).
         </Text>
-        <Text wrap="truncate">y quit · any other key stays</Text>
+        <Text wrap="truncate">{confirmHints(['yes'], 'stays')}</Text>
+      </>
+    );
+  }
+  if (mode.kind === 'many') {
+    const n = mode.ids.length;
+    return (
+      <>
+        <Text color={color('yellow')} bold wrap="truncate">
+          Decide all {n} waiting {n === 1 ? 'call' : 'calls'}
+          {mode.filter ? ` the filter "${oneLine(mode.filter, 30)}" shows` : ''}? {oneLine(mode.sample.join(' · '), width)}
+          {n > mode.sample.length ? ` · and ${n - mode.sample.length} more` : ''}
+        </Text>
+        <Text wrap="truncate">{confirmHints(['allowAll', 'denyAll'], 'cancels')}</Text>
       </>
     );
   }
@@ -69,7 +82,7 @@ export function Footer({ mode, width, notice, preview, filter }: FooterProps) {
   if (mode.kind === 'deny') {
     return (
       <>
-        <PromptLine label={`Deny ${mode.id} with message: `} text={mode.text} hint="  ⏎ send · Esc cancel" width={width} />
+        <PromptLine label={`Deny ${mode.id} with message: `} text={mode.text} hint={`  ${promptHints('send')}`} width={width} />
         <Text dimColor wrap="truncate">
           The agent reads this message as it is typed.
         </Text>
@@ -79,7 +92,7 @@ export function Footer({ mode, width, notice, preview, filter }: FooterProps) {
   if (mode.kind === 'allowRule') {
     return (
       <>
-        <PromptLine label="Always allow: " text={mode.text} hint={`  ⏎ save, allow ${mode.id} · Esc`} width={width} />
+        <PromptLine label="Always allow: " text={mode.text} hint={`  ${promptHints(`save, allow ${mode.id}`)}`} width={width} />
         {preview === undefined ? null : preview.ok ? (
           <Text wrap="truncate">
             Would match {preview.pending} waiting, {preview.recent} recent.

@@ -1,0 +1,364 @@
+import { claudeRuleFromCall } from '../core/rules/index.js';
+import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
+import type { BrokerSnapshot, DecidedCall, PendingCall, ToolCall, Verdict } from '../core/types.js';
+import type { DetailLine } from './detail-lines.js';
+import { applyFilter, parseFilter } from './filter.js';
+import type { KeyEvent } from './key-events.js';
+import { actionFor, confirmActionFor } from './keymap.js';
+import { screenLayout, type ScreenLayout } from './layout.js';
+import { type Mode, promptKey } from './mode.js';
+import { moveSelection, reconcileSelection } from './selection.js';
+
+export type Focus = 'queue' | 'history';
+
+/**
+ * Everything the console remembers between keys, in one value. Keys are applied to it one at a
+ * time, each to the state the one before left (`applyKeys`), so a read holding several keys
+ * (`↓a`, `jjj`, a paste) acts exactly as the same keys typed slowly; what a decision key decides
+ * is computed from this state and the screen it describes, never from an older render.
+ */
+export interface ConsoleState {
+  /** The queue's cursor, by call id (never an index: an arrival never moves it). */
+  selected: string | undefined;
+  /** The queue's ids the cursor was last placed among (a call leaving hands it to a neighbour). */
+  queueIds: readonly string[];
+  historySelected: string | undefined;
+  focus: Focus;
+  mode: Mode;
+  filterText: string;
+  showDetail: boolean;
+  /** The first detail line shown, for call `id` (another call starts at its top). */
+  scroll: { id: string | undefined; offset: number };
+  /** Lines [0, upTo) of the detail `key` (call, width, length) have been drawn on screen. */
+  seen: { key: string; upTo: number };
+  /** When the call under the cursor last changed by itself (a call arrived or ended): decision keys wait. */
+  guard: { id: string | undefined; at: number };
+  /** The status line; every key clears it, and sets it again if it has something to say. */
+  notice: string;
+}
+
+export const initialState: ConsoleState = {
+  selected: undefined,
+  queueIds: [],
+  historySelected: undefined,
+  focus: 'queue',
+  mode: { kind: 'normal' },
+  filterText: '',
+  showDetail: true,
+  scroll: { id: undefined, offset: 0 },
+  seen: { key: '', upTo: 0 },
+  guard: { id: undefined, at: 0 },
+  notice: '',
+};
+
+/** What the console is drawn from besides its state. */
+export interface World {
+  /** The broker as last drawn: keys act on what the person saw, not on calls that arrived since. */
+  snapshot: BrokerSnapshot;
+  width: number;
+  height: number;
+  banners: number;
+  /** The detail of a call, wrapped to the pane's width (the caller caches it). */
+  detailOf(call: PendingCall | DecidedCall, asRan: ToolCall): readonly DetailLine[];
+}
+
+/** The screen a state and a world describe. */
+export interface View {
+  pending: readonly PendingCall[];
+  recent: readonly DecidedCall[];
+  ids: readonly string[];
+  historyIds: readonly string[];
+  /** The call under the queue's cursor. */
+  current: string | undefined;
+  currentHistory: string | undefined;
+  selectedCall: PendingCall | undefined;
+  historyCall: DecidedCall | undefined;
+  /** The call in the detail pane: the queue's, or the history's while it has the focus. */
+  detailCall: PendingCall | DecidedCall | undefined;
+  lines: readonly DetailLine[];
+  layout: ScreenLayout;
+  /** Body lines the pane shows at once (one row goes to the "more below" line when it does not all fit). */
+  bodyRows: number;
+  offset: number;
+  /** Identifies the detail as drawn: call, width and length (a Write's diff arriving changes it). */
+  detailKey: string;
+  /** Whether some line of the detail could not be kept (a cap on huge inputs). */
+  complete: boolean;
+}
+
+/** A decided call as it ran: with the approver's edited input, if any. */
+export function asRan(d: PendingCall | DecidedCall): ToolCall {
+  return 'decision' in d && d.decision.edited && d.decision.updatedInput ? { ...d.call, input: d.decision.updatedInput } : d.call;
+}
+
+/** The first line a scroll may show, kept inside the content. */
+export function clampOffset(offset: number, total: number, rows: number): number {
+  return Math.max(0, Math.min(offset, total - rows));
+}
+
+export function viewOf(s: ConsoleState, w: World): View {
+  const filter = parseFilter(s.filterText);
+  const pending = applyFilter(w.snapshot.pending, filter);
+  const recent = applyFilter(w.snapshot.recent, filter);
+  const ids = pending.map((p) => p.id);
+  const historyIds = recent.map((d) => d.id);
+  const current = reconcileSelection(s.selected, s.queueIds, ids);
+  const currentHistory = s.historySelected !== undefined && historyIds.includes(s.historySelected) ? s.historySelected : historyIds[0];
+  const selectedCall = pending.find((p) => p.id === current);
+  const historyCall = s.focus === 'history' ? recent.find((d) => d.id === currentHistory) : undefined;
+  const detailCall = s.focus === 'queue' ? selectedCall : historyCall;
+  const lines = detailCall ? w.detailOf(detailCall, asRan(detailCall)) : [];
+  const layout = screenLayout({
+    height: w.height,
+    width: w.width,
+    banners: w.banners,
+    decisionLine: historyCall !== undefined,
+    detailLines: s.showDetail && detailCall ? lines.length : 0,
+    pending: pending.length,
+  });
+  const bodyRows = lines.length > layout.detailRows ? Math.max(1, layout.detailRows - 1) : layout.detailRows;
+  const offset = s.scroll.id === detailCall?.id ? clampOffset(s.scroll.offset, lines.length, bodyRows) : 0;
+  const complete = !lines.some((l) => l.tone === 'cut');
+  const detailKey = detailCall ? `${detailCall.id}|${w.width}|${lines.length}` : '';
+  return { pending, recent, ids, historyIds, current, currentHistory, selectedCall, historyCall, detailCall, lines, layout, bodyRows, offset, detailKey, complete };
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
+/**
+ * The queue's cursor follows the calls on screen: kept on its call, handed to a neighbour when
+ * that call ends. When the call under the cursor changes this way, without a key, decision keys
+ * wait `guardMs` (the guard), so a key meant for the old call can't decide the new one.
+ */
+export function reconcile(s: ConsoleState, w: World, now: number): ConsoleState {
+  const v = viewOf(s, w);
+  if (v.current === s.selected && sameIds(v.ids, s.queueIds)) return s;
+  const moved = v.current !== s.selected;
+  return { ...s, selected: v.current, queueIds: v.ids, ...(moved ? { guard: { id: v.current, at: now } } : {}) };
+}
+
+/** After a frame was drawn: the detail lines it showed count as read. */
+export function markShown(s: ConsoleState, v: View): ConsoleState {
+  if (s.focus !== 'queue' || !v.detailCall || !s.showDetail || v.layout.tooSmall || v.layout.detailRows === 0) return s;
+  const upTo = Math.min(v.lines.length, v.offset + v.bodyRows);
+  const prev = s.seen.key === v.detailKey ? s.seen.upTo : 0;
+  return upTo > prev ? { ...s, seen: { key: v.detailKey, upTo } } : s;
+}
+
+/** What a key asks the outside to do; the state machine itself does no I/O. */
+export type Effect =
+  | { kind: 'decide'; id: string; verdict: Verdict; how?: string }
+  | { kind: 'decideMany'; ids: readonly string[]; verdict: Verdict }
+  | { kind: 'saveRule'; id: string; pattern: string }
+  | { kind: 'quit' };
+
+export interface StepContext {
+  world: World;
+  now: number;
+  guardMs: number;
+  canEdit: boolean;
+  canAlwaysAllow: boolean;
+  homeDir?: string | undefined;
+  /** Why a typed rule is not a rule (the always-allow prompt stays open then), or undefined. */
+  ruleError(text: string): string | undefined;
+  /** Calls waiting in the broker right now, filtered or not (quit asks first when any wait). */
+  waiting(): number;
+}
+
+interface Step {
+  state: ConsoleState;
+  effects: Effect[];
+  /** The keys after this one in the same read are not applied (they were typed before what this key shows). */
+  stop?: boolean;
+}
+
+const SAMPLE = 3;
+
+/**
+ * Apply the keys of one read, in order, each to the state the one before left. Keys after a key
+ * that opens a question (quit, decide every shown call) or shows more of a call before it may be
+ * allowed are dropped: they were typed before the person could see what they would answer.
+ */
+export function applyKeys(state: ConsoleState, events: readonly KeyEvent[], ctx: StepContext): { state: ConsoleState; effects: Effect[] } {
+  let s = reconcile({ ...state, notice: '' }, ctx.world, ctx.now);
+  const effects: Effect[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i]!;
+    // In a prompt, an Enter with more text after it in the same read is part of a paste: text.
+    const last = i === events.length - 1;
+    const pasted = !last && ev.key.return && isPrompt(s.mode) ? { ...ev, input: '\n', key: { ...ev.key, return: false } } : ev;
+    const r = step(s, pasted, ctx);
+    s = reconcile(r.state, ctx.world, ctx.now);
+    effects.push(...r.effects);
+    if (r.stop) break;
+  }
+  return { state: s, effects };
+}
+
+const isPrompt = (m: Mode) => m.kind === 'filter' || m.kind === 'deny' || m.kind === 'allowRule';
+
+function note(s: ConsoleState, notice: string): Step {
+  return { state: { ...s, notice }, effects: [] };
+}
+
+function step(s: ConsoleState, ev: KeyEvent, ctx: StepContext): Step {
+  const { input, key } = ev;
+  const mode = s.mode;
+  switch (mode.kind) {
+    case 'editing':
+      // The editor has the terminal; a stray key that reaches us decides nothing.
+      return { state: s, effects: [] };
+    case 'help':
+      return { state: { ...s, mode: { kind: 'normal' } }, effects: [] };
+    case 'quit':
+      if (confirmActionFor(input, key) === 'yes') return { state: { ...s, mode: { kind: 'normal' } }, effects: [{ kind: 'quit' }] };
+      return note({ ...s, mode: { kind: 'normal' } }, 'Still watching; nothing was decided.');
+    case 'many': {
+      const a = confirmActionFor(input, key);
+      const normal = { ...s, mode: { kind: 'normal' } as Mode };
+      if (a === 'allowAll') return { state: normal, effects: [{ kind: 'decideMany', ids: mode.ids, verdict: { behavior: 'allow' } }] };
+      if (a === 'denyAll') return { state: normal, effects: [{ kind: 'decideMany', ids: mode.ids, verdict: { behavior: 'deny' } }] };
+      return note(normal, 'Nothing was decided.');
+    }
+    case 'filter': {
+      const p = promptKey(mode.text, input, key);
+      if (p.kind === 'edit') return { state: { ...s, mode: { ...mode, text: p.text }, filterText: p.text }, effects: [] };
+      if (p.kind === 'cancel') return { state: { ...s, mode: { kind: 'normal' }, filterText: mode.previous }, effects: [] };
+      return note({ ...s, mode: { kind: 'normal' } }, p.text.trim() ? `Filter: ${p.text.trim()} (Esc clears it).` : 'Filter cleared.');
+    }
+    case 'allowRule': {
+      const p = promptKey(mode.text, input, key);
+      if (p.kind === 'edit') return { state: { ...s, mode: { ...mode, text: p.text } }, effects: [] };
+      if (p.kind === 'cancel') return note({ ...s, mode: { kind: 'normal' } }, 'No rule saved; nothing was decided.');
+      const pattern = p.text.trim();
+      if (ctx.ruleError(pattern) !== undefined) return { state: s, effects: [] };
+      return { state: { ...s, mode: { kind: 'normal' } }, effects: [{ kind: 'saveRule', id: mode.id, pattern }] };
+    }
+    case 'deny': {
+      const p = promptKey(mode.text, input, key);
+      if (p.kind === 'edit') return { state: { ...s, mode: { ...mode, text: p.text } }, effects: [] };
+      if (p.kind === 'cancel') return note({ ...s, mode: { kind: 'normal' } }, 'Message cancelled; nothing was decided.');
+      // The message goes to the agent exactly as typed; an empty one gets the broker's default.
+      const verdict: Verdict = p.text ? { behavior: 'deny', message: p.text } : { behavior: 'deny' };
+      return { state: { ...s, mode: { kind: 'normal' } }, effects: [{ kind: 'decide', id: mode.id, verdict }] };
+    }
+    case 'normal':
+      return mainKey(s, ev, ctx);
+  }
+}
+
+type Target = { ok: true; id: string; call: PendingCall; view: View } | { ok: false; step: Step };
+
+/** The waiting call a decision key acts on, or why there is none. */
+function target(s: ConsoleState, ctx: StepContext): Target {
+  const v = viewOf(s, ctx.world);
+  const refuse = (text: string): Target => ({ ok: false, step: note(s, text) });
+  if (s.focus === 'history') {
+    return refuse(v.historyCall ? `${v.historyCall.id} was already decided. Tab goes back to the waiting calls.` : 'Tab goes back to the waiting calls.');
+  }
+  if (v.layout.tooSmall) return refuse('The pane is too small to show the call; make it larger to decide.');
+  if (!v.current || !v.selectedCall) return { ok: false, step: { state: s, effects: [] } };
+  if (s.guard.id === v.current && ctx.now - s.guard.at < ctx.guardMs) return refuse(`The selection just changed to ${v.current}: check it, then press again.`);
+  return { ok: true, id: v.current, call: v.selectedCall, view: v };
+}
+
+/**
+ * Nobody approves text they have not been shown. A call can be allowed once every line of its
+ * detail has been drawn; until then the key shows the rest, a page at a time, and the keys typed
+ * after it in the same read are dropped.
+ */
+function unread(s: ConsoleState, t: Extract<Target, { ok: true }>, what: string): Step | undefined {
+  const v = t.view;
+  if (!s.showDetail) return { state: { ...s, showDetail: true, notice: `The detail of ${t.id} was hidden; read it, then press ${what} again.` }, effects: [], stop: true };
+  if (!v.complete) return note(s, `${t.id} is too large to show whole here: d denies it, e opens all of it in your editor.`);
+  const seen = s.seen.key === v.detailKey ? s.seen.upTo : 0;
+  const shown = Math.max(seen, v.lines.length <= v.bodyRows ? v.lines.length : 0);
+  if (shown >= v.lines.length) return undefined;
+  // Show from the last line read, so the page starts where reading stopped.
+  const offset = clampOffset(Math.max(0, shown - 1), v.lines.length, v.bodyRows);
+  const end = Math.min(v.lines.length, offset + v.bodyRows);
+  return {
+    state: { ...s, scroll: { id: t.id, offset }, notice: `${t.id} goes on: lines ${offset + 1}–${end} of ${v.lines.length} shown. ${what} again once you have read to the end.` },
+    effects: [],
+    stop: true,
+  };
+}
+
+function mainKey(s: ConsoleState, { input, key }: KeyEvent, ctx: StepContext): Step {
+  const state = (next: Partial<ConsoleState>): Step => ({ state: { ...s, ...next }, effects: [] });
+  const action = actionFor(input, key);
+  switch (action) {
+    case 'up':
+    case 'down': {
+      const v = viewOf(s, ctx.world);
+      const delta = action === 'up' ? -1 : 1;
+      // A move by the person is not a change "by itself": the guard does not start.
+      return s.focus === 'queue'
+        ? state({ selected: moveSelection(v.current, v.ids, delta) })
+        : state({ historySelected: moveSelection(v.currentHistory, v.historyIds, delta) });
+    }
+    case 'allow': {
+      const t = target(s, ctx);
+      if (!t.ok) return t.step;
+      return unread(s, t, 'a') ?? { state: s, effects: [{ kind: 'decide', id: t.id, verdict: { behavior: 'allow' } }] };
+    }
+    case 'deny': {
+      const t = target(s, ctx);
+      return t.ok ? { state: s, effects: [{ kind: 'decide', id: t.id, verdict: { behavior: 'deny' } }] } : t.step;
+    }
+    case 'denyWithMessage': {
+      // The message is for the call selected now, whatever arrives while it is typed.
+      const t = target(s, ctx);
+      return t.ok ? state({ mode: { kind: 'deny', id: t.id, text: '' } }) : t.step;
+    }
+    case 'edit': {
+      if (!ctx.canEdit) return note(s, 'Editing is not available in this console.');
+      const t = target(s, ctx);
+      return t.ok ? state({ mode: { kind: 'editing', id: t.id } }) : t.step;
+    }
+    case 'alwaysAllow': {
+      if (!ctx.canAlwaysAllow) return note(s, 'Always-allow is not available in this console.');
+      if (s.focus === 'history') {
+        // From the history it only saves the rule (and allows the waiting calls it matches).
+        const v = viewOf(s, ctx.world);
+        return v.historyCall ? state({ mode: { kind: 'allowRule', id: v.historyCall.id, text: claudeRuleFromCall(v.historyCall.call, ctx.homeDir) } }) : { state: s, effects: [] };
+      }
+      const t = target(s, ctx);
+      if (!t.ok) return t.step;
+      return unread(s, t, 'A') ?? state({ mode: { kind: 'allowRule', id: t.id, text: claudeRuleFromCall(t.call.call, ctx.homeDir) } });
+    }
+    case 'many': {
+      if (s.focus === 'history') return note(s, 'm decides waiting calls: Tab goes back to them.');
+      const v = viewOf(s, ctx.world);
+      if (v.layout.tooSmall) return note(s, 'The pane is too small to show the calls; make it larger to decide.');
+      if (v.pending.length === 0) return note(s, s.filterText ? 'No waiting call matches the filter.' : 'No calls waiting.');
+      const sample = v.pending.slice(0, SAMPLE).map((p) => `${p.id} ${p.call.toolName} ${agentLabel(p.call.agent)}: ${oneLine(summarizeInput(p.call, 80), 80)}`);
+      return { state: { ...s, mode: { kind: 'many', ids: v.ids, sample, filter: s.filterText.trim() } }, effects: [], stop: true };
+    }
+    case 'toggleDetail':
+      return state({ showDetail: !s.showDetail });
+    case 'focus':
+      return state({ focus: s.focus === 'queue' ? 'history' : 'queue' });
+    case 'filter':
+      return state({ mode: { kind: 'filter', text: s.filterText, previous: s.filterText } });
+    case 'clearFilter':
+      return s.filterText ? { state: { ...s, filterText: '', notice: 'Filter cleared.' }, effects: [] } : { state: s, effects: [] };
+    case 'pageUp':
+    case 'pageDown': {
+      const v = viewOf(s, ctx.world);
+      if (!v.detailCall) return { state: s, effects: [] };
+      const dir = action === 'pageUp' ? -1 : 1;
+      return state({ scroll: { id: v.detailCall.id, offset: clampOffset(v.offset + dir * Math.max(1, v.bodyRows - 1), v.lines.length, v.bodyRows) } });
+    }
+    case 'help':
+      return state({ mode: { kind: 'help' } });
+    case 'quit': {
+      const waiting = ctx.waiting();
+      return waiting > 0 ? { state: { ...s, mode: { kind: 'quit', waiting } }, effects: [], stop: true } : { state: s, effects: [{ kind: 'quit' }] };
+    }
+    default:
+      return { state: s, effects: [] };
+  }
+}
