@@ -13,7 +13,7 @@ import { escapeLines, escapeText } from '../core/escape.js';
 import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
 import { auditRecord } from '../core/audit.js';
 import { AuditLog, recoverAudit } from '../store/audit.js';
-import type { BrokerEvent } from '../core/types.js';
+import type { BrokerEvent, PendingCall } from '../core/types.js';
 import { startServer } from '../server/listen.js';
 import { requireTokenOffLoopback } from '../server/security.js';
 import { compileRules, toPolicy } from '../core/rules/index.js';
@@ -232,11 +232,13 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
       lines += `${line}\n`;
     });
     const sig = await stoppedBySignal;
+    const waiting = broker.snapshot().pending;
     await stop(signalMessage(sig));
-    process.stdout.write('cco stopped; waiting calls were denied.\n');
+    process.stdout.write(`${stoppedLine(waiting)}\n`);
   } else {
     const { runConsole } = await import('../tui/run.js');
     const restoreConsole = redirectConsole(log);
+    let waiting: readonly PendingCall[] = [];
     try {
       const ended = await runConsole({
         source: broker,
@@ -250,6 +252,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
         info: { url: server.mcpUrl, version: VERSION },
         stopSignal: stoppedBySignal,
       });
+      waiting = broker.snapshot().pending;
       await stop(
         ended === 'quit'
           ? 'The cco console was closed before anyone decided this call, so it was denied. Retry when cco is running again.'
@@ -258,9 +261,18 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     } finally {
       restoreConsole();
     }
+    process.stdout.write(`${stoppedLine(waiting)}\n`);
   }
   // Everything is closed; if some handle still keeps the process alive, do not hang the terminal.
   setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
+}
+
+/** The one line printed when cco stops: what it denied on the way out. */
+export function stoppedLine(waiting: readonly PendingCall[]): string {
+  if (waiting.length === 0) return 'cco stopped; no call was waiting.';
+  const shown = waiting.slice(0, 3).map((p) => `${p.id} ${oneLine(p.call.toolName, 40)} ${oneLine(summarizeInput(p.call, 60), 60)}`);
+  const more = waiting.length > shown.length ? `, and ${waiting.length - shown.length} more` : '';
+  return `cco stopped; denied ${waiting.length} waiting ${waiting.length === 1 ? 'call' : 'calls'}: ${shown.join(', ')}${more}.`;
 }
 
 /** A token in a file others can read is no secret: refuse, as ssh does with a private key. */

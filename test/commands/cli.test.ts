@@ -183,7 +183,7 @@ describe('stopping cco serve', () => {
       expect(answer.message).toMatch(/^cco stopped \(SIGTERM\)/);
       expect(await served.exited, served.output()).toEqual({ code: 0, signal: null });
       expect(existsSync(served.serverFile)).toBe(false);
-      expect(served.output()).toContain('cco stopped; waiting calls were denied.');
+      expect(served.output()).toMatch(/cco stopped; denied 1 waiting call: \S+ Bash echo pending-at-sigterm\./);
     } finally {
       await served.stop();
     }
