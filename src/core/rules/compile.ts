@@ -56,7 +56,7 @@ export function compileRule(rule: Rule, index: number, homeDir: string): Compile
   if (spec) checks.push(spec);
   if (rule.agent !== undefined) checks.push(agentCheck(rule.agent));
   for (const [field, glob] of Object.entries(rule.input ?? {})) checks.push(inputCheck(field, glob, rule.action));
-  const tool = toolMatcher(parsed, rule.action !== 'allow');
+  const tool = toolMatcher(parsed, rule.action !== 'allow', rule.action === 'deny');
   return {
     rule,
     action: rule.action,
@@ -121,9 +121,11 @@ function evaluationFor(rule: Rule): Evaluation {
 
 /**
  * Tool names compare exactly for allow rules; deny and ask rules ignore case, so an MCP server an
- * agent's project registers as `GitHub` does not pass a `mcp__github__…` deny rule.
+ * agent's project registers as `GitHub` does not pass a `mcp__github__…` deny rule. A deny rule on
+ * a Read path also covers the editing tools, as in Claude Code (a file that may not be read may not
+ * be written either, whatever the Edit rules allow).
  */
-function toolMatcher(p: ParsedPattern, nocase: boolean): { test: (tool: string) => boolean; why: (tool: string) => string } {
+function toolMatcher(p: ParsedPattern, nocase: boolean, deny: boolean): { test: (tool: string) => boolean; why: (tool: string) => string } {
   const fold = nocase ? (t: string) => t.toLowerCase() : (t: string) => t;
   if (p.kind === 'mcp-server') {
     const name = fold(p.tool);
@@ -140,7 +142,12 @@ function toolMatcher(p: ParsedPattern, nocase: boolean): { test: (tool: string) 
     const re = new RegExp(`^${p.tool.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, nocase ? 'si' : 's');
     return { test: (t) => re.test(t), why: (t) => `tool \`${t}\` does not match \`${p.tool}\`` };
   }
-  const family = Object.hasOwn(FAMILIES, p.tool) ? (FAMILIES[p.tool] as readonly string[]) : [p.tool];
+  const family =
+    deny && p.kind === 'path' && p.tool === 'Read'
+      ? [...(FAMILIES.Read as readonly string[]), ...(FAMILIES.Edit as readonly string[])]
+      : Object.hasOwn(FAMILIES, p.tool)
+        ? (FAMILIES[p.tool] as readonly string[])
+        : [p.tool];
   const names = new Set(family.map(fold));
   const listed = family.length > 1 ? `${p.tool} (and ${family.slice(1).join(', ')})` : p.tool;
   return { test: (t) => names.has(fold(t)), why: (t) => `tool is ${t}, rule is for ${listed}` };

@@ -243,3 +243,46 @@ export const THROUGH_WRAPPERS = [
   "npm test $['x'] ; rm x",
 ];
 
+
+/**
+ * Calls on which cco was looser than the real Claude Code (found by
+ * test/claude/rules-differential.test.ts), with the verdict cco now gives. Agent cwd `/repo`.
+ */
+export const LOOSER_THAN_CLAUDE: Array<{ rules: Rule[]; tool: string; input: Record<string, unknown>; action: Rule['action'] }> = [
+  // Claude: "File is covered by a Read deny rule in your permission settings and cannot be written."
+  ...(['Write', 'Edit', 'MultiEdit'] as const).map((tool) => ({
+    rules: [
+      { id: 'a1', pattern: 'Edit(./r/**)', action: 'allow' as const },
+      { id: 'd1', pattern: 'Read(./r/**)', action: 'deny' as const },
+    ],
+    tool,
+    input: { file_path: '/repo/r/new.txt' },
+    action: 'deny' as const,
+  })),
+  {
+    rules: [{ id: 'd1', pattern: 'Read(**/.env)', action: 'deny' }],
+    tool: 'NotebookEdit',
+    input: { notebook_path: '/repo/.ENV' },
+    action: 'deny',
+  },
+  {
+    rules: [
+      { id: 'a1', pattern: 'Bash(echo:*)', action: 'allow' },
+      { id: 'a2', pattern: 'Edit(./r/**)', action: 'allow' },
+      { id: 'd1', pattern: 'Read(./r/**)', action: 'deny' },
+    ],
+    tool: 'Bash',
+    input: { command: 'echo key > r/x.txt' },
+    action: 'deny',
+  },
+  // An ask rule on Read does not reach the editing tools (nor does it in Claude Code).
+  {
+    rules: [
+      { id: 'a1', pattern: 'Edit(./q/**)', action: 'allow' },
+      { id: 'k1', pattern: 'Read(./q/**)', action: 'ask' },
+    ],
+    tool: 'Write',
+    input: { file_path: '/repo/q/new.txt' },
+    action: 'allow',
+  },
+];

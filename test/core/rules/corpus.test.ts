@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeBash } from '../../../src/core/rules/bash.js';
 import { compileRules, type Rule } from '../../../src/core/rules/index.js';
-import { ALLOW, BENIGN, HOSTILE, THROUGH_WRAPPERS } from './corpus-data.js';
-import { bash, HOME } from './helpers.js';
+import { ALLOW, BENIGN, HOSTILE, LOOSER_THAN_CLAUDE, THROUGH_WRAPPERS } from './corpus-data.js';
+import { AGENT, bash, HOME } from './helpers.js';
 
 /**
  * Adversarial corpus: commands that try to run, or write, something a rule does not cover. Each
@@ -165,5 +165,11 @@ describe('surprises that looked like protection', () => {
     ['WebFetch', { url: 'https://www.good.com/x' }, 'default'],
   ])('%s %j → %s', (tool, input, decidedBy) => {
     expect(t(tool, input).decidedBy).toBe(decidedBy);
+  });
+});
+
+describe('corpus: verdicts where cco was looser than Claude Code (test/claude/rules-differential.test.ts)', () => {
+  it.each(LOOSER_THAN_CLAUDE)('%j', ({ rules, tool, input, action }) => {
+    expect(compileRules(rules, { homeDir: HOME }).evaluate({ toolName: tool, input, agent: AGENT }).action).toBe(action);
   });
 });
