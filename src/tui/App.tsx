@@ -113,7 +113,7 @@ function Screen(props: AppProps) {
   const focusedCall = state.focus === 'queue' ? under.selectedCall : undefined;
   const disk = useDiskFile(focusedCall, props.readFile);
   const paneWidth = Math.max(10, width - 2);
-  const detailOf = useDetailCache(paneWidth, focusedCall?.id, disk);
+  const detailOf = useDetailCache(paneWidth, focusedCall?.id, disk, homeDir);
   const world: World = { snapshot: snap, width, height, banners: banners.length, detailOf };
   const worldRef = useRef(world);
   worldRef.current = world;
@@ -272,13 +272,13 @@ export function decisionNotice(id: string, d: Decision, how = ''): string {
  * Detail lines per call, wrapped to the pane: built once per call (and disk file, and width), as
  * the key handler asks for them on every key.
  */
-function useDetailCache(width: number, diskFor: string | undefined, disk: DiskFile | undefined) {
+function useDetailCache(width: number, diskFor: string | undefined, disk: DiskFile | undefined, home: string | undefined) {
   const cache = useRef(new WeakMap<object, { width: number; disk: DiskFile | undefined; lines: readonly DetailLine[] }>());
   return (call: PendingCall | DecidedCall, ran: ToolCall): readonly DetailLine[] => {
     const d = call.id === diskFor && !('decision' in call) ? disk : undefined;
     const hit = cache.current.get(call);
     if (hit && hit.width === width && hit.disk === d) return hit.lines;
-    const lines = wrapDetail(detailLines(ran, { disk: d }), width);
+    const lines = wrapDetail(detailLines(ran, { disk: d, home }), width);
     cache.current.set(call, { width, disk: d, lines });
     return lines;
   };

@@ -1,7 +1,7 @@
 import { claudeRuleFromCall } from '../core/rules/index.js';
 import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
 import type { BrokerSnapshot, DecidedCall, PendingCall, ToolCall, Verdict } from '../core/types.js';
-import type { DetailLine } from './detail-lines.js';
+import { type DetailLine, isComplete } from './detail-lines.js';
 import { applyFilter, parseFilter } from './filter.js';
 import type { KeyEvent } from './key-events.js';
 import { actionFor, confirmActionFor } from './keymap.js';
@@ -118,7 +118,7 @@ export function viewOf(s: ConsoleState, w: World): View {
   });
   const bodyRows = lines.length > layout.detailRows ? Math.max(1, layout.detailRows - 1) : layout.detailRows;
   const offset = s.scroll.id === detailCall?.id ? clampOffset(s.scroll.offset, lines.length, bodyRows) : 0;
-  const complete = !lines.some((l) => l.tone === 'cut');
+  const complete = isComplete(lines);
   const detailKey = detailCall ? `${detailCall.id}|${w.width}|${lines.length}` : '';
   return { pending, recent, ids, historyIds, current, currentHistory, selectedCall, historyCall, detailCall, lines, layout, bodyRows, offset, detailKey, complete };
 }

@@ -1,165 +1,440 @@
 import { structuredPatch } from 'diff';
+import stringWidth from 'string-width';
+import { bashRisk, riskMarks, riskSummary, type RiskMark } from '../core/risk.js';
 import { parseMcpToolName } from '../core/summary.js';
 import type { ToolCall } from '../core/types.js';
 import type { DiskFile } from './disk-file.js';
-import { escapeLine, screenLines } from './escape.js';
+import { escapeLine, escapeText } from './escape.js';
 
 /** One line of the detail pane, already escaped; `tone` says how it is coloured. */
 export interface DetailLine {
   text: string;
+  /** `risk`: a line or part the risk marks are about; `cut`: says what the caps left out. */
   tone?: 'add' | 'remove' | 'hunk' | 'label' | 'dim' | 'risk' | 'cut';
-  /** The line continues the one above (wrapped at the pane's width). */
-  cont?: true;
+  /** A continuation of the line before, made by wrapDetail (the pane may draw a gutter). */
+  cont?: boolean;
+  /** Cells of hanging indent wrapDetail keeps on continuations (else: the line's leading spaces). */
+  indent?: number;
 }
 
-/** Inputs larger than this are cut before any work (diffing, splitting) is done on them. */
-const MAX_CHARS = 100_000;
-const MAX_LINES = 2000;
+/**
+ * Hard caps on what one call's detail holds: past them a `cut` line says exactly how much was
+ * left out, and the call can only be denied or opened in the editor. Far above any real call
+ * (a Bash command over 256 KiB is denied unread), and they keep the work linear.
+ */
+export const MAX_DETAIL_CHARS = 1024 * 1024;
+export const MAX_DETAIL_LINES = 50_000;
 /** How long one diff may take before the view falls back to old and new text. */
 export const DIFF_TIMEOUT_MS = 200;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const cut = (s: string): string => (s.length > MAX_CHARS ? s.slice(0, MAX_CHARS) : s);
+const n = (x: number): string => x.toLocaleString('en-US');
 
-function text(s: string, tone?: DetailLine['tone']): DetailLine[] {
-  return screenLines(cut(s), MAX_LINES).map((t) => (tone ? { text: t, tone } : { text: t }));
+/** The lines being built, within the caps; once full it only counts what it is given. */
+class Out {
+  readonly lines: DetailLine[] = [];
+  private chars = 0;
+  private full = false;
+  private leftLines = 0;
+  private leftChars = 0;
+
+  private fits(len: number): boolean {
+    if (!this.full && this.lines.length < MAX_DETAIL_LINES && this.chars + len <= MAX_DETAIL_CHARS) return true;
+    this.full = true;
+    return false;
+  }
+
+  push(line: DetailLine): void {
+    if (!this.fits(line.text.length)) {
+      this.leftLines++;
+      this.leftChars += line.text.length;
+      return;
+    }
+    this.lines.push(line);
+    this.chars += line.text.length;
+  }
+
+  /** Each line of `s`, escaped and made a DetailLine by `make`; past the caps only counted. */
+  text(s: string, make: (escaped: string, index: number) => DetailLine, escape: (line: string) => string = escapeLine): void {
+    let start = 0;
+    for (let i = 0; start <= s.length; i++) {
+      let end = s.indexOf('\n', start);
+      if (end < 0) end = s.length;
+      if (!this.fits(end - start)) {
+        this.leftLines += countLines(s, start);
+        this.leftChars += s.length - start;
+        return;
+      }
+      this.push(make(escape(s.slice(start, end)), i));
+      start = end + 1;
+    }
+  }
+
+  done(): DetailLine[] {
+    if (this.full) {
+      const what = `${n(this.leftLines)} more line${this.leftLines === 1 ? '' : 's'} (${n(this.leftChars)} characters)`;
+      this.lines.push({ text: `… ${what} not shown: this call can only be denied or opened in the editor (e)`, tone: 'cut' });
+    }
+    return this.lines;
+  }
+}
+
+/** Lines in `s` from `from` on (a text with no newline is one line). */
+function countLines(s: string, from = 0): number {
+  let count = 1;
+  for (let i = s.indexOf('\n', from); i !== -1; i = s.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/** Whether the detail holds the whole call (no cap was hit). */
+export function isComplete(lines: readonly DetailLine[]): boolean {
+  return !lines.some((l) => l.tone === 'cut');
 }
 
 /** `label: value`, the value's further lines below it. */
-function field(label: string, value: string | undefined): DetailLine[] {
-  if (value === undefined) return [];
-  const [first = '', ...rest] = screenLines(cut(value), MAX_LINES);
-  return [{ text: `${label}: ${first}`, tone: 'label' }, ...rest.map((t) => ({ text: `  ${t}` }))];
+function field(out: Out, label: string, value: string | undefined): void {
+  if (value === undefined) return;
+  out.text(value, (t, i) => (i === 0 ? { text: `${label}: ${t}`, tone: 'label' } : { text: `  ${t}` }));
 }
 
-function json(value: unknown): DetailLine[] {
+function json(out: Out, value: unknown): void {
   let s: string;
   try {
     s = JSON.stringify(value, null, 2) ?? String(value);
   } catch {
     s = String(value);
   }
-  return text(s);
+  out.text(s, (t) => ({ text: t }));
 }
 
 /** Every string or number field the view did not already show, so nothing in the input is hidden. */
-function otherFields(input: Record<string, unknown>, shown: readonly string[]): DetailLine[] {
-  const rest = Object.keys(input).filter((k) => !shown.includes(k));
-  return rest.flatMap((k) => {
+function otherFields(out: Out, input: Record<string, unknown>, shown: readonly string[]): void {
+  for (const k of Object.keys(input)) {
+    if (shown.includes(k)) continue;
     const v = input[k];
-    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? field(k, String(v)) : field(k, JSON.stringify(v));
-  });
+    field(out, k, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
+  }
 }
 
-function diff(path: string, before: string, after: string): DetailLine[] {
+function summary(out: Out, marks: readonly RiskMark[]): void {
+  const s = riskSummary(marks);
+  if (s !== '') out.push({ text: escapeText(s), tone: 'risk' });
+}
+
+function diff(out: Out, path: string, before: string, after: string): void {
   // Diffing is O(N·D): a crafted edit of many short, all-different lines could hold the event
-  // loop (and every other agent's progress) for many seconds. Past the time limit, show both sides.
-  const patch = structuredPatch(path, path, cut(before), cut(after), '', '', { context: 3, timeout: DIFF_TIMEOUT_MS });
+  // loop (and every other agent's progress) for many seconds. Past the time limit, or for sides
+  // larger than the detail can hold anyway, show both sides whole.
+  const big = before.length + after.length > MAX_DETAIL_CHARS;
+  const patch = big ? undefined : structuredPatch(path, path, before, after, '', '', { context: 3, timeout: DIFF_TIMEOUT_MS });
   if (!patch) {
-    return [
-      { text: 'diff too large to compute quickly; old and new text follow', tone: 'dim' },
-      ...screenLines(cut(before), MAX_LINES / 2).map((t) => ({ text: `-${t}`, tone: 'remove' as const })),
-      ...screenLines(cut(after), MAX_LINES / 2).map((t) => ({ text: `+${t}`, tone: 'add' as const })),
-    ];
+    out.push({ text: `diff too large to ${big ? 'show' : 'compute quickly'}; old and new text follow`, tone: 'dim' });
+    out.text(before, (t) => ({ text: `-${t}`, tone: 'remove' }));
+    out.text(after, (t) => ({ text: `+${t}`, tone: 'add' }));
+    return;
   }
-  const out: DetailLine[] = [];
+  let any = false;
   for (const h of patch.hunks) {
+    any = true;
     out.push({ text: `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, tone: 'hunk' });
     for (const l of h.lines) {
-      if (out.length >= MAX_LINES) return [...out, { text: '… diff cut here', tone: 'dim' }];
       const sign = l[0];
       // An edit's strings are fragments, not files: "no newline at end of file" means nothing here.
       if (sign === '\\') continue;
-      out.push({ text: escapeLine(l.slice(0, 1000)), ...(sign === '+' ? { tone: 'add' } : sign === '-' ? { tone: 'remove' } : {}) });
+      out.push({ text: escapeLine(l), ...(sign === '+' ? { tone: 'add' } : sign === '-' ? { tone: 'remove' } : {}) });
     }
   }
-  return out.length ? out : [{ text: '(no change)', tone: 'dim' }];
+  if (!any) out.push({ text: '(no change)', tone: 'dim' });
 }
 
-function editLines(input: Record<string, unknown>): DetailLine[] {
+function editLines(out: Out, call: ToolCall): void {
+  const input = call.input ?? {};
   const path = str(input.file_path) ?? '';
-  const one = (e: Record<string, unknown>): DetailLine[] => [
-    ...(e.replace_all === true ? [{ text: 'replace all occurrences', tone: 'dim' as const }] : []),
-    ...diff(path, str(e.old_string) ?? '', str(e.new_string) ?? ''),
-  ];
+  summary(out, riskMarks(call));
+  field(out, 'file', path);
+  const one = (e: Record<string, unknown>): void => {
+    if (e.replace_all === true) out.push({ text: 'replace all occurrences', tone: 'dim' });
+    diff(out, path, str(e.old_string) ?? '', str(e.new_string) ?? '');
+  };
   if (Array.isArray(input.edits)) {
     const edits = input.edits.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null);
-    return [
-      ...field('file', path),
-      ...edits.flatMap((e, i) => [{ text: `edit ${i + 1} of ${edits.length}`, tone: 'label' as const }, ...one(e)]),
-    ];
-  }
-  return [...field('file', path), ...one(input)];
+    edits.forEach((e, i) => {
+      out.push({ text: `edit ${i + 1} of ${edits.length}`, tone: 'label' });
+      one(e);
+    });
+  } else one(input);
 }
 
-function writeLines(input: Record<string, unknown>, disk: DiskFile | undefined): DetailLine[] {
+function writeLines(out: Out, call: ToolCall, disk: DiskFile | undefined): void {
+  const input = call.input ?? {};
   const path = str(input.file_path);
   const content = str(input.content) ?? '';
-  const rest = otherFields(input, ['file_path', 'content']);
+  summary(out, riskMarks(call));
+  field(out, 'file', path);
   // An existing file: what changes matters more than the whole new text.
   if (disk?.kind === 'text') {
-    return [...field('file', path), { text: 'replaces the file on disk; changes:', tone: 'dim' }, ...diff(path ?? '', disk.text, content), ...rest];
+    out.push({ text: 'replaces the file on disk; changes:', tone: 'dim' });
+    diff(out, path ?? '', disk.text, content);
+  } else {
+    if (disk?.kind === 'absent') out.push({ text: 'new file', tone: 'dim' });
+    else if (disk?.kind === 'skipped') out.push({ text: `not compared with the file on disk: ${disk.why}`, tone: 'dim' });
+    const w = String(countLines(content)).length;
+    out.text(content, (t, i) => ({ text: `${String(i + 1).padStart(w)} │ ${t}`, indent: w + 3 }));
   }
-  const lines = screenLines(cut(content), MAX_LINES);
-  const w = String(lines.length).length;
-  const note: DetailLine[] =
-    disk?.kind === 'absent' ? [{ text: 'new file', tone: 'dim' }] : disk?.kind === 'skipped' ? [{ text: `not compared with the file on disk: ${disk.why}`, tone: 'dim' }] : [];
-  return [...field('file', path), ...note, ...lines.map((t, i) => ({ text: `${String(i + 1).padStart(w)} │ ${t}` })), ...rest];
+  otherFields(out, input, ['file_path', 'content']);
+}
+
+/** A command's text escaped for one screen line: CR stays visible (to bash it is part of a word). */
+const commandLine = (line: string): string => escapeText(line);
+
+/**
+ * A Bash command part by part: each top-level command on its own line after its operator, its
+ * risk marks after it, the commands run from inside it below it, here-document bodies as lines.
+ */
+function bashLines(out: Out, call: ToolCall, home: string | undefined): void {
+  const input = call.input ?? {};
+  const command = str(input.command) ?? '';
+  const cwd = call.agent?.cwd;
+  const risk = bashRisk(command, { ...(cwd === undefined ? {} : { cwd }), ...(home === undefined ? {} : { home }) });
+  summary(out, risk.marks);
+  const { layout } = risk;
+  let k = 0;
+  for (const piece of layout.pieces) {
+    if (piece.kind === 'heredoc') {
+      out.text(piece.text, (t) => ({ text: `  │ ${t}`, indent: 4 }), commandLine);
+      continue;
+    }
+    const part = risk.parts[k++];
+    const marks = part?.marks ?? [];
+    const prefix = piece.op === '' ? '$ ' : `${k === 1 ? '$' : ' '} ${escapeText(piece.op)} `;
+    const indent = stringWidth(prefix);
+    const suffix = marks.length > 0 ? `  ${escapeText(riskSummary(marks))}` : '';
+    const tone = marks.length > 0 ? ({ tone: 'risk' } as const) : {};
+    out.text(piece.text, (t, i) => (i === 0 ? { text: `${prefix}${t}${suffix}`, ...tone, indent } : { text: `${' '.repeat(indent)}${t}`, ...tone, indent }), commandLine);
+    for (const inner of part?.inner ?? []) {
+      const s = inner.marks.length > 0 ? `  ${escapeText(riskSummary(inner.marks))}` : '';
+      out.push({ text: `${' '.repeat(indent + 2)}runs inside: ${escapeText(inner.text)}${s}`, ...(s === '' ? {} : { tone: 'risk' }), indent: indent + 15 });
+    }
+  }
+  if (layout.afterOp !== '') out.push({ text: `  ${escapeText(layout.afterOp)}`, ...(layout.afterOp.includes('&') ? { tone: 'risk' as const } : {}) });
+  if (!layout.settled) {
+    const why = risk.parts[0]?.marks.find((m) => m.kind === 'opaque')?.why;
+    out.push({ text: escapeText(`⚠ cco cannot tell what this runs${why === undefined ? '' : `: ${why}`}; shown whole, unsplit`), tone: 'risk' });
+  }
 }
 
 /**
- * Everything a person needs to judge the call, one screen line per entry: the whole command,
- * the diff of an edit, the numbered content of a write, the arguments of an MCP tool.
- * Pure and bounded, so the pane can window it and tests can read it.
+ * Everything a person needs to judge the call, one entry per line (wrapDetail wraps them): the
+ * whole command part by part with its risk marks, the diff of an edit, the numbered content of a
+ * write, the arguments of an MCP tool. Pure; the caps (MAX_DETAIL_CHARS, MAX_DETAIL_LINES) keep
+ * it bounded, and a `cut` line says what they left out (see isComplete).
  */
-export function detailLines(call: ToolCall, opts: { disk?: DiskFile | undefined } = {}): DetailLine[] {
+export function detailLines(call: ToolCall, opts: { disk?: DiskFile | undefined; home?: string | undefined } = {}): DetailLine[] {
   const input = call.input ?? {};
+  const out = new Out();
   switch (call.toolName) {
     case 'Bash':
-      return [
-        ...text(`$ ${str(input.command) ?? ''}`),
-        ...field('description', str(input.description)),
-        ...field('cwd', call.agent?.cwd),
-        ...otherFields(input, ['command', 'description']),
-      ];
+      bashLines(out, call, opts.home);
+      field(out, 'description', str(input.description));
+      field(out, 'cwd', call.agent?.cwd);
+      otherFields(out, input, ['command', 'description']);
+      break;
     case 'Edit':
     case 'MultiEdit':
-      return editLines(input);
+      editLines(out, call);
+      break;
     case 'Write':
-      return writeLines(input, opts.disk);
+      writeLines(out, call, opts.disk);
+      break;
     case 'Read':
     case 'Glob':
     case 'Grep':
     case 'LS':
-      return [
-        ...field('path', str(input.file_path) ?? str(input.path)),
-        ...field('pattern', str(input.pattern)),
-        ...field('cwd', call.agent?.cwd),
-        ...otherFields(input, ['file_path', 'path', 'pattern']),
-      ];
+      field(out, 'path', str(input.file_path) ?? str(input.path));
+      field(out, 'pattern', str(input.pattern));
+      field(out, 'cwd', call.agent?.cwd);
+      otherFields(out, input, ['file_path', 'path', 'pattern']);
+      break;
     case 'WebFetch':
-      return [...field('url', str(input.url)), ...field('prompt', str(input.prompt)), ...otherFields(input, ['url', 'prompt'])];
+      field(out, 'url', str(input.url));
+      field(out, 'prompt', str(input.prompt));
+      otherFields(out, input, ['url', 'prompt']);
+      break;
     case 'WebSearch':
-      return [...field('query', str(input.query)), ...otherFields(input, ['query'])];
+      field(out, 'query', str(input.query));
+      otherFields(out, input, ['query']);
+      break;
     default: {
       const mcp = parseMcpToolName(call.toolName);
-      if (mcp) return [...field('server', mcp.server), ...field('tool', mcp.tool), ...json(input)];
-      return json(input);
+      if (mcp) {
+        field(out, 'server', mcp.server);
+        field(out, 'tool', mcp.tool);
+      } else if (call.toolName === 'NotebookEdit') summary(out, riskMarks(call));
+      json(out, input);
     }
   }
+  return out.done();
 }
 
-/** Each line wrapped at `width` characters, never cut. */
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const widths = new Map<string, number>();
+
+function graphemeWidth(g: string): number {
+  let w = widths.get(g);
+  if (w === undefined) {
+    w = stringWidth(g);
+    if (widths.size > 10_000) widths.clear();
+    widths.set(g, w);
+  }
+  return w;
+}
+
+const isPrintableAscii = (c: number): boolean => c >= 0x20 && c <= 0x7e;
+
+/**
+ * The length (1, 2 for a surrogate pair, 0 for none) of a character at `i` that is a grapheme of
+ * its own next to another such or to ASCII (no mark, joiner, jamo, regional indicator, emoji
+ * modifier or prepended character among them): Latin-1 and Latin extended, Greek, Cyrillic
+ * letters, dashes and quotes, box drawing, CJK punctuation, kana, ideographs, Hangul syllables,
+ * fullwidth forms, pictographs and emoji, the CJK extensions.
+ */
+function simpleAt(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c < 0x2010) return (c >= 0xa0 && c <= 0x2ff && c !== 0xad) || (c >= 0x370 && c <= 0x482) ? 1 : 0;
+  if (c < 0x3000) return (c >= 0x2010 && c <= 0x2027) || (c >= 0x2500 && c <= 0x25ff) ? 1 : 0;
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const cp = s.codePointAt(i) as number;
+    if (cp <= 0xffff) return 0;
+    return (cp >= 0x1f300 && cp <= 0x1faff && !(cp >= 0x1f3fb && cp <= 0x1f3ff)) || (cp >= 0x20000 && cp <= 0x3ffff) ? 2 : 0;
+  }
+  return c <= 0x3029 ||
+    (c >= 0x3041 && c <= 0x3096) ||
+    (c >= 0x30a0 && c <= 0x30ff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xff01 && c <= 0xff60)
+    ? 1
+    : 0;
+}
+
+/** The length of the character at `i` when it is a grapheme by itself whatever came before it (see chunks), else 0. */
+function alone(s: string, i: number): number {
+  const len = simpleAt(s, i);
+  if (len === 0 || i + len >= s.length) return len;
+  return isPrintableAscii(s.charCodeAt(i + len)) || simpleAt(s, i + len) > 0 ? len : 0;
+}
+
+/**
+ * `s` cut into pieces of at most `first` cells, then `rest` cells, between graphemes (a wide
+ * character or a base with its combining marks is never split). Linear: runs of printable ASCII
+ * are cut by arithmetic, only the rest goes through the grapheme segmenter, and string-width
+ * (slow on whole lines) measures each distinct grapheme once.
+ */
+function chunks(s: string, first: number, rest: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  let used = 0;
+  let avail = first;
+  const flush = (): void => {
+    out.push(line);
+    line = '';
+    used = 0;
+    avail = rest;
+  };
+  let i = 0;
+  while (i < s.length) {
+    let j = i;
+    while (j < s.length && isPrintableAscii(s.charCodeAt(j))) j++;
+    // Before other text, the last ASCII character goes with it: a combining mark may follow it.
+    const end = j < s.length && j > i ? j - 1 : j;
+    while (i < end) {
+      const take = Math.min(end - i, avail - used);
+      if (take <= 0) {
+        flush();
+        continue;
+      }
+      line += s.slice(i, i + take);
+      used += take;
+      i += take;
+    }
+    if (i >= s.length) break;
+    let k = j;
+    while (k < s.length && !isPrintableAscii(s.charCodeAt(k))) k++;
+    while (i < k) {
+      const len = alone(s, i);
+      if (len > 0) {
+        const g = len === 1 ? (s[i] as string) : s.slice(i, i + 2);
+        const w = graphemeWidth(g);
+        if (used + w > avail && used > 0) flush();
+        line += g;
+        used += w;
+        i += len;
+        continue;
+      }
+      // The rest through the segmenter, in small windows (V8's is superlinear on long strings),
+      // with one character more: what precedes it may join it (a prepended mark, a joiner). A
+      // window's last grapheme may go on past it, so it starts the next window instead.
+      // (Up to where 16 characters in a row are alone: a call of the segmenter costs more than 16 lookups.)
+      let b = i + 1;
+      for (let run = 0, from = b; b < k; ) {
+        const l = alone(s, b);
+        if (l === 0) {
+          run = 0;
+          b++;
+          continue;
+        }
+        if (run++ === 0) from = b;
+        b += l;
+        if (run === 16) {
+          b = from;
+          break;
+        }
+      }
+      const bound = Math.min(k, b + 1);
+      while (i < b) {
+        const stop = Math.min(bound, i + 64);
+        const segs = Array.from(segmenter.segment(s.slice(i, stop)), (x) => x.segment);
+        if (stop < bound && segs.length > 1) segs.pop();
+        for (const g of segs) {
+          const w = graphemeWidth(g);
+          if (used + w > avail && used > 0) flush();
+          line += g;
+          used += w;
+          i += g.length;
+        }
+      }
+    }
+  }
+  if (line !== '' || out.length === 0) out.push(line);
+  return out;
+}
+
+/**
+ * The lines wrapped at `width` terminal cells, never cut: each continuation is a line of its own
+ * with `cont: true`, indented like its line's start (its `indent`, else its leading spaces) when
+ * that leaves room. Wide characters and grapheme clusters are never split; a width under 2 is
+ * taken as 2 (a wide character needs two cells). Linear in the total text.
+ */
 export function wrapDetail(lines: readonly DetailLine[], width: number): DetailLine[] {
+  const w = Math.max(2, Math.floor(width));
   const out: DetailLine[] = [];
-  const w = Math.max(1, width);
   for (const l of lines) {
-    const chars = Array.from(l.text);
-    if (chars.length <= w) {
+    const t = l.text;
+    if (t.length <= w && /^[\x20-\x7e]*$/.test(t)) {
       out.push(l);
       continue;
     }
-    for (let i = 0; i < chars.length; i += w) out.push({ ...l, text: chars.slice(i, i + w).join(''), ...(i > 0 ? { cont: true as const } : {}) });
+    let indent = l.indent ?? /^ */.exec(t)?.[0].length ?? 0;
+    if (indent > w / 2) indent = 0;
+    const pad = ' '.repeat(indent);
+    const parts = chunks(t, w, w - indent);
+    if (parts.length === 1) {
+      out.push(l);
+      continue;
+    }
+    out.push({ ...l, text: parts[0] ?? '' });
+    for (let i = 1; i < parts.length; i++) out.push({ ...l, text: pad + (parts[i] as string), cont: true });
   }
   return out;
 }

@@ -4,7 +4,8 @@ import { eventLine } from '../../src/commands/run-server.js';
 import type { BrokerEvent, ToolCall } from '../../src/core/types.js';
 import { summarizeInput } from '../../src/core/summary.js';
 import { MAX_INPUT_DEPTH } from '../../src/server/call-guard.js';
-import { detailLines } from '../../src/tui/detail-lines.js';
+import stringWidth from 'string-width';
+import { detailLines, isComplete, MAX_DETAIL_CHARS, MAX_DETAIL_LINES, wrapDetail } from '../../src/tui/detail-lines.js';
 import type { TestServer } from '../helpers/server.js';
 import { mcpHeaders, rawInitialize, sseEvents, testHarness, waitFor } from '../helpers/server.js';
 
@@ -150,11 +151,13 @@ describe('enormous and odd inputs stay bounded and escaped on screen', () => {
       expect(line).not.toMatch(UNSAFE);
       expect(line.length).toBeLessThan(400);
       expect(summarizeInput(c).length).toBeLessThanOrEqual(200);
+      // Bounded by the detail's hard caps, and wrapped to the pane's width without cutting.
       const lines = detailLines(c);
-      expect(lines.length).toBeLessThanOrEqual(2100);
-      for (const l of lines) {
+      expect(lines.length).toBeLessThanOrEqual(MAX_DETAIL_LINES + 1);
+      expect(lines.reduce((sum, l) => sum + l.text.length, 0)).toBeLessThanOrEqual(MAX_DETAIL_CHARS + 200);
+      for (const l of wrapDetail(lines, 100)) {
         expect(l.text).not.toMatch(UNSAFE);
-        expect(l.text.length).toBeLessThanOrEqual(1100);
+        expect(stringWidth(l.text)).toBeLessThanOrEqual(100);
       }
     }
   });
@@ -165,7 +168,10 @@ describe('enormous and odd inputs stay bounded and escaped on screen', () => {
     const after = Array.from({ length: 20_000 }, (_, i) => (i % 2 ? `l${i}` : `x${i}`)).join('\n');
     const lines = detailLines({ toolName: 'Edit', input: { file_path: '/f', old_string: before, new_string: after, replace_all: false } });
     expect(lines.some((l) => /diff too large to compute quickly/.test(l.text))).toBe(true);
-    expect(lines.length).toBeLessThanOrEqual(2100);
+    // Both sides whole: 20,000 lines each, nothing dropped.
+    expect(lines.filter((l) => l.tone === 'remove')).toHaveLength(20_000);
+    expect(lines.filter((l) => l.tone === 'add')).toHaveLength(20_000);
+    expect(isComplete(lines)).toBe(true);
     expect(lines.find((l) => l.tone === 'remove')?.text).toBe('-l0');
     expect(lines.find((l) => l.tone === 'add')?.text).toBe('+x0');
   });

@@ -40,6 +40,25 @@ export interface ShellAnalysis {
   commands: SimpleCommand[];
   /** Why what runs cannot be settled, when it cannot; the commands found are still listed. */
   opaque?: string;
+  /** Where the top level splits, when asked for (`parseShell(src, { layout: true })`). */
+  layout?: ShellLayout;
+}
+
+/**
+ * A top-level operator (`&&`, `||`, `;`, `|`, `|&`, `&`, a newline) or here-document body, as
+ * `[start, end)` offsets into the parsed text. Operators inside quotes, substitutions, subshells,
+ * comments and here-documents are not top-level.
+ */
+export type LayoutMark =
+  | { kind: 'op'; start: number; end: number }
+  /** A body read after a top-level newline (its end line included); `opener` is the offset of its `<<`. */
+  | { kind: 'heredoc'; start: number; end: number; opener: number };
+
+export interface ShellLayout {
+  /** In source order. */
+  marks: LayoutMark[];
+  /** Indices into `commands` of the commands not run from inside a substitution. */
+  direct: number[];
 }
 
 /** Substitutions nested deeper than this are not followed (the call becomes opaque). */
@@ -55,27 +74,35 @@ interface PendingHeredoc {
   delimiter: string;
   quoted: boolean;
   stripTabs: boolean;
+  /** Offset of its `<<`. */
+  opener: number;
 }
 
 class Opaque extends Error {}
 
-/** Parses `src`; never throws. */
-export function parseShell(src: string): ShellAnalysis {
+/** Parses `src`; never throws. With `layout`, also says where its top level splits. */
+export function parseShell(src: string, options?: { layout?: boolean }): ShellAnalysis {
   const p = new Parser(src, 0);
+  if (options?.layout === true) p.layout = { marks: [], direct: [] };
+  let result: ShellAnalysis;
   try {
     p.parseList(null);
     if (p.pos < src.length) p.fail('unexpected `)`');
+    result = p.opaque === undefined ? { commands: p.out } : { commands: p.out, opaque: p.opaque };
   } catch (e) {
     if (!(e instanceof Opaque)) throw e;
-    return { commands: p.out, opaque: e.message };
+    result = { commands: p.out, opaque: e.message };
   }
-  return p.opaque === undefined ? { commands: p.out } : { commands: p.out, opaque: p.opaque };
+  if (p.layout !== undefined) result.layout = p.layout;
+  return result;
 }
 
 class Parser {
   pos = 0;
   out: SimpleCommand[];
   opaque?: string;
+  /** Only on the outermost parser, when asked for: its top level's marks. */
+  layout?: ShellLayout;
   private heredocs: PendingHeredoc[] = [];
 
   constructor(
@@ -102,8 +129,10 @@ class Parser {
       }
       const c = src[this.pos] as string;
       if (c === '\n') {
+        const top = close === null && this.layout !== undefined;
+        if (top) this.layout?.marks.push({ kind: 'op', start: this.pos, end: this.pos + 1 });
         this.pos++;
-        this.readHeredocBodies();
+        this.readHeredocBodies(top);
         continue;
       }
       if (c === '#') {
@@ -118,7 +147,9 @@ class Parser {
       if (c === ';' || c === '&' || c === '|') {
         // `;;` and `;&` belong to `case`, which is not modelled.
         if (c === ';' && (src[this.pos + 1] === ';' || src[this.pos + 1] === '&')) this.fail('`;;` (case) is not followed');
+        const start = this.pos;
         this.pos += c !== ';' && src[this.pos + 1] === c ? 2 : c === '|' && src[this.pos + 1] === '&' ? 2 : 1;
+        if (close === null && this.layout !== undefined) this.layout.marks.push({ kind: 'op', start, end: this.pos });
         continue;
       }
       if (c === '(') {
@@ -159,6 +190,7 @@ class Parser {
 
   private push(cmd: SimpleCommand): void {
     if (this.out.length >= MAX_COMMANDS) this.fail(`more than ${MAX_COMMANDS} commands`);
+    if (this.layout !== undefined) this.layout.direct.push(this.out.length);
     this.out.push(cmd);
   }
 
@@ -168,7 +200,10 @@ class Parser {
       this.readSimpleCommand(cmd);
     } catch (e) {
       // What was read of it still counts for deny rules.
-      if (cmd.words.length > 0 && this.out.length < MAX_COMMANDS) this.out.push(cmd);
+      if (cmd.words.length > 0 && this.out.length < MAX_COMMANDS) {
+        if (this.layout !== undefined) this.layout.direct.push(this.out.length);
+        this.out.push(cmd);
+      }
       throw e;
     }
     if (cmd.words.length > 0 || cmd.assignments.length > 0 || cmd.redirects.length > 0) this.push(cmd);
@@ -275,7 +310,7 @@ class Parser {
       const quoted = /['"\\]/.test(word.raw);
       const delimiter = unquote(word.raw);
       if (/[$`]/.test(delimiter) && !quoted) this.fail('a here-document delimiter with an expansion');
-      this.heredocs.push({ delimiter, quoted, stripTabs: op === '<<-' });
+      this.heredocs.push({ delimiter, quoted, stripTabs: op === '<<-', opener: i });
       cmd.redirects.push({ kind: 'heredoc', op });
       return true;
     }
@@ -292,8 +327,8 @@ class Parser {
     return true;
   }
 
-  /** After a newline: the bodies of the here-documents opened on the line just ended. */
-  private readHeredocBodies(): void {
+  /** After a newline: the bodies of the here-documents opened on the line just ended (`top`: recorded in the layout). */
+  private readHeredocBodies(top = false): void {
     const src = this.src;
     while (this.heredocs.length > 0) {
       const h = this.heredocs.shift() as PendingHeredoc;
@@ -310,6 +345,7 @@ class Parser {
         this.pos = Math.min(end + 1, src.length);
         if (line === h.delimiter) {
           found = true;
+          if (top) this.layout?.marks.push({ kind: 'heredoc', start, end: this.pos, opener: h.opener });
           if (!h.quoted) this.scanExpansions(src.slice(start, lineStart));
           break;
         }
