@@ -127,7 +127,7 @@ export function rulesCommand(): Command {
 
   rules.addCommand(
     ruleOptions(new Command('add'), false)
-      .description('add a rule; prints its id')
+      .description('add a rule; prints its id, and on stderr any warning that the rule does not mean what it looks like (it is saved anyway unless --strict)')
       .argument('<pattern>', "what it matches, in Claude Code's syntax: Bash(npm test:*), Read(./src/**), WebFetch(domain:github.com), mcp__github__*")
       .option('--strict', 'refuse to save the rule when it has a warning (notes do not count)')
       .action(async (pattern: string, o: RuleOptions & { strict?: boolean }) => {
@@ -158,7 +158,7 @@ export function rulesCommand(): Command {
   rules.addCommand(
     new Command('list')
       .alias('ls')
-      .description('show the rules in the order they are checked')
+      .description('show the rules in the order they are checked; ! marks a rule with a warning')
       .option('--json', 'print the rules as JSON')
       .action(async (o: { json?: boolean }) => {
         const list = sorted((await store()).readFile().rules ?? []);
