@@ -87,6 +87,14 @@ async function checkConfig(paths: CcoPaths): Promise<Finding[]> {
   try {
     const settings = new SettingsStore(paths.configFile).read();
     out.push(pass(`The config ${paths.configFile} is valid (${settings.rules.length} rule${settings.rules.length === 1 ? '' : 's'}).`));
+    const { lintContext, warningsOf } = await import('./rule-warnings.js');
+    for (const [id, warnings] of warningsOf(settings.rules, lintContext())) {
+      const rule = settings.rules.find((r) => r.id === id);
+      for (const w of warnings) {
+        if (w.level !== 'warning') continue;
+        out.push(warn(`Rule ${id} (\`${rule?.pattern ?? ''}\`): ${w.message}`, w.fix ? `cco rules edit ${id} --pattern '${w.fix.replace(/'/g, `'\\''`)}'` : 'Change the rule as the warning says (`cco rules edit`), or remove it.'));
+      }
+    }
   } catch (error) {
     out.push(fail((error as Error).message, `Edit ${paths.configFile} by hand; \`cco config list\` shows the settings once it is valid.`));
   }

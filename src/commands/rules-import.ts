@@ -104,6 +104,18 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
     const { columns } = await import('./table.js');
     out.push(...columns(added.map((r) => [r.id, r.action, e(r.pattern)]), { indent: '  ' }));
   }
+  if (added.length) {
+    // An imported rule can mean something else in cco (or in Claude Code already): say so now.
+    const { lintContext, warningLines, warningsOf } = await import('./rule-warnings.js');
+    const saved = store.readFile().rules ?? [];
+    const all = dryRun ? [...saved, ...added] : saved;
+    const warnings = warningsOf(all, lintContext());
+    const flagged = added.filter((r) => warnings.has(r.id));
+    if (flagged.length) {
+      out.push(`Warnings about ${flagged.length} of them (${dryRun ? 'they would be added' : 'added'} as written):`);
+      for (const r of flagged) out.push(`  ${r.id}  ${e(r.pattern)}`, ...warningLines(warnings.get(r.id) ?? [], '    '));
+    }
+  }
   const skippedDup = found.length - added.length;
   if (skippedDup > 0) out.push(`${skippedDup} already present, not added again.`);
   if (unsupported.length) {

@@ -1,13 +1,15 @@
 import { formatDuration } from '../core/duration.js';
 import { escapeJson, escapeText } from '../core/escape.js';
+import type { RuleWarning } from '../core/rules/lint.js';
 import type { Rule } from '../core/rules/types.js';
+import { warningLines } from './rule-warnings.js';
 import { columns } from './table.js';
 
 /**
  * `cco rules list`. A pattern may have been saved from an agent's command (`A` in the console),
  * so every cell is escaped: no escape sequence or raw CR/LF reaches the terminal.
  */
-export function renderRules(rules: readonly Rule[]): string {
+export function renderRules(rules: readonly Rule[], warnings: ReadonlyMap<string, readonly RuleWarning[]> = new Map()): string {
   if (rules.length === 0) return 'No rules yet: every call goes to the default action. Add one with `cco rules add \'Bash(npm test:*)\' --allow`.';
   const rows = rules.map((r) =>
     [
@@ -21,12 +23,27 @@ export function renderRules(rules: readonly Rule[]): string {
         r.timeoutMs !== undefined ? `timeout ${formatDuration(r.timeoutMs)}` : '',
         r.message ? `"${r.message}"` : '',
         r.name ?? '',
+        serious(warnings.get(r.id)).length > 0 ? `! ${serious(warnings.get(r.id)).map((w) => w.code).join(', ')}` : '',
       ]
         .filter(Boolean)
         .join('; '),
     ].map((c) => escapeText(c)),
   );
-  return columns([['ID', 'PRIO', 'ACTION', 'PATTERN', 'AGENT', 'NOTE'], ...rows], { trimEnd: true }).join('\n');
+  const table = columns([['ID', 'PRIO', 'ACTION', 'PATTERN', 'AGENT', 'NOTE'], ...rows], { trimEnd: true });
+  // Rules marked `!` in NOTE: what is wrong and the fix, under the table.
+  const flagged = rules.filter((r) => serious(warnings.get(r.id)).length > 0);
+  if (flagged.length === 0) return table.join('\n');
+  const lines = ['', `Warnings (${flagged.length} rule${flagged.length === 1 ? '' : 's'} marked !):`];
+  for (const r of flagged) {
+    lines.push(`  ${escapeText(r.id)}  ${escapeText(r.pattern)}`);
+    lines.push(...warningLines(serious(warnings.get(r.id)), '    '));
+  }
+  return [...table, ...lines].join('\n');
+}
+
+/** Warnings, not notes: a note is safe as it is, and would mark most domain rules. */
+function serious(warnings: readonly RuleWarning[] | undefined): readonly RuleWarning[] {
+  return warnings?.filter((w) => w.level === 'warning') ?? [];
 }
 
 /** `cco rules list --json`: valid JSON, with bidi and invisible characters as `\uXXXX` escapes. */

@@ -48,6 +48,12 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
   if (evaluation.message) lines.push(`  message to the agent: ${e(evaluation.message)}`);
   if (evaluation.timeoutMs !== undefined) lines.push(`  waits up to ${evaluation.timeoutMs} ms`);
   lines.push(`  call: ${e(tool)} ${escapeJson(JSON.stringify(input))}${o.agent ? ` from ${e(o.agent)}` : ''} in ${e(cwd)}`);
+  if (evaluation.rule) {
+    // The deciding rule may not mean what it looks like: say so beside its verdict.
+    const { lintContext, warningLines, warningsFor } = await import('./rule-warnings.js');
+    const warnings = warningsFor(evaluation.rule, settings.rules, lintContext(cwd)).filter((w) => w.level === 'warning');
+    if (warnings.length) lines.push(`  rule ${e(evaluation.rule.id)} has ${warnings.length === 1 ? 'a warning' : `${warnings.length} warnings`}:`, ...warningLines(warnings, '    '));
+  }
   if (trace.length) {
     const { columns } = await import('./table.js');
     lines.push('', 'Rules checked, in order:');

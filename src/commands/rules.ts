@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { checkWait, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { escapeText } from '../core/escape.js';
+import type { RuleWarning } from '../core/rules/lint.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import { ccoPaths } from '../store/paths.js';
 import { nextRuleId } from '../store/rule-ids.js';
@@ -82,6 +83,30 @@ function applyOptions(rule: Rule, o: RuleOptions): void {
   if (o.name !== undefined) rule.name = o.name;
 }
 
+type RuleWarnings = typeof import('./rule-warnings.js');
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** The warnings about a rule just added or changed, for stderr (escaped), and how to apply a fix. */
+function warningReport(rw: RuleWarnings, id: string, warnings: readonly RuleWarning[], saved: boolean): string {
+  const lines = rw.warningLines(warnings);
+  const fix = warnings.find((w) => w.level === 'warning' && w.fix !== undefined)?.fix;
+  if (saved) {
+    const serious = warnings.some((w) => w.level === 'warning');
+    lines.push(
+      serious
+        ? `Rule ${escapeText(id)} is saved as written (warnings are not errors; --strict refuses such a rule).${fix ? ` Apply the fix with: cco rules edit ${escapeText(id)} --pattern ${shellQuote(fix)}` : ''}`
+        : `Rule ${escapeText(id)} is saved as written.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A word for a POSIX shell, in single quotes, escaped for the terminal. */
+function shellQuote(s: string): string {
+  return escapeText(`'${s.replace(/'/g, `'\\''`)}'`);
+}
+
 function findRule(rules: Rule[], id: string): Rule {
   const rule = rules.find((r) => r.id === id);
   if (!rule) throw new UserError(`No rule with id ${id}. Run \`cco rules list\` to see the ids.`);
@@ -102,32 +127,45 @@ export function rulesCommand(): Command {
 
   rules.addCommand(
     ruleOptions(new Command('add'), false)
-      .description('add a rule; prints its id')
+      .description('add a rule; prints its id, and on stderr any warning that the rule does not mean what it looks like (it is saved anyway unless --strict)')
       .argument('<pattern>', "what it matches, in Claude Code's syntax: Bash(npm test:*), Read(./src/**), WebFetch(domain:github.com), mcp__github__*")
-      .action(async (pattern: string, o: RuleOptions) => {
+      .option('--strict', 'refuse to save the rule when it has a warning (notes do not count)')
+      .action(async (pattern: string, o: RuleOptions & { strict?: boolean }) => {
         const action = (await actionOf(o, true))!;
         const s = await store();
+        const rw = await import('./rule-warnings.js');
+        const ctx = rw.lintContext();
         let id = '';
+        let warnings: RuleWarning[] = [];
         await s.update((file) => {
           const list = (file.rules ??= []);
           id = nextRuleId(list);
           const rule: Rule = { id, pattern, action, createdAt: new Date().toISOString() };
           applyOptions(rule, o);
+          warnings = rw.warningsFor(rule, list, ctx);
+          if (o.strict && warnings.some((w) => w.level === 'warning')) {
+            process.stderr.write(warningReport(rw, id, warnings, false));
+            throw new UserError(`Not saved (--strict): the rule has ${count(warnings.filter((w) => w.level === 'warning').length, 'warning')}.`);
+          }
           list.push(rule);
         });
+        // The id alone on stdout (scripts read it); what is worth knowing about the rule on stderr.
         process.stdout.write(`${id}\n`);
+        if (warnings.length > 0) process.stderr.write(warningReport(rw, id, warnings, true));
       }),
   );
 
   rules.addCommand(
     new Command('list')
       .alias('ls')
-      .description('show the rules in the order they are checked')
+      .description('show the rules in the order they are checked; ! marks a rule with a warning')
       .option('--json', 'print the rules as JSON')
       .action(async (o: { json?: boolean }) => {
         const list = sorted((await store()).readFile().rules ?? []);
         const { renderRules, rulesJson } = await import('./rules-list.js');
-        process.stdout.write(o.json ? rulesJson(list) : `${renderRules(list)}\n`);
+        if (o.json) return void process.stdout.write(rulesJson(list));
+        const { warningsOf } = await import('./rule-warnings.js');
+        process.stdout.write(`${renderRules(list, warningsOf(list))}\n`);
       }),
   );
 
@@ -153,13 +191,17 @@ export function rulesCommand(): Command {
       .option('--pattern <pattern>', 'a new pattern')
       .action(async (id: string, o: RuleOptions & { pattern?: string }) => {
         const action = await actionOf(o, false);
+        const rw = await import('./rule-warnings.js');
+        let warnings: RuleWarning[] = [];
         await (await store()).update((file) => {
           const rule = findRule((file.rules ??= []), id);
           if (o.pattern !== undefined) rule.pattern = o.pattern;
           if (action) rule.action = action;
           applyOptions(rule, o);
+          warnings = rw.warningsFor(rule, file.rules ?? [], rw.lintContext());
         });
         process.stdout.write(`Updated ${escapeText(id)}.\n`);
+        if (warnings.length > 0) process.stderr.write(warningReport(rw, id, warnings, true));
       }),
   );
 

@@ -158,7 +158,82 @@ describe('cco rules (in process)', () => {
   });
 });
 
+describe('rule warnings', () => {
+  it('add saves a rule with a warning and says why on stderr; --strict refuses it; list marks it', async () => {
+    const home = tempHome();
+    const add = await runCli(home, 'rules', 'add', 'Edit(/etc/**)', '--allow');
+    expect(add.code).toBe(0);
+    expect(add.stdout).toBe('r1\n');
+    expect(add.stderr).toMatch(/warning: A single leading `\/` is relative/);
+    expect(add.stderr).toContain('fix: Edit(//etc/**)');
+    expect(add.stderr).toContain("cco rules edit r1 --pattern 'Edit(//etc/**)'");
+
+    const strict = await runCli(home, 'rules', 'add', 'Bash(git push *)', '--deny', '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/does not match `git push` run alone[\s\S]*Not saved \(--strict\)/);
+    // A note (safe as written) does not stop --strict.
+    const note = await runCli(home, 'rules', 'add', 'WebFetch(domain:github.com)', '--allow', '--strict');
+    expect(note).toMatchObject({ code: 0, stdout: 'r2\n' });
+    expect(note.stderr).toMatch(/note: .*not `www\.github\.com`/);
+
+    const list = await runCli(home, 'rules', 'list');
+    expect(list.stdout).toMatch(/r1\s+100\s+allow\s+Edit\(\/etc\/\*\*\)\s+! path-single-slash/);
+    expect(list.stdout).toMatch(/Warnings \(1 rule marked !\):\n  r1  Edit\(\/etc\/\*\*\)\n    warning: /);
+    expect(list.stdout).not.toMatch(/r2.*!/);
+    const rules = JSON.parse((await runCli(home, 'rules', 'list', '--json')).stdout) as Array<{ id: string }>;
+    expect(rules.map((r) => r.id)).toEqual(['r1', 'r2']);
+
+    const edit = await runCli(home, 'rules', 'edit', 'r1', '--pattern', 'Edit(//etc/**)');
+    expect(edit).toMatchObject({ code: 0, stderr: '' });
+    expect((await runCli(home, 'rules', 'list')).stdout).not.toContain('Warnings');
+  });
+
+  it('escapes what a warning quotes', async () => {
+    const home = tempHome();
+    const add = await runCli(home, 'rules', 'add', 'Bash(npm run te\u001bst*)', '--allow');
+    expect(add.code).toBe(0);
+    expect(add.stderr).toContain('te\\u001bst');
+    expect(add.stderr).not.toContain('\u001b');
+  });
+
+  it('rules import reports the warnings of what it adds', async () => {
+    const home = tempHome();
+    const settings = join(home, 'settings.json');
+    writeFileSync(settings, JSON.stringify({ permissions: { allow: ['Bash(npm run test*)', 'Read(//etc/hosts)'], deny: ['WebFetch(domain:*.evil.com)'] } }));
+    const r = await runCli(home, 'rules', 'import', settings);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Warnings about 2 of them \(added as written\):/);
+    expect(r.stdout).toMatch(/Bash\(npm run test\*\)\n    warning: [^\n]*\n      fix: Bash\(npm run test:\*\)/);
+    expect(r.stdout).toMatch(/WebFetch\(domain:\*\.evil\.com\)\n    warning: [^\n]*lets `https:\/\/evil\.com\/` through/);
+    expect(r.stdout).not.toMatch(/etc\/hosts\)\n    warning/);
+  });
+
+  it('a misspelt tool with parentheses is refused with the name meant', async () => {
+    const r = await runCli(tempHome(), 'rules', 'add', 'bash(ls)', '--allow');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/did you mean `Bash\(ls\)`/);
+  });
+});
+
 describe('cco rules (the real binary)', () => {
+  it('add prints a warning on stderr and the id on stdout; the MCP server names come from Claude Code\'s files', async () => {
+    const home = tempHome();
+    writeFileSync(join(home, '.claude.json'), JSON.stringify({ mcpServers: { GitHub: { type: 'http', url: 'http://x' } } }));
+    const env = { ...process.env, CCO_HOME: home, HOME: home, CLAUDE_CONFIG_DIR: '' };
+    const add = await run(process.execPath, [join(process.cwd(), 'bin/cco.js'), 'rules', 'add', 'mcp__github__create_issue', '--allow'], { env, cwd: home });
+    expect(add.stdout).toBe('r1\n');
+    expect(add.stderr).toBe(
+      'warning: The MCP server is registered as `GitHub`, not `github`: its tools are `mcp__GitHub__…`, and allow rules compare tool names exactly, so this rule never matches them. Write `mcp__GitHub__create_issue`.\n' +
+        '  fix: mcp__GitHub__create_issue\n' +
+        "Rule r1 is saved as written (warnings are not errors; --strict refuses such a rule). Apply the fix with: cco rules edit r1 --pattern 'mcp__GitHub__create_issue'\n",
+    );
+    const strict = await run(process.execPath, [join(process.cwd(), 'bin/cco.js'), 'rules', 'add', 'mcp__github', '--deny', '--strict'], { env, cwd: home }).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(strict).toMatchObject({ code: 1, stdout: '' });
+    expect(strict.stderr).toMatch(/registered as `GitHub`[\s\S]*cco: Not saved \(--strict\): the rule has 1 warning\.\n$/);
+  });
+
   it('add then list, exact output and exit codes', async () => {
     const home = tempHome();
     const env = { ...process.env, CCO_HOME: home };

@@ -1,5 +1,6 @@
 import picomatch from 'picomatch/posix.js';
 import { splitCommandDetailed } from './bash.js';
+import { nearestAgentTool } from './tools.js';
 import type { ParsedPattern, PathAnchor, Rule, RuleAction } from './types.js';
 
 /** A rule that cannot be understood. `column` (1-based) points at the problem in `source`. */
@@ -70,6 +71,10 @@ export function parsePattern(text: string): ParsedPattern {
   if (tool === 'Bash') return parseBash(spec, specColumn, text);
   if (tool === 'WebFetch') return parseDomain(spec, specColumn, text);
   if (PATH_FIELDS.has(tool)) return parsePath(tool, spec, specColumn, text);
+  const near = nearestAgentTool(tool);
+  if (near !== undefined && (near === 'Bash' || near === 'WebFetch' || PATH_FIELDS.has(near))) {
+    fail(`unknown tool \`${tool}\``, lead + 1, text, `${near.toLowerCase() === tool.toLowerCase() ? 'tool names are case-sensitive: ' : ''}did you mean \`${near}(${spec})\`?`);
+  }
   return fail(
     `unexpected \`(\``,
     lead + open + 1,
