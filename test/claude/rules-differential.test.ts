@@ -160,11 +160,10 @@ const GROUPS: Group[] = [
       call('Write', { file_path: '<work>/src/.env', content: 'e' }, 'deny'),
       bash('cat src/a.ts', 'allow'),
       bash('cat src/a.ts > src/b.ts', 'allow'),
-      {
-        ...bash('cat secret/.env', 'deny', 'allow'),
-        looser:
-          'not fixed: Claude applies Read deny rules to the file arguments of the commands it knows read files (cat, head, grep, …); cco checks only redirections as file access, so `Bash(cat:*)` allows it',
-      },
+      // A path a command names meets the Read deny rules (Claude: for the commands it knows read files; cco: any command).
+      bash('cat secret/.env', 'deny'),
+      bash('cat < secret/.env', 'deny'),
+      bash('head -n 1 secret/.env', 'deny'),
       bash('echo k > src/x.env', 'allow'),
       bash('echo k > src/.env', 'allow', 'deny', 'a redirection is checked as a Write of its target, and a Read deny rule refuses that Write; Claude does not apply Read deny rules to redirections'),
       read('<work>/docs/x.md'),

@@ -80,6 +80,12 @@ export interface BashAnalysis {
   parts: CommandPart[];
   /** Files written through `>`, `>>`, `&>`, `>|`, `<>` (not `/dev/null`, nor `>&2`). */
   writes: WriteTarget[];
+  /**
+   * Paths the command may read: its arguments (an option's `=value` too) and `<` redirections,
+   * after quote removal, as written (relative ones against the agent's cwd). Deny and ask rules on
+   * paths meet them, as Claude Code's Read deny rules meet `cat secret/.env`.
+   */
+  reads: string[];
   /** Why what runs cannot be settled, when it cannot: then no allow rule matches. */
   opaque?: string;
 }
@@ -119,12 +125,16 @@ export function analyzeBash(command: string): BashAnalysis {
   const a = parseShell(command);
   const parts: CommandPart[] = [];
   const writes: WriteTarget[] = [];
-  const state: Walk = { opaque: a.opaque, vars: new Map(), depth: 0 };
+  const state: Walk = { opaque: a.opaque, vars: new Map(), depth: 0, reads: [] };
   walk(a.commands, parts, writes, state);
   if (state.opaque !== undefined) {
-    parts.push(opaquePart(state.opaque), ...roughParts(command, parts));
+    const rough = roughParts(command, parts);
+    parts.push(opaquePart(state.opaque), ...rough);
+    // Unsettled: every word of the rough net may name a file.
+    for (const p of rough) for (const w of (p.denyForms[0] ?? '').split(' ').slice(1)) pushRead(state.reads, w);
   }
-  return state.opaque === undefined ? { parts, writes } : { parts, writes, opaque: state.opaque };
+  const reads = state.reads;
+  return state.opaque === undefined ? { parts, writes, reads } : { parts, writes, reads, opaque: state.opaque };
 }
 
 interface Walk {
@@ -132,11 +142,19 @@ interface Walk {
   /** Literal values assigned earlier in the command line (`x=rm; $x`), for deny rules. */
   vars: Map<string, string>;
   depth: number;
+  reads: string[];
+}
+
+/** An argument as a path it may read: an option's `=value`, a plain word; not options, not empty. */
+function pushRead(reads: string[], v: string): void {
+  const arg = v.startsWith('-') ? (v.startsWith('--') && v.includes('=') ? v.slice(v.indexOf('=') + 1) : '') : v;
+  if (arg !== '' && arg !== '-') reads.push(arg);
 }
 
 function walk(commands: readonly SimpleCommand[], parts: CommandPart[], writes: WriteTarget[], st: Walk): void {
   for (const c of commands) {
     for (const r of c.redirects) {
+      if (r.kind === 'read' && r.target?.value !== undefined && (!r.target.tilde || r.target.value === '~' || r.target.value.startsWith('~/'))) st.reads.push(r.target.value);
       if (r.kind !== 'write' || r.target === undefined) continue;
       const t = r.target;
       const path = t.value !== undefined && (!t.tilde || t.value === '~' || t.value.startsWith('~/')) ? t.value : undefined;
@@ -158,6 +176,10 @@ function walk(commands: readonly SimpleCommand[], parts: CommandPart[], writes: 
     }
     const part = partOf(c, st);
     parts.push(part);
+    for (let i = 1; i < c.words.length; i++) {
+      const w = c.words[i] as ShellWord;
+      if (w.value !== undefined && (!w.tilde || w.value === '~' || w.value.startsWith('~/'))) pushRead(st.reads, w.value);
+    }
     inner(c.words, parts, writes, st);
   }
 }

@@ -30,6 +30,8 @@ export interface CompiledRule {
    * exact rule naming the whole line, redirections included. A deny or ask rule on the path applies anyway.
    */
   readonly coversWrites: boolean;
+  /** A rule about paths (`Read(…)`, `Edit(…)` with a path): its deny or ask also meets the paths a Bash command names. */
+  readonly onPath: boolean;
   /** Position in evaluation order, set by the engine. */
   ord: number;
   /** What evaluate() returns when this rule decides (one frozen object, made once). */
@@ -67,6 +69,7 @@ export function compileRule(rule: Rule, index: number, homeDir: string): Compile
     key: ruleKey(parsed, rule.action),
     agentPrefix: agentLiteralStart(rule.agent),
     coversWrites: parsed.kind === 'tool' || (parsed.kind === 'bash' && parsed.whole),
+    onPath: parsed.kind === 'path',
     ord: -1,
     evaluation: Object.freeze(evaluationFor(rule)),
     appliesTo: tool.test,

@@ -86,6 +86,9 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
   /** The first matching rule for a call (undefined: the default decides). */
   const decide = (call: ToolCall, ctx: CallContext): CompiledRule | undefined => firstMatch(candidates(String(call.toolName), ctx), ctx);
 
+  // Deny and ask rules on paths that a file a Bash command names can meet (see bashVerdict).
+  const argGuards = enabled.filter((r) => r.onPath && r.action !== 'allow' && r.appliesTo('Read'));
+
   /**
    * A Bash verdict made no looser than the files its redirections write (each checked as a Write
    * of that path) and than its syntax allows: an unsettled command is never allowed by default.
@@ -123,6 +126,24 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
       // No rule about the file: the default counts only against an allow that does not cover writes.
       if (wr === undefined && !(out.action === 'allow' && by !== undefined && !by.coversWrites)) continue;
       stricter(writeVerdict(we, path));
+    }
+    if (argGuards.length > 0) {
+      const named = new Set<string>();
+      for (const path of a.reads) {
+        if (named.has(path)) continue;
+        named.add(path);
+        if (named.size > MAX_READS) {
+          notes?.push(`names more than ${MAX_READS} paths: the rest are not checked against the path rules`);
+          if (out.action === 'allow') stricter({ action: 'ask', decidedBy: 'default', note: `the command names more than ${MAX_READS} paths` });
+          break;
+        }
+        const readCall: ToolCall = { toolName: 'Read', input: { file_path: path }, ...(ctx.call.agent ? { agent: ctx.call.agent } : {}) };
+        const rr = firstMatch([argGuards], new CallContext(readCall, home, opts.realPath));
+        if (rr === undefined) continue;
+        notes?.push(`names \`${short(path, 60)}\`: rule ${rr.rule.id} (\`${rr.rule.pattern}\`) says ${rr.action}`);
+        stricter(namedVerdict(rr.evaluation, path));
+        if (out.action === 'deny' && notes === undefined) break;
+      }
     }
     if (a.opaque !== undefined) {
       notes?.push(`its shell syntax is not settled (${a.opaque}): no allow rule matches it`);
@@ -199,6 +220,16 @@ function unknownWrite(raw: string, defaultAction: RuleAction): Evaluation {
   return defaultAction === 'deny'
     ? { action: 'deny', decidedBy: 'default', message: `cco cannot tell which file \`${short(raw, 60)}\` is before the command runs, and the default action is deny.`, note }
     : { action: 'ask', decidedBy: 'default', note };
+}
+
+/** Paths a Bash command names that are checked against the path rules one by one; a command naming more is asked. */
+const MAX_READS = 1024;
+
+/** What a deny or ask rule on a path a command names makes of the Bash call. */
+function namedVerdict(re: Evaluation, path: string): Evaluation {
+  const note = `the command names \`${short(path, 60)}\`, a path a rule is about`;
+  if (re.action !== 'deny') return { ...re, note };
+  return { ...re, message: `${re.message ?? 'Denied by cco.'} (The command names \`${short(path, 60)}\`.)`, note };
 }
 
 /** What the rules say about a file a redirection writes, as the Bash call's verdict. */

@@ -275,6 +275,57 @@ export const LOOSER_THAN_CLAUDE: Array<{ rules: Rule[]; tool: string; input: Rec
     input: { command: 'echo key > r/x.txt' },
     action: 'deny',
   },
+  // Claude applies Read deny rules to the files a command names; cco checks every path a command
+  // names (its arguments, an option's =value, a `<` redirection), whatever the command.
+  ...[
+    'cat secret/.env',
+    'cat ./secret/.env',
+    'cat "secret/.env"',
+    "cat 'secret'/.env",
+    'cat < secret/.env',
+    'cat -n -- secret/.env',
+    'cat a.txt secret/.env',
+    'cat --file=secret/.env',
+    'cat /repo/secret/.env',
+    'cat a && cat secret/.env',
+    'cat x | cat secret/.env',
+    'cat $(cat secret/.env)',
+    'sudo cat secret/.env',
+    'xargs cat secret/.env',
+  ].map((command) => ({
+    rules: [
+      { id: 'a1', pattern: 'Bash(cat:*)', action: 'allow' as const },
+      { id: 'a2', pattern: 'Bash(sudo:*)', action: 'allow' as const },
+      { id: 'a3', pattern: 'Bash(xargs:*)', action: 'allow' as const },
+      { id: 'd1', pattern: 'Read(**/.env)', action: 'deny' as const },
+    ],
+    tool: 'Bash',
+    input: { command },
+    action: 'deny' as const,
+  })),
+  ...['cat secret/key', 'cat ../repo/secret/key', 'cat ~/secret/key'].map((command) => ({
+    rules: [
+      { id: 'a1', pattern: 'Bash(cat:*)', action: 'allow' as const },
+      { id: 'd1', pattern: 'Read(./secret/**)', action: 'deny' as const },
+      { id: 'd2', pattern: 'Read(~/secret/**)', action: 'deny' as const },
+    ],
+    tool: 'Bash',
+    input: { command },
+    action: 'deny' as const,
+  })),
+  // An ask rule on a path asks for a command naming it; other paths stay allowed.
+  ...([
+    ['cat notes/todo.md', 'ask'],
+    ['cat src/a.ts', 'allow'],
+  ] as const).map(([command, action]) => ({
+    rules: [
+      { id: 'a1', pattern: 'Bash(cat:*)', action: 'allow' as const },
+      { id: 'k1', pattern: 'Read(./notes/**)', action: 'ask' as const },
+    ],
+    tool: 'Bash',
+    input: { command },
+    action,
+  })),
   // An ask rule on Read does not reach the editing tools (nor does it in Claude Code).
   {
     rules: [
