@@ -2,6 +2,18 @@ import { UserError } from '../core/errors.js';
 import { readSse } from './sse.js';
 import { processAlive, readServerFile, type ServerInfo } from '../store/server-file.js';
 
+/** The server answered with an error: its HTTP status and error code, with its message. */
+export class ApiError extends UserError {
+  override name = 'ApiError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 const NO_SERVER = 'No cco server is running. Start one with `cco watch` (console) or `cco serve` (headless).';
 
 /** A client of a running server's decision API, found through its server file. */
@@ -36,8 +48,8 @@ export class ApiClient {
       json = undefined;
     }
     if (!res.ok) {
-      const message = (json as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.status}`;
-      throw new UserError(message);
+      const error = (json as { error?: { message?: string; code?: string } } | undefined)?.error;
+      throw new ApiError(error?.message ?? `HTTP ${res.status}`, res.status, error?.code);
     }
     return json as T;
   }

@@ -34,7 +34,10 @@ export interface QueueBoxProps {
   url: string;
 }
 
-/** The waiting calls, oldest first, windowed around the selection. */
+/**
+ * The waiting calls, oldest first, windowed around the selection. Rows are columns measured in
+ * terminal cells, each exactly `width` cells, with a marker column for the cursor (CallRows).
+ */
 export function QueueBox({ calls, total, selected, focused, filtered, rows, now, width, url }: QueueBoxProps) {
   const start = windowStart(calls.findIndex((p) => p.id === selected), rows, calls.length);
   const visible = calls.slice(start, start + rows);
@@ -49,7 +52,11 @@ export function QueueBox({ calls, total, selected, focused, filtered, rows, now,
       ) : (
         visible.map((p) => <PendingRow key={p.id} p={p} selected={p.id === selected} focused={focused} now={now} width={width} />)
       )}
-      {hidden > 0 ? <Text dimColor>{hidden} more (↑/↓)</Text> : null}
+      {hidden > 0 ? (
+        <Text dimColor wrap="truncate">
+          {hidden} more (↑/↓)
+        </Text>
+      ) : null}
     </Box>
   );
 }
@@ -72,7 +79,9 @@ export function HistoryBox({ calls, total, selected, focused, filtered, rows, wi
     <Box borderStyle="single" borderDimColor flexDirection="column" paddingX={1}>
       <Title text="Recent" focused={focused} extra={filtered ? ` · ${calls.length} of ${total} match the filter` : ''} />
       {calls.length === 0 ? (
-        <Text dimColor>{filtered && total > 0 ? 'No recent decision matches the filter.' : 'Nothing decided yet.'}</Text>
+        <Text dimColor wrap="truncate">
+          {filtered && total > 0 ? 'No recent decision matches the filter.' : 'Nothing decided yet.'}
+        </Text>
       ) : (
         calls.slice(start, start + rows).map((d) => <HistoryRow key={d.id} d={d} selected={focused && d.id === selected} width={width} />)
       )}
