@@ -1,6 +1,8 @@
+import { posix } from 'node:path';
 import type { Policy, PolicyVerdict, ToolCall } from '../types.js';
 import { compileRule, type CompiledRule } from './compile.js';
-import { CallContext, short } from './context.js';
+import { CallContext, short, trimSlash } from './context.js';
+import { parsePattern } from './syntax.js';
 import type { EngineOptions, Evaluation, Explanation, Rule, RuleAction, RuleTrace } from './types.js';
 
 /** A compiled rule set: every matcher is built once, in compileRules(). */
@@ -88,6 +90,18 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
 
   // Deny and ask rules on paths that a file a Bash command names can meet (see bashVerdict).
   const argGuards = enabled.filter((r) => r.onPath && r.action !== 'allow' && r.appliesTo('Read'));
+  const argIndex = buildIndex(argGuards);
+  const argFilter = needleFilter(argGuards);
+  /** The guards a path may meet: unkeyed ones, and keyed ones by the path's keys (one lookup each). */
+  const guardsFor = (ctx: CallContext): readonly CompiledRule[][] => {
+    if (argIndex.denyByKey === undefined) return [argIndex.all];
+    const lists = [argIndex.rest];
+    for (const key of ctx.keys.deny) {
+      const list = argIndex.denyByKey.get(key);
+      if (list !== undefined) lists.push(list);
+    }
+    return lists;
+  };
 
   /**
    * A Bash verdict made no looser than the files its redirections write (each checked as a Write
@@ -137,8 +151,12 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
           if (out.action === 'allow') stricter({ action: 'ask', decidedBy: 'default', note: `the command names more than ${MAX_READS} paths` });
           break;
         }
+        // Most words name no guarded path: one test of the literal text the guards need, before any matching.
+        if (argFilter !== undefined && !argFilter.test(absoluteLower(path, ctx.cwd, home))) continue;
         const readCall: ToolCall = { toolName: 'Read', input: { file_path: path }, ...(ctx.call.agent ? { agent: ctx.call.agent } : {}) };
-        const rr = firstMatch([argGuards], new CallContext(readCall, home, opts.realPath));
+        // Matched as written: a symlink an agent names by another name is not followed here (the Read tool's own calls are).
+        const readCtx = new CallContext(readCall, home);
+        const rr = firstMatch(guardsFor(readCtx), readCtx);
         if (rr === undefined) continue;
         notes?.push(`names \`${short(path, 60)}\`: rule ${rr.rule.id} (\`${rr.rule.pattern}\`) says ${rr.action}`);
         stricter(namedVerdict(rr.evaluation, path));
@@ -220,6 +238,30 @@ function unknownWrite(raw: string, defaultAction: RuleAction): Evaluation {
   return defaultAction === 'deny'
     ? { action: 'deny', decidedBy: 'default', message: `cco cannot tell which file \`${short(raw, 60)}\` is before the command runs, and the default action is deny.`, note }
     : { action: 'ask', decidedBy: 'default', note };
+}
+
+/**
+ * A test every path a guard can match passes: the path (absolute, lower case) holds the longest
+ * literal run of some guard's glob. Undefined when a guard has no literal run (it could match any path).
+ */
+function needleFilter(guards: readonly CompiledRule[]): RegExp | undefined {
+  const needles = new Set<string>();
+  for (const r of guards) {
+    const p = parsePattern(r.rule.pattern);
+    if (p.kind !== 'path') return undefined;
+    const runs = p.glob.replace(/\[[^\]]*\]|\{[^}]*\}|\([^)]*\)|\\.|[*?!+@]/g, '\u0000').split('\u0000');
+    const needle = runs.reduce((a, b) => (b.length > a.length ? b : a), '').toLowerCase();
+    if (needle === '' || needle === '/') return undefined;
+    needles.add(needle);
+  }
+  return new RegExp([...needles].map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+}
+
+/** A path a command names, as an absolute lower-case path (relative to the cwd when known). */
+function absoluteLower(path: string, cwd: string | undefined, home: string): string {
+  const expanded = path === '~' ? home : path.startsWith('~/') ? `${home}${path.slice(1)}` : path;
+  const abs = expanded.startsWith('/') || cwd === undefined ? expanded : `${cwd}/${expanded}`;
+  return trimSlash(posix.normalize(abs)).toLowerCase();
 }
 
 /** Paths a Bash command names that are checked against the path rules one by one; a command naming more is asked. */
