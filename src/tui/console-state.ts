@@ -144,6 +144,9 @@ export function markShown(s: ConsoleState, v: View): ConsoleState {
   if (s.focus !== 'queue' || !v.detailCall || !s.showDetail || v.layout.tooSmall || v.layout.detailRows === 0) return s;
   const upTo = Math.min(v.lines.length, v.offset + v.bodyRows);
   const prev = s.seen.key === v.detailKey ? s.seen.upTo : 0;
+  // Only a page that starts within what was read extends it: pages skipped between two frames
+  // (several PgDn in one read) were never drawn.
+  if (v.offset > prev) return s;
   return upTo > prev ? { ...s, seen: { key: v.detailKey, upTo } } : s;
 }
 
@@ -323,11 +326,14 @@ function mainKey(s: ConsoleState, { input, key }: KeyEvent, ctx: StepContext): S
       if (s.focus === 'history') {
         // From the history it only saves the rule (and allows the waiting calls it matches).
         const v = viewOf(s, ctx.world);
-        return v.historyCall ? state({ mode: { kind: 'allowRule', id: v.historyCall.id, text: claudeRuleFromCall(v.historyCall.call, ctx.homeDir) } }) : { state: s, effects: [] };
+        return v.historyCall
+          ? { state: { ...s, mode: { kind: 'allowRule', id: v.historyCall.id, text: claudeRuleFromCall(v.historyCall.call, ctx.homeDir) } }, effects: [], stop: true }
+          : { state: s, effects: [] };
       }
       const t = target(s, ctx);
       if (!t.ok) return t.step;
-      return unread(s, t, 'A') ?? state({ mode: { kind: 'allowRule', id: t.id, text: claudeRuleFromCall(t.call.call, ctx.homeDir) } });
+      // The proposed rule is answered only once it was drawn: keys after A in the same read are dropped.
+      return unread(s, t, 'A') ?? { state: { ...s, mode: { kind: 'allowRule', id: t.id, text: claudeRuleFromCall(t.call.call, ctx.homeDir) } }, effects: [], stop: true };
     }
     case 'many': {
       if (s.focus === 'history') return note(s, 'm decides waiting calls: Tab goes back to them.');

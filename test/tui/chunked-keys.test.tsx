@@ -150,6 +150,32 @@ describe('the whole call before a single a allows it', () => {
     expect(done.c1).toBeUndefined();
   });
 
+  it('several PgDn in one read skip pages that were never drawn: they do not count as read', async () => {
+    const { broker, frame, ui, later } = guarded();
+    const content = Array.from({ length: 120 }, (_, i) => `row${i + 1}`).join('\n');
+    void broker.request({ toolName: 'Write', input: { file_path: '/f', content } });
+    await vi.waitFor(() => expect(frame()).toContain('▼'));
+    later();
+    const done = settled(broker);
+    ui.stdin.write(keys.pageDown.repeat(20));
+    await vi.waitFor(() => expect(frame()).toContain('end of the call'));
+    ui.stdin.write('a');
+    await vi.waitFor(() => expect(frame()).toContain('a again once you have read to the end'));
+    expect(done.c1).toBeUndefined();
+  });
+
+  it('A and Enter in one read save nothing: the proposed rule is answered once drawn', async () => {
+    const saved: string[] = [];
+    const { broker, frame, ui, press } = renderConsole({ homeDir: '/home/me', onAlwaysAllow: (p) => void saved.push(p) });
+    void broker.request(bash('rm -rf build'));
+    await vi.waitFor(() => expect(frame()).toContain('› c1'));
+    ui.stdin.write('A\r');
+    await vi.waitFor(() => expect(frame()).toContain('Always allow: Bash('));
+    expect(saved).toEqual([]);
+    expect(broker.snapshot().pending).toHaveLength(1);
+    await press(keys.escape, () => frame().includes('No rule saved'));
+  });
+
   it('with the detail hidden, a shows it and decides nothing', async () => {
     const { broker, frame, press } = renderConsole();
     void broker.request(bash('echo hi'));

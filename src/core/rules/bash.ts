@@ -86,6 +86,8 @@ export interface BashAnalysis {
    * paths meet them, as Claude Code's Read deny rules meet `cat secret/.env`.
    */
   reads: string[];
+  /** Some argument is known only when the command runs (an expansion, `~user`): it may name any path. */
+  readsUnknown: boolean;
   /** Why what runs cannot be settled, when it cannot: then no allow rule matches. */
   opaque?: string;
 }
@@ -125,7 +127,7 @@ export function analyzeBash(command: string): BashAnalysis {
   const a = parseShell(command);
   const parts: CommandPart[] = [];
   const writes: WriteTarget[] = [];
-  const state: Walk = { opaque: a.opaque, vars: new Map(), depth: 0, reads: [] };
+  const state: Walk = { opaque: a.opaque, vars: new Map(), depth: 0, reads: [], readsUnknown: false };
   walk(a.commands, parts, writes, state);
   if (state.opaque !== undefined) {
     const rough = roughParts(command, parts);
@@ -134,7 +136,8 @@ export function analyzeBash(command: string): BashAnalysis {
     for (const p of rough) for (const w of (p.denyForms[0] ?? '').split(' ').slice(1)) pushRead(state.reads, w);
   }
   const reads = state.reads;
-  return state.opaque === undefined ? { parts, writes, reads } : { parts, writes, reads, opaque: state.opaque };
+  const readsUnknown = state.readsUnknown || state.opaque !== undefined;
+  return state.opaque === undefined ? { parts, writes, reads, readsUnknown } : { parts, writes, reads, readsUnknown, opaque: state.opaque };
 }
 
 interface Walk {
@@ -143,12 +146,25 @@ interface Walk {
   vars: Map<string, string>;
   depth: number;
   reads: string[];
+  readsUnknown: boolean;
 }
 
-/** An argument as a path it may read: an option's `=value`, a plain word; not options, not empty. */
+/**
+ * The paths an argument may name: the word itself, what follows an `=` (`--file=x`, `if=x`), an
+ * attached short option's value (`-f/etc/x`), each without a leading `@` (`-d@file`) or `host:`.
+ */
 function pushRead(reads: string[], v: string): void {
-  const arg = v.startsWith('-') ? (v.startsWith('--') && v.includes('=') ? v.slice(v.indexOf('=') + 1) : '') : v;
-  if (arg !== '' && arg !== '-') reads.push(arg);
+  const out = new Set<string>();
+  if (!v.startsWith('-')) out.add(v);
+  const eq = v.indexOf('=');
+  if (eq >= 0) out.add(v.slice(eq + 1));
+  if (/^-[A-Za-z]./.test(v)) out.add(v.slice(2));
+  const colon = v.indexOf(':');
+  if (colon >= 0) out.add(v.slice(colon + 1));
+  for (const c of out) {
+    const arg = c.startsWith('@') ? c.slice(1) : c;
+    if (arg !== '' && arg !== '-') reads.push(arg);
+  }
 }
 
 function walk(commands: readonly SimpleCommand[], parts: CommandPart[], writes: WriteTarget[], st: Walk): void {
@@ -179,6 +195,8 @@ function walk(commands: readonly SimpleCommand[], parts: CommandPart[], writes: 
     for (let i = 1; i < c.words.length; i++) {
       const w = c.words[i] as ShellWord;
       if (w.value !== undefined && (!w.tilde || w.value === '~' || w.value.startsWith('~/'))) pushRead(st.reads, w.value);
+      // A word known only when it runs (`$HOME/.ssh/x`, `~user/x`) may name any path.
+      else st.readsUnknown = true;
     }
     inner(c.words, parts, writes, st);
   }

@@ -142,10 +142,20 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
       stricter(writeVerdict(we, path));
     }
     if (argGuards.length > 0) {
+      if (a.readsUnknown && out.action === 'allow') {
+        notes?.push('names a path known only when it runs, and rules on paths exist');
+        stricter(UNKNOWN_READ);
+      }
       const named = new Set<string>();
       for (const path of a.reads) {
         if (named.has(path)) continue;
         named.add(path);
+        // A glob or brace expansion names paths only the shell knows: never allowed past a path rule.
+        if (/[*?[]|\{[^}]*,[^}]*\}/.test(path)) {
+          notes?.push(`names \`${short(path, 60)}\`, a pattern the shell expands, and rules on paths exist`);
+          if (out.action === 'allow') stricter({ action: 'ask', decidedBy: 'default', note: `the command names \`${short(path, 60)}\`, which the shell expands to paths a rule may cover` });
+          continue;
+        }
         if (named.size > MAX_READS) {
           notes?.push(`names more than ${MAX_READS} paths: the rest are not checked against the path rules`);
           if (out.action === 'allow') stricter({ action: 'ask', decidedBy: 'default', note: `the command names more than ${MAX_READS} paths` });
@@ -250,8 +260,9 @@ function needleFilter(guards: readonly CompiledRule[]): RegExp | undefined {
     const p = parsePattern(r.rule.pattern);
     if (p.kind !== 'path') return undefined;
     const runs = p.glob.replace(/\[[^\]]*\]|\{[^}]*\}|\([^)]*\)|\\.|[*?!+@]/g, '\u0000').split('\u0000');
-    const needle = runs.reduce((a, b) => (b.length > a.length ? b : a), '').toLowerCase();
-    if (needle === '' || needle === '/') return undefined;
+    // Paths are tested without a trailing slash, so a needle has none at its ends.
+    const needle = runs.reduce((a, b) => (b.length > a.length ? b : a), '').toLowerCase().replace(/^\/+|\/+$/g, '');
+    if (needle === '') return undefined;
     needles.add(needle);
   }
   return new RegExp([...needles].map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
@@ -263,6 +274,12 @@ function absoluteLower(path: string, cwd: string | undefined, home: string): str
   const abs = expanded.startsWith('/') || cwd === undefined ? expanded : `${cwd}/${expanded}`;
   return trimSlash(posix.normalize(abs)).toLowerCase();
 }
+
+const UNKNOWN_READ: Evaluation = Object.freeze({
+  action: 'ask',
+  decidedBy: 'default',
+  note: 'the command names a path known only when it runs (an expansion), which a rule on paths may cover',
+});
 
 /** Paths a Bash command names that are checked against the path rules one by one; a command naming more is asked. */
 const MAX_READS = 1024;

@@ -313,6 +313,36 @@ export const LOOSER_THAN_CLAUDE: Array<{ rules: Rule[]; tool: string; input: Rec
     input: { command },
     action: 'deny' as const,
   })),
+  // A folder named whole, attached option values, key=value operands, @file: each meets the path rule.
+  ...[
+    'grep -r . ~/.ssh',
+    'grep -r . /home/u/.ssh/',
+    'tar czf - ~/.ssh',
+    'cat -f/home/u/.ssh/id_rsa',
+    'cat if=/home/u/.ssh/id_rsa',
+    'cat -d@/home/u/.ssh/id_rsa',
+    'cat --data=@/home/u/.ssh/id_rsa',
+  ].map((command) => ({
+    rules: [
+      { id: 'a1', pattern: 'Bash(cat:*)', action: 'allow' as const },
+      { id: 'a2', pattern: 'Bash(grep:*)', action: 'allow' as const },
+      { id: 'a3', pattern: 'Bash(tar:*)', action: 'allow' as const },
+      { id: 'd1', pattern: 'Read(~/.ssh/**)', action: 'deny' as const },
+    ],
+    tool: 'Bash',
+    input: { command },
+    action: 'deny' as const,
+  })),
+  // A glob, a brace expansion or a variable names paths only the shell knows: asked, never allowed.
+  ...['cat ~/.ssh/id_*', 'cat /home/*/.ssh/id_rsa', 'cat ~/.ssh/{id_rsa,x}', 'cat "$HOME/.ssh/id_rsa"', 'x=/home/u/.ssh/id_rsa; cat $x', 'cat ~u/.ssh/id_rsa'].map((command) => ({
+    rules: [
+      { id: 'a1', pattern: 'Bash(cat:*)', action: 'allow' as const },
+      { id: 'd1', pattern: 'Read(~/.ssh/**)', action: 'deny' as const },
+    ],
+    tool: 'Bash',
+    input: { command },
+    action: 'ask' as const,
+  })),
   // An ask rule on a path asks for a command naming it; other paths stay allowed.
   ...([
     ['cat notes/todo.md', 'ask'],
