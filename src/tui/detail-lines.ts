@@ -3,6 +3,8 @@ import { parseMcpToolName } from '../core/summary.js';
 import type { ToolCall } from '../core/types.js';
 import type { DiskFile } from './disk-file.js';
 import { escapeLine, screenLines } from './escape.js';
+import { planLines } from './markdown-lines.js';
+import { questionLines } from './questions.js';
 
 /** One line of the detail pane, already escaped; `tone` says how it is coloured. */
 export interface DetailLine {
@@ -141,6 +143,10 @@ export function detailLines(call: ToolCall, opts: { disk?: DiskFile | undefined 
       return [...field('url', str(input.url)), ...field('prompt', str(input.prompt)), ...otherFields(input, ['url', 'prompt'])];
     case 'WebSearch':
       return [...field('query', str(input.query)), ...otherFields(input, ['query'])];
+    case 'ExitPlanMode':
+      return planLines(input);
+    case 'AskUserQuestion':
+      return questionLines(input);
     default: {
       const mcp = parseMcpToolName(call.toolName);
       if (mcp) return [...field('server', mcp.server), ...field('tool', mcp.tool), ...json(input)];
