@@ -1,12 +1,20 @@
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
-import { KEYMAP } from '../tui/keymap.js';
+import { ANSWER_KEYMAP, KEYMAP } from '../tui/keymap.js';
 import { serverCommand, type ServerCliOptions } from './server-options.js';
 
 /** The console's keys for --help, from the one keymap the console itself uses. */
 function keysHelp(): string {
   const w = Math.max(...KEYMAP.map((b) => b.hint.length)) + 2;
-  return ['', 'Keys in the console:', ...KEYMAP.map((b) => `  ${b.hint.padEnd(w)}${b.help}`), '', 'Settings that change it: `cco config set bell false`; NO_COLOR turns colour off.'].join('\n');
+  return [
+    '',
+    'Keys in the console:',
+    ...KEYMAP.map((b) => `  ${b.hint.padEnd(w)}${b.help}`),
+    '',
+    "Answering an agent's questions (a on an AskUserQuestion call), one question at a time:",
+    ...ANSWER_KEYMAP.map((b) => `  ${b.hint.padEnd(w)}${b.help}`),
+    '',
+    'Settings that change it: `cco config set bell false`; NO_COLOR turns colour off.'].join('\n');
 }
 
 export function watchCommand(): Command {

@@ -252,7 +252,14 @@ function Screen(props: AppProps) {
           />
         </>
       )}
-      <Footer mode={mode} width={width} notice={state.notice} preview={preview} filter={state.filterText} />
+      <Footer
+        mode={mode}
+        width={width}
+        notice={state.notice}
+        preview={preview}
+        filter={state.filterText}
+        tool={state.focus === 'queue' ? view.selectedCall?.call.toolName : undefined}
+      />
     </Box>
   );
 }

@@ -5,6 +5,8 @@ import { parseMcpToolName } from '../core/summary.js';
 import type { ToolCall } from '../core/types.js';
 import type { DiskFile } from './disk-file.js';
 import { escapeLine, escapeText } from './escape.js';
+import { planLines } from './markdown-lines.js';
+import { questionLines } from './questions.js';
 
 /** One line of the detail pane, already escaped; `tone` says how it is coloured. */
 export interface DetailLine {
@@ -263,6 +265,12 @@ export function detailLines(call: ToolCall, opts: { disk?: DiskFile | undefined;
     case 'WebSearch':
       field(out, 'query', str(input.query));
       otherFields(out, input, ['query']);
+      break;
+    case 'ExitPlanMode':
+      for (const l of planLines(input)) out.push(l);
+      break;
+    case 'AskUserQuestion':
+      for (const l of questionLines(input)) out.push(l);
       break;
     default: {
       const mcp = parseMcpToolName(call.toolName);

@@ -1,7 +1,7 @@
 import type { Key } from 'ink';
 
-/** Where a key is read: the main screen, a one-line text prompt, or a yes/no question. */
-export type KeyScope = 'main' | 'prompt' | 'confirm';
+/** Where a key is read: the main screen, a one-line text prompt, a yes/no question, or answering an agent's questions. */
+export type KeyScope = 'main' | 'prompt' | 'confirm' | 'answer';
 
 export type MainAction =
   | 'up'
@@ -22,7 +22,8 @@ export type MainAction =
   | 'quit';
 export type PromptAction = 'submit' | 'cancel' | 'erase';
 export type ConfirmAction = 'yes' | 'allowAll' | 'denyAll';
-export type ActionName = MainAction | PromptAction | ConfirmAction;
+export type AnswerAction = 'pick' | 'other' | 'next' | 'back' | 'cancel';
+export type ActionName = MainAction | PromptAction | ConfirmAction | AnswerAction;
 
 export interface Binding<A extends ActionName = ActionName> {
   action: A;
@@ -36,15 +37,31 @@ export interface Binding<A extends ActionName = ActionName> {
   help: string;
   /** Left out of the footer (still in the help) where the footer has no room. */
   footer?: false;
+  /** The footer's label while a call of this tool is selected, where the key does something else for it. */
+  labelFor?: Readonly<Record<string, string>>;
 }
 
 /** Every key of the main screen, declared once; the footer, the help and `cco watch --help` come from it. */
 export const KEYMAP: readonly Binding<MainAction>[] = [
   { action: 'up', keys: ['upArrow', 'k'], hint: '↑/k', label: 'up', help: 'select the call above', footer: false },
   { action: 'down', keys: ['downArrow', 'j'], hint: '↓/j', label: 'down', help: 'select the call below', footer: false },
-  { action: 'allow', keys: ['a'], hint: 'a', label: 'allow', help: 'allow the selected call (a call longer than the pane is shown to its end first)' },
+  {
+    action: 'allow',
+    keys: ['a'],
+    hint: 'a',
+    label: 'allow',
+    help: 'allow the call (a long one is shown to its end first); approve a plan; answer questions',
+    labelFor: { ExitPlanMode: 'approve plan', AskUserQuestion: 'answer' },
+  },
   { action: 'deny', keys: ['d'], hint: 'd', label: 'deny', help: 'deny the selected call' },
-  { action: 'denyWithMessage', keys: ['D'], hint: 'D', label: 'deny+msg', help: 'deny with a message to the agent' },
+  {
+    action: 'denyWithMessage',
+    keys: ['D'],
+    hint: 'D',
+    label: 'deny+msg',
+    help: 'deny with a message to the agent (on a plan: feedback the model reads)',
+    labelFor: { ExitPlanMode: 'feedback' },
+  },
   { action: 'alwaysAllow', keys: ['A'], hint: 'A', label: 'always', help: 'always allow: save a rule, then allow' },
   { action: 'edit', keys: ['e'], hint: 'e', label: 'edit', help: 'edit the input in $EDITOR (JSON), then allow it' },
   { action: 'many', keys: ['m'], hint: 'm', label: 'all shown', help: 'allow or deny every waiting call the filter shows (asks first, with how many)', footer: false },
@@ -70,6 +87,20 @@ export const CONFIRM_KEYMAP: readonly Binding<ConfirmAction>[] = [
   { action: 'yes', keys: ['y', 'Y'], hint: 'y', label: 'yes', help: 'yes (quit: the waiting calls are denied)' },
   { action: 'allowAll', keys: ['a'], hint: 'a', label: 'allow all', help: 'allow every call listed in the question' },
   { action: 'denyAll', keys: ['d'], hint: 'd', label: 'deny all', help: 'deny every call listed in the question' },
+];
+
+/**
+ * Keys while answering an agent's questions (AskUserQuestion), one question at a time. A digit
+ * picks that option (a single-choice question then moves on; on a multiple-choice one it toggles),
+ * `o` types an answer of your own, Enter moves on (and at the end sends the answers), Backspace
+ * goes back a question, Esc cancels without deciding. Other keys do nothing.
+ */
+export const ANSWER_KEYMAP: readonly Binding<AnswerAction>[] = [
+  { action: 'pick', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], hint: '1-9', label: 'pick', help: 'pick that option (on a multiple-choice question: toggle it)' },
+  { action: 'other', keys: ['o'], hint: 'o', label: 'other', help: 'type an answer of your own' },
+  { action: 'next', keys: ['return'], hint: '⏎', label: 'next', help: 'next question; after the last one, send the answers (the call is allowed with them)' },
+  { action: 'back', keys: ['backspace', 'delete'], hint: '⌫', label: 'back', help: 'back to the question before' },
+  { action: 'cancel', keys: ['escape'], hint: 'Esc', label: 'cancel', help: 'stop answering; nothing is decided' },
 ];
 
 /** The keys of the prompts for the help: `⏎ confirm, Esc cancel, …`. */
@@ -98,6 +129,28 @@ export function confirmActionFor(input: string, key: Key): ConfirmAction | undef
   return lookup(CONFIRM_KEYMAP, input, key);
 }
 
+export function answerActionFor(input: string, key: Key): AnswerAction | undefined {
+  return lookup(ANSWER_KEYMAP, input, key);
+}
+
+/**
+ * The answer keys for the footer, in keymap order, with the words of this moment: `pick` is
+ * shown as the range of the question's options (`1-3 pick one`), `next` as `send` at the end.
+ */
+export function answerHints(state: { options: number; multiSelect: boolean; review: boolean; typing: boolean }): string {
+  const b = (a: AnswerAction) => ANSWER_KEYMAP.find((x) => x.action === a)!;
+  if (state.typing) return promptHints('answer', 'back to the options');
+  if (state.review) return [`${b('next').hint} send the answers (allow)`, `${b('back').hint} ${b('back').label}`, `${b('cancel').hint} ${b('cancel').label}`].join(' · ');
+  const range = state.options > 1 ? `1-${Math.min(9, state.options)}` : '1';
+  return [
+    ...(state.options > 0 ? [`${range} ${state.multiSelect ? 'toggle' : 'pick one'}`] : []),
+    `${b('other').hint} ${b('other').label}`,
+    ...(state.multiSelect ? [`${b('next').hint} ${b('next').label}`] : []),
+    `${b('back').hint} ${b('back').label}`,
+    `${b('cancel').hint} ${b('cancel').label}`,
+  ].join(' · ');
+}
+
 const hintOf = <A extends ActionName>(map: readonly Binding<A>[], action: A): string => map.find((b) => b.action === action)!.hint;
 
 /** A prompt's hints with its own words: `⏎ send · Esc cancel`. */
@@ -112,10 +165,12 @@ export function confirmHints(actions: readonly ConfirmAction[], otherwise: strin
 
 /**
  * The footer's key hints, as many as fit in `width` in keymap order; `? help` is always kept,
- * since the help lists everything.
+ * since the help lists everything. `tool` (the selected call's) picks the labels of keys that do
+ * something else for it (`a approve plan`, `a answer`).
  */
-export function footerHints(width = Infinity): string {
-  const parts = ['↑↓ move', ...KEYMAP.filter((b) => b.footer !== false && b.action !== 'help').map((b) => `${b.hint} ${b.label}`)];
+export function footerHints(width = Infinity, tool?: string): string {
+  const labelOf = (b: Binding<MainAction>) => (tool !== undefined && b.labelFor?.[tool]) || b.label;
+  const parts = ['↑↓ move', ...KEYMAP.filter((b) => b.footer !== false && b.action !== 'help').map((b) => `${b.hint} ${labelOf(b)}`)];
   const help = '? help';
   let out = '';
   for (const p of parts) {

@@ -1,11 +1,13 @@
 import type { Key } from 'ink';
 import { promptActionFor } from './keymap.js';
+import type { Question } from './questions.js';
 
 /** What the screen is doing: the queue, the help overlay, or a one-line prompt (denial message, rule). */
 export type Mode =
   | { kind: 'normal' }
   | { kind: 'help' }
-  | { kind: 'deny'; id: string; text: string }
+  /** Typing a denial message for call `id`; `plan`: the call is a plan, and the message is the model's feedback on it. */
+  | { kind: 'deny'; id: string; text: string; plan?: true }
   /** Writing an "always allow" rule for call `id`; `text` starts as the narrowest pattern. */
   | { kind: 'allowRule'; id: string; text: string }
   /** Typing the `/` filter; `previous` comes back on Esc. */
@@ -15,7 +17,24 @@ export type Mode =
   /** The input of call `id` is open in the user's editor; the console does not read keys meanwhile. */
   | { kind: 'editing'; id: string }
   /** `m`: decide every call in `ids` (the waiting calls the filter showed when it was pressed)? */
-  | { kind: 'many'; ids: readonly string[]; sample: readonly string[]; filter: string };
+  | { kind: 'many'; ids: readonly string[]; sample: readonly string[]; filter: string }
+  /**
+   * Answering the questions of call `id` (AskUserQuestion), one at a time: `index` is the question
+   * shown (`questions.length`: all answered, the answers are shown before they are sent),
+   * `answers` the answers so far by question, `picked` the options toggled on the question shown
+   * (multiple choice), `other` the answer being typed, if one is. `input` is the call's input as
+   * it was when answering began: the answers are sent with it.
+   */
+  | {
+      kind: 'answer';
+      id: string;
+      input: Record<string, unknown>;
+      questions: readonly Question[];
+      index: number;
+      answers: readonly (string | undefined)[];
+      picked: readonly number[];
+      other: string | undefined;
+    };
 
 export type PromptStep = { kind: 'edit'; text: string } | { kind: 'submit'; text: string } | { kind: 'cancel' };
 

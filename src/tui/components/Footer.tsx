@@ -1,7 +1,7 @@
 import { Text } from 'ink';
 import { oneLine } from '../../core/summary.js';
 import { escapeLine } from '../escape.js';
-import { confirmHints, footerHints, promptHints } from '../keymap.js';
+import { answerHints, confirmHints, footerHints, promptHints } from '../keymap.js';
 import type { Mode } from '../mode.js';
 import type { RulePreview } from '../rule-preview.js';
 import { useColor } from '../theme.js';
@@ -15,6 +15,8 @@ export interface FooterProps {
   preview?: RulePreview | undefined;
   /** The filter in force, shown beside the key hints. */
   filter?: string;
+  /** The tool of the selected waiting call: some keys say what they do for it (`a approve plan`). */
+  tool?: string | undefined;
 }
 
 /** One line of text being typed, its end kept in view. */
@@ -31,8 +33,13 @@ function PromptLine({ label, text, hint, width }: { label: string; text: string;
   );
 }
 
+/** While answering questions: the keys, or what the last key was refused for (the next key brings the keys back). */
+function AnswerStatus({ notice, hints, width }: { notice: string; hints: string; width: number }) {
+  return <Text wrap="truncate">{notice ? oneLine(notice, width) : hints}</Text>;
+}
+
 /** Key hints from the keymap and the last notice, or the prompt being typed and its status: two lines. */
-export function Footer({ mode, width, notice, preview, filter }: FooterProps) {
+export function Footer({ mode, width, notice, preview, filter, tool }: FooterProps) {
   const color = useColor();
   if (mode.kind === 'filter') {
     return (
@@ -79,6 +86,56 @@ export function Footer({ mode, width, notice, preview, filter }: FooterProps) {
       </>
     );
   }
+  if (mode.kind === 'deny' && mode.plan) {
+    return (
+      <>
+        <PromptLine label="Feedback on the plan (the model reads it): " text={mode.text} hint={`  ${promptHints(`send, deny ${mode.id}`)}`} width={width} />
+        <Text dimColor wrap="truncate">
+          The plan is not approved; the model reads your words as they are typed and keeps planning.
+        </Text>
+      </>
+    );
+  }
+  if (mode.kind === 'answer') {
+    const n = mode.questions.length;
+    const q = mode.questions[mode.index];
+    if (!q) {
+      const all = mode.questions.map((x, i) => `${x.header || `Q${i + 1}`}: ${mode.answers[i] ?? ''}`).join(' · ');
+      return (
+        <>
+          <Text color={color('yellow')} bold wrap="truncate">
+            Send {n === 1 ? 'this answer' : `these ${n} answers`} to {mode.id}? {oneLine(all, width)}
+          </Text>
+          <AnswerStatus notice={notice} hints={answerHints({ options: 0, multiSelect: false, review: true, typing: false })} width={width} />
+        </>
+      );
+    }
+    const where = `${n > 1 ? `${mode.index + 1}/${n} ` : ''}${q.header ? `[${oneLine(q.header, 30)}] ` : ''}`;
+    if (mode.other !== undefined) {
+      return (
+        <>
+          <PromptLine label={`${where}your answer: `} text={mode.other} hint={`  ${answerHints({ options: 0, multiSelect: false, review: false, typing: true })}`} width={width} />
+          {notice ? (
+            <Text wrap="truncate">{oneLine(notice, width)}</Text>
+          ) : (
+            <Text dimColor wrap="truncate">
+              {oneLine(q.question, width)}
+            </Text>
+          )}
+        </>
+      );
+    }
+    const picked = q.multiSelect ? ` · picked: ${mode.picked.length ? mode.picked.map((i) => i + 1).join(', ') : 'none'}` : '';
+    return (
+      <>
+        <Text color={color('yellow')} bold wrap="truncate">
+          {where}
+          {oneLine(q.question, width)} ({q.multiSelect ? 'pick any' : 'pick one'}){picked}
+        </Text>
+        <AnswerStatus notice={notice} hints={answerHints({ options: q.options.length, multiSelect: q.multiSelect, review: false, typing: false })} width={width} />
+      </>
+    );
+  }
   if (mode.kind === 'deny') {
     return (
       <>
@@ -109,7 +166,7 @@ export function Footer({ mode, width, notice, preview, filter }: FooterProps) {
     <>
       <Text dimColor wrap="truncate">
         {filter ? <Text color={color('cyan')}>{`filter "${oneLine(filter, 30)}" · `}</Text> : null}
-        {footerHints(width - (filter ? oneLine(filter, 30).length + 12 : 0))}
+        {footerHints(width - (filter ? oneLine(filter, 30).length + 12 : 0), tool)}
       </Text>
       {/* A notice can quote a pattern or an error text: escaped like everything else. */}
       {notice ? <Text wrap="truncate">{oneLine(notice, width)}</Text> : null}
