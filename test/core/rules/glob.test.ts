@@ -141,7 +141,7 @@ describe('wildcardMatcher: `*` spans everything, `?` is one character', () => {
   ])('%s against %j → %s', (pattern, value, expected) => expect(wildcardMatcher(pattern, { question: true })(value)).toBe(expected));
 });
 
-describe('globs and wildcards take bounded time on 256 KiB of agent text', () => {
+describe('globs and wildcards take bounded time on 256 KiB of agent text (best of 3, under 50 ms)', () => {
   const a = 'a'.repeat(256 * 1024);
   const slashes = 'a/'.repeat(128 * 1024);
   it.each([
@@ -154,8 +154,12 @@ describe('globs and wildcards take bounded time on 256 KiB of agent text', () =>
     ['wildcard a*a*a*a*b', () => wildcardMatcher('a*a*a*a*b')(a)],
     ['wildcard ?*?*?*b', () => wildcardMatcher('?*?*?*b', { question: true })(a)],
   ])('%s', (_name, run) => {
-    const t = performance.now();
-    expect(run()).toBe(false);
-    expect(performance.now() - t).toBeLessThan(50);
+    let ms = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < 3; k++) {
+      const t = performance.now();
+      expect(run()).toBe(false);
+      ms = Math.min(ms, performance.now() - t);
+    }
+    expect(ms).toBeLessThan(50);
   });
 });

@@ -24,7 +24,7 @@ const REDOS: Array<[string, string]> = [
   ['/^(?:\\/+[a-z]*)+$/', `${'/a'.repeat(KiB256 / 2)}!`],
 ];
 
-describe('rule regexes run in linear time: each classic ReDoS pattern decides 256 KiB in under 50 ms', () => {
+describe('rule regexes run in linear time: each classic ReDoS pattern decides 256 KiB in under 50 ms (best of 3)', () => {
   it.each(REDOS)('%s', (regex, text) => {
     for (const [where, rule, call] of [
       ['input', { input: { text: regex } }, tool('mcp__x__y', { text })],
@@ -33,9 +33,13 @@ describe('rule regexes run in linear time: each classic ReDoS pattern decides 25
     ] as const) {
       const set = compileRules([{ id: 'r1', pattern: '*', action: 'deny', ...rule }], { homeDir: HOME });
       set.evaluate(call); // warm-up: the first call loads re2js
-      const t = performance.now();
-      set.evaluate(call);
-      const ms = performance.now() - t;
+      // Best of 3, as bench:rules measures: the machine may be busy with other test files.
+      let ms = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < 3; k++) {
+        const t = performance.now();
+        set.evaluate(call);
+        ms = Math.min(ms, performance.now() - t);
+      }
       if (process.env.CCO_SHOW_TIMES) console.log(regex, where, ms.toFixed(1));
       expect(ms, `${regex} on ${where}`).toBeLessThan(50);
     }
