@@ -44,8 +44,8 @@ export function logCommand(): Command {
     .option('--stats', 'counts per tool, agent and decision, and how long people took to decide')
     .action(async (opts: LogOptions) => {
       const view = await import('./log-view.js');
-      const { readAuditRecords } = await import('../store/audit.js');
-      const { pairRecords } = await import('../core/audit.js');
+      const { forEachAuditRecord } = await import('../store/audit.js');
+      const { EntryWindow } = await import('../core/audit.js');
       const now = Date.now();
       const match = view.matcher({
         ...(opts.since ? { since: view.parseWhen(opts.since, now, '--since') } : {}),
@@ -57,7 +57,11 @@ export function logCommand(): Command {
       });
       const dir = ccoPaths().stateDir;
       const warn = (m: string) => process.stderr.write(`cco: warning: ${m}\n`);
-      const entries = pairRecords(readAuditRecords(dir, warn)).filter(match);
+      // Read as a stream: only the calls to print are held (for --stats, every matching call
+      // without its input, which the counts do not use).
+      const window = new EntryWindow(opts.stats ? 0 : opts.limit, match, opts.stats ? withoutInputs : undefined);
+      forEachAuditRecord(dir, warn, (r) => window.add(r));
+      const entries = window.result();
       if (opts.stats) {
         const stats = view.logStats(entries);
         process.stdout.write(opts.json ? `${escapeJson(JSON.stringify(stats))}\n` : `${view.renderStats(stats)}\n`);
@@ -68,6 +72,13 @@ export function logCommand(): Command {
       else if (shown.length > 0 || !opts.follow) process.stdout.write(`${view.renderTable(shown.map(view.tableRow))}\n`);
       if (opts.follow) await follow(opts, match);
     });
+}
+
+function withoutInputs(e: import('../core/audit.js').LogEntry): import('../core/audit.js').LogEntry {
+  const strip = (r: import('../core/audit.js').AuditRecord | undefined) => (r === undefined ? undefined : { ...r, input: {}, updatedInput: undefined });
+  const request = strip(e.request);
+  const decision = strip(e.decision);
+  return { id: e.id, ...(request ? { request } : {}), ...(decision ? { decision } : {}) };
 }
 
 /** Print each new decision of the running server as it happens, until it stops or Ctrl-C. */

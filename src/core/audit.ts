@@ -37,19 +37,11 @@ export interface AuditRecord {
   waitMs?: number;
 }
 
-/** Inputs larger than this (as JSON) are stored as a stub, so one write stays small. */
-export const MAX_INPUT_CHARS = 64 * 1024;
-
-function bounded(input: Record<string, unknown>): Record<string, unknown> {
-  let text: string;
-  try {
-    text = JSON.stringify(input);
-  } catch {
-    return { _unserializable: true };
-  }
-  return text.length <= MAX_INPUT_CHARS ? input : { _truncated: true, chars: text.length, head: text.slice(0, 1024) };
-}
-
+/**
+ * The input is recorded whole, however long: a stub or a cut would let a padded call keep what
+ * matters out of the record. Its size is bounded before it gets here: the HTTP body limit
+ * (MAX_BODY_BYTES, 1 MiB) bounds every call's input, and a person's edit is of that input.
+ */
 function callFields(id: string, call: ToolCall, label: string) {
   const a = call.agent ?? {};
   return {
@@ -61,7 +53,7 @@ function callFields(id: string, call: ToolCall, label: string) {
     ...(a.client ? { client: a.client } : {}),
     ...(a.cwd ? { cwd: a.cwd } : {}),
     tool: call.toolName,
-    input: bounded(call.input),
+    input: call.input,
   };
 }
 
@@ -84,7 +76,7 @@ export function auditRecord(e: BrokerEvent, label: string): AuditRecord {
     behavior: d.behavior,
     decidedBy: d.decidedBy,
     ...(d.message !== undefined ? { message: d.message } : {}),
-    ...(d.edited ? { edited: true, updatedInput: bounded(d.updatedInput ?? {}) } : {}),
+    ...(d.edited ? { edited: true, updatedInput: d.updatedInput ?? {} } : {}),
     ...(d.interrupt ? { interrupt: true } : {}),
     waitMs: e.waitMs,
   };
@@ -140,6 +132,88 @@ export function pairRecords(records: readonly AuditRecord[]): LogEntry[] {
 /** Requests that never got a decision line: calls that were waiting when cco died. */
 export function unanswered(entries: readonly LogEntry[]): AuditRecord[] {
   return entries.filter((e) => e.request && !e.decision).map((e) => e.request!);
+}
+
+/**
+ * Pairs records as they are read (oldest first) and keeps, in log order, the last `max` entries
+ * that are decided and pass `keep` (all of them when `max` is 0), so a reader of a log of any
+ * size holds a bounded number of entries: those, the calls still waiting, and at most `max`
+ * more between compactions. The same pairing as pairRecords.
+ */
+export class EntryWindow {
+  private list: LogEntry[] = [];
+  private readonly open = new Map<string, LogEntry>();
+  /** Decided entries already tested against `keep` (and shrunk). */
+  private readonly checked = new WeakSet<LogEntry>();
+  private added = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly keep: (e: LogEntry) => boolean = () => true,
+    /** Applied to an entry once it is complete and kept (e.g. dropping what a caller does not need). */
+    private readonly shrink?: (e: LogEntry) => LogEntry,
+  ) {}
+
+  add(r: AuditRecord): void {
+    if (r.event === 'request') {
+      const entry: LogEntry = { id: r.id, request: r };
+      this.open.set(r.id, entry);
+      this.list.push(entry);
+    } else {
+      const entry = this.open.get(r.id);
+      if (entry) {
+        entry.decision = r;
+        this.open.delete(r.id);
+      } else this.list.push({ id: r.id, decision: r });
+    }
+    // With a limit, when the list holds twice it; without one, every few thousand records (which
+    // drops what `keep` refuses and shrinks what it keeps).
+    this.added++;
+    if (this.max > 0 ? this.list.length >= 2 * this.max + this.open.size + 64 : this.added >= 4096) this.compact();
+  }
+
+  /** The calls still without a decision, oldest first. */
+  waiting(): AuditRecord[] {
+    return [...this.open.values()].map((e) => e.request!);
+  }
+
+  /** Every open call and every kept decided one, in log order (open ones may be dropped by `keep` later). */
+  entries(): LogEntry[] {
+    this.compact();
+    return this.list;
+  }
+
+  /** The kept entries: decided and passing `keep`, the last `max` of them. */
+  result(): LogEntry[] {
+    const out = this.entries().filter((e) => e.decision === undefined ? this.keep(e) : true);
+    return this.max > 0 ? out.slice(-this.max) : out;
+  }
+
+  private compact(): void {
+    // From the newest back: an entry with `max` kept decided entries after it can never be among
+    // the last `max`. Decided entries that fail `keep` go at once; open ones stay until decided.
+    this.added = 0;
+    const out: LogEntry[] = [];
+    let after = 0;
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      const e = this.list[i] as LogEntry;
+      const decided = e.decision !== undefined;
+      if (this.max > 0 && after >= this.max) continue;
+      if (decided) {
+        if (this.checked.has(e)) {
+          out.push(e);
+          after++;
+          continue;
+        }
+        if (!this.keep(e)) continue;
+        const small = this.shrink ? this.shrink(e) : e;
+        this.checked.add(small);
+        out.push(small);
+        after++;
+      } else out.push(e);
+    }
+    this.list = out.reverse();
+  }
 }
 
 /** The decided calls of the log as the broker's history, newest first. */

@@ -2,10 +2,10 @@
  * The audit log on disk: JSON Lines, append-only, in cco's state folder. `audit.jsonl` is the
  * current file; older ones are `audit-<stamp>.jsonl`, rotated whole and removed by retention.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSymlinkError, openAppendNoFollow } from './own-files.js';
-import { interruptedRecord, isAuditRecord, pairRecords, toDecidedCalls, unanswered, type AuditRecord } from '../core/audit.js';
+import { EntryWindow, interruptedRecord, isAuditRecord, toDecidedCalls, type AuditRecord, type LogEntry } from '../core/audit.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
 const ROTATED = /^audit-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z)(?:-\d+)?\.jsonl$/;
@@ -158,14 +158,44 @@ function exists(file: string): boolean {
   }
 }
 
+/** The first line of a file, read in chunks up to its newline (a line may be megabytes long). */
 function firstLine(file: string): string | undefined {
+  let line: string | undefined;
+  forEachLine(file, (text) => {
+    line = text;
+    return false;
+  });
+  return line;
+}
+
+const CHUNK = 64 * 1024;
+
+/**
+ * Calls `fn` with each line of `file` (without its newline), oldest first, reading 64 KiB at a
+ * time: memory holds one chunk and the current line, however large the file. `torn` is set for a
+ * last line without a newline. `fn` returns false to stop. Throws what opening the file throws.
+ */
+export function forEachLine(file: string, fn: (line: string, lineNo: number, torn: boolean) => boolean | void): void {
   const fd = openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(64 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8');
-    const end = text.indexOf('\n');
-    return end === -1 ? undefined : text.slice(0, end);
+    const buf = Buffer.alloc(CHUNK);
+    let parts: Buffer[] = [];
+    let lineNo = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      let start = 0;
+      for (let nl = buf.indexOf(0x0a, 0); nl >= 0 && nl < n; nl = buf.indexOf(0x0a, start)) {
+        const piece = buf.subarray(start, nl);
+        const text = parts.length === 0 ? piece.toString('utf8') : Buffer.concat([...parts, piece]).toString('utf8');
+        parts = [];
+        start = nl + 1;
+        if (fn(text, ++lineNo, false) === false) return;
+      }
+      // The rest of the chunk begins a line that goes on in the next one: keep a copy.
+      if (start < n) parts.push(Buffer.from(buf.subarray(start, n)));
+    }
+    if (parts.length > 0) fn(Buffer.concat(parts).toString('utf8'), ++lineNo, true);
   } finally {
     closeSync(fd);
   }
@@ -229,43 +259,47 @@ function sizeOf(file: string): number {
 }
 
 /**
- * Every readable line of the log, oldest first. A line that is not a record (a torn last line
- * after a crash, damage by hand) is skipped and reported through `warn`; reading never throws
- * for bad content.
+ * Every readable record of the log, oldest first, handed to `fn` one at a time (the files are read
+ * line by line, never whole). A line that is not a record (a torn last line after a crash, damage
+ * by hand) is skipped and reported through `warn`; reading never throws for bad content.
  */
-export function readAuditRecords(dir: string, warn: (message: string) => void = () => {}): AuditRecord[] {
-  const out: AuditRecord[] = [];
+export function forEachAuditRecord(dir: string, warn: (message: string) => void, fn: (record: AuditRecord) => void): void {
   for (const file of [...rotatedFiles(dir).map((f) => f.file), join(dir, AUDIT_FILE)]) {
-    let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      forEachLine(file, (line, i, torn) => {
+        if (line.trim() === '') return;
+        const value = safeParse(line);
+        if (isAuditRecord(value)) fn(value);
+        else if (torn) warn(`skipped a torn last line in ${file} (cco was probably stopped mid-write).`);
+        else warn(`skipped line ${i} of ${file}: it is not an audit record.`);
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read ${file} (${(error as NodeJS.ErrnoException).code}); skipped it.`);
-      continue;
     }
-    const lines = text.split('\n');
-    const lastIndex = text.endsWith('\n') ? lines.length - 2 : lines.length - 1;
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return;
-      const value = safeParse(line);
-      if (isAuditRecord(value)) out.push(value);
-      else if (i === lastIndex && !text.endsWith('\n')) warn(`skipped a torn last line in ${file} (cco was probably stopped mid-write).`);
-      else warn(`skipped line ${i + 1} of ${file}: it is not an audit record.`);
-    });
   }
+}
+
+/** Every readable record of the log, oldest first, in one array (see forEachAuditRecord). */
+export function readAuditRecords(dir: string, warn: (message: string) => void = () => {}): AuditRecord[] {
+  const out: AuditRecord[] = [];
+  forEachAuditRecord(dir, warn, (r) => out.push(r));
   return out;
 }
 
 /**
  * Start-up: close the calls a previous cco left waiting (a decision line `interrupted` each, so
- * the log and the console agree) and return the recent history to show.
+ * the log and the console agree) and return the recent history to show. The log is read as a
+ * stream; only the last `historySize` decided calls and the waiting ones are held.
  */
 export function recoverAudit(log: AuditLog, dir: string, now: number, historySize: number, warn: (m: string) => void) {
-  const entries = pairRecords(readAuditRecords(dir, warn));
+  const window = new EntryWindow(historySize);
+  forEachAuditRecord(dir, warn, (r) => window.add(r));
+  const entries: LogEntry[] = window.entries();
+  const byRequest = new Map(entries.filter((e) => e.request && !e.decision).map((e) => [e.request, e]));
   const interrupted: AuditRecord[] = [];
-  for (const request of unanswered(entries)) {
+  for (const request of window.waiting()) {
     const line = interruptedRecord(request, now);
-    const entry = entries.find((e) => e.request === request);
+    const entry = byRequest.get(request);
     if (entry) entry.decision = line;
     interrupted.push(line);
     try {

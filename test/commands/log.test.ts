@@ -106,3 +106,26 @@ describe('cco log', () => {
     expect(r).toMatchObject({ code: 0, stdout: 'No logged calls match.\n' });
   });
 });
+
+describe('cco log and long inputs', () => {
+  it('a 300 KiB input is read back whole and printed escaped (--json), its summary in the table', async () => {
+    const dir = tempHome();
+    const command = `echo ${'x'.repeat(300 * 1024)}\u202e\u001b[2J; rm -rf ~`;
+    const t = new Date(NOW - 60_000).toISOString();
+    const base = { id: 'big', agentLabel: 'a', tool: 'Bash', input: { command } };
+    const lines: AuditRecord[] = [
+      { time: t, event: 'request', ...base, autoDecided: false, deadline: t },
+      { time: t, event: 'decision', ...base, behavior: 'deny', decidedBy: 'user', waitMs: 5 },
+    ];
+    writeFileSync(join(dir, 'audit.jsonl'), lines.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const json = await runCli(dir, 'log', '--json');
+    expect(json.stderr).toBe('');
+    const out = json.stdout.trim();
+    expect(out).not.toMatch(/[\u202e\u001b]/);
+    expect(out).toContain('\\u202e\\u001b[2J; rm -rf ~');
+    expect((JSON.parse(out) as { input: { command: string } }).input.command).toBe(command);
+    const table = await runCli(dir, 'log');
+    expect(table.stdout).not.toMatch(/[\u202e\u001b]/);
+    expect(table.stdout).toMatch(/big\s+a\s+Bash\s+denied/);
+  });
+});

@@ -1,4 +1,5 @@
 import { short, type CallContext } from './context.js';
+import { wildcardMatcher } from './glob.js';
 import { compileGlob, compileValueMatcher, hasGlobChars } from './syntax.js';
 import type { ParsedPattern, RuleAction } from './types.js';
 
@@ -73,14 +74,14 @@ function commandTest(p: Extract<ParsedPattern, { kind: 'bash' }>): (s: string) =
     const spaced = `${c} `;
     return (s) => s === c || s.startsWith(spaced);
   }
-  const body = c
-    .split('*')
-    .map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  const re = new RegExp(p.match === 'prefix' ? `^${body}(?: .*)?$` : `^${body}$`, 's');
-  // Most commands fail on their first word; check that before running the regex.
+  // A matcher without backtracking: a command is agent text of up to 256 KiB, and `a*a*a*b` as a
+  // regex would take minutes on it.
+  const whole = wildcardMatcher(c);
+  const withArgs = p.match === 'prefix' ? wildcardMatcher(`${c} *`) : undefined;
+  const test = withArgs ? (s: string) => whole(s) || withArgs(s) : whole;
+  // Most commands fail on their first word; check that before the matcher.
   const lead = c.slice(0, c.search(/[* ]|$/));
-  return lead ? (s) => s.startsWith(lead) && re.test(s) : (s) => re.test(s);
+  return lead ? (s) => s.startsWith(lead) && test(s) : test;
 }
 
 /** Tools that read a whole folder: a deny or ask rule on anything inside it applies to them. */
@@ -90,7 +91,7 @@ function pathCheck(p: Extract<ParsedPattern, { kind: 'path' }>, action: RuleActi
   // A deny rule compares without case: on macOS `.ENV` is the same file as `.env`.
   const nocase = action === 'deny';
   const glob = p.glob;
-  const matcher = glob === '' ? () => true : picomatchBelow(glob, nocase);
+  const matcher = glob === '' ? () => true : globBelow(glob, nocase);
   const segments = glob === '' ? [] : glob.split('/');
   const firstWild = segments.findIndex(hasGlobChars);
   const literal = (firstWild < 0 ? segments : segments.slice(0, firstWild)).join('/');
@@ -164,11 +165,9 @@ function requiredText(glob: string, nocase: boolean): string {
   return nocase ? text.toLowerCase() : text;
 }
 
-/** gitignore: a pattern that matches a directory also matches everything below it. */
-function picomatchBelow(glob: string, nocase: boolean): (rel: string) => boolean {
-  const self = compileGlob(glob, 1, glob, nocase);
-  const below = compileGlob(`${glob}/**`, 1, glob, nocase);
-  return (rel) => self.test(rel) || below.test(rel);
+/** gitignore: a pattern that matches a directory also matches everything below it (`/**` matches no segment too). */
+function globBelow(glob: string, nocase: boolean): (rel: string) => boolean {
+  return compileGlob(`${glob}/**`, 1, glob, nocase);
 }
 
 function domainCheck(p: Extract<ParsedPattern, { kind: 'domain' }>, action: RuleAction): Check {

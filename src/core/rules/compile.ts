@@ -1,4 +1,5 @@
 import { agentCheck, inputCheck, specifierCheck, type Check } from './checks.js';
+import { wildcardMatcher } from './glob.js';
 import type { CallContext } from './context.js';
 import { hasGlobChars, parsePattern, validateRule } from './syntax.js';
 import type { Evaluation, ParsedPattern, Rule, RuleAction } from './types.js';
@@ -142,8 +143,9 @@ function toolMatcher(p: ParsedPattern, nocase: boolean, deny: boolean): { test: 
     };
   }
   if (p.kind === 'tool' && /[*?]/.test(p.tool)) {
-    const re = new RegExp(`^${p.tool.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, nocase ? 'si' : 's');
-    return { test: (t) => re.test(t), why: (t) => `tool \`${t}\` does not match \`${p.tool}\`` };
+    // No regex: a tool name is agent text, and `*a*a*b` would backtrack on a long one.
+    const test = wildcardMatcher(p.tool, { question: true, nocase });
+    return { test, why: (t) => `tool \`${t}\` does not match \`${p.tool}\`` };
   }
   const family =
     deny && p.kind === 'path' && p.tool === 'Read'

@@ -1,5 +1,6 @@
-import picomatch from 'picomatch/posix.js';
 import { splitCommandDetailed } from './bash.js';
+import { globMatcher, GlobSyntaxError } from './glob.js';
+import { compileRuleRegex, RegexSyntaxError } from './regex.js';
 import { nearestAgentTool } from './tools.js';
 import type { ParsedPattern, PathAnchor, Rule, RuleAction } from './types.js';
 
@@ -164,12 +165,13 @@ function parsePath(tool: string, spec: string, column: number, text: string): Pa
   return { kind: 'path', tool, path, anchor, glob: rest };
 }
 
-/** picomatch (posix, dotfiles included), with its rare errors as RuleSyntaxError. */
-export function compileGlob(glob: string, column: number, text: string, nocase = false): RegExp {
+/** A glob matcher (see glob.ts: picomatch's language, bounded time), with its errors as RuleSyntaxError. */
+export function compileGlob(glob: string, column: number, text: string, nocase = false): (value: string) => boolean {
   try {
-    return picomatch.makeRe(glob, { dot: true, nocase });
+    return globMatcher(glob, nocase);
   } catch (error) {
-    return fail(`invalid glob \`${glob}\``, column, text, error instanceof Error ? error.message : String(error));
+    if (error instanceof GlobSyntaxError) return fail(`unsupported glob \`${glob}\``, column + error.index, text, error.message);
+    throw error;
   }
 }
 
@@ -187,13 +189,16 @@ export function normalizeAction(text: string): RuleAction {
   throw new Error(`Unknown rule action \`${text}\`. Use allow (or approve), deny, or ask (or review).`);
 }
 
-/** A regular expression written as `/…/flags`, or undefined when `text` is a glob. */
-export function parseRegexLiteral(text: string, where: string): RegExp | undefined {
+/**
+ * A regular expression written as `/…/flags`, as a linear-time test (regex.ts), or undefined when
+ * `text` is a glob. Syntax the linear-time engine cannot run is refused, naming it.
+ */
+export function parseRegexLiteral(text: string, where: string): ((value: string) => boolean) | undefined {
   const m = /^\/(.+)\/([a-z]*)$/s.exec(text);
   if (!m) return undefined;
   try {
-    // `g` and `y` would make test() remember its last position between calls.
-    return new RegExp(m[1] as string, (m[2] as string).replace(/[gy]/g, ''));
+    // JavaScript's own parser first, so a typo gets its usual message.
+    new RegExp(m[1] as string, (m[2] as string).replace(/[^dgimsuy]/g, ''));
   } catch (error) {
     throw new RuleSyntaxError(
       `${where}: invalid regular expression \`${text}\` (${error instanceof Error ? error.message : String(error)}) at column 1`,
@@ -201,6 +206,12 @@ export function parseRegexLiteral(text: string, where: string): RegExp | undefin
       text,
       { cause: error },
     );
+  }
+  try {
+    return compileRuleRegex(m[1] as string, m[2] as string);
+  } catch (error) {
+    if (!(error instanceof RegexSyntaxError)) throw error;
+    throw new RuleSyntaxError(`${where}: regular expression \`${text}\` at column 1: ${error.message}`, 1, text, { cause: error });
   }
 }
 
@@ -235,19 +246,18 @@ export function validateRule(rule: Rule): void {
   }
 }
 
-/** A glob (picomatch, dotfiles included) or a `/…/flags` regular expression over a string. */
+/** A glob (glob.ts: picomatch's language, dotfiles included) or a `/…/flags` regular expression over a string, both in bounded time. */
 export function compileValueMatcher(text: string, where: string): (value: string) => boolean {
   if (typeof text !== 'string' || text === '') {
     throw new RuleSyntaxError(`${where}: expected a glob or a /regex/ at column 1 in \`${String(text)}\``, 1, String(text));
   }
   const re = parseRegexLiteral(text, where);
-  if (re) return (v) => re.test(v);
+  if (re) return re;
   try {
-    // The bare regex: picomatch's matcher function costs several times more per call.
-    const glob = picomatch.makeRe(text, { dot: true });
-    return (v) => glob.test(v);
+    return globMatcher(text);
   } catch (error) {
-    throw new RuleSyntaxError(`${where}: invalid glob at column 1 in \`${text}\``, 1, text, { cause: error });
+    if (!(error instanceof GlobSyntaxError)) throw error;
+    throw new RuleSyntaxError(`${where}: unsupported glob at column ${error.index + 1} in \`${text}\`: ${error.message}`, error.index + 1, text, { cause: error });
   }
 }
 

@@ -12,13 +12,13 @@ export interface Rule {
   priority?: number;
   /**
    * Glob over the agent's name (or its label `client#sess` when unnamed); `/…/flags` is a
-   * regular expression (unanchored; `g` and `y` are ignored). An agent with no name, client or
+   * regular expression (unanchored; `g` and `y` are ignored), run in linear time (regex.ts). An agent with no name, client or
    * session matches no agent constraint.
    */
   agent?: string;
   /**
    * Input field (dot path allowed: `edits.0.file_path`) → glob over its value (numbers and
-   * booleans as text); `/…/flags` is a regular expression. Globs are picomatch's: `*` stops at
+   * booleans as text); `/…/flags` is a regular expression. Globs are picomatch's language (glob.ts): `*` stops at
    * `/`, `**` crosses it. A missing field fails the constraint.
    */
   input?: Record<string, string>;
