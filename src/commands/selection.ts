@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js';
+import { primaryText } from '../core/summary.js';
 import type { PendingView } from './pending-table.js';
 
 /**
@@ -32,8 +33,6 @@ export function describeSelection(s: Selection): string {
   return parts.join(' ');
 }
 
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-
 /**
  * The text `--match` is tried on: what the INPUT column of `cco pending` summarizes, as the agent
  * sent it (not escaped, not cut, newlines kept). A Bash call's command; the path of a file tool
@@ -42,35 +41,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
  * missing), the input as compact JSON, `{"key":"value"}`.
  */
 export function callText(call: Pick<PendingView, 'toolName' | 'input'>): string {
-  const i = call.input ?? {};
-  const path = str(i.file_path) ?? str(i.notebook_path) ?? str(i.path);
-  let text: string | undefined;
-  switch (call.toolName) {
-    case 'Bash':
-      text = str(i.command);
-      break;
-    case 'Edit':
-    case 'MultiEdit':
-    case 'Write':
-    case 'Read':
-    case 'NotebookEdit':
-    case 'LS':
-      text = path;
-      break;
-    case 'Glob':
-    case 'Grep': {
-      const pattern = str(i.pattern);
-      text = pattern === undefined ? undefined : path ? `${pattern} in ${path}` : pattern;
-      break;
-    }
-    case 'WebFetch':
-      text = str(i.url);
-      break;
-    case 'WebSearch':
-      text = str(i.query);
-      break;
-  }
-  return text ?? JSON.stringify(i);
+  return primaryText(call) ?? JSON.stringify(call.input ?? {});
 }
 
 type Token = { kind: 'star' } | { kind: 'one' } | { kind: 'char'; c: string } | { kind: 'set'; negate: boolean; items: Array<[string, string]> };

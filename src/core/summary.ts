@@ -65,32 +65,53 @@ export function parseMcpToolName(name: string): { server: string; tool: string }
   return m ? { server: m[1]!, tool: m[2]! } : undefined;
 }
 
-/** The one thing a person needs to see first about a call, on one line. */
-export function summarizeInput(call: Pick<ToolCall, 'toolName' | 'input'>, max = 200): string {
+/**
+ * The text that stands for a call, as the agent sent it (not escaped, not cut): a Bash call's
+ * command; the path of a file tool; a Glob or Grep's `pattern`, with ` in PATH` when it has a
+ * path; a WebFetch's URL; a WebSearch's query. Undefined for other tools or a missing field.
+ */
+export function primaryText(call: Pick<ToolCall, 'toolName' | 'input'>): string | undefined {
   const i = call.input ?? {};
   const path = str(i.file_path) ?? str(i.notebook_path) ?? str(i.path);
   switch (call.toolName) {
     case 'Bash':
-      return oneLine(str(i.command) ?? compactJson(i, max), max);
+      return str(i.command);
     case 'Edit':
     case 'MultiEdit':
     case 'Write':
     case 'Read':
     case 'NotebookEdit':
     case 'LS':
-      return oneLine(path ?? compactJson(i, max), max);
+      return path;
     case 'Glob':
     case 'Grep': {
-      const pattern = str(i.pattern) ?? '';
-      return oneLine(path ? `${pattern} in ${path}` : pattern || compactJson(i, max), max);
+      const pattern = str(i.pattern);
+      return pattern === undefined ? undefined : path ? `${pattern} in ${path}` : pattern;
     }
     case 'WebFetch':
-      return oneLine(str(i.url) ?? compactJson(i, max), max);
+      return str(i.url);
     case 'WebSearch':
-      return oneLine(str(i.query) ?? compactJson(i, max), max);
+      return str(i.query);
     default:
-      return compactJson(i, max);
+      return undefined;
   }
+}
+
+const KNOWN_TOOLS = new Set(['Bash', 'Edit', 'MultiEdit', 'Write', 'Read', 'NotebookEdit', 'LS', 'WebFetch', 'WebSearch']);
+
+/** The one thing a person needs to see first about a call, on one line. */
+export function summarizeInput(call: Pick<ToolCall, 'toolName' | 'input'>, max = 200): string {
+  const i = call.input ?? {};
+  if (call.toolName === 'Glob' || call.toolName === 'Grep') {
+    // A path without a pattern still reads as `in PATH`.
+    const path = str(i.file_path) ?? str(i.notebook_path) ?? str(i.path);
+    const pattern = str(i.pattern) ?? '';
+    return oneLine(path ? `${pattern} in ${path}` : pattern || compactJson(i, max), max);
+  }
+  const text = primaryText(call);
+  if (text !== undefined) return oneLine(text, max);
+  // A known tool with its field missing shows its input on one line; any other tool as compact JSON.
+  return KNOWN_TOOLS.has(call.toolName) ? oneLine(compactJson(i, max), max) : compactJson(i, max);
 }
 
 /** How an agent is shown: its name, else its client and a short session id. */
