@@ -6,8 +6,25 @@ export interface AgentInfo {
   sessionId?: string;
   /** `clientInfo` from the MCP handshake. */
   client?: { name: string; version?: string };
-  /** The agent's working directory, when the client told us (roots). */
+  /** The agent's working directory, when the client told us (roots, or a hook's `cwd`). */
   cwd?: string;
+  /** How the question reached cco. Absent means `mcp` (the permission prompt tool). */
+  route?: CallRoute;
+  /** The agent's own conversation id, when the route sends one (Claude Code hooks: `session_id`). */
+  conversationId?: string;
+  /** The agent's permission mode at the time of the call, when the route sends it. */
+  permissionMode?: string;
+}
+
+/** The routes a permission question can take into cco. */
+export type CallRoute = 'mcp' | 'claude-hook' | 'codex-hook';
+
+/**
+ * The one key for "this session" of an agent: the agent's own conversation id when the route
+ * sends one, else the MCP session the call arrived on. Undefined when neither is known.
+ */
+export function sessionKey(agent: AgentInfo | undefined): string | undefined {
+  return agent?.conversationId ?? agent?.sessionId;
 }
 
 /** A tool call an agent wants to make, as sent to `approval_prompt`. */
