@@ -33,7 +33,26 @@ export interface ToolCall {
   input: Record<string, unknown>;
   toolUseId?: string;
   agent?: AgentInfo;
+  /**
+   * What the agent's own "always allow" would save for this call, as the route sent it
+   * (Claude Code hooks: `permission_suggestions`). Offered to the person; never applied by cco.
+   */
+  suggestions?: readonly PermissionUpdate[];
 }
+
+/** Where Claude Code keeps a permission update. */
+export type PermissionDestination = 'session' | 'cliArg' | 'localSettings' | 'projectSettings' | 'userSettings';
+
+/** One entry of Claude Code's `updatedPermissions` (and of a hook's `permission_suggestions`). */
+export type PermissionUpdate =
+  | {
+      type: 'addRules' | 'replaceRules' | 'removeRules';
+      rules: { toolName: string; ruleContent?: string }[];
+      behavior: 'allow' | 'deny' | 'ask';
+      destination: PermissionDestination;
+    }
+  | { type: 'setMode'; mode: string; destination: PermissionDestination }
+  | { type: 'addDirectories' | 'removeDirectories'; directories: string[]; destination: PermissionDestination };
 
 /**
  * Who made a decision. `rule:<id>` names the rule; `default` is the default action;
@@ -63,6 +82,8 @@ export interface Decision {
   updatedInput?: Record<string, unknown>;
   /** Allow only: true when the approver changed the input. */
   edited?: boolean;
+  /** Allow only: permission updates the agent should save itself (Claude Code `updatedPermissions`). */
+  updatedPermissions?: readonly PermissionUpdate[];
   /** Deny only: stop the agent's whole run, not just this call. */
   interrupt?: boolean;
   decidedBy: DecidedBy;
@@ -72,7 +93,7 @@ export interface Decision {
 
 /** What a person (or script) says about a pending call. */
 export type Verdict =
-  | { behavior: 'allow'; updatedInput?: Record<string, unknown> }
+  | { behavior: 'allow'; updatedInput?: Record<string, unknown>; updatedPermissions?: readonly PermissionUpdate[] }
   | { behavior: 'deny'; message?: string; interrupt?: boolean };
 
 /** What the policy (rules) says about a call before anyone sees it. */

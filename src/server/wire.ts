@@ -6,7 +6,11 @@ import type { Decision } from '../core/types.js';
  * `{"behavior":"allow","updatedInput":…}` or `{"behavior":"deny","message":"…"}`.
  */
 export function decisionPayload(d: Decision): Record<string, unknown> {
-  if (d.behavior === 'allow') return { behavior: 'allow', updatedInput: d.updatedInput ?? {} };
+  if (d.behavior === 'allow') {
+    const payload: Record<string, unknown> = { behavior: 'allow', updatedInput: d.updatedInput ?? {} };
+    if (d.updatedPermissions?.length) payload.updatedPermissions = d.updatedPermissions;
+    return payload;
+  }
   const payload: Record<string, unknown> = { behavior: 'deny', message: d.message || 'Denied by cco.' };
   if (d.interrupt) payload.interrupt = true;
   return payload;
