@@ -13,13 +13,13 @@ import { mcpConfigCommand } from './commands/mcp-config.js';
 import { runCommand } from './commands/run.js';
 import { doctorCommand } from './commands/doctor.js';
 import { VERSION } from './version.js';
+import { closedPipes } from './app/closed-pipe.js';
 
 /** Build the program. Heavy modules (ink, react, hono, the MCP SDK) load inside actions only. */
 export function buildProgram(): Command {
   const program = new Command('cco')
     .description('Oversight console for Claude Code agents: approve or deny their tool calls from your terminal.')
     .version(VERSION, '-v, --version')
-    .showHelpAfterError('(run `cco --help` for usage)')
     .addHelpText(
       'after',
       `
@@ -36,15 +36,25 @@ Then run agents with:
 }
 
 /** Settings that commands added with addCommand do not inherit: apply them to the whole tree. */
-function applyToTree(cmd: Command, configure: (c: Command) => void): void {
-  configure(cmd);
-  for (const sub of cmd.commands) applyToTree(sub, configure);
+function applyToTree(cmd: Command, configure: (c: Command, path: string) => void, path = cmd.name()): void {
+  configure(cmd, path);
+  for (const sub of cmd.commands) applyToTree(sub, configure, `${path} ${sub.name()}`);
+}
+
+/** What a usage error of a command adds before pointing to that command's own help. */
+const AFTER_ERROR: Record<string, string> = {
+  'cco run': 'Arguments for claude go after `--`, e.g. cco run --agent api -- -p "fix the flaky test"\n',
+};
+
+function afterError(path: string): string {
+  return `${AFTER_ERROR[path] ?? ''}(run \`${path} --help\` for usage)`;
 }
 
 /** Run the CLI; the only place that turns errors into messages and exit codes. */
 export async function main(argv = process.argv): Promise<number> {
+  closedPipes();
   const program = buildProgram();
-  applyToTree(program, (c) => c.exitOverride().showHelpAfterError('(run `cco --help` for usage)'));
+  applyToTree(program, (c, path) => c.exitOverride().showHelpAfterError(afterError(path)));
   try {
     await program.parseAsync(argv);
     return 0;

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { escapeJson } from '../core/escape.js';
 import { ccoPaths } from '../store/paths.js';
+import { closedPipes } from '../app/closed-pipe.js';
 import type { DecisionFilter } from './log-view.js';
 
 interface LogOptions {
@@ -89,6 +90,8 @@ async function follow(opts: LogOptions, match: (e: import('../core/audit.js').Lo
   const client = await ApiClient.fromServerFile(ccoPaths().serverFile);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
+  // `cco log --follow | head -3`: end when the reader goes away.
+  void closedPipes().whenClosed.then(onSignal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {

@@ -189,3 +189,17 @@ describe('stopping cco serve', () => {
     }
   });
 });
+
+describe('usage errors point to the command they are about', () => {
+  it.each([
+    [['rules', 'add', '--bogus'], /unknown option '--bogus'\n\(run `cco rules add --help` for usage\)/],
+    [['config', 'set', '--nope'], /\(run `cco config set --help` for usage\)/],
+    [['bogus'], /\(run `cco --help` for usage\)/],
+    [['run', '-p', 'x'], /Arguments for claude go after `--`, e.g. cco run --agent api -- -p "fix the flaky test"\n\(run `cco run --help` for usage\)/],
+  ])('cco %j', async (args, expected) => {
+    const run = await cco(args, await newHome());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(expected);
+    expect(run.stdout).toBe('');
+  });
+});
