@@ -21,12 +21,12 @@ export const INSTALL_CLAUDE = 'Install Claude Code: npm install -g @anthropic-ai
  *   a call waits, so the idle limit never ends a wait;
  * - a hard limit, the per-server `timeout` (else `MCP_TOOL_TIMEOUT`, about 27.8 h), that progress
  *   does not reset: when it fires Claude cancels the call, whatever cco's own timeout says.
- * A person may decide after a meeting or the next morning, so the hard limit must be longer than
- * any sensible `cco config set timeout`: then cco's own timeout, which denies with a message saying
+ * A person may decide after a meeting or the next morning, so the hard limit (25 h) is longer than
+ * the longest timeout cco accepts (MAX_WAIT_MS, 24 h): then cco's own timeout, which denies with a message saying
  * it timed out, is the one that fires, never Claude's anonymous cancel. Stated explicitly so an
  * `MCP_TOOL_TIMEOUT` set for other servers does not cut cco's waits short.
  */
-export const CLAUDE_TOOL_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+export const CLAUDE_TOOL_TIMEOUT_MS = 25 * 60 * 60 * 1000;
 
 /** The same rule the server applies to agent names (src/server/app.ts). */
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

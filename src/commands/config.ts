@@ -4,15 +4,15 @@ import { UserError } from '../core/errors.js';
 import { ccoPaths } from '../store/paths.js';
 
 const KEYS = {
-  defaultAction: 'what happens to a call no rule matches: allow, deny or ask (default ask)',
-  timeout: 'how long a call waits for a person, e.g. 5m (default 5m)',
-  timeoutAction: 'what a timeout does: deny, or interrupt (deny and stop the agent run) (default deny)',
-  port: 'the port cco serve/watch listen on (default 8660)',
-  retention: 'how long the audit log is kept, e.g. 30d (default 30d)',
-  retentionSize: 'how large the audit log may grow, e.g. 100MB (default 100MB)',
-  auditRequired: 'true: deny calls while the audit log cannot be written; false: keep deciding and warn (default false)',
-  bell: 'true: cco watch rings the terminal bell when a call starts waiting; false: silent (default true)',
-  token: 'bearer token that /mcp and the API require (needed for --host other than loopback; default none)',
+  defaultAction: 'what happens to a call no rule matches: allow, deny or ask',
+  timeout: 'how long a call waits for a person, e.g. 5m (at most 24h)',
+  timeoutAction: 'what a timeout does: deny, or interrupt (deny and stop the agent run)',
+  port: 'the port cco serve/watch listen on (1-65535; `--port 0` picks a free one for one run)',
+  retention: 'how long the audit log is kept, e.g. 30d (at least 1h)',
+  retentionSize: 'how large the audit log may grow, e.g. 100MB (at least 1MB)',
+  auditRequired: 'true: deny calls while the audit log cannot be written; false: keep deciding and warn',
+  bell: 'true: cco watch rings the terminal bell when a call starts waiting; false: silent',
+  token: 'bearer token that /mcp and the API require (needed for --host other than loopback)',
 } as const;
 type Key = keyof typeof KEYS;
 
@@ -59,7 +59,12 @@ export function configCommand(): Command {
       .action(async (name: string, value: string) => {
         const k = key(name);
         let v: string | number | boolean = value;
-        if (k === 'port') v = Number(value);
+        if (k === 'port') {
+          if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+            throw new UserError(`port must be a decimal number from 1 to 65535 (got "${value}"). For a free port in one run, use \`cco serve --port 0\`.`);
+          }
+          v = Number(value);
+        }
         if (k === 'auditRequired' || k === 'bell') {
           if (!['true', 'false'].includes(value.toLowerCase())) throw new UserError(`${k} must be true or false (got "${value}").`);
           v = value.toLowerCase() === 'true';
@@ -75,6 +80,22 @@ export function configCommand(): Command {
           (file as Record<string, unknown>)[k] = v;
         });
         process.stdout.write(k === 'token' ? 'token saved; restart cco serve/watch and run `cco setup` again so Claude Code sends it.\n' : `${k} = ${v}\n`);
+      }),
+  );
+  config.addCommand(
+    new Command('unset')
+      .argument('<key>', Object.keys(KEYS).join(', '))
+      .description('remove one setting from the file, so the default applies again (a running cco picks it up)')
+      .action(async (name: string) => {
+        const { DEFAULTS } = await import('../store/settings.js');
+        const k = key(name);
+        let had = false;
+        await (await store()).update((file) => {
+          had = (file as Record<string, unknown>)[k] !== undefined;
+          delete (file as Record<string, unknown>)[k];
+        });
+        const now = k === 'token' ? 'no token' : `the default, ${String(DEFAULTS[k])}`;
+        process.stdout.write(had ? `${k} unset: ${now}.\n` : `${k} was not set: ${now} already applies.\n`);
       }),
   );
   config.addCommand(

@@ -15,8 +15,9 @@ export interface ServerCliOptions {
 }
 
 function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port).');
+  // Decimal digits only: `Number('')` is 0 (a random port from an empty PORT=) and `0x10` is 16.
+  const n = /^\d{1,5}$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a decimal port number from 0 to 65535 (0 picks a free port); got "${value}".`);
   return n;
 }
 

@@ -30,7 +30,7 @@ const tokens = (text: string) => text.split(/\s+/).filter(Boolean);
 /**
  * Whether `claude mcp get` describes the registration we would make: the same URL, the same agent
  * header (or none), and the same per-server timeout. Claude Code 2.1.332 prints
- * `Timeout: 86400000ms` when one is set; output without that line is not held against the entry
+ * `Timeout: 90000000ms` when one is set; output without that line is not held against the entry
  * (a CLI that does not print it, or a registration made without it, still works: cco's progress
  * keeps Claude's idle limit away).
  */

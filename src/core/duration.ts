@@ -36,12 +36,18 @@ export function formatDuration(ms: number): string {
   return parts.join('');
 }
 
-/** The longest wait a timer can hold (setTimeout's limit, about 24.8 days). */
-export const MAX_WAIT_MS = 2_147_483_647;
+/**
+ * The longest a call may wait for a person: 24 h. Claude Code's own hard limit for cco (the
+ * registered per-server `timeout`, CLAUDE_TOOL_TIMEOUT_MS, 25 h) is longer, so cco's explained
+ * timeout denial always lands before Claude's anonymous cancel.
+ */
+export const MAX_WAIT_MS = 24 * 3_600_000;
 
 /** Throws unless `ms` is a usable wait: more than zero and no longer than MAX_WAIT_MS. */
 export function checkWait(ms: number, what: string): number {
   if (!(ms > 0)) throw new Error(`${what} must be more than zero.`);
-  if (ms > MAX_WAIT_MS) throw new Error(`${what} is too long: at most 24d (24 days).`);
+  if (ms > MAX_WAIT_MS) {
+    throw new Error(`${what} is too long: at most 24h, since Claude Code gives up on a call after the 25 h cco registers with it.`);
+  }
   return ms;
 }

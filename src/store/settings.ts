@@ -56,11 +56,15 @@ export { TOKEN_HINT, TOKEN_RE } from '../core/token.js';
 /** A settings file that cannot be used: says which file, what is wrong, how to fix it. */
 export class ConfigError extends UserError {
   override name = 'ConfigError';
+  readonly problem: string;
   constructor(
     readonly file: string,
-    readonly problem: string,
+    problems: string | readonly string[],
   ) {
-    super(`The config file ${file} is invalid: ${problem}. Fix it by hand (cco never overwrites a broken file), or move it away to start fresh.`);
+    const list = (typeof problems === 'string' ? [problems] : problems).map((p) => p.replace(/\.$/, ''));
+    const what = list.length === 1 ? `${list[0]}.` : `${list.length} problems:\n${list.map((p) => `  - ${p}`).join('\n')}\n`;
+    super(`The config file ${file} is invalid: ${what} Fix it by hand (cco never overwrites a broken file), or move it away to start fresh.`);
+    this.problem = list.join('; ');
   }
 }
 
@@ -74,60 +78,96 @@ export function parseSize(text: string): number {
 
 const KEYS = new Set(['defaultAction', 'timeout', 'timeoutAction', 'port', 'retention', 'retentionSize', 'auditRequired', 'bell', 'token', 'rules', '$schema']);
 
-/** Check a parsed file; returns the problem as text, or undefined when it is fine. */
+/** Check a parsed file; returns every problem as text (joined with "; "), or undefined when it is fine. */
 export function checkSettings(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the top level must be a JSON object';
+  const problems = settingsProblems(value);
+  return problems.length ? problems.map((p) => p.replace(/\.$/, '')).join('; ') : undefined;
+}
+
+/** The smallest retention and log size that cannot wipe the history by a slip of the keyboard. */
+export const MIN_RETENTION_MS = 3_600_000;
+export const MIN_RETENTION_BYTES = 1_000_000;
+
+/** Every problem of a parsed file, in file order, each naming the setting (or the rule) it is about. */
+export function settingsProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return ['the top level must be a JSON object'];
   const v = value as Record<string, unknown>;
-  for (const k of Object.keys(v)) if (!KEYS.has(k)) return `unknown setting "${k}" (known: ${[...KEYS].filter((x) => x !== '$schema').join(', ')})`;
+  const out: string[] = [];
+  for (const k of Object.keys(v)) if (!KEYS.has(k)) out.push(`unknown setting "${k}" (known: ${[...KEYS].filter((x) => x !== '$schema').join(', ')})`);
   if (v.defaultAction !== undefined && !['allow', 'deny', 'ask'].includes(v.defaultAction as string)) {
-    return `"defaultAction" must be "allow", "deny" or "ask" (got ${JSON.stringify(v.defaultAction)})`;
+    out.push(`"defaultAction" must be "allow", "deny" or "ask" (got ${JSON.stringify(v.defaultAction)})`);
   }
   if (v.timeoutAction !== undefined && !['deny', 'interrupt'].includes(v.timeoutAction as string)) {
-    return `"timeoutAction" must be "deny" or "interrupt" (got ${JSON.stringify(v.timeoutAction)}); a timeout never allows`;
+    out.push(`"timeoutAction" must be "deny" or "interrupt" (got ${JSON.stringify(v.timeoutAction)}); a timeout never allows`);
   }
   for (const k of ['timeout', 'retention'] as const) {
     if (v[k] === undefined) continue;
-    if (typeof v[k] !== 'string') return `"${k}" must be a duration text such as "5m" (got ${JSON.stringify(v[k])})`;
+    if (typeof v[k] !== 'string') {
+      out.push(`"${k}" must be a duration text such as "5m" (got ${JSON.stringify(v[k])})`);
+      continue;
+    }
     try {
       if (k === 'timeout') checkWait(parseDuration(v[k]), '"timeout"');
-      else if (parseDuration(v[k]) <= 0) return `"${k}" must be more than zero`;
+      else if (parseDuration(v[k]) < MIN_RETENTION_MS) out.push(`"retention" must be at least 1h (got "${v[k]}"): a shorter one would delete the history almost at once`);
     } catch (error) {
-      return `"${k}": ${(error as Error).message}`;
+      out.push(`"${k}": ${(error as Error).message}`);
     }
   }
   if (v.retentionSize !== undefined) {
     try {
-      parseSize(String(v.retentionSize));
+      if (parseSize(String(v.retentionSize)) < MIN_RETENTION_BYTES) {
+        out.push(`"retentionSize" must be at least 1MB (got ${JSON.stringify(v.retentionSize)}): a smaller one would delete the history almost at once`);
+      }
     } catch (error) {
-      return `"retentionSize": ${(error as Error).message}`;
+      out.push(`"retentionSize": ${(error as Error).message}`);
     }
   }
   for (const k of ['auditRequired', 'bell'] as const) {
-    if (v[k] !== undefined && typeof v[k] !== 'boolean') return `"${k}" must be true or false (got ${JSON.stringify(v[k])})`;
+    if (v[k] !== undefined && typeof v[k] !== 'boolean') out.push(`"${k}" must be true or false (got ${JSON.stringify(v[k])})`);
   }
-  if (v.token !== undefined && (typeof v.token !== 'string' || !TOKEN_RE.test(v.token))) return `"token": ${TOKEN_HINT}`;
-  if (v.port !== undefined && (!Number.isInteger(v.port) || (v.port as number) < 0 || (v.port as number) > 65535)) {
-    return `"port" must be a whole number from 0 to 65535 (got ${JSON.stringify(v.port)})`;
+  if (v.token !== undefined && (typeof v.token !== 'string' || !TOKEN_RE.test(v.token))) out.push(`"token": ${TOKEN_HINT}`);
+  if (v.port !== undefined && (!Number.isInteger(v.port) || (v.port as number) < 1 || (v.port as number) > 65535)) {
+    out.push(`"port" must be a whole number from 1 to 65535 (got ${JSON.stringify(v.port)}); for a free port in one run, use \`--port 0\``);
   }
-  if (v.rules !== undefined) {
-    if (!Array.isArray(v.rules)) return '"rules" must be an array';
-    const seen = new Set<string>();
-    for (const [i, r] of v.rules.entries()) {
-      if (typeof r !== 'object' || r === null || Array.isArray(r)) return `rules[${i}] must be an object`;
-      const rule = r as Rule;
-      if (typeof rule.id !== 'string' || !rule.id) return `rules[${i}] has no "id"`;
-      if (seen.has(rule.id)) return `rules[${i}]: the id "${rule.id}" is used twice`;
-      seen.add(rule.id);
-      try {
-        validateRule(rule);
-        if (rule.timeoutMs !== undefined) checkWait(rule.timeoutMs, 'its timeout');
-      } catch (error) {
-        return `rules[${i}]: ${(error as Error).message}`;
-      }
+  if (v.rules !== undefined) out.push(...ruleProblems(v.rules));
+  return out;
+}
+
+/** A rule as a person knows it: its id and its pattern (escaped: the file may hold anything). */
+function ruleName(rule: Rule, index: number): string {
+  const pattern = typeof rule.pattern === 'string' ? ` (${JSON.stringify(rule.pattern.length > 80 ? `${rule.pattern.slice(0, 80)}…` : rule.pattern)})` : '';
+  return typeof rule.id === 'string' && rule.id ? `rule ${rule.id}${pattern}` : `the rule at position ${index + 1} in "rules"${pattern}`;
+}
+
+function ruleProblems(rules: unknown): string[] {
+  if (!Array.isArray(rules)) return ['"rules" must be an array'];
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const [i, r] of rules.entries()) {
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+      out.push(`the rule at position ${i + 1} in "rules" must be an object`);
+      continue;
+    }
+    const rule = r as Rule;
+    if (typeof rule.id !== 'string' || !rule.id) {
+      out.push(`${ruleName(rule, i)} has no "id"`);
+      continue;
+    }
+    if (seen.has(rule.id)) out.push(`${ruleName(rule, i)}: the id "${rule.id}" is used twice`);
+    seen.add(rule.id);
+    try {
+      validateRule(rule);
+      if (rule.timeoutMs !== undefined) checkWait(rule.timeoutMs, 'its timeout');
+    } catch (error) {
+      // validateRule's messages start with "Rule <id>": say it once, with the pattern.
+      const message = (error as Error).message;
+      const own = `Rule ${rule.id}`;
+      out.push(message.startsWith(own) ? `${ruleName(rule, i)}${message.slice(own.length)}` : `${ruleName(rule, i)}: ${message}`);
     }
   }
-  return undefined;
+  return out;
 }
+
 
 /** Accept the synonyms `approve` and `review` (files written for other tools use them). */
 function normalizeActions(value: unknown): void {
@@ -292,11 +332,11 @@ export class SettingsStore {
     try {
       value = text.trim() === '' ? {} : JSON.parse(text);
     } catch (error) {
-      throw new ConfigError(this.file, `it is not valid JSON (${(error as Error).message})`);
+      throw new ConfigError(this.file, `it is not valid JSON (${jsonPosition(text, (error as Error).message)})`);
     }
     normalizeActions(value);
-    const problem = checkSettings(value);
-    if (problem) throw new ConfigError(this.file, problem);
+    const problems = settingsProblems(value);
+    if (problems.length) throw new ConfigError(this.file, problems);
     return value as SettingsFile;
   }
 
@@ -306,4 +346,15 @@ export class SettingsStore {
     if (e.code === 'EACCES' || e.code === 'EPERM') return new ConfigError(this.file, `it cannot be read or written (${e.code}); check its permissions`);
     return new ConfigError(this.file, e.message ?? String(error));
   }
+}
+
+/** JSON.parse's message with the line and column of its "at position N" (Node 20 gives only the offset). */
+export function jsonPosition(text: string, message: string): string {
+  if (/line \d+ column \d+/.test(message)) return message;
+  const m = /at position (\d+)/.exec(message);
+  if (!m) return message;
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${message} (line ${line} column ${column})`;
 }

@@ -31,7 +31,7 @@ describe('cco setup and cco doctor with the real claude CLI', () => {
     const first = await w.ccoRun('setup', '-s', scope, '--agent', 'reg');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain(`Registered cco with Claude Code as "cco" (${scope} scope): ${mcpUrl}, agent reg.`);
-    const entry = { type: 'http', url: mcpUrl, headers: { 'X-CCO-Agent': 'reg' }, timeout: 86_400_000 };
+    const entry = { type: 'http', url: mcpUrl, headers: { 'X-CCO-Agent': 'reg' }, timeout: 90_000_000 };
     expect(registered(w, scope)).toEqual(entry);
 
     const get = await w.claude(['mcp', 'get', 'cco']).done;
@@ -39,7 +39,7 @@ describe('cco setup and cco doctor with the real claude CLI', () => {
     expect(get.stdout).toContain(`Scope: ${SCOPE_LABEL[scope]}`);
     expect(get.stdout).toContain(`URL: ${mcpUrl}`);
     expect(get.stdout).toContain('X-CCO-Agent: reg');
-    expect(get.stdout).toContain('Timeout: 86400000ms');
+    expect(get.stdout).toContain('Timeout: 90000000ms');
 
     const again = await w.ccoRun('setup', '-s', scope, '--agent', 'reg');
     expect(again.code, again.stderr).toBe(0);

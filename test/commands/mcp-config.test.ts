@@ -16,7 +16,7 @@ describe('cco mcp-config', () => {
     "cco": {
       "type": "http",
       "url": "http://127.0.0.1:8123/mcp",
-      "timeout": 86400000
+      "timeout": 90000000
     }
   }
 }
@@ -27,7 +27,7 @@ describe('cco mcp-config', () => {
   it('names the agent in a header and takes the URL given', async () => {
     const r = await runCli(tempHome(), 'mcp-config', '--agent', 'docs.bot', '--url', 'http://localhost:9/mcp');
     expect(JSON.parse(r.stdout)).toEqual({
-      mcpServers: { cco: { type: 'http', url: 'http://localhost:9/mcp', headers: { 'X-CCO-Agent': 'docs.bot' }, timeout: 86_400_000 } },
+      mcpServers: { cco: { type: 'http', url: 'http://localhost:9/mcp', headers: { 'X-CCO-Agent': 'docs.bot' }, timeout: 90_000_000 } },
     });
   });
 

@@ -111,7 +111,7 @@ describe('cco rules (in process)', () => {
     const invalid = JSON.stringify({ rules: [{ id: 'r1', pattern: 'Bash(', action: 'allow' }] });
     writeFileSync(file, invalid);
     const r = await runCli(home, 'rules', 'add', 'Read', '--allow');
-    expect(r.stderr).toMatch(/rules\[0\]: Rule r1/);
+    expect(r.stderr).toMatch(/invalid: rule r1 \("Bash\("\): expected `\)` at column 6/);
     expect(readFileSync(file, 'utf8')).toBe(invalid);
   });
 

@@ -16,7 +16,7 @@ describe('claudeRunArgs', () => {
   it('adds cco as an MCP server and its tool as the permission prompt, then the user arguments untouched', () => {
     expect(claudeRunArgs(MCP, 'api', ['-p', 'fix the flaky test', '--model', 'x'])).toEqual([
       '--mcp-config',
-      JSON.stringify({ mcpServers: { cco: { type: 'http', url: MCP, headers: { 'X-CCO-Agent': 'api' }, timeout: 86_400_000 } } }),
+      JSON.stringify({ mcpServers: { cco: { type: 'http', url: MCP, headers: { 'X-CCO-Agent': 'api' }, timeout: 90_000_000 } } }),
       '--permission-prompt-tool',
       'mcp__cco__approval_prompt',
       '-p',
@@ -27,7 +27,7 @@ describe('claudeRunArgs', () => {
   });
 
   it('without an agent sends no header', () => {
-    expect(JSON.parse(claudeRunArgs(MCP, undefined, [])[1]!)).toEqual({ mcpServers: { cco: { type: 'http', url: MCP, timeout: 86_400_000 } } });
+    expect(JSON.parse(claudeRunArgs(MCP, undefined, [])[1]!)).toEqual({ mcpServers: { cco: { type: 'http', url: MCP, timeout: 90_000_000 } } });
   });
 
   it.each([

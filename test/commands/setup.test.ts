@@ -49,7 +49,7 @@ describe('cco setup', () => {
   });
 
   it('the registration waits a day: longer than any cco timeout, so cco (not Claude) ends a wait', () => {
-    expect(CLAUDE_TOOL_TIMEOUT_MS).toBe(86_400_000);
+    expect(CLAUDE_TOOL_TIMEOUT_MS).toBe(90_000_000);
   });
 
   it('a registration made by hand without a timeout counts as set up (progress covers the idle limit)', async () => {
@@ -148,8 +148,8 @@ describe('sameRegistration', () => {
     `\nTo remove this server, run: claude mcp remove cco -s user\n`;
   it.each([
     [get(URL), entry(), true],
-    [get(URL, undefined, 86_400_000), entry(), true],
-    [get(URL, 'api', 86_400_000), entry('api'), true],
+    [get(URL, undefined, 90_000_000), entry(), true],
+    [get(URL, 'api', 90_000_000), entry('api'), true],
     [get(URL, undefined, 60_000), entry(), false],
     [get(`${URL}/frontend`), entry(), false],
     [get(URL, 'api'), entry('api'), true],
