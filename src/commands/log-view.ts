@@ -5,6 +5,7 @@ import { formatDuration, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { escapeText } from '../core/escape.js';
 import { oneLine, summarizeInput } from '../core/summary.js';
+import { cellWidth, padCells } from '../core/cells.js';
 import { columns } from './table.js';
 
 export const DECISIONS = ['allow', 'deny', 'ask', 'timeout', 'cancelled', 'interrupted', 'guard'] as const;
@@ -107,8 +108,8 @@ function localTime(t: number): string {
 function outcome(e: LogEntry): string {
   const d = e.decision;
   if (!d) return 'waiting';
-  if (d.behavior === 'allow') return d.edited ? 'allowed*' : 'allowed';
-  return 'denied';
+  if (d.behavior === 'allow') return d.edited ? 'allowed edited' : 'allowed';
+  return d.interrupt ? 'denied, stopped' : 'denied';
 }
 
 /** One row of the `cco log` table, every cell escaped. */
@@ -123,16 +124,30 @@ export function tableRow(e: LogEntry): string[] {
     outcome(e),
     d ? (d.decidedBy === 'user' ? 'user' : escapeText(String(d.decidedBy))) : '',
     d?.waitMs !== undefined ? formatDuration(d.waitMs) : '',
-    summarizeInput({ toolName: r.tool, input: r.input }, 60),
+    // An edited call ran as edited: show what ran.
+    summarizeInput({ toolName: r.tool, input: d?.edited && d.updatedInput ? d.updatedInput : r.input }, 60),
   ];
 }
 
 const HEAD = ['TIME', 'ID', 'AGENT', 'TOOL', 'DECISION', 'BY', 'WAIT', 'SUMMARY'];
+/** Columns wide enough for most rows, for `--follow`, whose rows arrive after the header. */
+const FOLLOW_WIDTHS = [19, 8, 20, 24, 16, 12, 6];
 
-/** Rows from `tableRow` (already escaped), aligned by terminal cells. */
-export function renderTable(rows: string[][]): string {
-  if (rows.length === 0) return 'No logged calls match.';
-  return columns([HEAD, ...rows]).join('\n');
+/** The width of each column but the last: the widest cell, and with `follow` at least FOLLOW_WIDTHS. */
+export function tableWidths(rows: readonly (readonly string[])[], follow: boolean): number[] {
+  const widths = HEAD.slice(0, -1).map((h, i) => Math.max(cellWidth(h), follow ? FOLLOW_WIDTHS[i]! : 0));
+  for (const r of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, cellWidth(r[i] ?? ''));
+  return widths;
+}
+
+/** One row padded to `widths` (a cell wider than its column pushes the rest right, never cut). */
+export function alignRow(row: readonly string[], widths: readonly number[]): string {
+  return row.map((c, i) => (i < widths.length ? padCells(c, widths[i]!) : c)).join('  ');
+}
+
+/** Rows from `tableRow` (already escaped) under the header, aligned by terminal cells. */
+export function renderTable(rows: readonly (readonly string[])[], widths = tableWidths(rows, false)): string {
+  return [HEAD, ...rows].map((r) => alignRow(r, widths)).join('\n');
 }
 
 /** Median (mean of the middle two for an even count) and nearest-rank p90, in ms. */

@@ -104,11 +104,53 @@ describe('audit log, real process', () => {
       expect(Date.now() - decidedAt).toBeLessThan(1000);
       expect(out).toMatch(new RegExp(`${id}\\s+test-agent#\\w+\\s+Bash\\s+allowed\\s+user\\s+\\S+\\s+echo followed > f`));
       await call;
-      // When the server stops, --follow says so and ends cleanly.
-      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      // Rows keep the header's columns, though they arrive after it.
+      const lines = out.split('\n');
+      const header = lines.find((l) => l.startsWith('TIME'))!;
+      const row = lines.find((l) => l.includes(id))!;
+      expect(row.indexOf('allowed')).toBe(header.indexOf('DECISION'));
+      expect(row.indexOf('echo followed')).toBe(header.indexOf('SUMMARY'));
+      // When the server stops, --follow says so, waits, and goes on with the next server (tail -F).
       await s.stop();
+      await waitFor(() => out.includes('the server stopped; waiting for it to start again'), 10_000, 'the stop notice');
+      expect(child.exitCode).toBeNull();
+      const s2 = await serve(home);
+      await waitFor(() => out.split('following decisions').length === 3, 10_000, 'follow to reconnect');
+      const c2 = await client(s2.info.mcpUrl);
+      const again = askApproval(c2, 'Bash', { command: 'echo again > g' });
+      const id2 = await pendingId(s2.serverFile, 'echo again > g');
+      await (await ApiClient.fromServerFile(s2.serverFile)).request('POST', `/api/pending/${id2}/deny`, { message: 'no' });
+      await waitFor(() => out.includes(id2), 5000, 'a decision of the restarted server');
+      await again;
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      expect(out).toContain('the server stopped');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('cco log --follow --json prints what cco log --json prints for the same call', async () => {
+    const home = await newHome({ rules: [{ id: 'r1', pattern: 'Bash(npm test)', action: 'allow' }] });
+    const s = await serve(home);
+    const child = spawn(process.execPath, [BIN, 'log', '--follow', '--json'], { env: { ...process.env, CCO_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      await waitFor(() => err.includes('following decisions'), 10_000, 'follow to connect');
+      const c = await client(s.info.mcpUrl);
+      await askApproval(c, 'Bash', { command: 'npm test' });
+      const asked = askApproval(c, 'Bash', { command: 'echo x > y' });
+      const id = await pendingId(s.serverFile, 'echo x > y');
+      await (await ApiClient.fromServerFile(s.serverFile)).request('POST', `/api/pending/${id}/approve`, { updatedInput: { command: 'echo z > y' } });
+      await asked;
+      await waitFor(() => out.trim().split('\n').length === 2, 5000, 'two JSON lines');
+      const followed = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const logged = await logJson(home);
+      expect(followed).toEqual(logged);
+      expect(logged[1]).toMatchObject({ edited: true, updatedInput: { command: 'echo z > y' }, autoDecided: false });
     } finally {
       child.kill('SIGTERM');
     }

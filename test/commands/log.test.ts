@@ -129,3 +129,21 @@ describe('cco log and long inputs', () => {
     expect(table.stdout).toMatch(/big\s+a\s+Bash\s+denied/);
   });
 });
+
+describe('cco log shows what ran', () => {
+  it('an edited call shows the input as it ran, spelled out, and an interrupting denial says so', async () => {
+    const dir = home();
+    const extra: AuditRecord[] = [];
+    const t = NOW - 60_000;
+    const base = { id: 'a7', agent: 'backend', agentLabel: 'backend', tool: 'Bash', input: { command: 'sleep 999' } };
+    extra.push({ time: new Date(t).toISOString(), event: 'request', ...base, autoDecided: false, deadline: new Date(t + 1000).toISOString() } as AuditRecord);
+    extra.push({ time: new Date(t + 1000).toISOString(), event: 'decision', ...base, behavior: 'deny', decidedBy: 'timeout', message: 'Timed out', interrupt: true, waitMs: 1000 } as AuditRecord);
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(join(dir, 'audit.jsonl'), extra.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const out = (await runCli(dir, 'log')).stdout;
+    const a5 = out.split('\n').find((l) => l.includes('a5'))!;
+    expect(a5).toMatch(/allowed edited\s+user\s+20s\s+git push --dry-run$/);
+    expect(out).not.toContain('*');
+    expect(out.split('\n').find((l) => l.includes('a7'))).toMatch(/denied, stopped\s+timeout/);
+  });
+});
