@@ -30,7 +30,7 @@ export function useEditSession(editingId: string | undefined, deps: EditSessionD
         }
         if (r.kind === 'unchanged') return finish(`The input of ${editingId} is unchanged; nothing was decided (a allows it as it is).`);
         if (r.kind === 'cancelled') return finish(`Edit cancelled (${r.reason}); nothing was decided.`);
-        return finish(`Not allowed: ${r.error}. Nothing was decided; e edits again.`);
+        return finish(`Nothing was decided: ${r.error}. e edits again.`);
       },
       (e: unknown) => finish(`The editor could not run (${e instanceof Error ? e.message : String(e)}); nothing was decided.`),
     );

@@ -69,6 +69,41 @@ describe('e: edit the input in $EDITOR, then allow it', () => {
     await press('d', () => broker.snapshot().pending.length === 0);
   });
 
+  it('broken JSON reopens the editor with the text as typed and what is wrong; the fix is allowed', async () => {
+    const state = join(dir, 'fix-state');
+    const seen = join(dir, 'fix-seen');
+    // Round 1: a typo. Round 2: keep what cco showed, then fix the typo.
+    const editor = fakeEditor(
+      'fix-second',
+      `if [ ! -e "${state}" ]; then : > "${state}"; printf '{"command": "make test",}\\n' > "$1"; else cp "$1" "${seen}"; printf '{"command": "make test"}\\n' > "$1"; fi`,
+    );
+    const { broker, frame, press } = setup(editor);
+    const call = broker.request(bash('make'));
+    await vi.waitFor(() => expect(frame()).toContain('› c1'));
+    let settled: Decision | undefined;
+    void call.then((d) => (settled = d));
+    await press('e', () => settled !== undefined);
+    expect(settled).toMatchObject({ behavior: 'allow', edited: true, updatedInput: { command: 'make test' } });
+    const { readFileSync } = await import('node:fs');
+    const second = readFileSync(seen, 'utf8');
+    expect(second).toMatch(/^\/\/ cco: the edited input is not valid JSON \(.+\)\n\/\/ cco: Fix the JSON below and save; save it unchanged to give up/);
+    expect(second.endsWith('{"command": "make test",}\n')).toBe(true);
+  });
+
+  it('broken JSON saved again unchanged gives up: nothing decided, after two rounds', async () => {
+    const count = join(dir, 'giveup-count');
+    const editor = fakeEditor('giveup', `echo x >> "${count}"; if ! grep -q '^// cco: ' "$1"; then echo '{oops' > "$1"; fi`);
+    const { broker, frame, press } = setup(editor);
+    void broker.request(bash('make'));
+    await vi.waitFor(() => expect(frame()).toContain('› c1'));
+    await press('e', () => frame().includes('Nothing was decided'));
+    expect(frame()).toMatch(/Nothing was decided: the edited input is not valid JSON/);
+    expect(frame()).not.toMatch(/Not allowed/);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(count, 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(broker.snapshot().pending.map((p) => p.id)).toEqual(['c1']);
+  });
+
   it('keys typed while the editor runs are not actions of the console', async () => {
     const gate = join(dir, 'gate');
     const { broker, frame, press, ui } = setup(fakeEditor('slow', `while [ ! -e "${gate}" ]; do sleep 0.02; done; sed -i 's/make/make all/' "$1"`));
