@@ -213,10 +213,13 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   if (!opts.console) {
     process.stdout.write(`cco ${VERSION} listening on ${server.mcpUrl}\n`);
     process.stdout.write(
-      token
-        ? `Register it once with \`cco setup\` (it adds the token header), or: claude mcp add -s user -t http cco ${server.mcpUrl} --header "Authorization: Bearer <token>"\n`
-        : `Register it once: claude mcp add -s user -t http cco ${server.mcpUrl}\n`,
+      `Register it with Claude Code once: \`cco setup\` (with the timeout that lets a person take their time${token ? ' and the token header' : ''}), then run agents with \`cco run -- -p "task"\`.\n`,
     );
+    if ((opts.port ?? settings.port) === 0) {
+      process.stdout.write(
+        `warning: port ${new URL(server.mcpUrl).port} was picked at random (--port 0). A registration made now stops working when cco restarts on another port; \`cco run\` finds the running server by itself.\n`,
+      );
+    }
     process.stdout.write('Decide waiting calls with `cco pending`, `cco approve <id>`, `cco deny <id> -m "why"`. Ctrl-C stops.\n');
     // One write per turn of the event loop, not one per line: a burst of auto-decided calls
     // would otherwise spend more time in write(2) than in deciding.

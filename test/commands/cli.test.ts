@@ -203,3 +203,19 @@ describe('usage errors point to the command they are about', () => {
     expect(run.stdout).toBe('');
   });
 });
+
+describe('the cco serve banner', () => {
+  it('suggests cco setup and warns when the port is random', async () => {
+    const served = await startServe(await newHome());
+    try {
+      const start = Date.now();
+      while (!served.output().includes('Decide waiting calls') && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 10));
+      const out = served.output();
+      expect(out).toContain('Register it with Claude Code once: `cco setup`');
+      expect(out).not.toContain('claude mcp add');
+      expect(out).toMatch(new RegExp(`warning: port ${new URL(served.info.mcpUrl).port} was picked at random \\(--port 0\\)`));
+    } finally {
+      await served.stop();
+    }
+  });
+});
