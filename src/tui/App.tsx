@@ -7,7 +7,7 @@ import type { DecidedCall, Decision, PendingCall, ToolCall, Verdict } from '../c
 import { applyKeys, type ConsoleState, type Effect, initialState, markShown, reconcile, type StepContext, viewOf, type World } from './console-state.js';
 import { DetailPane } from './components/DetailPane.js';
 import { Footer } from './components/Footer.js';
-import { Header } from './components/Header.js';
+import { bannerRows, Header } from './components/Header.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { HistoryBox, QueueBox } from './components/Lists.js';
 import type { DiskFile } from './disk-file.js';
@@ -95,6 +95,7 @@ function Screen(props: AppProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { width, height } = useTerminalSize();
+  const bannerCount = bannerRows(banners, width).length;
   useAttention(snap.pending, { onBell: props.onBell, onTitle: props.onTitle });
 
   // The one state of the screen. Keys are applied to the ref (the latest state, whatever React
@@ -109,12 +110,12 @@ function Screen(props: AppProps) {
   const setNotice = (notice: string) => update((s) => ({ ...s, notice }));
 
   // Only a waiting Write is compared with the disk: after an allowed one the disk holds its text.
-  const under = viewOf(state, { snapshot: snap, width, height, banners: banners.length, detailOf: NO_LINES });
+  const under = viewOf(state, { snapshot: snap, width, height, banners: bannerCount, detailOf: NO_LINES });
   const focusedCall = state.focus === 'queue' ? under.selectedCall : undefined;
   const disk = useDiskFile(focusedCall, props.readFile);
   const paneWidth = Math.max(10, width - 2);
   const detailOf = useDetailCache(paneWidth, focusedCall?.id, disk, homeDir);
-  const world: World = { snapshot: snap, width, height, banners: banners.length, detailOf };
+  const world: World = { snapshot: snap, width, height, banners: bannerCount, detailOf };
   const worldRef = useRef(world);
   worldRef.current = world;
   const view = viewOf(state, world);
@@ -214,7 +215,7 @@ function Screen(props: AppProps) {
       <Box flexDirection="column" width={width}>
         <Header pending={snap.pending.length} counts={snap.counts} url={url} banners={banners} status={status} />
         <Text wrap="wrap">
-          This pane is {width}×{height}; the console needs at least {MIN_COLUMNS}×{MIN_ROWS + banners.length} to show a call whole. Make it larger; no key decides until then ({snap.pending.length} waiting).
+          This pane is {width}×{height}; the console needs at least {MIN_COLUMNS}×{MIN_ROWS + bannerCount} to show a call whole. Make it larger; no key decides until then ({snap.pending.length} waiting).
         </Text>
       </Box>
     );
@@ -224,7 +225,7 @@ function Screen(props: AppProps) {
     <Box flexDirection="column" width={width}>
       <Header pending={snap.pending.length} counts={snap.counts} url={url} banners={banners} status={status} />
       {mode.kind === 'help' ? (
-        <HelpOverlay height={height - 3 - banners.length} version={version} />
+        <HelpOverlay height={height - 3 - bannerCount} version={version} />
       ) : (
         <>
           <QueueBox

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { AlertBoard } from '../../core/alerts.js';
-import { cellWidth, truncateCells } from '../../core/cells.js';
+import { cellWidth, truncateCells, wrapCells } from '../../core/cells.js';
+import { escapeText } from '../../core/escape.js';
 import type { ConsoleStatus } from '../../core/console-status.js';
 import type { BrokerCounts } from '../../core/types.js';
 import { useColor } from '../theme.js';
@@ -56,6 +57,31 @@ function headerItems(items: readonly Item[], width: number): Item[] {
   return kept;
 }
 
+/** The most rows one banner takes; a longer one ends with a pointer to where it is whole. */
+const MAX_BANNER_ROWS = 4;
+
+/**
+ * The banners as the rows they take at `width` cells: wrapped, not cut, so a config problem can be
+ * read whole (up to MAX_BANNER_ROWS rows each; beyond, the last row says where the rest is).
+ * The layout counts these rows, so the screen never grows past the terminal.
+ */
+export function bannerRows(banners: ReturnType<AlertBoard['snapshot']>, width: number): { key: string; text: string }[] {
+  const rows: { key: string; text: string }[] = [];
+  for (const b of banners) {
+    const lines = escapeText(b.message, { newline: ' ' })
+      .split(' ')
+      .reduce<string[]>((acc, word) => {
+        const last = acc.at(-1);
+        if (last !== undefined && cellWidth(`${last} ${word}`) <= width - 2) acc[acc.length - 1] = `${last} ${word}`;
+        else acc.push(...wrapCells(word, Math.max(1, width - 2)));
+        return acc;
+      }, []);
+    const shown = lines.length > MAX_BANNER_ROWS ? [...lines.slice(0, MAX_BANNER_ROWS - 1), truncateCells('… (whole text: cco doctor)', width - 2)] : lines;
+    shown.forEach((text, i) => rows.push({ key: `${b.key}:${i}`, text: `${i === 0 ? '!' : ' '} ${text}` }));
+  }
+  return rows;
+}
+
 /**
  * Counts first, then agents, the default action, rules, where agents connect; a red line per
  * problem that needs fixing. In a narrow pane the least useful items go first (`Item.drop`), so
@@ -91,9 +117,9 @@ export function Header({ pending, counts, url, banners, status, width }: HeaderP
           </Text>
         ))}
       </Text>
-      {banners.map((b) => (
+      {bannerRows(banners, width ?? terminal.width).map((b) => (
         <Text key={b.key} color={color('red')} bold wrap="truncate">
-          ! {b.message}
+          {b.text}
         </Text>
       ))}
     </Box>
