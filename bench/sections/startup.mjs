@@ -19,13 +19,15 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 export async function startup({ full, compare = [] }) {
   const n = full ? 40 : 15;
   const home = ccoHome([['Bash(npm test:*)', '--allow'], ['Read(./src/**)', '--allow'], ['WebFetch(domain:example.com)', '--deny']]);
-  seedAudit(home, 10_000);
+  // `cco log` reads the last calls from the end of the log: its start-up must not grow with it.
+  seedAudit(home, 100_000);
   const env = { ...process.env, CCO_HOME: home };
   const cases = [
     { name: 'node -e 0', args: ['-e', '0'] },
     { name: 'cco --help', args: [CCO, '--help'] },
     { name: 'cco rules list', args: [CCO, 'rules', 'list'] },
-    { name: 'cco log --limit 10', args: [CCO, 'log', '--limit', '10'] },
+    { name: 'cco log --limit 10 (100,000 calls)', args: [CCO, 'log', '--limit', '10'] },
+    { name: 'cco log (last 100 of 100,000 calls)', args: [CCO, 'log'] },
     ...compare.flatMap((c) => [
       { name: `${c.label}: cco --help`, args: [c.bin, '--help'] },
       { name: `${c.label}: cco rules list`, args: [c.bin, 'rules', 'list'] },

@@ -45,7 +45,7 @@ export function logCommand(): Command {
     .option('--stats', 'counts per tool, agent and decision, and how long people took to decide')
     .action(async (opts: LogOptions) => {
       const view = await import('./log-view.js');
-      const { forEachAuditRecord } = await import('../store/audit.js');
+      const { forEachAuditRecord, lastEntries } = await import('../store/audit.js');
       const { EntryWindow } = await import('../core/audit.js');
       const now = Date.now();
       const match = view.matcher({
@@ -58,11 +58,16 @@ export function logCommand(): Command {
       });
       const dir = ccoPaths().stateDir;
       const warn = (m: string) => process.stderr.write(`cco: warning: ${m}\n`);
-      // Read as a stream: only the calls to print are held (for --stats, every matching call
-      // without its input, which the counts do not use).
-      const window = new EntryWindow(opts.stats ? 0 : opts.limit, match, opts.stats ? withoutInputs : undefined);
-      forEachAuditRecord(dir, warn, (r) => window.add(r));
-      const entries = window.result();
+      // The last N calls are read from the end of the log: the cost is what is shown. Everything
+      // else is read as a stream, holding only the calls to print (for --stats, every matching
+      // call without its input, which the counts do not use).
+      let entries: import('../core/audit.js').LogEntry[];
+      if (!opts.stats && opts.limit > 0) entries = lastEntries(dir, opts.limit, match, warn);
+      else {
+        const window = new EntryWindow(opts.stats ? 0 : opts.limit, match, opts.stats ? withoutInputs : undefined);
+        forEachAuditRecord(dir, warn, (r) => window.add(r));
+        entries = window.result();
+      }
       if (opts.stats) {
         const stats = view.logStats(entries);
         process.stdout.write(opts.json ? `${escapeJson(JSON.stringify(stats))}\n` : `${view.renderStats(stats)}\n`);

@@ -201,6 +201,110 @@ export function forEachLine(file: string, fn: (line: string, lineNo: number, tor
   }
 }
 
+/**
+ * Calls `fn` with each line of `file`, newest (last) first, reading 64 KiB at a time from the end:
+ * the cost is what is read, not the file's size. `torn` is set for a last line without a newline.
+ * `fn` returns false to stop. Throws what opening the file throws.
+ */
+export function forEachLineReverse(file: string, fn: (line: string, torn: boolean) => boolean | void): void {
+  const fd = openSync(file, 'r');
+  try {
+    let pos = fstatSync(fd).size;
+    // The start of the line being assembled: the bytes before the newest newline not yet handed out.
+    let carry = Buffer.alloc(0);
+    // The first piece found is what follows the file's last newline: empty, or a torn last line.
+    let first = true;
+    let newline = false;
+    while (pos > 0) {
+      const n = Math.min(CHUNK, pos);
+      pos -= n;
+      const chunk = Buffer.alloc(n);
+      readSync(fd, chunk, 0, n, pos);
+      const data = carry.length ? Buffer.concat([chunk, carry]) : chunk;
+      let end = data.length;
+      for (let nl = data.lastIndexOf(0x0a, end - 1); nl >= 0; nl = end > 0 ? data.lastIndexOf(0x0a, end - 1) : -1) {
+        const line = data.subarray(nl + 1, end);
+        end = nl;
+        newline = true;
+        const torn = first;
+        first = false;
+        if (torn && line.length === 0) continue;
+        if (fn(line.toString('utf8'), torn) === false) return;
+      }
+      carry = Buffer.from(data.subarray(0, end));
+    }
+    // The file's first line: before its first newline (torn when the file has none).
+    if (carry.length > 0 || newline) fn(carry.toString('utf8'), first);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Records of the log, newest first (the current file from its end, then the rotated ones, newest
+ * first), until `fn` returns false. Bad lines are skipped and reported as forEachAuditRecord does.
+ */
+export function forEachAuditRecordReverse(dir: string, warn: (message: string) => void, fn: (record: AuditRecord) => boolean | void): void {
+  const files = [join(dir, AUDIT_FILE), ...rotatedFiles(dir).map((f) => f.file).reverse()];
+  for (const file of files) {
+    let stopped = false;
+    try {
+      forEachLineReverse(file, (line, torn) => {
+        if (line.trim() === '') return;
+        const value = safeParse(line);
+        if (isAuditRecord(value)) {
+          if (fn(value) === false) return !(stopped = true);
+        } else if (torn) warn(`skipped a torn last line in ${file} (cco was probably stopped mid-write).`);
+        else warn(`skipped a line of ${file}: it is not an audit record.`);
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read ${file} (${(error as NodeJS.ErrnoException).code}); skipped it.`);
+    }
+    if (stopped) return;
+  }
+}
+
+/**
+ * The last `max` (> 0) calls of the log that pass `keep`, oldest first: what an EntryWindow over
+ * the whole log returns, read from the end. Stops once it has them and every decision it read has
+ * met its request, so `cco log` costs what it shows, not the log's size.
+ */
+export function lastEntries(dir: string, max: number, keep: (e: LogEntry) => boolean, warn: (message: string) => void): LogEntry[] {
+  // Decisions read (newest first) whose request is further back; each with its place in the log.
+  const decisions = new Map<string, { record: AuditRecord; seq: number }>();
+  const found: Array<{ entry: LogEntry; seq: number }> = [];
+  let seq = 0;
+  let kept = 0;
+  forEachAuditRecordReverse(dir, warn, (r) => {
+    seq--;
+    if (r.event === 'decision') {
+      // A second decision for one id (should not happen) pairs like the forward reader: the
+      // newer one stands alone.
+      const newer = decisions.get(r.id);
+      if (newer) {
+        const alone: LogEntry = { id: r.id, decision: newer.record };
+        if (keep(alone)) found.push({ entry: alone, seq: newer.seq });
+      }
+      decisions.set(r.id, { record: r, seq });
+    } else {
+      const d = decisions.get(r.id);
+      decisions.delete(r.id);
+      const entry: LogEntry = d ? { id: r.id, request: r, decision: d.record } : { id: r.id, request: r };
+      if (keep(entry)) {
+        found.push({ entry, seq });
+        kept++;
+      }
+    }
+    return !(kept >= max && decisions.size === 0);
+  });
+  // Decisions whose request was never found (rotated away) stand alone, at their own place.
+  for (const { record, seq: at } of decisions.values()) {
+    const entry: LogEntry = { id: record.id, decision: record };
+    if (keep(entry)) found.push({ entry, seq: at });
+  }
+  return found.sort((a, b) => a.seq - b.seq).slice(-max).map((f) => f.entry);
+}
+
 function safeParse(text: string): unknown {
   try {
     return JSON.parse(text);
