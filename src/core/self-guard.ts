@@ -10,6 +10,7 @@
  * at a folder above one, and when it runs cco itself. Bash is checked by what the command text
  * names: a command that computes a path at run time is beyond any text check.
  */
+import { kernelLink, resolveKernelLinks } from './kernel-links.js';
 import { posix } from 'node:path';
 import picomatch from 'picomatch/posix.js';
 import { analyzeBash, unquote } from './rules/bash.js';
@@ -107,10 +108,23 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
     `${PREFIX} going through \`${short(root, 80)}\` would reach cco's ${g.what} \`${short(g.path, 80)}\`, which agents may not read or change. Use a narrower folder that does not hold it.`;
 
   /** `~`, `~user`, `$HOME` and `${HOME}` at the start of a word expanded. */
-  const expand = (word: string): string => {
+  const expandHome = (word: string): string => {
     const w = word.replace(/^\$\{HOME\}|^\$HOME(?![A-Za-z0-9_])/, home);
     if (w === '~' || w.startsWith('~/')) return home + w.slice(1);
     if (w === `~${user}` || w.startsWith(`~${user}/`)) return home + w.slice(user.length + 1);
+    return w;
+  };
+  /**
+   * expandHome, then the kernel's links followed: `/proc/self/root/home/u/x` is `/home/u/x`; what
+   * follows another process's cwd link is a relative path from an unknown place (its `..` dropped,
+   * so its tail still meets a protected path).
+   */
+  const expand = (word: string): string => {
+    const w = expandHome(word);
+    if (!w.startsWith('/')) return w;
+    const via = resolveKernelLinks(w);
+    if (!('unknown' in via)) return via.path;
+    if (via.unknown === 'cwd') return via.rest.split('/').filter((x) => x !== '..' && x !== '.' && x !== '').join('/') || '.';
     return w;
   };
 
@@ -262,6 +276,17 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
     if (tool === 'Bash') return checkBash(ctx);
     const field = pathField(tool);
     if (field === undefined) return checkStrings(ctx.input);
+    const raw = ctx.input[field];
+    if (typeof raw === 'string' && kernelLink(expandHome(raw)) !== undefined) {
+      // Through /proc or /dev/fd: placed as the kernel would place it, or by its tail.
+      const hit = named(raw, ctx.cwd);
+      if (hit) return { message: fileMessage(hit.shown, hit.g) };
+      if (tool === 'Grep' || tool === 'Glob') {
+        const s = reached(raw, ctx.cwd);
+        if (s) return { message: searchMessage(s.root, s.g) };
+      }
+      return undefined;
+    }
     const target = ctx.target.path;
     if (target !== undefined) {
       const low = target.toLowerCase();

@@ -1,3 +1,4 @@
+import { resolveKernelLinks } from '../kernel-links.js';
 import { posix } from 'node:path';
 import type { Policy, PolicyVerdict, ToolCall } from '../types.js';
 import { compileRule, type CompiledRule } from './compile.js';
@@ -132,7 +133,14 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
         if (out.action === 'allow') stricter(unknownWrite(w.raw, defaultAction));
         continue;
       }
-      const writeCall: ToolCall = { toolName: 'Write', input: { file_path: path }, ...(ctx.call.agent ? { agent: ctx.call.agent } : {}) };
+      const via = resolveKernelLinks(absolute(path, ctx.cwd, home));
+      if ('unknown' in via) {
+        notes?.push(`writes \`${short(path, 60)}\`: a path through the kernel's links (${via.unknown === 'cwd' ? "another process's working directory" : 'an open file'}), which no rule can place`);
+        if (out.action === 'allow') stricter(unknownWrite(w.raw, defaultAction));
+        continue;
+      }
+      // `/proc/self/root/etc/x` is checked as `/etc/x`.
+      const writeCall: ToolCall = { toolName: 'Write', input: { file_path: via.linked ? via.path : path }, ...(ctx.call.agent ? { agent: ctx.call.agent } : {}) };
       const writeCtx = new CallContext(writeCall, home, opts.realPath);
       const wr = decide(writeCall, writeCtx);
       const we = wr?.evaluation ?? fallback;
@@ -161,9 +169,17 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
           if (out.action === 'allow') stricter({ action: 'ask', decidedBy: 'default', note: `the command names more than ${MAX_READS} paths` });
           break;
         }
+        // `/proc/self/root/home/me/.ssh/id_rsa` is `~/.ssh/id_rsa` by another name: checked as that.
+        const via = resolveKernelLinks(absolute(path, ctx.cwd, home));
+        if ('unknown' in via) {
+          notes?.push(`names \`${short(path, 60)}\`, a path through the kernel's links (${via.unknown === 'cwd' ? "another process's working directory" : 'an open file'}), and rules on paths exist`);
+          if (out.action === 'allow') stricter({ action: 'ask', decidedBy: 'default', note: `the command names \`${short(path, 60)}\`, which leads through /proc or /dev/fd to a file a rule may cover` });
+          continue;
+        }
+        const target = via.linked ? via.path : path;
         // Most words name no guarded path: one test of the literal text the guards need, before any matching.
-        if (argFilter !== undefined && !argFilter.test(absoluteLower(path, ctx.cwd, home))) continue;
-        const readCall: ToolCall = { toolName: 'Read', input: { file_path: path }, ...(ctx.call.agent ? { agent: ctx.call.agent } : {}) };
+        if (argFilter !== undefined && !argFilter.test(absoluteLower(target, ctx.cwd, home))) continue;
+        const readCall: ToolCall = { toolName: 'Read', input: { file_path: target }, ...(ctx.call.agent ? { agent: ctx.call.agent } : {}) };
         // Matched as written: a symlink an agent names by another name is not followed here (the Read tool's own calls are).
         const readCtx = new CallContext(readCall, home);
         const rr = firstMatch(guardsFor(readCtx), readCtx);
@@ -268,11 +284,15 @@ function needleFilter(guards: readonly CompiledRule[]): RegExp | undefined {
   return new RegExp([...needles].map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
 }
 
+/** A path a command names, made absolute (`~` expanded, relative to the cwd when known) but not normalized. */
+function absolute(path: string, cwd: string | undefined, home: string): string {
+  const expanded = path === '~' ? home : path.startsWith('~/') ? `${home}${path.slice(1)}` : path;
+  return expanded.startsWith('/') || cwd === undefined ? expanded : `${cwd}/${expanded}`;
+}
+
 /** A path a command names, as an absolute lower-case path (relative to the cwd when known). */
 function absoluteLower(path: string, cwd: string | undefined, home: string): string {
-  const expanded = path === '~' ? home : path.startsWith('~/') ? `${home}${path.slice(1)}` : path;
-  const abs = expanded.startsWith('/') || cwd === undefined ? expanded : `${cwd}/${expanded}`;
-  return trimSlash(posix.normalize(abs)).toLowerCase();
+  return trimSlash(posix.normalize(absolute(path, cwd, home))).toLowerCase();
 }
 
 const UNKNOWN_READ: Evaluation = Object.freeze({

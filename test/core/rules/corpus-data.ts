@@ -343,6 +343,49 @@ export const LOOSER_THAN_CLAUDE: Array<{ rules: Rule[]; tool: string; input: Rec
     input: { command },
     action: 'ask' as const,
   })),
+  // The kernel's links name any file under another name (`/proc/self/root/home/u/.ssh/id_rsa` is
+  // `~/.ssh/id_rsa`): asked, never allowed past a path rule, and a write through them is not placed.
+  ...[
+    'cat /proc/1/cwd/.ssh/id_rsa',
+    'cat /proc/self/cwd/../../home/u/.ssh/id_rsa',
+    'cat /proc/self/fd/3',
+    'cat /dev/fd/3',
+    'cat /proc/self/map_files/7f0-7f1',
+    'cd /proc/self/root && cat home/u/.ssh/id_rsa',
+  ].map((command) => ({
+    rules: [
+      { id: 'a1', pattern: 'Bash(cat:*)', action: 'allow' as const },
+      { id: 'a2', pattern: 'Bash(echo:*)', action: 'allow' as const },
+      { id: 'a3', pattern: 'Bash(cd:*)', action: 'allow' as const },
+      { id: 'd1', pattern: 'Read(~/.ssh/**)', action: 'deny' as const },
+      { id: 'd2', pattern: 'Write(//etc/**)', action: 'deny' as const },
+    ],
+    tool: 'Bash',
+    input: { command },
+    action: 'ask' as const,
+  })),
+  // Through a root link the file is known by its own name: the rule on it decides.
+  ...[
+    'cat /proc/self/root/home/u/.ssh/id_rsa',
+    'cat /proc//self//root/home/u/.ssh/id_rsa',
+    'cat /proc/self/root/../home/u/.ssh/id_rsa',
+    'cat /proc/self/root/proc/1/root/home/u/.ssh/id_rsa',
+    'cat /proc/thread-self/root/home/u/.ssh/id_rsa',
+    'cat /proc/self/task/1/root/home/u/.ssh/id_rsa',
+    'cat /proc/self/../self/root/home/u/.ssh/id_rsa',
+    'echo x > /proc/self/root/etc/cron.d/x',
+    'echo x > /proc/self/root/../etc/cron.d/x',
+  ].map((command) => ({
+    rules: [
+      { id: 'a1', pattern: 'Bash(cat:*)', action: 'allow' as const },
+      { id: 'a2', pattern: 'Bash(echo:*)', action: 'allow' as const },
+      { id: 'd1', pattern: 'Read(~/.ssh/**)', action: 'deny' as const },
+      { id: 'd2', pattern: 'Write(//etc/**)', action: 'deny' as const },
+    ],
+    tool: 'Bash',
+    input: { command },
+    action: 'deny' as const,
+  })),
   // An ask rule on a path asks for a command naming it; other paths stay allowed.
   ...([
     ['cat notes/todo.md', 'ask'],
