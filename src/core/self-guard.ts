@@ -12,7 +12,7 @@
  */
 import { kernelLink, resolveKernelLinks } from './kernel-links.js';
 import { posix } from 'node:path';
-import picomatch from 'picomatch/posix.js';
+import { globMatcher } from './rules/glob.js';
 import { analyzeBash, unquote } from './rules/bash.js';
 import { CallContext, short, trimSlash } from './rules/context.js';
 import { pathField } from './rules/syntax.js';
@@ -75,6 +75,26 @@ const CCO_NAMES = new Set(['cco', 'cco-mcp']);
 const RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'yarn', 'pnpm', 'npm', 'node']);
 
 const TOKEN_SPLIT = /[\s=:,;&|<>()`]+/;
+/** The same without `:`, which a glob's POSIX class (`[[:alpha:]]`) holds. */
+const TOKEN_SPLIT_KEEP_COLON = /[\s=,;&|<>()`]+/;
+
+/** POSIX classes a shell glob may hold, as the ranges the glob matcher reads (cased both ways). */
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: 'a-zA-Z',
+  alnum: 'a-zA-Z0-9',
+  digit: '0-9',
+  lower: 'a-zA-Z',
+  upper: 'a-zA-Z',
+  xdigit: '0-9a-fA-F',
+  word: 'a-zA-Z0-9_',
+  blank: ' ',
+  space: ' ',
+};
+
+/** `[[:alpha:]]` as `[a-zA-Z]`; an unknown class is left for the matcher to refuse. */
+function posixClasses(glob: string): string {
+  return glob.replace(/\[:([a-z]+):\]/g, (all, name: string) => POSIX_CLASSES[name] ?? all);
+}
 const GLOB = /[*?[\]{}]/;
 
 /** Compiles the guard's check; throws when the options are not usable. */
@@ -106,6 +126,12 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
     `${PREFIX} \`${short(shown, 100)}\` ${shown.toLowerCase() === g.low ? 'is' : 'is in'} cco's ${g.what}; agents may not read or change it.`;
   const searchMessage = (root: string, g: Guarded) =>
     `${PREFIX} going through \`${short(root, 80)}\` would reach cco's ${g.what} \`${short(g.path, 80)}\`, which agents may not read or change. Use a narrower folder that does not hold it.`;
+
+  /** A glob cco cannot read (an extglob, a POSIX class, too many alternatives) names unknown files. */
+  const unreadMessage = (glob: string, g: Guarded) =>
+    `${PREFIX} cco cannot tell which files the pattern \`${short(glob, 80)}\` names, and they could include cco's ${g.what}; agents may not read or change it. Name the files without that pattern.`;
+  const hitMessage = (hit: { g: Guarded; shown: string; unread?: boolean }) => (hit.unread ? unreadMessage(hit.shown, hit.g) : fileMessage(hit.shown, hit.g));
+  const reachMessage = (hit: { g: Guarded; root: string; unread?: boolean }) => (hit.unread ? unreadMessage(hit.root, hit.g) : searchMessage(hit.root, hit.g));
 
   /** `~`, `~user`, `$HOME` and `${HOME}` at the start of a word expanded. */
   const expandHome = (word: string): string => {
@@ -142,7 +168,7 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
    * the home folder, a relative path that ends a protected path (`cco/config.json` run from
    * `~/.config`), or a glob that matches one.
    */
-  const named = (word: string, cwd: string | undefined): { g: Guarded; shown: string } | undefined => {
+  const named = (word: string, cwd: string | undefined): { g: Guarded; shown: string; unread?: boolean } | undefined => {
     const w = expand(word.replace(/['"\\]/g, ''));
     if (w === '') return undefined;
     if (GLOB.test(w)) return globNames(w, cwd);
@@ -165,15 +191,17 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
     return undefined;
   };
 
-  const globNames = (w: string, cwd: string | undefined): { g: Guarded; shown: string } | undefined => {
+  const globNames = (w: string, cwd: string | undefined): { g: Guarded; shown: string; unread?: boolean } | undefined => {
     const bases = w.startsWith('/') ? [''] : cwd !== undefined ? [home, cwd] : [home];
     for (const base of bases) {
       const abs = base === '' ? w : posix.join(base, w);
       let match: (s: string) => boolean;
       try {
-        match = picomatch(abs.toLowerCase(), { dot: true, nocase: true });
+        // A linear matcher: the glob is the agent's, and a backtracking one would let a word like
+        // `/**/*a*a*a…*b` hold every decision for seconds. A glob it cannot read is refused.
+        match = globMatcher(posixClasses(posix.normalize(abs)).toLowerCase(), true);
       } catch {
-        return { g: guarded[0] as Guarded, shown: w };
+        return { g: guarded[0] as Guarded, shown: w, unread: true };
       }
       for (const g of guarded) if (g.samples.some((s) => match(s))) return { g, shown: w };
     }
@@ -181,7 +209,7 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
   };
 
   /** The protected folder a recursive walk from `word` reaches. */
-  const reached = (word: string, cwd: string | undefined): { g: Guarded; root: string } | undefined => {
+  const reached = (word: string, cwd: string | undefined): { g: Guarded; root: string; unread?: boolean } | undefined => {
     const w = expand(word.replace(/['"\\]/g, ''));
     if (w === '' || w.startsWith('-')) return undefined;
     if (GLOB.test(w)) {
@@ -190,9 +218,10 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
         const abs = (base === '' ? w : posix.join(base, w)).toLowerCase();
         let match: (s: string) => boolean;
         try {
-          match = picomatch(abs, { dot: true, nocase: true });
+          match = globMatcher(posixClasses(posix.normalize(abs)), true);
         } catch {
-          return undefined;
+          // Where a glob cco cannot read walks is unknown: refused, like such a glob named.
+          return { g: outer[0] as Guarded, root: w, unread: true };
         }
         for (const g of guarded) {
           const ancestors = g.segments.map((_, i) => `/${g.segments.slice(0, i + 1).join('/')}`);
@@ -216,16 +245,19 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
     const a = analyzeBash(command);
     for (const w of a.writes) {
       const hit = w.path !== undefined ? named(w.path, cwd) : named(w.raw, cwd);
-      if (hit) return { message: `${fileMessage(hit.shown, hit.g)} (The command writes it through a redirection.)` };
+      if (hit) return { message: `${hitMessage(hit)} (The command writes it through a redirection.)` };
     }
     const forms = a.parts.flatMap((p) => p.denyForms);
     // Every word of every form, and of the whole text (redirections that read, assignments,
     // what an unsettled parse left), as written and with quotes removed.
     const texts = [command, unquote(command), ...forms, ...forms.map(unquote)];
     for (const text of texts) {
-      for (const word of text.replace(/\$\{HOME\}/g, home).split(TOKEN_SPLIT)) {
-        const hit = named(word, cwd);
-        if (hit) return { message: fileMessage(hit.shown, hit.g) };
+      const line = text.replace(/\$\{HOME\}/g, home);
+      for (const split of [TOKEN_SPLIT, TOKEN_SPLIT_KEEP_COLON]) {
+        for (const word of line.split(split)) {
+          const hit = named(word, cwd);
+          if (hit) return { message: hitMessage(hit) };
+        }
       }
     }
     for (const form of [...forms, ...forms.map(unquote)]) {
@@ -240,7 +272,7 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
       if (kind === 'flag' && !args.some((x) => RECURSIVE_FLAG.test(x))) continue;
       for (const arg of args) {
         const hit = reached(arg, cwd);
-        if (hit) return { message: searchMessage(hit.root, hit.g) };
+        if (hit) return { message: reachMessage(hit) };
       }
       // No folder named: these search the working directory.
       if (SEARCH_CWD.has(name) && cwd !== undefined && !args.some((x) => !x.startsWith('-') && /[/~]/.test(x))) {
@@ -280,10 +312,10 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
     if (typeof raw === 'string' && kernelLink(expandHome(raw)) !== undefined) {
       // Through /proc or /dev/fd: placed as the kernel would place it, or by its tail.
       const hit = named(raw, ctx.cwd);
-      if (hit) return { message: fileMessage(hit.shown, hit.g) };
+      if (hit) return { message: hitMessage(hit) };
       if (tool === 'Grep' || tool === 'Glob') {
         const s = reached(raw, ctx.cwd);
-        if (s) return { message: searchMessage(s.root, s.g) };
+        if (s) return { message: reachMessage(s) };
       }
       return undefined;
     }
@@ -302,7 +334,7 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
       const raw = ctx.input[field];
       if (typeof raw === 'string') {
         const hit = named(raw, undefined);
-        if (hit) return { message: fileMessage(hit.shown, hit.g) };
+        if (hit) return { message: hitMessage(hit) };
       }
     }
     return undefined;

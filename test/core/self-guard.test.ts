@@ -113,6 +113,28 @@ describe('cco protects its own files, whatever the rules say', () => {
     expect(guarded(c)).toEqual({ action: 'allow', decidedBy: 'rule:r1' });
   });
 
+  it('an agent glob built to make a matcher backtrack is decided at once', () => {
+    for (const n of [50, 200]) {
+      const start = performance.now();
+      for (const c of [`cat /**/${'*a'.repeat(n)}*b`, `cat ~/${'*a'.repeat(n)}*b/config.json`, `grep -r x /${'*a'.repeat(n)}*b`]) {
+        expect(guarded(bash(c)).action).toMatch(/allow|deny/);
+      }
+      // picomatch took 0.6 s for n = 14 against one short path; the linear matcher is microseconds.
+      expect(performance.now() - start).toBeLessThan(500);
+    }
+  });
+
+  it.each([
+    ['cat ~/.config/[[:alpha:]]*/config.json', /`\/home\/u\/\.config\/\[\[:alpha:\]\]\*\/config\.json` is cco's config file|is in cco's|cco's config/],
+    ['cat ~/.local/state/[[:lower:]]co/server.json', /cco's state folder/],
+    ['grep -r token ~/[[:punct:]]config', /cannot tell which files the pattern .*\[\[:punct:\]\]config/],
+    ['cat ~/.config/[[:graph:]]co/config.json', /cannot tell which files the pattern/],
+  ])('POSIX classes in a glob: read, or refused when cco cannot: %s', (command, message) => {
+    const v = guarded(bash(command));
+    expect(v).toMatchObject({ action: 'deny', decidedBy: 'guard' });
+    expect((v as { message: string }).message).toMatch(message);
+  });
+
   it('says which file and why', () => {
     const v = guarded(call('Read', { file_path: '~/.config/cco/config.json' }));
     expect(v).toEqual({
