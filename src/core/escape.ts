@@ -53,29 +53,6 @@ export function escapeLine(line: string): string {
   return escapeText(line.endsWith('\r') ? line.slice(0, -1) : line);
 }
 
-/**
- * Agent text for a multi-line view: split into real lines, each escaped with `escapeLine`.
- * Bounded: at most `maxLines` lines of at most `maxWidth` characters are produced.
- */
-export function screenLines(text: string, maxLines = 2000, maxWidth = 1000): string[] {
-  const out: string[] = [];
-  let start = 0;
-  while (start <= text.length && out.length < maxLines) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    out.push(escapeLine(text.slice(start, Math.min(end, start + maxWidth))));
-    start = end + 1;
-  }
-  if (start <= text.length) out.push(`… ${countLines(text, start)} more lines`);
-  return out;
-}
-
-function countLines(text: string, from: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n', from); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
 /** Text of several lines (a report, an error message): each line escaped, the newlines kept. */
 export function escapeLines(text: string): string {
   return text.split('\n').map(escapeLine).join('\n');

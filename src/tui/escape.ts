@@ -1,2 +1,2 @@
 // The console escapes agent text with the same functions as every CLI output.
-export { escapeLine, escapeText, screenLines } from '../core/escape.js';
+export { escapeLine, escapeText } from '../core/escape.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeJson, escapeLine, escapeLines, escapeText, screenLines } from '../../src/core/escape.js';
+import { escapeJson, escapeLine, escapeLines, escapeText } from '../../src/core/escape.js';
 import { oneLine } from '../../src/core/summary.js';
 
 /** Anything a terminal would act on or not show: none of it may survive escaping. */
@@ -56,10 +56,6 @@ describe('escapeText', () => {
 describe('the line functions share it', () => {
   it('escapeLine drops the CR of a CRLF line end only', () => {
     expect(escapeLine('a\rb\r')).toBe('a\\u000db');
-  });
-
-  it('screenLines splits on newlines and escapes each line', () => {
-    expect(screenLines('one\u001b[2J\r\ntwo\u200b')).toEqual(['one\\u001b[2J', 'two\\u200b']);
   });
 
   it('escapeLines keeps the newlines of a multi-line message', () => {
