@@ -64,8 +64,29 @@ export function lintRule(rule: Rule, ctx: LintContext): RuleWarning[] {
   if (p.kind === 'path') path(p, ctx, out);
   if (p.kind === 'domain') domain(p, action, out);
   if (action === 'allow' && rule.input === undefined) broad(p, rule, out);
+  if (ctx.rules) duplicate(rule, ctx.rules, out);
   if (ctx.rules) shadowed(rule, p, ctx.rules, out);
   return out;
+}
+
+/** What a rule decides, for comparing two rules: everything but its id, date and on/off switch. */
+function meaning(rule: Rule): string {
+  const { id: _id, createdAt: _c, enabled: _e, ...rest } = rule as Rule & { createdAt?: unknown };
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sortKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])])) : v;
+  return JSON.stringify(sortKeys({ ...rest, pattern: rule.pattern.trim(), priority: rule.priority ?? 100 }));
+}
+
+/** A rule that says what another one already says. */
+function duplicate(rule: Rule, rules: readonly Rule[], out: RuleWarning[]): void {
+  const mine = meaning(rule);
+  const same = rules.find((other) => other !== rule && other.id !== rule.id && meaning(other) === mine);
+  if (same === undefined) return;
+  out.push({
+    code: 'duplicate',
+    level: 'warning',
+    message: `Rule ${same.id} (${tick(same.pattern)}) already says the same; one of them can go (\`cco rules rm ${same.id}\`).`,
+  });
 }
 
 /** lintRule for every rule of a set, each against the others; only rules with warnings are in the map. */

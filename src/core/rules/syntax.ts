@@ -66,6 +66,8 @@ export function parsePattern(text: string): ParsedPattern {
   if (close !== body.length - 1) fail(`unexpected \`${body[close + 1]}\` after \`)\``, lead + close + 2, text);
   const spec = body.slice(open + 1, close);
   const specColumn = lead + open + 2;
+  // `Bash(npm test))`: one `)` too many, not a command ending in `)`.
+  if (spec.endsWith(')') && !spec.includes('(')) fail('unexpected `)` after `)`', lead + close + 1, text, `one \`)\` too many; did you mean \`${tool}(${spec.replace(/\)+$/, '')})\`?`);
   if (spec.trim() === '') {
     fail('empty specifier', specColumn, text, `write \`${tool}\` to match every call, or put something inside the parentheses`);
   }

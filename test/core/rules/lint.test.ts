@@ -89,6 +89,23 @@ describe('lintRule', () => {
     expect(lint('Bash', 'allow', { agent: 'ops-*' })[0]?.message).toMatch(/for agents matching `ops-\*`/);
   });
 
+  describe('duplicates', () => {
+    const r = (id: string, pattern: string, action: RuleAction, extra: Partial<Rule> = {}): Rule => ({ id, pattern, action, ...extra });
+    it.each<[string, Rule, boolean]>([
+      ['the same pattern and action', r('r2', 'Bash(ls)', 'allow'), true],
+      ['the same with spaces around it and the default priority written out', r('r2', ' Bash(ls) ', 'allow', { priority: 100 }), true],
+      ['another action', r('r2', 'Bash(ls)', 'deny'), false],
+      ['another agent', r('r2', 'Bash(ls)', 'allow', { agent: 'api' }), false],
+      ['another priority', r('r2', 'Bash(ls)', 'allow', { priority: 5 }), false],
+      ['an input filter', r('r2', 'Bash(ls)', 'allow', { input: { command: 'ls' } } as Partial<Rule>), false],
+    ])('%s', (_name, second, dup) => {
+      const first = r('r1', 'Bash(ls)', 'allow', { createdAt: '2026-01-01T00:00:00.000Z' } as Partial<Rule>);
+      const w = lintRule(second, { ...CTX, rules: [first, second] }).filter((x) => x.code === 'duplicate');
+      expect(w.length).toBe(dup ? 1 : 0);
+      if (dup) expect(w[0]!.message).toBe('Rule r1 (`Bash(ls)`) already says the same; one of them can go (`cco rules rm r1`).');
+    });
+  });
+
   describe('shadowing', () => {
     it.each<[Rule[], string, RegExp | undefined]>([
       [[{ id: 'd', pattern: 'Bash(npm:*)', action: 'deny' }, { id: 'a', pattern: 'Bash(npm test:*)', action: 'allow' }], 'a', /never decides: deny rule d/],

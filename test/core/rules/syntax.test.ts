@@ -31,6 +31,8 @@ describe('parsePattern: invalid text says what and where', () => {
     ['Bash()', 6, 'empty specifier at column 6 in `Bash()`'],
     ['Bash(   )', 6, 'empty specifier at column 6'],
     ['Bash(npm test)x', 15, 'unexpected `x` after `)` at column 15'],
+    ['Bash(npm test))', 15, 'unexpected `)` after `)` at column 15 in `Bash(npm test))`: one `)` too many; did you mean `Bash(npm test)`?'],
+    ['Read(./src/**)))', 16, 'did you mean `Read(./src/**)`?'],
     ['Bash(:*)', 6, 'expected a command before `:*` at column 6'],
     ['Bash(a && b:*)', 6, 'a wildcard rule cannot hold a compound command'],
     ['WebFetch(domain:)', 17, 'expected a domain after `domain:` at column 17'],
