@@ -98,7 +98,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   const home = homedir();
   // cco's own files are off limits to agents, whatever the rules say: the guard runs first.
   const guard = selfGuard({ protected: protectedPaths(paths), homeDir: home });
-  const policyOf = (s: Settings) => guardPolicy(toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction, realPath })), guard);
+  const policyOf = (s: Settings) => guardPolicy(toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction, realPath, now: () => Date.now() })), guard);
   let current = settings;
   const status = new StatusBoard({ agents: 0, defaultAction: settings.defaultAction, rules: 0 });
   const statusOf = (s: Settings) => ({ defaultAction: s.defaultAction, rules: s.rules.filter((r) => r.enabled !== false).length });
