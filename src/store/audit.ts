@@ -6,6 +6,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renam
 import { join } from 'node:path';
 import { isSymlinkError, openAppendNoFollow } from './own-files.js';
 import { EntryWindow, interruptedRecord, isAuditRecord, toDecidedCalls, type AuditRecord, type LogEntry } from '../core/audit.js';
+import { isAsk } from '../core/replay.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
 const ROTATED = /^audit-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z)(?:-\d+)?\.jsonl$/;
@@ -309,4 +310,14 @@ export function recoverAudit(log: AuditLog, dir: string, now: number, historySiz
     }
   }
   return { history: toDecidedCalls(entries, historySize), interrupted };
+}
+
+/**
+ * The last `max` asks of the log (calls that waited for someone and were decided), oldest first,
+ * for replaying a candidate rule. Read as a stream; at most about `2 × max` entries are held.
+ */
+export function recentAsks(dir: string, max: number, warn: (m: string) => void = () => {}): LogEntry[] {
+  const window = new EntryWindow(max, isAsk);
+  forEachAuditRecord(dir, warn, (r) => window.add(r));
+  return window.result().filter(isAsk);
 }
