@@ -33,6 +33,10 @@ export interface AuditRecord {
   /** Decision only, when edited: what actually ran. */
   updatedInput?: Record<string, unknown>;
   interrupt?: boolean;
+  /** Decision only: the rule a person saved with this allow (`r7 for 1h`). */
+  savedRule?: string;
+  /** Decision only: permission updates the agent was told to save itself (write-back). */
+  updatedPermissions?: unknown[];
   /** Decision only: ms from arrival to decision. */
   waitMs?: number;
 }
@@ -78,6 +82,8 @@ export function auditRecord(e: BrokerEvent, label: string): AuditRecord {
     ...(d.message !== undefined ? { message: d.message } : {}),
     ...(d.edited ? { edited: true, updatedInput: d.updatedInput ?? {} } : {}),
     ...(d.interrupt ? { interrupt: true } : {}),
+    ...(d.savedRule ? { savedRule: d.savedRule } : {}),
+    ...(d.updatedPermissions?.length ? { updatedPermissions: [...d.updatedPermissions] } : {}),
     waitMs: e.waitMs,
   };
 }
@@ -247,6 +253,7 @@ export function toDecidedCalls(entries: readonly LogEntry[], max: number): Decid
         ...(d.message !== undefined ? { message: d.message } : {}),
         ...(d.behavior === 'allow' ? { updatedInput: d.updatedInput ?? d.input } : {}),
         ...(d.edited ? { edited: true } : {}),
+        ...(typeof d.savedRule === 'string' ? { savedRule: d.savedRule } : {}),
       },
     });
   }
