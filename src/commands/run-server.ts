@@ -12,7 +12,9 @@ import { StatusBoard } from '../core/console-status.js';
 import { escapeLines, escapeText } from '../core/escape.js';
 import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
 import { auditRecord } from '../core/audit.js';
-import { AuditLog, recoverAudit } from '../store/audit.js';
+import { AuditLog, recentAsks, recoverAudit } from '../store/audit.js';
+import { withPastAsks } from '../core/console-source.js';
+import type { Grant } from '../core/grant.js';
 import type { BrokerEvent, PendingCall } from '../core/types.js';
 import { startServer } from '../server/listen.js';
 import { requireTokenOffLoopback } from '../server/security.js';
@@ -241,13 +243,14 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     let waiting: readonly PendingCall[] = [];
     try {
       const ended = await runConsole({
-        source: broker,
+        source: withPastAsks(broker, (limit) => recentAsks(paths.stateDir, limit, (m) => log('warn', `audit log: ${m}`))),
         alerts,
         status,
         bell: () => current.bell,
-        onAlwaysAllow: async (pattern: string) => {
-          const { rule, allowed } = await alwaysAllow(pattern, { store, broker, policyOf });
-          log('info', `always allow: saved ${rule.id} ${escapeText(pattern)}; allowed ${allowed.length} waiting call(s)`);
+        onAlwaysAllow: async (grant: Grant) => {
+          const { rule, allowed } = await alwaysAllow(grant, { store, broker, policyOf });
+          log('info', `always allow: saved ${rule.id} ${escapeText(grant.pattern)} (${grant.scope}); allowed ${allowed.length} other waiting call(s)`);
+          return { id: rule.id };
         },
         info: { url: server.mcpUrl, version: VERSION },
         stopSignal: stoppedBySignal,

@@ -111,3 +111,29 @@ export function writeBackLabel(choice: WriteBack, call: ToolCall, pattern: strin
 function escapeGlob(s: string): string {
   return s.replace(/[*?[\]{}()!+@\\]/g, '\\$&');
 }
+
+/** What `A` asks the server to save: the rule's pattern and scope. */
+export interface Grant {
+  pattern: string;
+  /** Scope conditions: session, agent or cwd. */
+  fields: Pick<Rule, 'session' | 'agent' | 'cwd'>;
+  /** How long the rule lasts from the moment it is saved (server's clock); undefined: until removed. */
+  forMs?: number;
+  /** The scope in words (scopeLabel). */
+  scope: string;
+  /** The call the grant was made on: decided by the person, never by the new rule. */
+  callId: string;
+}
+
+/** The allow rule a grant saves, at `now`. */
+export function grantRule(g: Grant, id: string, now: number): Rule {
+  return {
+    id,
+    pattern: g.pattern,
+    action: 'allow',
+    ...g.fields,
+    ...(g.forMs === undefined ? {} : { expires: now + g.forMs }),
+    name: `always allow from the console: ${g.scope}`,
+    createdAt: new Date(now).toISOString(),
+  };
+}
