@@ -35,7 +35,7 @@ const PERMISSION_UPDATES = z
         behavior: z.enum(['allow', 'deny', 'ask']),
         destination: DESTINATION,
       }).strict(),
-      z.object({ type: z.literal('setMode'), mode: z.enum(['default', 'acceptEdits', 'plan']), destination: DESTINATION }).strict(),
+      z.object({ type: z.literal('setMode'), mode: z.enum(['default', 'acceptEdits', 'plan', 'dontAsk']), destination: DESTINATION }).strict(),
       z.object({ type: z.enum(['addDirectories', 'removeDirectories']), directories: z.array(TEXT).min(1).max(64), destination: DESTINATION }).strict(),
     ]),
   )
