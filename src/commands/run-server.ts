@@ -11,7 +11,7 @@ import { AlertBoard } from '../core/alerts.js';
 import { StatusBoard } from '../core/console-status.js';
 import { escapeLines, escapeText } from '../core/escape.js';
 import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
-import { auditRecord } from '../core/audit.js';
+import { auditRecord, expiredBetween, ruleExpiredRecord } from '../core/audit.js';
 import { AuditLog, recentAsks, recoverAudit } from '../store/audit.js';
 import { withPastAsks } from '../core/console-source.js';
 import type { Grant } from '../core/grant.js';
@@ -127,6 +127,22 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   }
   const housekeeping = setInterval(() => audit.maintain(retention.ms, retention.bytes), 10 * 60_000);
   housekeeping.unref();
+  // Scoped rules stop matching on their own (the engine reads the clock); this puts a line in the
+  // audit log when one ends while cco runs.
+  let sweptTo = Date.now();
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    const ended = expiredBetween(current.rules, sweptTo, now);
+    sweptTo = now;
+    if (ended.length === 0) return;
+    try {
+      audit.appendAll(ended.map((r) => ruleExpiredRecord(r, now)));
+    } catch {
+      // onProblem has said why.
+    }
+    for (const r of ended) log('info', `rule ${r.id} (${escapeText(r.pattern)}) expired`);
+  }, 5_000);
+  sweep.unref();
 
   const broker = new Broker({
     newId: makeIdGenerator(pooledRandomBytes()),
@@ -199,6 +215,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
       stopWatching();
       clearInterval(agentsPoll);
       clearInterval(housekeeping);
+      clearInterval(sweep);
       broker.shutdown(message);
       await server.close();
       audit.close();

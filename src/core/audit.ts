@@ -1,3 +1,4 @@
+import type { Rule } from './rules/types.js';
 import type { Behavior, BrokerEvent, DecidedBy, DecidedCall, ToolCall } from './types.js';
 
 /**
@@ -272,4 +273,42 @@ export function isAuditRecord(value: unknown): value is AuditRecord {
     typeof r.input === 'object' &&
     r.input !== null
   );
+}
+
+/**
+ * A line about a rule rather than a call: a scoped rule that expired (on the server's clock).
+ * Readers of calls skip these lines (forEachAuditRecord); they are in the file for the record.
+ */
+export interface RuleAuditRecord {
+  time: string;
+  event: 'rule';
+  /** The rule's id. */
+  id: string;
+  change: 'expired';
+  pattern: string;
+  session?: string;
+  agent?: string;
+  cwd?: string;
+  /** ISO time the rule was set to expire. */
+  expires: string;
+}
+
+/** The rules of `rules` whose `expires` falls in (from, to]: those that ended since the last look. */
+export function expiredBetween(rules: readonly Rule[], from: number, to: number): Rule[] {
+  return rules.filter((r) => r.expires !== undefined && r.expires > from && r.expires <= to);
+}
+
+/** The audit line for a rule that expired. */
+export function ruleExpiredRecord(rule: Rule, now: number): RuleAuditRecord {
+  return {
+    time: new Date(now).toISOString(),
+    event: 'rule',
+    id: rule.id,
+    change: 'expired',
+    pattern: rule.pattern,
+    ...(rule.session !== undefined ? { session: rule.session } : {}),
+    ...(rule.agent !== undefined ? { agent: rule.agent } : {}),
+    ...(rule.cwd !== undefined ? { cwd: rule.cwd } : {}),
+    expires: new Date(rule.expires ?? now).toISOString(),
+  };
 }

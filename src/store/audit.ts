@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSymlinkError, openAppendNoFollow } from './own-files.js';
-import { EntryWindow, interruptedRecord, isAuditRecord, toDecidedCalls, type AuditRecord, type LogEntry } from '../core/audit.js';
+import { EntryWindow, interruptedRecord, isAuditRecord, toDecidedCalls, type AuditRecord, type LogEntry, type RuleAuditRecord } from '../core/audit.js';
 import { isAsk } from '../core/replay.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
@@ -41,12 +41,12 @@ export class AuditLog {
   }
 
   /** Write one line. Throws AuditWriteError when it cannot; the next append tries again. */
-  append(record: AuditRecord): void {
+  append(record: AuditRecord | RuleAuditRecord): void {
     this.appendAll([record]);
   }
 
   /** Write several lines with one write. Throws AuditWriteError when it cannot. */
-  appendAll(records: readonly AuditRecord[]): void {
+  appendAll(records: readonly (AuditRecord | RuleAuditRecord)[]): void {
     let text = '';
     for (const r of records) text += `${JSON.stringify(r)}\n`;
     const line = Buffer.from(text, 'utf8');
@@ -271,6 +271,8 @@ export function forEachAuditRecord(dir: string, warn: (message: string) => void,
         if (line.trim() === '') return;
         const value = safeParse(line);
         if (isAuditRecord(value)) fn(value);
+        // A line about a rule (one that expired): not a call; readers of calls pass it by.
+        else if ((value as { event?: unknown } | null)?.event === 'rule') return;
         else if (torn) warn(`skipped a torn last line in ${file} (cco was probably stopped mid-write).`);
         else warn(`skipped line ${i} of ${file}: it is not an audit record.`);
       });

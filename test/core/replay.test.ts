@@ -89,3 +89,24 @@ describe('replay: a candidate rule against the audit log', () => {
     expect(line).not.toContain('\u001b');
   });
 });
+
+describe('expired rules in the audit log', () => {
+  it('expiredBetween finds the rules that ended since the last look; their lines do not disturb readers of calls', async () => {
+    const { expiredBetween, ruleExpiredRecord } = await import('../../src/core/audit.js');
+    const rules = [
+      { id: 'r1', pattern: 'Bash(npm test:*)', action: 'allow' as const, session: 's1', expires: AUG2 + 1000 },
+      { id: 'r2', pattern: 'Bash', action: 'allow' as const, expires: AUG2 + 9000 },
+      { id: 'r3', pattern: 'Read', action: 'allow' as const },
+    ];
+    expect(expiredBetween(rules, AUG2, AUG2 + 5000).map((r) => r.id)).toEqual(['r1']);
+    expect(expiredBetween(rules, AUG2 + 1000, AUG2 + 5000)).toEqual([]);
+    expect(expiredBetween(rules, AUG2 + 5000, AUG2 + 9000).map((r) => r.id)).toEqual(['r2']);
+    const d = seedLog();
+    const log = new AuditLog({ dir: d });
+    log.append(ruleExpiredRecord(rules[0]!, AUG2 + 5000));
+    log.close();
+    const warnings: string[] = [];
+    expect(recentAsks(d, 200, (m) => warnings.push(m))).toHaveLength(15);
+    expect(warnings).toEqual([]);
+  });
+});
