@@ -161,7 +161,9 @@ function Screen(props: AppProps) {
   const replay = useMemo(() => {
     if (ruleText === undefined || homeDir === undefined || pastAsks === undefined || pastAsks.id !== openedOn) return undefined;
     try {
-      return replayLine(replayRule({ id: 'candidate', pattern: ruleText.trim(), action: 'allow', ...(scope ?? {}) }, pastAsks.entries, { homeDir }), (t) => t);
+      const r = replayRule({ id: 'candidate', pattern: ruleText.trim(), action: 'allow', ...(scope ?? {}) }, pastAsks.entries, { homeDir });
+      // Agent text in it is escaped where it is drawn (the footer's oneLine).
+      return r.asks === 0 ? 'No past asks in the audit log to compare with.' : `In the audit log it ${replayLine(r, (t) => t)}.`;
     } catch {
       return undefined;
     }

@@ -187,7 +187,7 @@ export function Footer({ mode, width, notice, preview, replay, roomy = true, fil
         )}
         {roomy ? (
           <Text dimColor wrap="truncate">
-            {oneLine(replay === undefined ? 'Past asks: not available here.' : `In the audit log it ${replay}`, width)}
+            {oneLine(replay ?? 'Past asks: not available in this console.', width)}
           </Text>
         ) : null}
         {!roomy ? null : choices.length > 1 ? (
