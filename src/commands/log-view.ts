@@ -122,7 +122,7 @@ export function tableRow(e: LogEntry): string[] {
     oneLine(r.agentLabel, 20),
     oneLine(r.tool, 24),
     outcome(e),
-    d ? (d.decidedBy === 'user' ? 'user' : escapeText(String(d.decidedBy))) : '',
+    d ? (d.decidedBy === 'user' ? (typeof d.savedRule === 'string' ? `user · saved ${escapeText(d.savedRule)}` : 'user') : escapeText(String(d.decidedBy))) : '',
     d?.waitMs !== undefined ? formatDuration(d.waitMs) : '',
     // An edited call ran as edited: show what ran.
     summarizeInput({ toolName: r.tool, input: d?.edited && d.updatedInput ? d.updatedInput : r.input }, 60),

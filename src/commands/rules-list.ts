@@ -1,4 +1,5 @@
 import { formatDuration } from '../core/duration.js';
+import { ruleScope } from '../core/grant.js';
 import { escapeJson, escapeText } from '../core/escape.js';
 import type { RuleWarning } from '../core/rules/lint.js';
 import type { Rule } from '../core/rules/types.js';
@@ -11,6 +12,9 @@ import { columns } from './table.js';
  */
 export function renderRules(rules: readonly Rule[], warnings: ReadonlyMap<string, readonly RuleWarning[]> = new Map()): string {
   if (rules.length === 0) return 'No rules yet: every call goes to the default action. Add one with `cco rules add \'Bash(npm test:*)\' --allow`.';
+  // A SCOPE column only when some rule has one (session, project, time left).
+  const now = Date.now();
+  const scoped = rules.some((r) => ruleScope(r, now) !== '');
   const rows = rules.map((r) =>
     [
       r.id,
@@ -18,6 +22,7 @@ export function renderRules(rules: readonly Rule[], warnings: ReadonlyMap<string
       r.enabled === false ? `${r.action} (off)` : r.action,
       r.pattern,
       r.agent ?? '',
+      ...(scoped ? [ruleScope(r, now)] : []),
       [
         r.input ? Object.entries(r.input).map(([k, v]) => `${k}=${v}`).join(' ') : '',
         r.timeoutMs !== undefined ? `timeout ${formatDuration(r.timeoutMs)}` : '',
@@ -29,7 +34,7 @@ export function renderRules(rules: readonly Rule[], warnings: ReadonlyMap<string
         .join('; '),
     ].map((c) => escapeText(c)),
   );
-  const table = columns([['ID', 'PRIO', 'ACTION', 'PATTERN', 'AGENT', 'NOTE'], ...rows], { trimEnd: true });
+  const table = columns([['ID', 'PRIO', 'ACTION', 'PATTERN', 'AGENT', ...(scoped ? ['SCOPE'] : []), 'NOTE'], ...rows], { trimEnd: true });
   // Rules marked `!` in NOTE: what is wrong and the fix, under the table.
   const flagged = rules.filter((r) => serious(warnings.get(r.id)).length > 0);
   if (flagged.length === 0) return table.join('\n');

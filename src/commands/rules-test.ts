@@ -37,7 +37,7 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
       '',
     ].join('\n');
   }
-  const { evaluation, trace, writes } = compileRules(settings.rules, { homeDir: homedir(), defaultAction: settings.defaultAction, realPath }).explain(call);
+  const { evaluation, trace, writes } = compileRules(settings.rules, { homeDir: homedir(), defaultAction: settings.defaultAction, realPath, now: () => Date.now() }).explain(call);
   if (o.json) return `${escapeJson(JSON.stringify({ call, evaluation, trace, ...(writes ? { writes } : {}) }, null, 2))}\n`;
   // Patterns may come from an agent's command and reasons quote the call: all of it is escaped.
   const e = (s: string) => escapeText(s);

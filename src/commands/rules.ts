@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { checkWait, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
@@ -26,6 +27,9 @@ interface RuleOptions {
   timeout?: string;
   message?: string;
   name?: string;
+  for?: string;
+  session?: string;
+  project?: string;
 }
 
 function ruleOptions(cmd: Command, forEdit: boolean): Command {
@@ -39,7 +43,10 @@ function ruleOptions(cmd: Command, forEdit: boolean): Command {
     .option('--input <key=glob>', 'only calls whose input field matches, e.g. repo=myorg/* (repeatable; /regex/ allowed)', collect, [])
     .option('--timeout <duration>', 'for --ask: how long matching calls wait (e.g. 2m)')
     .option('-m, --message <text>', 'for --deny: the reason sent to the agent')
-    .option('--name <text>', 'a note shown in `cco rules list`');
+    .option('--name <text>', 'a note shown in `cco rules list`')
+    .option('--for <duration>', `the rule stops matching after this long (e.g. 15m, 1h, 4h)${forEdit ? ', counted from now; "" removes the limit' : ''}`)
+    .option('--session <id>', "only calls of this session (the agent's conversation id, else its MCP session id; see `cco log --json`)")
+    .option('--project <dir>', "only calls whose agent's working directory is DIR or inside it (a call with no directory never matches)");
 }
 
 async function actionOf(o: RuleOptions, required: boolean): Promise<RuleAction | undefined> {
@@ -81,6 +88,26 @@ function applyOptions(rule: Rule, o: RuleOptions): void {
   }
   if (o.message !== undefined) rule.message = o.message;
   if (o.name !== undefined) rule.name = o.name;
+  if (o.for !== undefined) {
+    if (o.for === '') delete rule.expires;
+    else {
+      let ms: number;
+      try {
+        ms = checkWait(parseDuration(o.for), '--for');
+      } catch (error) {
+        throw new UserError(`--for: ${(error as Error).message}`);
+      }
+      rule.expires = Date.now() + ms;
+    }
+  }
+  if (o.session !== undefined) {
+    if (o.session === '') delete rule.session;
+    else rule.session = o.session;
+  }
+  if (o.project !== undefined) {
+    if (o.project === '') delete rule.cwd;
+    else rule.cwd = resolve(o.project);
+  }
 }
 
 type RuleWarnings = typeof import('./rule-warnings.js');
@@ -122,6 +149,27 @@ function sorted(rules: Rule[]): Rule[] {
     .map((x) => x.r);
 }
 
+/** `cco rules add --preview`: what the rule would have done to the last asks of the audit log. */
+async function previewReport(pattern: string, action: RuleAction, o: RuleOptions): Promise<string> {
+  const { replayLine, replayRule, REPLAY_LIMIT } = await import('../core/replay.js');
+  const { recentAsks } = await import('../store/audit.js');
+  const { homedir } = await import('node:os');
+  const rule: Rule = { id: 'preview', pattern, action };
+  applyOptions(rule, o);
+  const warnings: string[] = [];
+  let r: ReturnType<typeof replayRule>;
+  try {
+    r = replayRule(rule, recentAsks(ccoPaths().stateDir, REPLAY_LIMIT, (m) => warnings.push(m)), { homeDir: homedir() });
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+  for (const w of warnings) process.stderr.write(`audit log: ${escapeText(w)}\n`);
+  const lines = [`Not saved (--preview). As an allow rule, ${escapeText(pattern)} ${replayLine(r, (t) => escapeText(t))}.`];
+  for (const d of r.denied.slice(0, 5)) lines.push(`  denied ${escapeText(d.id)} ${new Date(d.at).toISOString()}: ${escapeText(d.text.length > 100 ? `${d.text.slice(0, 99)}…` : d.text)}`);
+  if (action !== 'allow') lines.push(`(The replay counts the calls the pattern covers; this rule would ${action} them.)`);
+  return `${lines.join('\n')}\n`;
+}
+
 export function rulesCommand(): Command {
   const rules = new Command('rules').description('manage the rules that decide calls before they reach the console');
 
@@ -130,8 +178,10 @@ export function rulesCommand(): Command {
       .description('add a rule; prints its id, and on stderr any warning that the rule does not mean what it looks like (it is saved anyway unless --strict)')
       .argument('<pattern>', "what it matches, in Claude Code's syntax: Bash(npm test:*), Read(./src/**), WebFetch(domain:github.com), mcp__github__*")
       .option('--strict', 'refuse to save the rule when it has a warning (notes do not count)')
-      .action(async (pattern: string, o: RuleOptions & { strict?: boolean }) => {
+      .option('--preview', 'save nothing: replay the rule against the last 200 asks of the audit log and say what it would have allowed')
+      .action(async (pattern: string, o: RuleOptions & { strict?: boolean; preview?: boolean }) => {
         const action = (await actionOf(o, true))!;
+        if (o.preview) return void process.stdout.write(await previewReport(pattern, action, o));
         const s = await store();
         const rw = await import('./rule-warnings.js');
         const ctx = rw.lintContext();
@@ -160,8 +210,11 @@ export function rulesCommand(): Command {
       .alias('ls')
       .description('show the rules in the order they are checked; ! marks a rule with a warning')
       .option('--json', 'print the rules as JSON')
-      .action(async (o: { json?: boolean }) => {
-        const list = sorted((await store()).readFile().rules ?? []);
+      .option('--expiring', 'only the rules with a time limit, soonest first (expired ones too, until removed)')
+      .action(async (o: { json?: boolean; expiring?: boolean }) => {
+        const all = sorted((await store()).readFile().rules ?? []);
+        const list = o.expiring ? all.filter((r) => r.expires !== undefined).sort((a, b) => (a.expires ?? 0) - (b.expires ?? 0)) : all;
+        if (o.expiring && list.length === 0 && !o.json) return void process.stdout.write('No rule has a time limit.\n');
         const { renderRules, rulesJson } = await import('./rules-list.js');
         if (o.json) return void process.stdout.write(rulesJson(list));
         const { warningsOf } = await import('./rule-warnings.js');

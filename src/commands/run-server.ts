@@ -11,8 +11,10 @@ import { AlertBoard } from '../core/alerts.js';
 import { StatusBoard } from '../core/console-status.js';
 import { escapeLines, escapeText } from '../core/escape.js';
 import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
-import { auditRecord } from '../core/audit.js';
-import { AuditLog, recoverAudit } from '../store/audit.js';
+import { auditRecord, expiredBetween, ruleExpiredRecord } from '../core/audit.js';
+import { AuditLog, recentAsks, recoverAudit } from '../store/audit.js';
+import { withPastAsks } from '../core/console-source.js';
+import type { Grant } from '../core/grant.js';
 import type { BrokerEvent, PendingCall } from '../core/types.js';
 import { startServer } from '../server/listen.js';
 import { requireTokenOffLoopback } from '../server/security.js';
@@ -98,7 +100,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   const home = homedir();
   // cco's own files are off limits to agents, whatever the rules say: the guard runs first.
   const guard = selfGuard({ protected: protectedPaths(paths), homeDir: home });
-  const policyOf = (s: Settings) => guardPolicy(toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction, realPath })), guard);
+  const policyOf = (s: Settings) => guardPolicy(toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction, realPath, now: () => Date.now() })), guard);
   let current = settings;
   const status = new StatusBoard({ agents: 0, defaultAction: settings.defaultAction, rules: 0 });
   const statusOf = (s: Settings) => ({ defaultAction: s.defaultAction, rules: s.rules.filter((r) => r.enabled !== false).length });
@@ -125,6 +127,22 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   }
   const housekeeping = setInterval(() => audit.maintain(retention.ms, retention.bytes), 10 * 60_000);
   housekeeping.unref();
+  // Scoped rules stop matching on their own (the engine reads the clock); this puts a line in the
+  // audit log when one ends while cco runs.
+  let sweptTo = Date.now();
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    const ended = expiredBetween(current.rules, sweptTo, now);
+    sweptTo = now;
+    if (ended.length === 0) return;
+    try {
+      audit.appendAll(ended.map((r) => ruleExpiredRecord(r, now)));
+    } catch {
+      // onProblem has said why.
+    }
+    for (const r of ended) log('info', `rule ${r.id} (${escapeText(r.pattern)}) expired`);
+  }, 5_000);
+  sweep.unref();
 
   const broker = new Broker({
     newId: makeIdGenerator(pooledRandomBytes()),
@@ -197,6 +215,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
       stopWatching();
       clearInterval(agentsPoll);
       clearInterval(housekeeping);
+      clearInterval(sweep);
       broker.shutdown(message);
       await server.close();
       audit.close();
@@ -244,13 +263,14 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
     let waiting: readonly PendingCall[] = [];
     try {
       const ended = await runConsole({
-        source: broker,
+        source: withPastAsks(broker, (limit) => recentAsks(paths.stateDir, limit, (m) => log('warn', `audit log: ${m}`))),
         alerts,
         status,
         bell: () => current.bell,
-        onAlwaysAllow: async (pattern: string) => {
-          const { rule, allowed } = await alwaysAllow(pattern, { store, broker, policyOf });
-          log('info', `always allow: saved ${rule.id} ${escapeText(pattern)}; allowed ${allowed.length} waiting call(s)`);
+        onAlwaysAllow: async (grant: Grant) => {
+          const { rule, allowed } = await alwaysAllow(grant, { store, broker, policyOf });
+          log('info', `always allow: saved ${rule.id} ${escapeText(grant.pattern)} (${grant.scope}); allowed ${allowed.length} other waiting call(s)`);
+          return { id: rule.id };
         },
         info: { url: server.mcpUrl, version: VERSION },
         stopSignal: stoppedBySignal,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
-import { ANSWER_KEYMAP, KEYMAP } from '../tui/keymap.js';
+import { ANSWER_KEYMAP, GRANT_KEYMAP, KEYMAP } from '../tui/keymap.js';
 import { serverCommand, type ServerCliOptions } from './server-options.js';
 
 /** The console's keys for --help, from the one keymap the console itself uses. */
@@ -13,6 +13,9 @@ function keysHelp(): string {
     '',
     "Answering an agent's questions (a on an AskUserQuestion call), one question at a time:",
     ...ANSWER_KEYMAP.map((b) => `  ${b.hint.padEnd(w)}${b.help}`),
+    '',
+    'In the always-allow chooser (A), besides typing the pattern:',
+    ...GRANT_KEYMAP.map((b) => `  ${b.hint.padEnd(w)}${b.help}`),
     '',
     'Settings that change it: `cco config set bell false`; NO_COLOR turns colour off.'].join('\n');
 }

@@ -1,3 +1,4 @@
+import type { Rule } from './rules/types.js';
 import type { Behavior, BrokerEvent, DecidedBy, DecidedCall, ToolCall } from './types.js';
 
 /**
@@ -33,6 +34,10 @@ export interface AuditRecord {
   /** Decision only, when edited: what actually ran. */
   updatedInput?: Record<string, unknown>;
   interrupt?: boolean;
+  /** Decision only: the rule a person saved with this allow (`r7 for 1h`). */
+  savedRule?: string;
+  /** Decision only: permission updates the agent was told to save itself (write-back). */
+  updatedPermissions?: unknown[];
   /** Decision only: ms from arrival to decision. */
   waitMs?: number;
 }
@@ -78,6 +83,8 @@ export function auditRecord(e: BrokerEvent, label: string): AuditRecord {
     ...(d.message !== undefined ? { message: d.message } : {}),
     ...(d.edited ? { edited: true, updatedInput: d.updatedInput ?? {} } : {}),
     ...(d.interrupt ? { interrupt: true } : {}),
+    ...(d.savedRule ? { savedRule: d.savedRule } : {}),
+    ...(d.updatedPermissions?.length ? { updatedPermissions: [...d.updatedPermissions] } : {}),
     waitMs: e.waitMs,
   };
 }
@@ -247,6 +254,7 @@ export function toDecidedCalls(entries: readonly LogEntry[], max: number): Decid
         ...(d.message !== undefined ? { message: d.message } : {}),
         ...(d.behavior === 'allow' ? { updatedInput: d.updatedInput ?? d.input } : {}),
         ...(d.edited ? { edited: true } : {}),
+        ...(typeof d.savedRule === 'string' ? { savedRule: d.savedRule } : {}),
       },
     });
   }
@@ -265,4 +273,42 @@ export function isAuditRecord(value: unknown): value is AuditRecord {
     typeof r.input === 'object' &&
     r.input !== null
   );
+}
+
+/**
+ * A line about a rule rather than a call: a scoped rule that expired (on the server's clock).
+ * Readers of calls skip these lines (forEachAuditRecord); they are in the file for the record.
+ */
+export interface RuleAuditRecord {
+  time: string;
+  event: 'rule';
+  /** The rule's id. */
+  id: string;
+  change: 'expired';
+  pattern: string;
+  session?: string;
+  agent?: string;
+  cwd?: string;
+  /** ISO time the rule was set to expire. */
+  expires: string;
+}
+
+/** The rules of `rules` whose `expires` falls in (from, to]: those that ended since the last look. */
+export function expiredBetween(rules: readonly Rule[], from: number, to: number): Rule[] {
+  return rules.filter((r) => r.expires !== undefined && r.expires > from && r.expires <= to);
+}
+
+/** The audit line for a rule that expired. */
+export function ruleExpiredRecord(rule: Rule, now: number): RuleAuditRecord {
+  return {
+    time: new Date(now).toISOString(),
+    event: 'rule',
+    id: rule.id,
+    change: 'expired',
+    pattern: rule.pattern,
+    ...(rule.session !== undefined ? { session: rule.session } : {}),
+    ...(rule.agent !== undefined ? { agent: rule.agent } : {}),
+    ...(rule.cwd !== undefined ? { cwd: rule.cwd } : {}),
+    expires: new Date(rule.expires ?? now).toISOString(),
+  };
 }

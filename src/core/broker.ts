@@ -211,6 +211,7 @@ export class Broker {
     if (verdict.behavior === 'allow') {
       decision = this.allow(decidedBy, verdict.updatedInput ?? entry.pending.call.input, entry.pending.call.input);
       if (verdict.updatedPermissions?.length) decision.updatedPermissions = verdict.updatedPermissions;
+      if (verdict.savedRule) decision.savedRule = verdict.savedRule;
       if (decision.edited) decision = this.recheckEdited(entry.pending.call, decision);
     } else {
       decision = this.deny(decidedBy, verdict.message?.trim() || DENIED_BY_USER);

@@ -86,6 +86,8 @@ export interface Decision {
   updatedPermissions?: readonly PermissionUpdate[];
   /** Deny only: stop the agent's whole run, not just this call. */
   interrupt?: boolean;
+  /** Allow only, by a person: the rule they saved with it and its scope (`r7 for 1h`). */
+  savedRule?: string;
   decidedBy: DecidedBy;
   /** Epoch milliseconds. */
   at: number;
@@ -93,7 +95,7 @@ export interface Decision {
 
 /** What a person (or script) says about a pending call. */
 export type Verdict =
-  | { behavior: 'allow'; updatedInput?: Record<string, unknown>; updatedPermissions?: readonly PermissionUpdate[] }
+  | { behavior: 'allow'; updatedInput?: Record<string, unknown>; updatedPermissions?: readonly PermissionUpdate[]; savedRule?: string }
   | { behavior: 'deny'; message?: string; interrupt?: boolean };
 
 /** What the policy (rules) says about a call before anyone sees it. */

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Broker } from '../core/broker.js';
 import { NotPendingError } from '../core/errors.js';
-import type { BrokerEvent, PendingCall } from '../core/types.js';
+import { z } from 'zod';
+import type { BrokerEvent, PendingCall, PermissionUpdate } from '../core/types.js';
 import { agentLabel, summarizeInput } from '../core/summary.js';
 import { readJsonBody } from './body.js';
 
@@ -20,6 +21,25 @@ export function pendingView(p: PendingCall) {
     deadline: new Date(p.deadline).toISOString(),
   };
 }
+
+const DESTINATION = z.enum(['session', 'cliArg', 'localSettings', 'projectSettings', 'userSettings']);
+const TEXT = z.string().min(1).max(4096);
+
+/** Claude Code's permission updates, as an allow verdict may carry them (at most 16). */
+const PERMISSION_UPDATES = z
+  .array(
+    z.discriminatedUnion('type', [
+      z.object({
+        type: z.enum(['addRules', 'replaceRules', 'removeRules']),
+        rules: z.array(z.object({ toolName: TEXT, ruleContent: TEXT.optional() }).strict()).min(1).max(64),
+        behavior: z.enum(['allow', 'deny', 'ask']),
+        destination: DESTINATION,
+      }).strict(),
+      z.object({ type: z.literal('setMode'), mode: z.enum(['default', 'acceptEdits', 'plan', 'dontAsk']), destination: DESTINATION }).strict(),
+      z.object({ type: z.enum(['addDirectories', 'removeDirectories']), directories: z.array(TEXT).min(1).max(64), destination: DESTINATION }).strict(),
+    ]),
+  )
+  .max(16);
 
 const fail = (status: 400 | 404 | 409 | 413, code: string, message: string) =>
   Response.json({ error: { code, message } }, { status });
@@ -69,20 +89,34 @@ export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBy
   const decide = async (req: Request, id: string, behavior: 'allow' | 'deny') => {
     const body = await optionalBody(req);
     if (!body.ok) return body.res;
-    const { updatedInput, message } = body.value;
+    const { updatedInput, message, updatedPermissions, confirmShared } = body.value;
     if (behavior === 'allow' && updatedInput !== undefined && (typeof updatedInput !== 'object' || updatedInput === null || Array.isArray(updatedInput))) {
       return fail(400, 'bad_body', '"updatedInput" must be a JSON object (the tool\'s whole input).');
     }
     if (behavior === 'deny' && message !== undefined && typeof message !== 'string') {
       return fail(400, 'bad_body', '"message" must be a string.');
     }
+    let permissions: PermissionUpdate[] | undefined;
+    if (behavior === 'allow' && updatedPermissions !== undefined) {
+      const parsed = PERMISSION_UPDATES.safeParse(updatedPermissions);
+      if (!parsed.success) {
+        return fail(400, 'bad_body', `"updatedPermissions" must be a list of Claude Code permission updates: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') || 'the top'}.`);
+      }
+      const shared = parsed.data.find((u) => u.destination === 'projectSettings' || u.destination === 'userSettings');
+      if (shared !== undefined && confirmShared !== true) {
+        return fail(400, 'bad_body', `"updatedPermissions" saves to ${shared.destination}, which is shared beyond this session; send "confirmShared": true to mean it.`);
+      }
+      permissions = parsed.data as PermissionUpdate[];
+    }
     try {
       const decision = broker.decide(
         id,
         behavior === 'allow'
-          ? updatedInput
-            ? { behavior, updatedInput: updatedInput as Record<string, unknown> }
-            : { behavior }
+          ? {
+              behavior,
+              ...(updatedInput ? { updatedInput: updatedInput as Record<string, unknown> } : {}),
+              ...(permissions?.length ? { updatedPermissions: permissions } : {}),
+            }
           : message !== undefined
             ? { behavior, message: message as string }
             : { behavior },

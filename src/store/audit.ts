@@ -5,7 +5,8 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSymlinkError, openAppendNoFollow } from './own-files.js';
-import { EntryWindow, interruptedRecord, isAuditRecord, toDecidedCalls, type AuditRecord, type LogEntry } from '../core/audit.js';
+import { EntryWindow, interruptedRecord, isAuditRecord, toDecidedCalls, type AuditRecord, type LogEntry, type RuleAuditRecord } from '../core/audit.js';
+import { isAsk } from '../core/replay.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
 const ROTATED = /^audit-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z)(?:-\d+)?\.jsonl$/;
@@ -40,12 +41,12 @@ export class AuditLog {
   }
 
   /** Write one line. Throws AuditWriteError when it cannot; the next append tries again. */
-  append(record: AuditRecord): void {
+  append(record: AuditRecord | RuleAuditRecord): void {
     this.appendAll([record]);
   }
 
   /** Write several lines with one write. Throws AuditWriteError when it cannot. */
-  appendAll(records: readonly AuditRecord[]): void {
+  appendAll(records: readonly (AuditRecord | RuleAuditRecord)[]): void {
     let text = '';
     for (const r of records) text += `${JSON.stringify(r)}\n`;
     const line = Buffer.from(text, 'utf8');
@@ -374,6 +375,8 @@ export function forEachAuditRecord(dir: string, warn: (message: string) => void,
         if (line.trim() === '') return;
         const value = safeParse(line);
         if (isAuditRecord(value)) fn(value);
+        // A line about a rule (one that expired): not a call; readers of calls pass it by.
+        else if ((value as { event?: unknown } | null)?.event === 'rule') return;
         else if (torn) warn(`skipped a torn last line in ${file} (cco was probably stopped mid-write).`);
         else warn(`skipped line ${i} of ${file}: it is not an audit record.`);
       });
@@ -413,4 +416,14 @@ export function recoverAudit(log: AuditLog, dir: string, now: number, historySiz
     }
   }
   return { history: toDecidedCalls(entries, historySize), interrupted };
+}
+
+/**
+ * The last `max` asks of the log (calls that waited for someone and were decided), oldest first,
+ * for replaying a candidate rule. Read as a stream; at most about `2 × max` entries are held.
+ */
+export function recentAsks(dir: string, max: number, warn: (m: string) => void = () => {}): LogEntry[] {
+  const window = new EntryWindow(max, isAsk);
+  forEachAuditRecord(dir, warn, (r) => window.add(r));
+  return window.result().filter(isAsk);
 }

@@ -4,7 +4,7 @@ import type { AlertBoard } from '../core/alerts.js';
 import type { ConsoleSource } from '../core/console-source.js';
 import type { ConsoleStatus } from '../core/console-status.js';
 import type { DecidedCall, Decision, PendingCall, ToolCall, Verdict } from '../core/types.js';
-import { applyKeys, type ConsoleState, type Effect, initialState, markShown, reconcile, type StepContext, viewOf, type World } from './console-state.js';
+import { applyKeys, type ConsoleState, type Effect, grantRoomy, initialState, markShown, reconcile, type StepContext, viewOf, type World } from './console-state.js';
 import { DetailPane } from './components/DetailPane.js';
 import { Footer } from './components/Footer.js';
 import { bannerRows, Header } from './components/Header.js';
@@ -16,6 +16,10 @@ import { type DetailLine, detailLines, wrapDetail } from './detail-lines.js';
 import { splitKeys } from './key-events.js';
 import { MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { previewRule } from './rule-preview.js';
+import { whereFields, type Grant } from '../core/grant.js';
+import { REPLAY_LIMIT, replayLine, replayRule } from '../core/replay.js';
+import { formatDuration } from '../core/duration.js';
+import type { LogEntry } from '../core/audit.js';
 import { ColorContext } from './theme.js';
 import { useAttention } from './use-attention.js';
 import { useDiskFile } from './use-disk-file.js';
@@ -54,7 +58,7 @@ export interface AppProps {
    * Saves an allow rule (Claude syntax). Given, `A` offers the narrowest pattern for the selected
    * call, saves it through this on Enter, then allows that call. A rejection is shown, nothing allowed.
    */
-  onAlwaysAllow?: (pattern: string) => void | Promise<void>;
+  onAlwaysAllow?: (grant: Grant) => void | { id: string } | Promise<void | { id: string }>;
   /**
    * Opens a call's input in the user's editor (`e`); an edited input is then allowed, after the
    * deny rules checked it again. The console reads no keys until it resolves.
@@ -129,11 +133,43 @@ function Screen(props: AppProps) {
   });
 
   const mode = state.mode;
-  const ruleText = mode.kind === 'allowRule' ? mode.text : undefined;
+  const grant = mode.kind === 'allowRule' ? mode : undefined;
+  const ruleText = grant?.text;
+  const scopeFields = grant === undefined ? undefined : whereFields(grant.where, grant.call);
+  const scope = scopeFields?.ok ? scopeFields.fields : undefined;
+  const scopeKey = JSON.stringify(scope ?? {});
   const preview = useMemo(
-    () => (ruleText !== undefined && homeDir !== undefined ? previewRule(ruleText, homeDir, snap.pending, snap.recent) : undefined),
-    [ruleText, homeDir, snap.pending, snap.recent],
+    () => (ruleText !== undefined && homeDir !== undefined ? previewRule(ruleText, homeDir, snap.pending, snap.recent, scope) : undefined),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [ruleText, homeDir, snap.pending, snap.recent, scopeKey],
   );
+  // The past asks for the replay line: read once each time the chooser opens (bounded: REPLAY_LIMIT).
+  const openedOn = grant?.id;
+  const [pastAsks, setPastAsks] = useState<{ id: string; entries: readonly LogEntry[] } | undefined>(undefined);
+  useEffect(() => {
+    if (openedOn === undefined || source.pastAsks === undefined) return;
+    let live = true;
+    Promise.resolve()
+      .then(() => source.pastAsks!(REPLAY_LIMIT))
+      .then(
+        (entries) => live && setPastAsks({ id: openedOn, entries }),
+        () => live && setPastAsks({ id: openedOn, entries: [] }),
+      );
+    return () => {
+      live = false;
+    };
+  }, [openedOn, source]);
+  const replay = useMemo(() => {
+    if (ruleText === undefined || homeDir === undefined || pastAsks === undefined || pastAsks.id !== openedOn) return undefined;
+    try {
+      const r = replayRule({ id: 'candidate', pattern: ruleText.trim(), action: 'allow', ...(scope ?? {}) }, pastAsks.entries, { homeDir });
+      // Agent text in it is escaped where it is drawn (the footer's oneLine).
+      return r.asks === 0 ? 'No past asks in the audit log to compare with.' : `In the audit log it ${replayLine(r, (t) => t)}.`;
+    } catch {
+      return undefined;
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ruleText, homeDir, pastAsks, openedOn, scopeKey]);
 
   const send = (id: string, verdict: Verdict, how = '') => {
     Promise.resolve()
@@ -151,16 +187,24 @@ function Screen(props: AppProps) {
       setNotice(`${verb} ${done} of ${ids.length} ${ids.length === 1 ? 'call' : 'calls'}${other ? ` (${other} had already ended or were decided otherwise)` : ''}.`);
     });
   };
-  const alwaysAllow = async (id: string, pattern: string) => {
+  const alwaysAllow = async (e: Extract<Effect, { kind: 'saveRule' }>) => {
+    let saved: { id: string } | void;
     try {
-      await onAlwaysAllow?.(pattern);
-    } catch (e) {
-      setNotice(`The rule was not saved, so nothing was decided: ${e instanceof Error ? e.message : String(e)}`);
+      saved = await onAlwaysAllow?.(e.grant);
+    } catch (error) {
+      setNotice(`The rule was not saved, so nothing was decided: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    setNotice(`Saved allow rule ${pattern}.`);
-    // The saved rule may already have allowed this call (and others that match it).
-    if (source.snapshot().pending.some((p) => p.id === id)) send(id, { behavior: 'allow' });
+    const which = saved ? `${saved.id} ` : '';
+    setNotice(`Saved allow rule ${which}${e.grant.pattern} (${e.grant.scope}).`);
+    if (!e.allowCall || !source.snapshot().pending.some((p) => p.id === e.id)) return;
+    // This call is the person's decision, with the rule they saved; later calls are the rule's.
+    const verdict: Verdict = {
+      behavior: 'allow',
+      ...(saved ? { savedRule: `${saved.id} ${e.grant.forMs === undefined ? 'forever' : `for ${formatDuration(e.grant.forMs)}`}` } : {}),
+      ...(e.updatedPermissions.length > 0 ? { updatedPermissions: e.updatedPermissions } : {}),
+    };
+    send(e.id, verdict, e.updatedPermissions.length > 0 ? ' (Claude was told to save the permission too)' : '');
   };
   const quit = () => {
     onQuit();
@@ -173,7 +217,7 @@ function Screen(props: AppProps) {
       case 'decideMany':
         return sendMany(e.ids, e.verdict);
       case 'saveRule':
-        return void alwaysAllow(e.id, e.pattern);
+        return void alwaysAllow(e);
       case 'quit':
         return quit();
     }
@@ -258,6 +302,8 @@ function Screen(props: AppProps) {
         width={width}
         notice={state.notice}
         preview={preview}
+        replay={replay}
+        roomy={grant === undefined || grantRoomy(height, banners.length, grant.call)}
         filter={state.filterText}
         tool={state.focus === 'queue' ? view.selectedCall?.call.toolName : undefined}
       />

@@ -1,11 +1,12 @@
-import { claudeRuleFromCall } from '../core/rules/index.js';
+import { DEFAULT_FOR_INDEX, fromClaude, GRANT_FOR, GRANT_WHERE, narrowestWhere, scopeLabel, whereFields, writeBackChoices, writeBackUpdates, type Grant, type GrantWhere } from '../core/grant.js';
+import { proposeRule } from '../core/rules/index.js';
 import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
-import type { BrokerSnapshot, DecidedCall, PendingCall, ToolCall, Verdict } from '../core/types.js';
+import type { BrokerSnapshot, DecidedCall, PendingCall, PermissionUpdate, ToolCall, Verdict } from '../core/types.js';
 import { type DetailLine, isComplete } from './detail-lines.js';
 import { applyFilter, parseFilter } from './filter.js';
 import type { KeyEvent } from './key-events.js';
-import { actionFor, answerActionFor, confirmActionFor } from './keymap.js';
-import { screenLayout, type ScreenLayout } from './layout.js';
+import { actionFor, answerActionFor, confirmActionFor, grantActionFor } from './keymap.js';
+import { MIN_ROWS, screenLayout, type ScreenLayout } from './layout.js';
 import { type Mode, promptKey } from './mode.js';
 import { answerOf, parseQuestions } from './questions.js';
 import { moveSelection, reconcileSelection } from './selection.js';
@@ -112,7 +113,8 @@ export function viewOf(s: ConsoleState, w: World): View {
   const layout = screenLayout({
     height: w.height,
     width: w.width,
-    banners: w.banners,
+    // The A chooser takes two more footer lines (scope, write-back) where the pane has room.
+    banners: w.banners + (s.mode.kind === 'allowRule' && grantRoomy(w.height, w.banners, s.mode.call) ? grantFooterExtra(s.mode.call) : 0),
     decisionLine: historyCall !== undefined,
     detailLines: s.showDetail && detailCall ? lines.length : 0,
     pending: pending.length,
@@ -155,7 +157,8 @@ export function markShown(s: ConsoleState, v: View): ConsoleState {
 export type Effect =
   | { kind: 'decide'; id: string; verdict: Verdict; how?: string }
   | { kind: 'decideMany'; ids: readonly string[]; verdict: Verdict }
-  | { kind: 'saveRule'; id: string; pattern: string }
+  /** Save the grant's rule; then, unless from the history, allow call `id` as the person's decision (with `updatedPermissions`). */
+  | { kind: 'saveRule'; id: string; grant: Grant; allowCall: boolean; updatedPermissions: PermissionUpdate[] }
   | { kind: 'quit' };
 
 export interface StepContext {
@@ -179,6 +182,19 @@ interface Step {
 }
 
 const SAMPLE = 3;
+
+/**
+ * Footer lines the A chooser takes beyond the usual two: scope, past asks, where the rule lives,
+ * and for a call from Claude what telling Claude trades away.
+ */
+export function grantFooterExtra(call: ToolCall): number {
+  return fromClaude(call) ? 4 : 3;
+}
+
+/** Whether the pane has room for the chooser's extra lines (else it shows the pattern and one status line). */
+export function grantRoomy(height: number, banners: number, call: ToolCall): boolean {
+  return height - banners >= MIN_ROWS + grantFooterExtra(call);
+}
 
 /**
  * Apply the keys of one read, in order, each to the state the one before left. Keys after a key
@@ -232,14 +248,8 @@ function step(s: ConsoleState, ev: KeyEvent, ctx: StepContext): Step {
       if (p.kind === 'cancel') return { state: { ...s, mode: { kind: 'normal' }, filterText: mode.previous }, effects: [] };
       return note({ ...s, mode: { kind: 'normal' } }, p.text.trim() ? `Filter: ${p.text.trim()} (Esc clears it).` : 'Filter cleared.');
     }
-    case 'allowRule': {
-      const p = promptKey(mode.text, input, key);
-      if (p.kind === 'edit') return { state: { ...s, mode: { ...mode, text: p.text } }, effects: [] };
-      if (p.kind === 'cancel') return note({ ...s, mode: { kind: 'normal' } }, 'No rule saved; nothing was decided.');
-      const pattern = p.text.trim();
-      if (ctx.ruleError(pattern) !== undefined) return { state: s, effects: [] };
-      return { state: { ...s, mode: { kind: 'normal' } }, effects: [{ kind: 'saveRule', id: mode.id, pattern }] };
-    }
+    case 'allowRule':
+      return grantKey(s, mode, ev, ctx);
     case 'deny': {
       const p = promptKey(mode.text, input, key);
       if (p.kind === 'edit') return { state: { ...s, mode: { ...mode, text: p.text } }, effects: [] };
@@ -253,6 +263,66 @@ function step(s: ConsoleState, ev: KeyEvent, ctx: StepContext): Step {
     case 'normal':
       return mainKey(s, ev, ctx);
   }
+}
+
+type GrantMode = Extract<Mode, { kind: 'allowRule' }>;
+
+/** The chooser's scope keys first (Tab, arrows), then the pattern prompt's. */
+function grantKey(s: ConsoleState, mode: GrantMode, ev: KeyEvent, ctx: StepContext): Step {
+  const { input, key } = ev;
+  const set = (m: Partial<GrantMode>): Step => ({ state: { ...s, mode: { ...mode, ...m } }, effects: [] });
+  const g = grantActionFor(input, key);
+  if (g === 'where') {
+    // The next scope this call can have (a call with no session skips "this session").
+    for (let k = 1; k <= GRANT_WHERE.length; k++) {
+      const next = GRANT_WHERE[(GRANT_WHERE.indexOf(mode.where) + k) % GRANT_WHERE.length] as GrantWhere;
+      if (whereFields(next, mode.call).ok) return set({ where: next });
+    }
+    return set({});
+  }
+  if (g === 'longer' || g === 'shorter') {
+    const forIndex = Math.max(0, Math.min(GRANT_FOR.length - 1, mode.forIndex + (g === 'longer' ? 1 : -1)));
+    return set({ forIndex });
+  }
+  if (g === 'writeBack' || g === 'writeBackBack') {
+    const n = writeBackChoices(mode.call).length;
+    return set({ writeBack: (mode.writeBack + (g === 'writeBack' ? 1 : n - 1)) % n });
+  }
+  const p = promptKey(mode.text, input, key);
+  if (p.kind === 'edit') return set({ text: p.text });
+  if (p.kind === 'cancel') return note({ ...s, mode: { kind: 'normal' } }, 'No rule saved; nothing was decided.');
+  const pattern = p.text.trim();
+  if (pattern === '' || ctx.ruleError(pattern) !== undefined) return { state: s, effects: [] };
+  const where = whereFields(mode.where, mode.call);
+  if (!where.ok) return note(s, `No rule saved: ${where.why}; Tab picks another scope.`);
+  const forMs = GRANT_FOR[mode.forIndex];
+  const grant: Grant = {
+    pattern,
+    fields: where.fields,
+    ...(forMs === undefined ? {} : { forMs }),
+    scope: scopeLabel(mode.where, forMs),
+    callId: mode.id,
+  };
+  const choice = writeBackChoices(mode.call)[mode.writeBack] ?? { kind: 'none' as const };
+  const updatedPermissions = mode.fromHistory ? [] : writeBackUpdates(choice, mode.call, pattern);
+  return { state: { ...s, mode: { kind: 'normal' } }, effects: [{ kind: 'saveRule', id: mode.id, grant, allowCall: !mode.fromHistory, updatedPermissions }] };
+}
+
+/** The chooser as it opens on a call: the narrowest pattern and scope, an hour, Claude not told. */
+function openGrant(id: string, call: ToolCall, homeDir: string | undefined, fromHistory: boolean): GrantMode {
+  const p = proposeRule(call, homeDir);
+  return {
+    kind: 'allowRule',
+    id,
+    call,
+    text: p.locked === undefined ? p.pattern : '',
+    proposal: p.pattern,
+    ...(p.locked === undefined ? {} : { locked: p.locked }),
+    where: narrowestWhere(call),
+    forIndex: DEFAULT_FOR_INDEX,
+    writeBack: 0,
+    ...(fromHistory ? { fromHistory: true as const } : {}),
+  };
 }
 
 type AnswerMode = Extract<Mode, { kind: 'answer' }>;
@@ -405,13 +475,13 @@ function mainKey(s: ConsoleState, { input, key }: KeyEvent, ctx: StepContext): S
         // From the history it only saves the rule (and allows the waiting calls it matches).
         const v = viewOf(s, ctx.world);
         return v.historyCall
-          ? { state: { ...s, mode: { kind: 'allowRule', id: v.historyCall.id, text: claudeRuleFromCall(v.historyCall.call, ctx.homeDir) } }, effects: [], stop: true }
+          ? { state: { ...s, mode: openGrant(v.historyCall.id, v.historyCall.call, ctx.homeDir, true) }, effects: [], stop: true }
           : { state: s, effects: [] };
       }
       const t = target(s, ctx);
       if (!t.ok) return t.step;
       // The proposed rule is answered only once it was drawn: keys after A in the same read are dropped.
-      return unread(s, t, 'A') ?? { state: { ...s, mode: { kind: 'allowRule', id: t.id, text: claudeRuleFromCall(t.call.call, ctx.homeDir) } }, effects: [], stop: true };
+      return unread(s, t, 'A') ?? { state: { ...s, mode: openGrant(t.id, t.call.call, ctx.homeDir, false) }, effects: [], stop: true };
     }
     case 'many': {
       if (s.focus === 'history') return note(s, 'm decides waiting calls: Tab goes back to them.');

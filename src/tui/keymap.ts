@@ -1,7 +1,7 @@
 import type { Key } from 'ink';
 
 /** Where a key is read: the main screen, a one-line text prompt, a yes/no question, or answering an agent's questions. */
-export type KeyScope = 'main' | 'prompt' | 'confirm' | 'answer';
+export type KeyScope = 'main' | 'prompt' | 'confirm' | 'answer' | 'grant';
 
 export type MainAction =
   | 'up'
@@ -23,7 +23,8 @@ export type MainAction =
 export type PromptAction = 'submit' | 'cancel' | 'erase';
 export type ConfirmAction = 'yes' | 'allowAll' | 'denyAll';
 export type AnswerAction = 'pick' | 'other' | 'next' | 'back' | 'cancel';
-export type ActionName = MainAction | PromptAction | ConfirmAction | AnswerAction;
+export type GrantAction = 'where' | 'longer' | 'shorter' | 'writeBack' | 'writeBackBack';
+export type ActionName = MainAction | PromptAction | ConfirmAction | AnswerAction | GrantAction;
 
 export interface Binding<A extends ActionName = ActionName> {
   action: A;
@@ -102,6 +103,28 @@ export const ANSWER_KEYMAP: readonly Binding<AnswerAction>[] = [
   { action: 'back', keys: ['backspace', 'delete'], hint: '⌫', label: 'back', help: 'back to the question before' },
   { action: 'cancel', keys: ['escape'], hint: 'Esc', label: 'cancel', help: 'stop answering; nothing is decided' },
 ];
+
+/**
+ * The `A` chooser's own keys, read before the prompt's (the pattern is typed as in any prompt):
+ * where the rule reaches, how long it lasts, and whether Claude is told too.
+ */
+export const GRANT_KEYMAP: readonly Binding<GrantAction>[] = [
+  { action: 'where', keys: ['tab'], hint: 'Tab', label: 'where', help: 'always allow: this session, this agent, this project, or every agent' },
+  { action: 'longer', keys: ['rightArrow'], hint: '→', label: 'longer', help: 'always allow: last longer (15m, 1h, 4h, forever)' },
+  { action: 'shorter', keys: ['leftArrow'], hint: '←', label: 'shorter', help: 'always allow: last less long' },
+  { action: 'writeBack', keys: ['downArrow'], hint: '↓', label: 'tell Claude', help: "always allow: also tell Claude (its suggestions, or cco's pattern for its session or local settings)" },
+  { action: 'writeBackBack', keys: ['upArrow'], hint: '↑', label: 'back', help: 'always allow: the previous write-back choice' },
+];
+
+export function grantActionFor(input: string, key: Key): GrantAction | undefined {
+  return lookup(GRANT_KEYMAP, input, key);
+}
+
+/** The chooser's keys in one line: `Tab where · ←→ how long · ↓ tell Claude`. */
+export function grantHints(writeBack: boolean): string {
+  const h = (a: GrantAction) => hintOf(GRANT_KEYMAP, a);
+  return [`${h('where')} where`, `${h('shorter')}${h('longer')} how long`, ...(writeBack ? [`${h('writeBackBack')}${h('writeBack')} tell Claude`] : [])].join(' · ');
+}
 
 /** The keys of the prompts for the help: `⏎ confirm, Esc cancel, …`. */
 export const PROMPT_KEYS: readonly { hint: string; help: string }[] = PROMPT_KEYMAP.map(({ hint, help }) => ({ hint, help }));

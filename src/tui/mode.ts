@@ -1,5 +1,7 @@
 import type { Key } from 'ink';
 import { promptActionFor } from './keymap.js';
+import type { GrantWhere } from '../core/grant.js';
+import type { ToolCall } from '../core/types.js';
 import type { Question } from './questions.js';
 
 /** What the screen is doing: the queue, the help overlay, or a one-line prompt (denial message, rule). */
@@ -8,8 +10,24 @@ export type Mode =
   | { kind: 'help' }
   /** Typing a denial message for call `id`; `plan`: the call is a plan, and the message is the model's feedback on it. */
   | { kind: 'deny'; id: string; text: string; plan?: true }
-  /** Writing an "always allow" rule for call `id`; `text` starts as the narrowest pattern. */
-  | { kind: 'allowRule'; id: string; text: string }
+  /**
+   * Writing an "always allow" rule for call `id` (the `A` chooser): `text` starts as the narrowest
+   * pattern (empty when `locked` says why this call is never saved from a proposal; `proposal` is
+   * then shown beside it). `where` and `forIndex` (into GRANT_FOR) are the scope; `writeBack` is
+   * the index into writeBackChoices(call). `fromHistory`: only the rule is saved, no call is decided.
+   */
+  | {
+      kind: 'allowRule';
+      id: string;
+      text: string;
+      call: ToolCall;
+      proposal: string;
+      locked?: string;
+      where: GrantWhere;
+      forIndex: number;
+      writeBack: number;
+      fromHistory?: true;
+    }
   /** Typing the `/` filter; `previous` comes back on Esc. */
   | { kind: 'filter'; text: string; previous: string }
   /** `q` with calls waiting: y quits (they are denied), anything else stays. */

@@ -1,4 +1,5 @@
 import { compileRules } from '../core/rules/index.js';
+import type { Rule } from '../core/rules/index.js';
 import type { PendingCall } from '../core/types.js';
 
 export type RulePreview = { ok: true; pending: number; recent: number } | { ok: false; error: string };
@@ -7,10 +8,16 @@ export type RulePreview = { ok: true; pending: number; recent: number } | { ok: 
  * What an allow rule with `pattern` would cover among the calls on screen, or why the pattern is
  * not a rule. Evaluated by the real engine, so the count is what saving the rule would do.
  */
-export function previewRule(pattern: string, homeDir: string, pending: readonly PendingCall[], recent: readonly PendingCall[]): RulePreview {
+export function previewRule(
+  pattern: string,
+  homeDir: string,
+  pending: readonly PendingCall[],
+  recent: readonly PendingCall[],
+  scope: Pick<Rule, 'session' | 'agent' | 'cwd'> = {},
+): RulePreview {
   let set: ReturnType<typeof compileRules>;
   try {
-    set = compileRules([{ id: 'preview', pattern, action: 'allow' }], { homeDir });
+    set = compileRules([{ id: 'preview', pattern, action: 'allow', ...scope }], { homeDir });
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }

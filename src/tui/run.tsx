@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { render } from 'ink';
 import type { AlertBoard } from '../core/alerts.js';
+import type { Grant } from '../core/grant.js';
 import type { ConsoleSource } from '../core/console-source.js';
 import type { StatusBoard } from '../core/console-status.js';
 import { App } from './App.js';
@@ -14,7 +15,7 @@ export interface RunConsoleOptions {
   status?: StatusBoard;
   info: { url: string; version: string };
   /** Saves an allow rule for `A` (always allow); without it the key only says it is not available. */
-  onAlwaysAllow?: (pattern: string) => void | Promise<void>;
+  onAlwaysAllow?: (grant: Grant) => void | { id: string } | Promise<void | { id: string }>;
   /** Whether a new call rings the terminal bell (read at each call, so a config change applies at once). */
   bell?: () => boolean;
   /** Resolves when the process is told to stop (SIGINT, SIGTERM…). */

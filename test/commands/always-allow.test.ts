@@ -5,8 +5,11 @@ import { Broker } from '../../src/core/broker.js';
 import { compileRules, toPolicy } from '../../src/core/rules/index.js';
 import type { Decision } from '../../src/core/types.js';
 import { alwaysAllow } from '../../src/commands/always-allow.js';
+import type { Grant } from '../../src/core/grant.js';
 import { SettingsStore, type Settings } from '../../src/store/settings.js';
 import { tempHome } from '../helpers/cli.js';
+
+const grant = (pattern: string, callId: string, more: Partial<Grant> = {}): Grant => ({ pattern, fields: {}, scope: 'every agent, forever', callId, ...more });
 
 describe('always allow from the console', () => {
   it('saves the rule, allows the waiting calls it decides, and leaves the others waiting', async () => {
@@ -24,12 +27,14 @@ describe('always allow from the console', () => {
     const settled = new Map<string, Decision>();
     for (const [name, p] of Object.entries({ watch, plain, other, denied })) void p.then((d) => settled.set(name, d));
 
-    const { rule, allowed } = await alwaysAllow('Bash(npm test:*)', { store, broker, policyOf });
+    // Granted on c1: that call is left to the console (the person's decision); c2 is the rule's.
+    const { rule, allowed } = await alwaysAllow(grant('Bash(npm test:*)', 'c1'), { store, broker, policyOf });
     expect(rule).toMatchObject({ id: 'r2', pattern: 'Bash(npm test:*)', action: 'allow' });
-    expect(allowed).toEqual(['c1', 'c2']);
-    expect(await watch).toMatchObject({ behavior: 'allow', decidedBy: 'rule:r2', updatedInput: { command: 'npm test -- --watch' } });
+    expect(allowed).toEqual(['c2']);
     expect(await plain).toMatchObject({ behavior: 'allow', decidedBy: 'rule:r2' });
-    expect(broker.snapshot().pending.map((p) => p.call.input.command)).toEqual(['rm -rf build', 'npm test -- --update']);
+    expect(broker.snapshot().pending.map((p) => p.call.input.command)).toEqual(['npm test -- --watch', 'rm -rf build', 'npm test -- --update']);
+    expect(broker.decide('c1', { behavior: 'allow', savedRule: 'r2 forever' })).toMatchObject({ decidedBy: 'user', savedRule: 'r2 forever' });
+    expect(await watch).toMatchObject({ behavior: 'allow', decidedBy: 'user', updatedInput: { command: 'npm test -- --watch' } });
     expect(settled.has('other') || settled.has('denied')).toBe(false);
 
     // The rule is on disk and already the policy: the next matching call needs nobody.
@@ -44,9 +49,29 @@ describe('always allow from the console', () => {
     const policyOf = (s: Settings) => toPolicy(compileRules(s.rules, { homeDir: '/home/u', defaultAction: s.defaultAction }));
     const broker = new Broker({ newId: () => 'c1', timeoutMs: 60_000 });
     const waiting = broker.request({ toolName: 'Bash', input: { command: 'ls' } });
-    await expect(alwaysAllow('Bash(ls', { store, broker, policyOf })).rejects.toThrow(/expected `\)`/);
+    await expect(alwaysAllow(grant('Bash(ls', 'c1'), { store, broker, policyOf })).rejects.toThrow(/expected `\)`/);
     expect(broker.snapshot().pending).toHaveLength(1);
     broker.shutdown();
     expect(await waiting).toMatchObject({ decidedBy: 'shutdown' });
+  });
+
+  it('a scoped grant saves session and expires (from the given clock), and only that session is allowed', async () => {
+    const file = join(tempHome(), 'config.json');
+    const store = new SettingsStore(file);
+    let now = Date.parse('2026-08-02T10:00:00Z');
+    const policyOf = (s: Settings) => toPolicy(compileRules(s.rules, { homeDir: '/home/u', defaultAction: s.defaultAction, now: () => now }));
+    let n = 0;
+    const broker = new Broker({ newId: () => `c${++n}`, timeoutMs: 60_000, policy: policyOf(store.read()) });
+    const call = (sessionId: string) => broker.request({ toolName: 'Bash', input: { command: 'npm test' }, agent: { sessionId } });
+    void call('s1');
+    const { rule } = await alwaysAllow(grant('Bash(npm test:*)', 'c1', { fields: { session: 's1' }, forMs: 3_600_000 }), { store, broker, policyOf, now: () => now });
+    expect(rule).toMatchObject({ session: 's1', expires: now + 3_600_000 });
+    expect(await call('s1')).toMatchObject({ decidedBy: 'rule:r1' });
+    void call('s2');
+    expect(broker.snapshot().pending.map((p) => p.call.agent?.sessionId)).toEqual(['s1', 's2']);
+    now += 3_600_000;
+    void call('s1');
+    expect(broker.snapshot().pending).toHaveLength(3);
+    broker.shutdown();
   });
 });

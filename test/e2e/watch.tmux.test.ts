@@ -151,22 +151,34 @@ describe('cco watch in a terminal', () => {
     await until(async () => (await tmux.screen()).includes('1 denied'), 'the header to count the deny', context);
   });
 
-  it('A saves an allow rule of the narrowest width, allows the call, and the next matching call is allowed by it', async () => {
+  it('A grants "this session for 1h": the next call of that session is allowed by the rule, one from another session is still asked', async () => {
     const info = await startWatch();
-    const first = await ask(info, { command: 'npm test -- --watch' });
+    const mine = await connectClient(info.mcpUrl);
+    clients.push(mine);
+    const call = (client: Client, command: string, id: string) =>
+      track(client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command }, tool_use_id: id } }));
+    const first = call(mine, 'npm test -- --watch', 'toolu_e2e1');
+    await until(async () => (await tmux.screen()).includes('npm test -- --watch'), 'the console to show the call', context);
     await pressUntil('A', 'Always allow: Bash(npm test:*)');
-    await until(async () => (await tmux.screen()).includes('Would match 1 waiting'), 'the match count', context);
+    await until(async () => (await tmux.screen()).includes('Scope: this session, 1h'), 'the scope chooser at its narrowest', context);
+    await until(async () => (await tmux.screen()).includes('Matches 1 waiting'), 'the match count', context);
     await tmux.press('Enter');
     expect(await answer(first, 'the allow to reach the client'), await context()).toEqual({ behavior: 'allow', updatedInput: { command: 'npm test -- --watch' } });
-    const config = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { rules: Array<{ id: string; pattern: string; action: string }> };
-    expect(config.rules, await context()).toEqual([expect.objectContaining({ id: 'r1', pattern: 'Bash(npm test:*)', action: 'allow' })]);
-    // The rule is the policy at once: the next matching call never waits.
-    const client = await connectClient(info.mcpUrl);
-    clients.push(client);
-    const next = await client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'npm test' }, tool_use_id: 'toolu_e2e2' } });
-    expect(parseResult(next)).toEqual({ behavior: 'allow', updatedInput: { command: 'npm test' } });
+    const config = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { rules: Array<Record<string, unknown>> };
+    expect(config.rules, await context()).toEqual([expect.objectContaining({ id: 'r1', pattern: 'Bash(npm test:*)', action: 'allow', session: expect.any(String), expires: expect.any(Number) })]);
+    expect((config.rules[0]!.expires as number) - Date.now()).toBeGreaterThan(3_500_000);
+    await until(async () => (await tmux.screen()).includes('you · saved r1 for 1h'), 'the history to say who decided', context);
+    // The same session: the rule decides at once.
+    const again = call(mine, 'npm test', 'toolu_e2e2');
+    expect(await answer(again, 'the rule to allow the same session'), await context()).toEqual({ behavior: 'allow', updatedInput: { command: 'npm test' } });
     await until(async () => /rule:r1/.test(await tmux.screen()), 'the history to name the rule', context);
-    await until(async () => (await tmux.screen()).includes('1 rule'), 'the header to count the rule', context);
+    // Another session (another MCP connection): still asked.
+    const other = await connectClient(info.mcpUrl);
+    clients.push(other);
+    const theirs = call(other, 'npm test -- -t other-session', 'toolu_e2e3');
+    await until(async () => (await tmux.screen()).includes('npm test -- -t other-session'), 'the other session to be asked', context);
+    expect(theirs.settled, await context()).toBe(false);
+    await decideWith('d', theirs);
   });
 
   it('e hands the terminal to $EDITOR: keys typed there reach the editor, and the edited input is what the agent gets', async () => {

@@ -52,6 +52,30 @@ describe('decision API', () => {
     expect(parseResult(await result)).toEqual({ behavior: 'allow', updatedInput });
   });
 
+  it('approve with updatedPermissions: validated, passed on to the agent; shared destinations only when confirmed', async () => {
+    const t = await h.start();
+    const { id, result } = await pendingCall(t, { command: 'npm test' });
+    const session = [{ type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: 'npm test:*' }], behavior: 'allow', destination: 'session' }];
+    for (const bad of [
+      [{ type: 'addRules', rules: [], behavior: 'allow', destination: 'session' }],
+      [{ type: 'addRules', rules: [{ toolName: 'Bash' }], behavior: 'allow', destination: 'everywhere' }],
+      [{ type: 'setMode', mode: 'bypassPermissions', destination: 'session' }],
+      'addRules',
+    ]) {
+      const res = await api(t, `/pending/${id}/approve`, { method: 'POST', body: JSON.stringify({ updatedPermissions: bad }) });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(await res.json())).toMatch(/updatedPermissions/);
+    }
+    const project = [{ ...session[0], destination: 'projectSettings' }];
+    const refused = await api(t, `/pending/${id}/approve`, { method: 'POST', body: JSON.stringify({ updatedPermissions: project }) });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toMatch(/confirmShared/);
+    expect(t.broker.snapshot().pending).toHaveLength(1);
+    const res = await api(t, `/pending/${id}/approve`, { method: 'POST', body: JSON.stringify({ updatedPermissions: session }) });
+    expect(res.status).toBe(200);
+    expect(parseResult(await result)).toMatchObject({ behavior: 'allow', updatedPermissions: session });
+  });
+
   it('POST /api/pending/:id/deny with message → the client gets exactly that message', async () => {
     const t = await h.start();
     const { id, result } = await pendingCall(t);

@@ -93,7 +93,7 @@ describe('small terminal', () => {
     check();
     await press('\u001B', () => frame().includes('nothing was decided'));
     await press('A', () => frame().includes('Always allow: Bash('));
-    await vi.waitFor(() => expect(frame()).toContain('Would match'));
+    await vi.waitFor(() => expect(frame()).toContain('matches'));
     check();
     await press('\u001B', () => frame().includes('No rule saved'));
     await press('\t', () => frame().includes('▸ Recent'));

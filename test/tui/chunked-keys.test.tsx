@@ -166,7 +166,7 @@ describe('the whole call before a single a allows it', () => {
 
   it('A and Enter in one read save nothing: the proposed rule is answered once drawn', async () => {
     const saved: string[] = [];
-    const { broker, frame, ui, press } = renderConsole({ homeDir: '/home/me', onAlwaysAllow: (p) => void saved.push(p) });
+    const { broker, frame, ui, press } = renderConsole({ homeDir: '/home/me', onAlwaysAllow: (g) => void saved.push(g.pattern) });
     void broker.request(bash('rm -rf build'));
     await vi.waitFor(() => expect(frame()).toContain('› c1'));
     ui.stdin.write('A\r');

@@ -88,15 +88,15 @@ describe('Tab: the history', () => {
 
   it('A on a decided call saves a rule from it, and allows the waiting calls that rule matches', async () => {
     const saved: string[] = [];
-    const { broker, frame, press } = setup({ homeDir: '/home/me', onAlwaysAllow: (p) => void saved.push(p) });
+    const { broker, frame, press } = setup({ homeDir: '/home/me', onAlwaysAllow: (g) => void saved.push(g.pattern) });
     void broker.request(bash('npm test'));
     broker.decide('c1', { behavior: 'allow' });
     void broker.request(bash('npm test -- --watch'));
     await vi.waitFor(() => expect(frame()).toContain('› c2'));
     await press(keys.tab, () => frame().includes('▸ Recent'));
     await press('A', () => frame().includes('Always allow: Bash(npm test:*)'));
-    expect(frame()).toContain('Would match 1 waiting, 1 recent.');
-    await press(keys.enter, () => frame().includes('Saved allow rule Bash(npm test:*).'));
+    expect(frame()).toContain('Matches 1 waiting, 1 recent.');
+    await press(keys.enter, () => frame().includes('Saved allow rule Bash(npm test:*) (every agent, 1h).'));
     expect(saved).toEqual(['Bash(npm test:*)']);
   });
 });

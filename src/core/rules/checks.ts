@@ -1,4 +1,6 @@
-import { short, type CallContext } from './context.js';
+import { posix } from 'node:path';
+import { sessionKey } from '../types.js';
+import { short, trimSlash, type CallContext } from './context.js';
 import { wildcardMatcher } from './glob.js';
 import { compileGlob, compileValueMatcher, hasGlobChars } from './syntax.js';
 import type { ParsedPattern, RuleAction } from './types.js';
@@ -252,4 +254,43 @@ function inputValue(input: Record<string, unknown>, field: string, steps: readon
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
+}
+
+/** Scope: the call's session (`sessionKey`) is this one. A call without a session fails. */
+export function sessionCheck(session: string): Check {
+  return (ctx, why) => {
+    const key = sessionKey(ctx.call.agent);
+    if (key === undefined) {
+      why?.push(`the call has no session, rule is for session \`${short(session, 40)}\``);
+      return false;
+    }
+    const ok = key === session;
+    why?.push(ok ? `session is \`${short(session, 40)}\`` : `session \`${short(key, 40)}\` is not \`${short(session, 40)}\``);
+    return ok;
+  };
+}
+
+/** Scope: the agent's working directory is `dir` or inside it (normalized). A call without a cwd fails. */
+export function cwdCheck(dir: string): Check {
+  const base = trimSlash(posix.normalize(dir));
+  const below = base === '/' ? '/' : `${base}/`;
+  return (ctx, why) => {
+    const cwd = ctx.cwd;
+    if (cwd === undefined) {
+      why?.push(`the agent's cwd is unknown, rule is for project \`${short(base, 60)}\``);
+      return false;
+    }
+    const ok = cwd === base || cwd.startsWith(below);
+    why?.push(ok ? `cwd \`${short(cwd, 60)}\` is in \`${short(base, 60)}\`` : `cwd \`${short(cwd, 60)}\` is not in \`${short(base, 60)}\``);
+    return ok;
+  };
+}
+
+/** Scope: the rule has not expired by the engine's clock. No clock: it has (fail closed). */
+export function expiresCheck(expires: number, now: (() => number) | undefined): Check {
+  return (_ctx, why) => {
+    const ok = now !== undefined && now() < expires;
+    why?.push(ok ? 'the rule has not expired' : now === undefined ? 'the rule expires and no clock was given' : 'the rule has expired');
+    return ok;
+  };
 }

@@ -1,4 +1,4 @@
-import { agentCheck, inputCheck, specifierCheck, type Check } from './checks.js';
+import { agentCheck, cwdCheck, expiresCheck, inputCheck, sessionCheck, specifierCheck, type Check } from './checks.js';
 import { wildcardMatcher } from './glob.js';
 import type { CallContext } from './context.js';
 import { hasGlobChars, parsePattern, validateRule } from './syntax.js';
@@ -51,10 +51,14 @@ const FAMILIES: Readonly<Record<string, readonly string[]>> = {
   Edit: ['Edit', 'MultiEdit', 'Write', 'NotebookEdit'],
 };
 
-export function compileRule(rule: Rule, index: number, homeDir: string): CompiledRule {
+export function compileRule(rule: Rule, index: number, homeDir: string, now?: () => number): CompiledRule {
   validateRule(rule);
   const parsed = parsePattern(rule.pattern);
   const checks: Check[] = [];
+  // Scope first: cheap, and an expired rule stops before any matching.
+  if (rule.expires !== undefined) checks.push(expiresCheck(rule.expires, now));
+  if (rule.session !== undefined) checks.push(sessionCheck(rule.session));
+  if (rule.cwd !== undefined) checks.push(cwdCheck(rule.cwd));
   const spec = specifierCheck(parsed, rule.action, homeDir);
   if (spec) checks.push(spec);
   if (rule.agent !== undefined) checks.push(agentCheck(rule.agent));

@@ -36,7 +36,7 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
   const defaultAction = opts.defaultAction ?? 'ask';
   if (!Object.hasOwn(ACTION_RANK, defaultAction)) throw new Error(`Unknown default action \`${String(defaultAction)}\`; expected allow, deny or ask.`);
 
-  const ordered = rules.map((rule, i) => compileRule(rule, i, home));
+  const ordered = rules.map((rule, i) => compileRule(rule, i, home, opts.now));
   const seen = new Set<string>();
   for (const { rule } of ordered) {
     if (seen.has(rule.id)) throw new Error(`Two rules have the id ${rule.id}; rule ids must be unique.`);

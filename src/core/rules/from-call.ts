@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { ToolCall } from '../types.js';
-import { commandParts } from './bash.js';
+import { riskMarks, type RiskKind } from '../risk.js';
+import { analyzeBash, commandParts } from './bash.js';
 import { CallContext } from './context.js';
 import { pathField } from './syntax.js';
 
@@ -18,29 +19,107 @@ const RUNS_SCRIPT = new Set(['run', 'run-script', 'exec', 'dlx', 'x']);
 const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
 const DIRECTORY_TOOLS = new Set(['Glob', 'Grep', 'LS']);
 
+/** What `A` proposes for a call: a pattern, and why it may not be saved as it stands. */
+export interface RuleProposal {
+  /** The narrowest sensible pattern; always parses. */
+  pattern: string;
+  /**
+   * Set when the call touches something that is allowed once but never "always" from a proposal
+   * (a secret or shell start-up file, `sudo`, a force push): a sentence for people. The console
+   * saves a rule for such a call only from a pattern the person typed.
+   */
+  locked?: string;
+}
+
+/** Marks that make a Bash proposal the whole command line, never a prefix. */
+const KEEP_WHOLE: ReadonlySet<RiskKind> = new Set(['pipe-shell', 'sudo', 'recursive-rm', 'force', 'write', 'outside-cwd', 'eval', 'opaque']);
+
+/** Files a grant never reaches from a proposal: secrets, keys, shell start-up files. */
+const SENSITIVE =
+  /(?:^|\/)\.env(?:\.[^/]*)?$|(?:^|\/)\.ssh(?:\/|$)|\.(?:pem|key)$|(?:^|\/)\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|login|zshrc|zshenv|zprofile|zlogin|kshrc|cshrc|tcshrc|inputrc)$|(?:^|\/)\.config\/fish\/config\.fish$/;
+
+/** Whether `path` (as written or absolute) names a file a proposal never covers. */
+export function sensitivePath(path: string): boolean {
+  return SENSITIVE.test(path.replace(/\/+$/, ''));
+}
+
+/**
+ * What `A` proposes: claudeRuleFromCall's pattern, and `locked` when the call writes or reads a
+ * secret or start-up file, runs as root or force-pushes (risk.ts finds those marks).
+ */
+export function proposeRule(call: ToolCall, homeDir?: string): RuleProposal {
+  const pattern = claudeRuleFromCall(call, homeDir);
+  const wide = pattern === 'Bash' && typeof call.input?.command === 'string' && call.input.command.trim() !== '';
+  const locked = wide ? 'cco cannot name this command exactly, and `Bash` would allow every command' : lockReason(call, homeDir);
+  return locked === undefined ? { pattern } : { pattern, locked };
+}
+
+function lockReason(call: ToolCall, homeDir: string | undefined): string | undefined {
+  const marks = riskMarks(call, homeDir === undefined ? {} : { home: homeDir });
+  if (marks.some((m) => m.kind === 'sudo')) return 'it runs as another user (sudo)';
+  if (marks.some((m) => m.kind === 'force' && m.text === 'force push')) return 'it is a force push';
+  const paths: string[] = [];
+  if (call.toolName === 'Bash') {
+    const command = typeof call.input?.command === 'string' ? call.input.command : '';
+    const a = analyzeBash(command);
+    for (const w of a.writes) paths.push(w.path ?? w.raw);
+    paths.push(...a.reads);
+  } else {
+    const field = pathField(call.toolName);
+    const raw = field === undefined ? undefined : call.input?.[field];
+    if (typeof raw === 'string') paths.push(raw);
+  }
+  const hit = paths.find(sensitivePath);
+  return hit === undefined ? undefined : `it touches \`${hit.length > 60 ? `${hit.slice(0, 59)}…` : hit}\`, a secret or shell start-up file`;
+}
+
 /**
  * The narrowest sensible Claude-style pattern for a call, for "always allow this": `Bash(npm test:*)`,
  * `Edit(//repo/src/**)`, `WebFetch(domain:github.com)`, `mcp__github__get_issue`. The result always
- * parses. For a file tool it covers the file's directory; for a compound command, that exact command
- * line (or, when the line holds a `*`, the first command's prefix, which does not cover the line).
+ * parses. For a file tool it covers the file's directory (the file alone when it is outside the
+ * agent's cwd); for a compound command, or one with a risk mark (a redirection, `--force`, `sudo`,
+ * a pipe into a shell, a path outside the cwd), that exact command line; a command that cannot be
+ * named exactly (it holds a `*`) then gives `Bash`, which no one should save unread.
  * `homeDir` expands a `~/` path in the call; without it such a path gives a `~/` pattern. A file
  * call whose path cannot be placed (none, or relative above an unknown cwd) gives the bare family.
  */
 export function claudeRuleFromCall(call: ToolCall, homeDir?: string): string {
   const tool = call.toolName;
-  if (tool === 'Bash') return bashRule(call);
+  if (tool === 'Bash') return bashRule(call, homeDir);
   if (tool === 'WebFetch') return domainRule(call);
   const field = pathField(tool);
   if (field !== undefined) return pathRule(call, field, homeDir);
   return tool;
 }
 
-function bashRule(call: ToolCall): string {
+function bashRule(call: ToolCall, homeDir: string | undefined): string {
   const command = typeof call.input?.command === 'string' ? call.input.command.trim() : '';
   const parts = commandParts(command);
   const first = parts[0];
   if (first === undefined) return 'Bash';
-  if (parts.length > 1 && !command.includes('*') && !command.endsWith(':*')) return `Bash(${command})`;
+  const exactOk = !command.includes('*') && !command.endsWith(':*');
+  if (parts.length > 1) return exactOk ? `Bash(${command})` : firstPrefix(first, parts.length);
+  const marks = riskMarks(call, homeDir === undefined ? {} : { home: homeDir });
+  const reachesOut = analyzeBash(command).reads.some((r) => outsideCwd(r, call.agent?.cwd));
+  if (marks.some((m) => KEEP_WHOLE.has(m.kind)) || reachesOut) return exactOk ? `Bash(${command})` : 'Bash';
+  return firstPrefix(first, parts.length);
+}
+
+/** Whether a path a command names is absolute, in home, or climbs out of the cwd. */
+function outsideCwd(path: string, cwd: string | undefined): boolean {
+  if (path.startsWith('-')) return false;
+  if (path === '~' || path.startsWith('~')) return true;
+  if (path.startsWith('/')) {
+    if (cwd === undefined || !cwd.startsWith('/')) return true;
+    const base = posix.normalize(cwd).replace(/\/+$/, '');
+    const p = posix.normalize(path);
+    return !(p === base || p.startsWith(`${base}/`));
+  }
+  return posix.normalize(path).startsWith('..');
+}
+
+function firstPrefix(first: ReturnType<typeof commandParts>[number], count: number): string {
+  const parts = { length: count };
   // The form an allow rule compares: harmless env assignments dropped.
   const form = first.allowForms.at(-1) ?? first.text;
   const words = form.split(' ');
@@ -70,6 +149,8 @@ function pathRule(call: ToolCall, field: string, homeDir: string | undefined): s
   const ctx = new CallContext(call, homeDir ?? '/');
   const target = ctx.target;
   if (target.path !== undefined) {
+    // A file outside the agent's cwd: that file alone, not its directory.
+    if (!isDir && ctx.cwd !== undefined && outsideCwd(target.path, ctx.cwd)) return `${family}(/${escapeGlob(target.path)})`;
     const dir = isDir ? target.path : posix.dirname(target.path);
     return `${family}(${dir === '/' ? '//**' : `/${below(escapeGlob(dir))}`})`;
   }

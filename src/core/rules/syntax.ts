@@ -239,6 +239,15 @@ export function validateRule(rule: Rule): void {
   }
   if (rule.message !== undefined && typeof rule.message !== 'string') throw new Error(`${label}: \`message\` must be a string.`);
   if (rule.agent !== undefined) rethrow(label, () => compileValueMatcher(rule.agent as string, 'agent'));
+  if (rule.session !== undefined && (typeof rule.session !== 'string' || rule.session === '')) {
+    throw new Error(`${label}: \`session\` must be a non-empty session id.`);
+  }
+  if (rule.cwd !== undefined && (typeof rule.cwd !== 'string' || !rule.cwd.startsWith('/'))) {
+    throw new Error(`${label} has cwd \`${String(rule.cwd)}\`; expected an absolute directory such as /home/me/project.`);
+  }
+  if (rule.expires !== undefined && !(typeof rule.expires === 'number' && Number.isFinite(rule.expires) && rule.expires > 0)) {
+    throw new Error(`${label} has expires \`${String(rule.expires)}\`; expected a time in epoch milliseconds.`);
+  }
   if (rule.input !== undefined) {
     if (typeof rule.input !== 'object' || rule.input === null) throw new Error(`${label}: \`input\` must map field names to globs.`);
     for (const [field, glob] of Object.entries(rule.input)) {

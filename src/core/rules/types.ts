@@ -32,6 +32,18 @@ export interface Rule {
   enabled?: boolean;
   /** ISO time; within one priority and action the older rule wins. */
   createdAt?: string;
+  /**
+   * Scope: only calls of this session (`sessionKey`: the agent's conversation id, else the MCP
+   * session id). A call with no session matches no session-scoped rule.
+   */
+  session?: string;
+  /**
+   * Scope: only calls whose agent's working directory is this absolute directory or inside it
+   * (normalized paths). A call with no cwd matches no cwd-scoped rule.
+   */
+  cwd?: string;
+  /** Scope: epoch ms after which the rule matches nothing (the engine's clock decides; no clock, no match). */
+  expires?: number;
 }
 
 export interface EngineOptions {
@@ -46,6 +58,11 @@ export interface EngineOptions {
    * only the resolved one, so a symlink inside an allowed folder does not reach outside it.
    */
   realPath?: (path: string) => string;
+  /**
+   * The clock, epoch ms, for rules with `expires`. Without it such rules match nothing (an expiring
+   * rule is never taken for a permanent one).
+   */
+  now?: () => number;
 }
 
 /** The result of evaluating one call: what to do, and which rule (or the default) said so. */

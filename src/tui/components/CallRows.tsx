@@ -86,7 +86,9 @@ export const HistoryRow = memo(function HistoryRow({ d, selected = false, width 
   const head = marker(selected);
   const mark = allowed ? '✓' : '✗';
   const rest = ` ${fitCells(oneLine(d.call.toolName, 40), TOOL)} ${wide ? `${fitCells(agentLabel(d.call.agent), AGENT)} ` : ''}`;
-  const by = fitCells(oneLine(`${who} ${formatDuration(d.decision.at - d.receivedAt)}`, 40), 14);
+  // A grant made with A: the person decided, and saved a rule (`you · saved r7 for 1h`).
+  const saved = d.decision.savedRule;
+  const by = saved ? fitCells(oneLine(`${who} · saved ${saved}`, 40), 26) : fitCells(oneLine(`${who} ${formatDuration(d.decision.at - d.receivedAt)}`, 40), 14);
   const pen = edited ? ' ✎' : '';
   const room = width - cellWidth(head + mark + rest + by + pen) - 1;
   const parts = fitRow([head, mark, rest, by, `${pen} `, summaryCell((max) => summarizeInput(shown, max), room)], width);

@@ -1,7 +1,8 @@
 import { Text } from 'ink';
 import { oneLine } from '../../core/summary.js';
 import { escapeLine } from '../escape.js';
-import { answerHints, confirmHints, footerHints, promptHints } from '../keymap.js';
+import { GRANT_FOR, scopeLabel, whereFields, writeBackChoices, writeBackLabel } from '../../core/grant.js';
+import { answerHints, confirmHints, footerHints, grantHints, promptHints } from '../keymap.js';
 import type { Mode } from '../mode.js';
 import type { RulePreview } from '../rule-preview.js';
 import { useColor } from '../theme.js';
@@ -13,6 +14,10 @@ export interface FooterProps {
   notice: string;
   /** What the rule being written would match (always-allow prompt only). */
   preview?: RulePreview | undefined;
+  /** The replay line of the always-allow prompt: what the rule would have done to past asks. */
+  replay?: string | undefined;
+  /** The always-allow chooser may take four lines (else two: the pattern and one status line). */
+  roomy?: boolean;
   /** The filter in force, shown beside the key hints. */
   filter?: string;
   /** The tool of the selected waiting call: some keys say what they do for it (`a approve plan`). */
@@ -39,7 +44,7 @@ function AnswerStatus({ notice, hints, width }: { notice: string; hints: string;
 }
 
 /** Key hints from the keymap and the last notice, or the prompt being typed and its status: two lines. */
-export function Footer({ mode, width, notice, preview, filter, tool }: FooterProps) {
+export function Footer({ mode, width, notice, preview, replay, roomy = true, filter, tool }: FooterProps) {
   const color = useColor();
   if (mode.kind === 'filter') {
     return (
@@ -147,18 +152,58 @@ export function Footer({ mode, width, notice, preview, filter, tool }: FooterPro
     );
   }
   if (mode.kind === 'allowRule') {
+    const choices = writeBackChoices(mode.call);
+    const choice = choices[mode.writeBack] ?? { kind: 'none' as const };
+    const forMs = GRANT_FOR[mode.forIndex];
+    const where = whereFields(mode.where, mode.call);
+    const told = choice.kind !== 'none';
+    const empty = mode.text.trim() === '';
     return (
       <>
-        <PromptLine label="Always allow: " text={mode.text} hint={`  ${promptHints(`save, allow ${mode.id}`)}`} width={width} />
-        {preview === undefined ? null : preview.ok ? (
+        <PromptLine label="Always allow: " text={mode.text} hint={`  ${promptHints(mode.fromHistory ? 'save' : `save, allow ${mode.id}`)}`} width={width} />
+        {roomy ? null : (
           <Text wrap="truncate">
-            Would match {preview.pending} waiting, {preview.recent} recent.
+            {oneLine(`${scopeLabel(mode.where, forMs)} · ${mode.locked !== undefined && empty ? `type a pattern: ${mode.locked}` : preview?.ok ? `matches ${preview.pending} waiting` : (preview?.error ?? '')}`, width)}
           </Text>
+        )}
+        {roomy ? <Text wrap="truncate">
+          <Text bold>Scope: </Text>
+          <Text color={color('cyan')}>{scopeLabel(mode.where, forMs)}</Text>
+          {where.ok ? '' : <Text color={color('red')}>{` (${where.why})`}</Text>}
+          <Text dimColor>{`  ${grantHints(choices.length > 1)}`}</Text>
+        </Text> : null}
+        {!roomy ? null : mode.locked !== undefined && empty ? (
+          <Text color={color('yellow')} wrap="truncate">
+            {oneLine(`Type a pattern (${mode.locked}); proposal: ${mode.proposal}`, width)}
+          </Text>
+        ) : preview === undefined ? (
+          <Text> </Text>
+        ) : preview.ok ? (
+          <Text wrap="truncate">{`Matches ${preview.pending} waiting, ${preview.recent} recent.`}</Text>
         ) : (
           <Text color={color('red')} wrap="truncate">
             {oneLine(preview.error, width)}
           </Text>
         )}
+        {roomy ? (
+          <Text dimColor wrap="truncate">
+            {oneLine(replay ?? 'Past asks: not available in this console.', width)}
+          </Text>
+        ) : null}
+        {!roomy ? null : choices.length > 1 ? (
+          <>
+            <Text wrap="truncate" {...(told ? { color: color('yellow') } : {})}>
+              {oneLine(`Tell Claude: ${writeBackLabel(choice, mode.call, mode.text.trim())}`, width)}
+            </Text>
+            <Text dimColor wrap="truncate">
+              {told ? 'Claude then skips cco for the calls it covers: cco neither sees nor audits them.' : '↓ also tells Claude; the calls it covers then skip cco (not seen, not audited).'}
+            </Text>
+          </>
+        ) : roomy ? (
+          <Text dimColor wrap="truncate">
+            The rule lives in cco: every call it allows is still seen and audited.
+          </Text>
+        ) : null}
       </>
     );
   }

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { KEYMAP, PROMPT_KEYS } from '../keymap.js';
+import { GRANT_KEYMAP, KEYMAP, PROMPT_KEYS } from '../keymap.js';
 
 /** Every binding from the keymap, with the keys of the message prompt; at most `height` lines. */
 export function HelpOverlay({ height, version }: { height: number; version: string }) {
@@ -7,6 +7,7 @@ export function HelpOverlay({ height, version }: { height: number; version: stri
   const lines = [
     ...KEYMAP.map((b) => `${b.hint.padEnd(w)}${b.help}`),
     `In a prompt: ${PROMPT_KEYS.map((k) => `${k.hint} ${k.help}`).join(', ')}`,
+    `In the always-allow chooser: ${GRANT_KEYMAP.map((k) => `${k.hint} ${k.label}`).join(', ')}`,
     'Any key closes this help.',
   ];
   return (

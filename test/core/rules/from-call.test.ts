@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claudeRuleFromCall, compileRules, parsePattern } from '../../../src/core/rules/index.js';
+import { claudeRuleFromCall, compileRules, parsePattern, proposeRule } from '../../../src/core/rules/index.js';
 import type { ToolCall } from '../../../src/core/types.js';
 import { bash, HOME, tool } from './helpers.js';
 
@@ -19,9 +19,11 @@ describe('claudeRuleFromCall: the narrowest sensible pattern', () => {
     [tool('Edit', { file_path: '/repo/src/a.ts' }), 'Edit(//repo/src/**)'],
     [tool('Write', { file_path: '/repo/src/../lib/a.ts' }), 'Edit(//repo/lib/**)'],
     [tool('MultiEdit', { file_path: 'src/a.ts', edits: [] }), 'Edit(//repo/src/**)'],
-    [tool('NotebookEdit', { notebook_path: '/nb/x.ipynb' }), 'Edit(//nb/**)'],
-    [tool('Read', { file_path: '/etc/hosts' }), 'Read(//etc/**)'],
-    [tool('Read', { file_path: '/x' }), 'Read(//**)'],
+    [tool('NotebookEdit', { notebook_path: '/nb/x.ipynb' }), 'Edit(//nb/x.ipynb)'],
+    [tool('NotebookEdit', { notebook_path: '/nb/x.ipynb' }, { name: 'x' }), 'Edit(//nb/**)'],
+    [tool('Read', { file_path: '/etc/hosts' }), 'Read(//etc/hosts)'],
+    [tool('Read', { file_path: '/etc/hosts' }, { name: 'x' }), 'Read(//etc/**)'],
+    [tool('Read', { file_path: '/x' }, { name: 'x' }), 'Read(//**)'],
     [tool('Edit', { file_path: '/repo/app/[id]/page.tsx' }), 'Edit(//repo/app/\\[id\\]/**)'],
     [tool('Glob', { pattern: '*.ts', path: '/repo/src' }), 'Read(//repo/src/**)'],
     [tool('Grep', { pattern: 'x' }), 'Read(//repo/**)'],
@@ -47,5 +49,54 @@ describe('claudeRuleFromCall: the narrowest sensible pattern', () => {
     const pattern = claudeRuleFromCall(call, HOME);
     const set = compileRules([{ id: 'k', pattern, action: 'allow' }], { homeDir: HOME });
     expect(set.evaluate(call).decidedBy).toBe('rule:k');
+  });
+});
+
+describe('proposeRule: narrow by default, and some calls never "always" from a proposal', () => {
+  // [call, proposed pattern, locked?]
+  it.each<[ToolCall, string, boolean]>([
+    [bash('echo hi > out.txt'), 'Bash(echo hi > out.txt)', false],
+    [bash('git push --force origin main'), 'Bash(git push --force origin main)', true],
+    [bash('cat ~/.ssh/id_rsa'), 'Bash(cat ~/.ssh/id_rsa)', true],
+    [bash('curl x | sh'), 'Bash(curl x | sh)', false],
+    [bash('sudo apt-get install jq'), 'Bash(sudo apt-get install jq)', true],
+    [bash('echo pwned >> ~/.bashrc'), 'Bash(echo pwned >> ~/.bashrc)', true],
+    [bash('cat /etc/passwd'), 'Bash(cat /etc/passwd)', false],
+    [bash('cat ../other/secret.txt'), 'Bash(cat ../other/secret.txt)', false],
+    [bash('rm -rf build'), 'Bash(rm -rf build)', false],
+    [bash('npm test && git push -f'), 'Bash(npm test && git push -f)', true],
+    [bash('echo a && echo b'), 'Bash(echo a && echo b)', false],
+    [bash('ls *.ts && rm -rf x'), 'Bash(ls:*)', false],
+    [bash('git push origin main'), 'Bash(git push:*)', false],
+    [bash('cat src/a.ts'), 'Bash(cat:*)', false],
+    [tool('Write', { file_path: '/repo/.env' }), 'Edit(//repo/**)', true],
+    [tool('Edit', { file_path: '/repo/certs/server.pem' }), 'Edit(//repo/certs/**)', true],
+    [tool('Write', { file_path: '/home/u/.zshrc' }), 'Edit(//home/u/.zshrc)', true],
+    [tool('Read', { file_path: '/home/u/.ssh/id_rsa' }), 'Read(//home/u/.ssh/id_rsa)', true],
+    [tool('Edit', { file_path: '/repo/src/a.ts' }), 'Edit(//repo/src/**)', false],
+  ])('%j → %s (locked: %s)', (call, pattern, locked) => {
+    const p = proposeRule(call, HOME);
+    expect(p.pattern).toBe(pattern);
+    expect(p.locked !== undefined).toBe(locked);
+    expect(() => parsePattern(pattern)).not.toThrow();
+  });
+
+  it.each(['echo hi > out.txt', 'git push --force origin main', 'cat ~/.ssh/id_rsa', 'curl x | sh'])(
+    'the proposal for `%s` is no bare prefix, allows the call itself, and nothing wider',
+    (command) => {
+      const { pattern } = proposeRule(bash(command), HOME);
+      expect(pattern).not.toMatch(/:\*\)$/);
+      const set = compileRules([{ id: 'k', pattern, action: 'allow' }], { homeDir: HOME });
+      expect(set.evaluate(bash(command)).decidedBy).toBe('rule:k');
+      for (const other of ['echo pwned >> ~/.bashrc', 'echo ok > /etc/cron.d/x', 'git push --force origin other', 'cat ~/.ssh/id_ed25519', 'curl y | sh']) {
+        expect(set.evaluate(bash(other)).decidedBy).toBe('default');
+      }
+    },
+  );
+
+  it('a command cco cannot name exactly is locked, never proposed as `Bash`', () => {
+    const p = proposeRule(bash('echo * > out.txt'), HOME);
+    expect(p.pattern).toBe('Bash');
+    expect(p.locked).toMatch(/exactly/);
   });
 });
