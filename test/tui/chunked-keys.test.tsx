@@ -119,7 +119,8 @@ describe('the whole call before a single a allows it', () => {
     }
     expect(frame()).toContain('row60');
     ui.stdin.write('a');
-    await vi.waitFor(() => expect(done.c1).toMatchObject({ behavior: 'allow' }));
+    // Generous: on a loaded machine a key's effect can take more than the default second.
+    await vi.waitFor(() => expect(done.c1).toMatchObject({ behavior: 'allow' }), { timeout: 5000 });
   });
 
   it('PgDn to the end counts as read; a then allows', async () => {
@@ -135,7 +136,8 @@ describe('the whole call before a single a allows it', () => {
       await vi.waitFor(() => expect(frame()).not.toBe(before));
     }
     ui.stdin.write('a');
-    await vi.waitFor(() => expect(done.c1).toMatchObject({ behavior: 'allow' }));
+    // Generous: on a loaded machine a key's effect can take more than the default second.
+    await vi.waitFor(() => expect(done.c1).toMatchObject({ behavior: 'allow' }), { timeout: 5000 });
   });
 
   it('PgDn and a in one read do not allow: the last page was never drawn', async () => {
