@@ -1,5 +1,22 @@
 import { escapeText } from './escape.js';
-import type { AgentInfo, ToolCall } from './types.js';
+import type { AgentInfo, Decision, ToolCall } from './types.js';
+
+/**
+ * What became of a decided call, in words: `allowed`, `denied`, or `answered elsewhere` for a call
+ * the agent's own prompt (or its other route) answered while it waited in cco, which is nobody's
+ * allow or denial.
+ */
+export function outcomeText(d: Pick<Decision, 'behavior' | 'decidedBy' | 'edited'>): string {
+  if (d.decidedBy === 'elsewhere') return 'answered elsewhere';
+  if (d.behavior === 'allow') return d.edited ? 'allowed with edited input' : 'allowed';
+  return 'denied';
+}
+
+/** Who decided, as the console and `cco log` name them (`you` for a person at the console). */
+export function deciderText(decidedBy: string, you = 'you'): string {
+  return decidedBy === 'user' ? you : decidedBy;
+}
+
 
 /**
  * Make text safe for one terminal line: control and invisible characters (including ESC, so no
