@@ -13,8 +13,7 @@ import { MAX_INPUT_DEPTH, jsonDepthExceeds } from './call-guard.js';
 import type { RouteJoin } from './route-join.js';
 import { hookAnswer } from './wire.js';
 
-export const PERMISSION_REQUEST_PATH = '/hooks/claude/permission-request';
-export const POST_TOOL_USE_PATH = '/hooks/claude/post-tool-use';
+export { PERMISSION_REQUEST_PATH, POST_TOOL_USE_PATH } from '../store/claude-settings.js';
 
 const text = (max: number) => z.string().max(max);
 const destination = z.enum(['session', 'cliArg', 'localSettings', 'projectSettings', 'userSettings']);

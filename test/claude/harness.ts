@@ -19,7 +19,7 @@ export interface PendingCall {
   toolName: string;
   input: Record<string, unknown>;
   agentLabel: string;
-  agent: { name?: string; cwd?: string; client?: { name: string; version: string } };
+  agent: { name?: string; cwd?: string; client?: { name: string; version?: string }; route?: string; conversationId?: string; permissionMode?: string };
 }
 
 export interface AuditEvent {

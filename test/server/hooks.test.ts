@@ -5,7 +5,7 @@
  * and one answer when the same question arrives on the hook and the MCP prompt tool.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Policy, PolicyVerdict } from '../../src/core/types.js';
+import type { PermissionUpdate, Policy, PolicyVerdict } from '../../src/core/types.js';
 import { askApproval, parseResult, rawRequest, testHarness, waitFor, type TestServer } from '../helpers/server.js';
 
 const h = testHarness();
@@ -49,7 +49,7 @@ describe('POST /hooks/claude/permission-request', () => {
       agent: { name: 'builder', route: 'claude-hook', conversationId: SESSION, cwd: '/home/me/work', permissionMode: 'default' },
       suggestions: [{ type: 'addDirectories', directories: ['/home/me/work'], destination: 'session' }],
     });
-    const perms = [{ type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: 'echo:*' }], behavior: 'allow', destination: 'session' }] as const;
+    const perms: PermissionUpdate[] = [{ type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: 'echo:*' }], behavior: 'allow', destination: 'session' }];
     t.broker.decide(p.id, { behavior: 'allow', updatedPermissions: perms });
     const r = await res;
     expect(r.status).toBe(200);
@@ -135,7 +135,7 @@ describe('POST /hooks/claude/permission-request', () => {
 
   it('with a token: none or a wrong one is 401 with a JSON error naming the fix; the right one is served', async () => {
     const t = await h.start({ mcpToken: 'hook-secret', policy: () => ({ action: 'allow', decidedBy: 'rule:all' }) });
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'hook-secret' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 'hook-secret' }] as Array<Record<string, string>>) {
       const r = await post(hookUrl(t), base(), headers);
       expect(r.status).toBe(401);
       expect(await r.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.stringContaining('cco setup --hooks') } });
