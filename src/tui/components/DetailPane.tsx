@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { agentLabel, deciderText, oneLine, outcomeText } from '../../core/summary.js';
+import { agentLabel, deciderText, oneLine, outcomeText, routeText } from '../../core/summary.js';
 import { formatDuration } from '../../core/duration.js';
 import type { DecidedCall, PendingCall } from '../../core/types.js';
 import type { DetailLine } from '../detail-lines.js';
@@ -47,6 +47,7 @@ export function DetailPane({ call, lines, height, bodyRows, offset }: DetailPane
       <Text wrap="truncate">
         <Text bold>{oneLine(call.call.toolName, 60)}</Text> {call.id} from {agentLabel(call.call.agent)}
         {call.call.agent?.cwd ? ` in ${oneLine(call.call.agent.cwd, 60)}` : ''}
+        {call.call.agent?.route && call.call.agent.route !== 'mcp' ? <Text dimColor>{` · via ${routeText(call.call.agent)}`}</Text> : null}
         {more ? <Text dimColor>{` · lines ${offset + 1}–${offset + body.length} of ${lines.length}`}</Text> : null}
       </Text>
       {body.map((l, i) => (
