@@ -87,7 +87,14 @@ export async function setupHooks(o: SetupHooksOptions, paths: CcoPaths = ccoPath
   const saved = backup ? ` The previous file is in ${backup}.` : '';
   if (o.remove) return `${diff}\nRemoved cco's hooks from ${file} (${o.scope} scope); every other setting and hook is as it was.${saved}\n`;
   const waitMs = await ccoLongestWaitMs(paths);
+  const port = new URL(await hookBaseUrl(o.url, paths)).port;
+  const configured = String(await configPort(paths));
+  const portNote =
+    o.url || port === configured
+      ? ''
+      : `Note: this is the running server's port ${port}, not the configured ${configured}; if cco starts on another port later, run \`cco config set port ${port}\` or this again.\n`;
   return (
+    portNote +
     `${diff}\nAdded cco's hooks to ${file} (${o.scope} scope): PermissionRequest asks cco, PostToolUse and PostToolUseFailure tell it when a question was answered at Claude's own prompt.${saved}\n` +
     `The hook's timeout is ${formatDuration(hookTimeoutSeconds(waitMs) * 1000)}, longer than cco's longest wait (${formatDuration(waitMs)}), so cco's own timeout answers first.\n` +
     `Claude Code sessions started from now on ask cco (start interactive ones with --permission-mode default: since 2.1.328 the default mode "auto" decides most asks itself).\n` +

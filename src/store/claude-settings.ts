@@ -110,8 +110,10 @@ export function withoutCcoHooks(settings: Json): Json {
       .filter((g: unknown) => !(isObject(g) && Array.isArray(g.hooks) && g.hooks.length === 0));
     if (kept.length) hooks[event] = kept;
   }
+  // Keys keep their place, so the diff shows only what changed.
+  if (Object.keys(hooks).length) return { ...settings, hooks };
   const { hooks: _old, ...rest } = settings;
-  return Object.keys(hooks).length ? { ...rest, hooks } : rest;
+  return rest;
 }
 
 /** `settings` with cco's hooks in (replacing cco's earlier ones), every other hook and setting kept. */
