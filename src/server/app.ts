@@ -148,7 +148,7 @@ export function createApp(opts: AppOptions) {
   app.all('/mcp/:agent', (c) => mcp(c, c.req.param('agent')));
 
   // Claude Code's http hooks: the same broker, rules, console and audit log as /mcp.
-  const hookOpts = { broker: opts.broker, join, ...(opts.onError ? { onError: opts.onError } : {}) };
+  const hookOpts = { broker: opts.broker, join, mcpOpen: () => sessions.size > 0, ...(opts.onError ? { onError: opts.onError } : {}) };
   /** Count a hook POST as open until its answer is written, so shutdown waits for it like a /mcp POST. */
   const trackPost = (c: Context<Env>) => {
     const out = c.env?.outgoing;

@@ -103,6 +103,8 @@ export function validSuggestions(list: readonly unknown[] | undefined): Permissi
 export interface HookRoutesOptions {
   broker: Broker;
   join: RouteJoin;
+  /** Whether any MCP session is open: then a question may also come on the MCP route. */
+  mcpOpen: () => boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -124,7 +126,8 @@ export async function permissionRequestHook(req: Request, agentName: string | un
   if (suggestions.length) call.suggestions = suggestions;
   try {
     // The same question on the MCP route: that route answers it, this one says nothing.
-    if (await opts.join.hookDefers(call, deferToMcp, req.signal)) return Response.json({});
+    const wait = deferToMcp ? 'long' : opts.mcpOpen() ? 'short' : false;
+    if (await opts.join.hookDefers(call, wait, req.signal)) return Response.json({});
     const decision: Decision = await opts.broker.request(call, { signal: req.signal });
     return Response.json(hookAnswer(decision));
   } catch (error) {

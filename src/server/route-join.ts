@@ -5,8 +5,9 @@
  * decision; a hook can say nothing with `{}`), so the console shows one waiting call and the
  * audit log one decision:
  * - a hook question whose twin MCP call arrived in the last few seconds answers `{}` at once;
- * - with `cco run --via both` (the hook URL says `?via=both`) a hook question waits a moment for
- *   its MCP twin before it goes to the queue;
+ * - with `cco run --via both` (the hook URL says `?via=both`) a hook question waits up to 1.5 s for
+ *   its MCP twin before it goes to the queue; any other waits up to 300 ms while an MCP session
+ *   is open (Claude sends the two within milliseconds, in either order);
  * - an MCP call whose twin hook question is already waiting takes it off the queue (recorded as
  *   answered elsewhere, its hook request answered `{}`).
  * Twins are the same tool with a deep-equal input. A `{}` is never an allow, so a wrong pairing
@@ -31,16 +32,20 @@ export interface RouteJoinOptions {
   windowMs?: number;
   /** How long a `--via both` hook question waits for its MCP twin (default 1.5 s). */
   waitMs?: number;
+  /** How long any hook question waits for a twin while an MCP session is open (default 300 ms). */
+  shortWaitMs?: number;
   now?: () => number;
 }
 
 export const ON_MCP_ROUTE = 'Answered on the MCP route: Claude Code asked this on its hook and its permission prompt tool at once, and cco answers it there.';
 
 export class RouteJoin {
-  private recentMcp: Array<{ key: string; at: number }> = [];
-  private readonly waiters = new Set<{ key: string; hit: () => void }>();
+  /** MCP calls of the last few seconds; `session` is the Claude session whose hook questions they answer, once one paired. */
+  private recentMcp: Array<{ key: string; at: number; session?: string | undefined }> = [];
+  private readonly waiters = new Set<{ key: string; session: string | undefined; hit: () => void }>();
   private readonly windowMs: number;
   private readonly waitMs: number;
+  private readonly shortWaitMs: number;
   private readonly now: () => number;
 
   constructor(
@@ -49,6 +54,7 @@ export class RouteJoin {
   ) {
     this.windowMs = opts.windowMs ?? 5000;
     this.waitMs = opts.waitMs ?? 1500;
+    this.shortWaitMs = opts.shortWaitMs ?? 300;
     this.now = opts.now ?? Date.now;
   }
 
@@ -57,32 +63,36 @@ export class RouteJoin {
     const key = keyOf(call.toolName, call.input);
     const now = this.now();
     this.prune(now);
-    for (const w of this.waiters) {
-      if (w.key !== key) continue;
+    // One Claude session may send the question to several hooks (settings and `cco run` both
+    // registered one): every copy that waits, or already sits in the queue, says nothing.
+    let session: string | undefined;
+    for (const w of [...this.waiters]) {
+      if (w.key !== key || (session !== undefined && w.session !== session)) continue;
+      session ??= w.session;
       this.waiters.delete(w);
       w.hit();
-      return;
     }
-    const twin = this.broker
-      .snapshot()
-      .pending.find((p) => p.call.agent?.route === 'claude-hook' && now - p.receivedAt <= this.windowMs && keyOf(p.call.toolName, p.call.input) === key);
-    if (twin) {
-      this.broker.withdraw(twin.id, ON_MCP_ROUTE);
-      return;
+    for (const p of this.broker.snapshot().pending) {
+      if (p.call.agent?.route !== 'claude-hook' || now - p.receivedAt > this.windowMs || keyOf(p.call.toolName, p.call.input) !== key) continue;
+      if (session !== undefined && p.call.agent.conversationId !== session) continue;
+      session ??= p.call.agent.conversationId;
+      this.broker.withdraw(p.id, ON_MCP_ROUTE);
     }
-    this.recentMcp.push({ key, at: now });
+    this.recentMcp.push({ key, at: now, session });
   }
 
   /**
    * Whether a hook question should say nothing because its MCP twin answers it: the twin came in
-   * the last few seconds, or (`wait`) comes within a moment. Each MCP call pairs with one question.
+   * the last few seconds, or (`wait`) comes within a moment. An MCP call pairs with the questions
+   * of one Claude session (the first that asks), however many of its hooks send it.
    */
-  hookDefers(call: ToolCall, wait: boolean, signal?: AbortSignal): Promise<boolean> {
+  hookDefers(call: ToolCall, wait: 'long' | 'short' | false, signal?: AbortSignal): Promise<boolean> {
     const key = keyOf(call.toolName, call.input);
+    const session = call.agent?.conversationId;
     this.prune(this.now());
-    const i = this.recentMcp.findIndex((m) => m.key === key);
-    if (i !== -1) {
-      this.recentMcp.splice(i, 1);
+    const twin = this.recentMcp.find((m) => m.key === key && (m.session === undefined || m.session === session));
+    if (twin) {
+      twin.session = session;
       return Promise.resolve(true);
     }
     if (!wait || signal?.aborted) return Promise.resolve(false);
@@ -93,9 +103,9 @@ export class RouteJoin {
         signal?.removeEventListener('abort', onAbort);
         resolve(paired);
       };
-      const waiter = { key, hit: () => done(true) };
+      const waiter = { key, session, hit: () => done(true) };
       const onAbort = () => done(false);
-      const timer = setTimeout(() => done(false), this.waitMs);
+      const timer = setTimeout(() => done(false), wait === 'long' ? this.waitMs : this.shortWaitMs);
       this.waiters.add(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
     });

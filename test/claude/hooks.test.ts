@@ -105,4 +105,21 @@ describe('claude -p with both the hook and the MCP prompt tool (real Claude Code
     expect(w.audit().filter((e) => e.event === 'request')).toHaveLength(3);
     expect(w.api.escaped).toEqual([]);
   });
+
+  it('hooks in the user settings (cco setup --hooks) and cco run --via both: Claude posts to both hooks, still one call and one decision', async () => {
+    const w = await createWorld([{ tool: 'Bash', input: { command: 'echo a > a.txt', description: 'Write a' } }]);
+    await w.serve();
+    const setup = await w.ccoRun('setup', '--hooks', '--scope', 'user');
+    expect(setup.code, setup.stderr).toBe(0);
+    const claude = w.claude(['run', '--via', 'both', '--', '-p', 'write a', ...PRINT], { via: 'cco' });
+    const call = await until(async () => (await w.pending())[0], () => `the call; claude said: ${claude.output()}`);
+    // Past the hooks' pairing wait: the MCP call is the only one shown.
+    await until(async () => w.audit().length >= 1, 'the request in the audit log');
+    expect((await w.pending()).map((p) => p.agent.route)).toEqual([undefined]);
+    await w.decide(call.id, 'approve');
+    const run = await claude.done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(join(w.work, 'a.txt'), 'utf8')).toBe('a\n');
+    expect(w.audit().map((e) => `${e.event}:${e.decidedBy ?? ''}`)).toEqual(['request:', 'decision:user']);
+  });
 });

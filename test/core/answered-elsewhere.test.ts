@@ -67,8 +67,10 @@ describe('RouteJoin: one question on two routes', () => {
     const join = new RouteJoin(broker, { windowMs: 5000, now: () => now });
     join.mcpCall(call('make', {}));
     expect(await join.hookDefers(call('make'), false)).toBe(true);
-    // Used up: a second hook question with the same input is not paired.
-    expect(await join.hookDefers(call('make'), false)).toBe(false);
+    // Another hook of the same Claude session (settings and `cco run` both registered one) pairs too;
+    // a question from another session does not.
+    expect(await join.hookDefers(call('make'), false)).toBe(true);
+    expect(await join.hookDefers(call('make', { ...hookAgent, conversationId: 'other' }), false)).toBe(false);
     join.mcpCall(call('make', {}));
     now = 6000;
     expect(await join.hookDefers(call('make'), false)).toBe(false);
@@ -86,6 +88,20 @@ describe('RouteJoin: one question on two routes', () => {
     expect(broker.snapshot().pending.map((p) => p.call.input.command)).toEqual(['make install']);
     broker.shutdown();
     await hookB;
+  });
+
+  it('an MCP call answers every copy of its question from one session: waiting for it and already queued', async () => {
+    const { broker } = setup();
+    const join = new RouteJoin(broker, { now: () => broker.snapshot().pending[0]?.receivedAt ?? 0 });
+    const queued = broker.request(call('make'));
+    const other = broker.request(call('make', { ...hookAgent, conversationId: 'other' }));
+    const waiting = join.hookDefers(call('make'), 'long');
+    join.mcpCall(call('make', {}));
+    expect(await waiting).toBe(true);
+    expect(await queued).toMatchObject({ decidedBy: 'elsewhere' });
+    expect(broker.snapshot().pending.map((p) => p.call.agent?.conversationId)).toEqual(['other']);
+    broker.shutdown();
+    await other;
   });
 
   it("finds the oldest waiting hook question of that Claude session", () => {

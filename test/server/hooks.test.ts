@@ -274,6 +274,18 @@ describe('the same question on the hook and the MCP prompt tool (claude -p with 
     expect(versions).toBeGreaterThan(0);
   });
 
+  it('while an MCP session is open, a plain hook question waits a moment for its twin: hook first, still one call', async () => {
+    const t = await h.start();
+    const client = await h.client(t.server.mcpUrl);
+    const hook = post(hookUrl(t), base());
+    const mcp = askApproval(client, 'Bash', base().tool_input);
+    expect(await (await hook).json()).toEqual({});
+    await waitFor(() => t.broker.snapshot().pending.length === 1);
+    t.broker.decide(t.broker.snapshot().pending[0]!.id, { behavior: 'allow' });
+    await mcp;
+    expect(t.broker.snapshot().recent.map((d) => d.decision.decidedBy)).toEqual(['user']);
+  });
+
   it('?via=both without an MCP twin: after the wait the hook question goes to the queue and is answered there', async () => {
     const t = await h.start({ policy: () => ({ action: 'allow', decidedBy: 'rule:r1' }) });
     const r = await (await post(`${hookUrl(t)}?via=both`, base())).json();
