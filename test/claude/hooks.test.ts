@@ -54,6 +54,16 @@ describe('claude -p through the http hook only (real Claude Code)', () => {
     expect(w.api.results[0]).toMatchObject({ isError: false });
   });
 
+  it('AskUserQuestion does not exist in a -p run without a prompt tool: Claude Code disables it, nothing reaches cco', async () => {
+    const questions = [{ question: 'Which database should we use?', header: 'Database', multiSelect: false, options: [{ label: 'Postgres', description: 'relational' }, { label: 'SQLite', description: 'one file' }] }];
+    const w = await createWorld([{ tool: 'AskUserQuestion', input: { questions } }]);
+    await w.serve();
+    const run = await w.claude(['run', '--via', 'hooks', '--', '-p', 'ask me', ...PRINT], { via: 'cco' }).done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(w.api.results[0]).toMatchObject({ isError: true, content: expect.stringContaining('AskUserQuestion is disabled for this session') });
+    expect(w.audit()).toEqual([]);
+  });
+
   it('cco is not running: the hook fails and Claude denies the ask (no prompt tool decides)', async () => {
     const w = await createWorld([{ tool: 'Bash', input: { command: 'touch nobody.txt', description: 'Create a file' } }]);
     const settings = JSON.stringify({
