@@ -7,6 +7,8 @@ import { hookTimeoutSeconds, setupHooks } from '../../src/commands/setup-hooks.j
 import { ccoPaths } from '../../src/store/paths.js';
 import { ccoHooks, isCcoHook, withCcoHooks, withoutCcoHooks } from '../../src/store/claude-settings.js';
 import { runCli, tempHome } from '../helpers/cli.js';
+import { startTestServer } from '../helpers/server.js';
+import { writeServerFile } from '../../src/store/server-file.js';
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -164,5 +166,26 @@ describe('cco doctor: the hooks', () => {
     expect((await checkHooks(w.paths, false, w.cwd, w.env))[0]).toMatchObject({ ok: false, text: expect.stringContaining('not longer than cco\'s longest wait (5m)') });
     writeFileSync(file, JSON.stringify(withCcoHooks({}, ccoHooks({ baseUrl: 'http://127.0.0.1:8660', timeoutSeconds: 86_400 }))));
     expect((await checkHooks(w.paths, false, w.cwd, w.env))[0]).toMatchObject({ ok: true, text: expect.stringContaining('send permission questions to cco') });
+  });
+
+  it('with cco running, the hook is probed end to end: answered, or refused for a wrong token', async () => {
+    const w = world('right-token-123456');
+    const t = await startTestServer({ mcpToken: 'right-token-123456' });
+    try {
+      await writeServerFile(w.paths.serverFile, { url: t.server.url, mcpUrl: t.server.mcpUrl, pid: process.pid, token: t.token, mcpToken: 'right-token-123456', startedAt: '', version: '0' });
+      const dir = w.env.CLAUDE_CONFIG_DIR!;
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, 'settings.json');
+      writeFileSync(file, JSON.stringify(withCcoHooks({}, ccoHooks({ baseUrl: t.server.url, timeoutSeconds: 86_400, token: 'right-token-123456' }))));
+      expect((await checkHooks(w.paths, true, w.cwd, w.env))[0]).toMatchObject({ ok: true, text: expect.stringContaining('and cco answers there') });
+      writeFileSync(file, JSON.stringify(withCcoHooks({}, ccoHooks({ baseUrl: t.server.url, timeoutSeconds: 86_400, token: 'wrong-token-123456' }))));
+      expect((await checkHooks(w.paths, true, w.cwd, w.env))[0]).toMatchObject({ ok: false, text: expect.stringContaining('refuses the token') });
+      writeFileSync(file, JSON.stringify(withCcoHooks({}, ccoHooks({ baseUrl: t.server.url, timeoutSeconds: 86_400 }))));
+      expect((await checkHooks(w.paths, true, w.cwd, w.env))[0]).toMatchObject({ ok: false, text: expect.stringContaining('sends no Authorization header') });
+      // The probe decided nothing.
+      expect(t.broker.snapshot().recent).toEqual([]);
+    } finally {
+      await t.close();
+    }
   });
 });
