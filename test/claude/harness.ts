@@ -31,6 +31,8 @@ export interface AuditEvent {
   agentLabel?: string;
   cwd?: string;
   client?: { name: string; version: string };
+  route?: string;
+  conversationId?: string;
   behavior?: string;
   decidedBy?: string;
   message?: string;

@@ -21,7 +21,7 @@ describe('claude -p through the http hook only (real Claude Code)', () => {
     expect(w.api.results).toEqual([expect.objectContaining({ toolUseId: w.api.toolUseId(0), isError: false })]);
     const decisions = w.audit().filter((e) => e.event === 'decision');
     expect(decisions).toHaveLength(1);
-    expect(decisions[0]).toMatchObject({ tool: 'Bash', behavior: 'allow', decidedBy: 'rule:r1', agent: 'hooker', cwd: w.work });
+    expect(decisions[0]).toMatchObject({ tool: 'Bash', behavior: 'allow', decidedBy: 'rule:r1', agent: 'hooker', cwd: w.work, route: 'claude-hook', conversationId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(w.api.escaped).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 /** A call answered outside cco: withdrawn as `elsewhere`, shown and counted as nobody's denial; the route pairing. */
 import { describe, expect, it } from 'vitest';
+import { auditRecord, pairRecords, toDecidedCalls } from '../../src/core/audit.js';
 import { Broker } from '../../src/core/broker.js';
 import { NotPendingError } from '../../src/core/errors.js';
 import { agentLabel, outcomeText, routeText } from '../../src/core/summary.js';
@@ -114,5 +115,24 @@ describe('RouteJoin: one question on two routes', () => {
     expect(join.waitingHookCall('other', 'Bash', { command: 'make' })).toBe('c2');
     expect(join.waitingHookCall('3f8e0c4e-aaaa', 'Write', { command: 'make' })).toBeUndefined();
     broker.shutdown();
+  });
+});
+
+describe('the audit log keeps the route', () => {
+  it('a hook call is recorded with its route, Claude session id and mode, and read back with them; elsewhere stays elsewhere', async () => {
+    const { broker } = setup();
+    const events: Parameters<typeof auditRecord>[0][] = [];
+    broker.onEvent((e) => events.push(e));
+    const p = broker.request(call('make'));
+    broker.withdraw('c1');
+    await p;
+    const records = events.map((e) => auditRecord(e, agentLabel(hookAgent)));
+    expect(records[0]).toMatchObject({ event: 'request', route: 'claude-hook', conversationId: '3f8e0c4e-aaaa', permissionMode: 'default', cwd: '/w', agentLabel: 'claude-code#3f8e' });
+    expect(records[1]).toMatchObject({ event: 'decision', decidedBy: 'elsewhere', behavior: 'deny' });
+    const [back] = toDecidedCalls(pairRecords(JSON.parse(JSON.stringify(records))), 10);
+    expect(back!.call.agent).toMatchObject({ route: 'claude-hook', conversationId: '3f8e0c4e-aaaa', permissionMode: 'default' });
+    expect(back!.decision.decidedBy).toBe('elsewhere');
+    // An MCP call has no route field: the log stays as it was.
+    expect(auditRecord({ type: 'request', id: 'x', call: call('ls', { sessionId: 's' }), at: 0, deadline: 0, autoDecided: false }, 'a')).not.toHaveProperty('route');
   });
 });
