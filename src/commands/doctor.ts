@@ -191,6 +191,7 @@ export async function doctor(name: string, paths: CcoPaths = ccoPaths()): Promis
     ...findings,
     await checkPort(paths, server),
     await checkClaude(name, expectedUrl, serverUp),
+    ...(await (await import('./doctor-hooks.js')).checkHooks(paths, serverUp)),
     ...(await checkConfig(paths)),
     ...(await checkClaudeAllowRules()),
   ];
@@ -198,7 +199,7 @@ export async function doctor(name: string, paths: CcoPaths = ccoPaths()): Promis
 
 export function doctorCommand(): Command {
   return new Command('doctor')
-    .description('check the server, Claude Code registration, config and Claude allow rules; says how to fix each problem')
+    .description('check the server, Claude Code registration (MCP and http hooks), config and Claude allow rules; says how to fix each problem')
     .addOption(new Option('--name <name>', 'the server name in Claude Code').default(SERVER_NAME).argParser(serverName))
     .action(async (o: { name: string }) => {
       const findings = await doctor(o.name);

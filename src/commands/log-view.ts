@@ -8,7 +8,7 @@ import { oneLine, summarizeInput } from '../core/summary.js';
 import { cellWidth, padCells } from '../core/cells.js';
 import { columns } from './table.js';
 
-export const DECISIONS = ['allow', 'deny', 'ask', 'timeout', 'cancelled', 'interrupted', 'guard'] as const;
+export const DECISIONS = ['allow', 'deny', 'ask', 'timeout', 'cancelled', 'elsewhere', 'interrupted', 'guard'] as const;
 export type DecisionFilter = (typeof DECISIONS)[number];
 
 export interface LogFilter {
@@ -66,8 +66,10 @@ function decisionMatches(e: LogEntry, want: DecisionFilter): boolean {
   const d = e.decision;
   switch (want) {
     case 'allow':
-    case 'deny':
       return d?.behavior === want;
+    case 'deny':
+      // A call answered at the agent's own prompt was denied by nobody.
+      return d?.behavior === want && d.decidedBy !== 'elsewhere';
     case 'ask':
       // Sent to a person: still waiting, or waited (whoever decided in the end).
       return e.request ? e.request.autoDecided === false : d?.decidedBy === 'user';
@@ -108,6 +110,7 @@ function localTime(t: number): string {
 function outcome(e: LogEntry): string {
   const d = e.decision;
   if (!d) return 'waiting';
+  if (d.decidedBy === 'elsewhere') return 'answered elsewhere';
   if (d.behavior === 'allow') return d.edited ? 'allowed edited' : 'allowed';
   return d.interrupt ? 'denied, stopped' : 'denied';
 }

@@ -17,7 +17,7 @@ interface LogOptions {
   stats?: boolean;
 }
 
-const DECISIONS = ['allow', 'deny', 'ask', 'timeout', 'cancelled', 'interrupted', 'guard'];
+const DECISIONS = ['allow', 'deny', 'ask', 'timeout', 'cancelled', 'elsewhere', 'interrupted', 'guard'];
 
 function decisionArg(value: string): DecisionFilter {
   if (!DECISIONS.includes(value)) throw new InvalidArgumentError(`use one of ${DECISIONS.join(', ')}.`);

@@ -56,6 +56,9 @@ interface SetupOptions {
   name: string;
   agent?: string;
   url?: string;
+  hooks?: boolean;
+  remove?: boolean;
+  dryRun?: boolean;
 }
 
 function describe(entry: McpServerEntry): string {
@@ -119,12 +122,21 @@ async function setup(o: SetupOptions): Promise<string> {
 
 export function setupCommand(): Command {
   return new Command('setup')
-    .description('register cco with Claude Code (runs `claude mcp add-json`; re-running changes nothing)')
+    .description('register cco with Claude Code (runs `claude mcp add-json`; re-running changes nothing); --hooks adds its http hooks to Claude\'s settings instead')
     .addOption(new Option('-s, --scope <scope>', 'where Claude Code keeps the registration').choices(['user', 'project', 'local']).default('user'))
     .addOption(new Option('--name <name>', 'the server name in Claude Code').default(SERVER_NAME).argParser(serverName))
     .addOption(new Option('--agent <name>', `name the agents of this registration (sent as the ${AGENT_HEADER} header)`).argParser(agentName))
     .addOption(new Option('--url <url>', "cco's MCP endpoint (default: the running server's, else http://127.0.0.1:<config port>/mcp)").argParser(mcpUrlOption))
+    .option('--hooks', "add cco's http hooks (PermissionRequest, PostToolUse) to Claude Code's settings file for --scope: interactive sessions ask cco too")
+    .option('--remove', 'with --hooks: take out exactly the hooks cco added')
+    .option('--dry-run', 'with --hooks: show the change as a diff and write nothing')
     .action(async (o: SetupOptions) => {
+      if (o.hooks) {
+        const { setupHooks } = await import('./setup-hooks.js');
+        process.stdout.write(await setupHooks(o));
+        return;
+      }
+      if (o.remove || o.dryRun) throw new UserError(`${o.remove ? '--remove' : '--dry-run'} goes with --hooks. To remove cco's MCP registration run \`claude mcp remove ${o.name} -s ${o.scope}\`.`);
       process.stdout.write(await setup(o));
     });
 }

@@ -1,5 +1,5 @@
 import type { Rule } from './rules/types.js';
-import type { Behavior, BrokerEvent, DecidedBy, DecidedCall, ToolCall } from './types.js';
+import type { Behavior, BrokerEvent, CallRoute, DecidedBy, DecidedCall, ToolCall } from './types.js';
 
 /**
  * One line of the audit log (JSON Lines). A request line when a call arrives; a decision line
@@ -20,6 +20,11 @@ export interface AuditRecord {
   sessionId?: string;
   client?: { name: string; version?: string };
   cwd?: string;
+  /** How the call reached cco, when not the MCP prompt tool (`claude-hook`). */
+  route?: CallRoute;
+  /** The agent's own conversation id (Claude Code hooks: `session_id`). */
+  conversationId?: string;
+  permissionMode?: string;
   tool: string;
   input: Record<string, unknown>;
   /** Request only: decided at once by a rule or the default, without waiting. */
@@ -57,6 +62,9 @@ function callFields(id: string, call: ToolCall, label: string) {
     ...(a.sessionId ? { sessionId: a.sessionId } : {}),
     ...(a.client ? { client: a.client } : {}),
     ...(a.cwd ? { cwd: a.cwd } : {}),
+    ...(a.route && a.route !== 'mcp' ? { route: a.route } : {}),
+    ...(a.conversationId ? { conversationId: a.conversationId } : {}),
+    ...(a.permissionMode ? { permissionMode: a.permissionMode } : {}),
     tool: call.toolName,
     input: call.input,
   };
@@ -240,6 +248,9 @@ export function toDecidedCalls(entries: readonly LogEntry[], max: number): Decid
         ...(d.sessionId ? { sessionId: d.sessionId } : {}),
         ...(d.client ? { client: d.client } : {}),
         ...(d.cwd ? { cwd: d.cwd } : {}),
+        ...(d.route ? { route: d.route } : {}),
+        ...(d.conversationId ? { conversationId: d.conversationId } : {}),
+        ...(d.permissionMode ? { permissionMode: d.permissionMode } : {}),
       },
     };
     out.push({

@@ -57,6 +57,7 @@ interface Entry {
 }
 
 const DENIED_BY_USER = 'Denied by the user in cco.';
+const ANSWERED_ELSEWHERE = "Answered elsewhere (at the agent's own prompt) before anyone decided it in cco.";
 
 /**
  * The decision broker: one promise per tool call, resolved exactly once by a person, a rule,
@@ -220,6 +221,16 @@ export class Broker {
     return this.settle(id, decision) ?? decision;
   }
 
+  /**
+   * Take a waiting call off the queue because it was answered outside cco (at the agent's own
+   * prompt, or on its other route into cco). Recorded as `elsewhere`, never as anyone's denial;
+   * the route that asked sends no decision for it. Returns the decision recorded, or undefined
+   * when the call was not waiting.
+   */
+  withdraw(id: string, message = ANSWERED_ELSEWHERE): Decision | undefined {
+    return this.settle(id, this.deny('elsewhere', message));
+  }
+
   /** Deny every pending call (and every later one) with `message`: cco is stopping. */
   shutdown(message = 'cco stopped before anyone decided this call, so it was denied. Retry when cco is running again.'): void {
     this.stopped = message;
@@ -280,7 +291,7 @@ export class Broker {
     }
     if (requestEvent) this.emit(requestEvent);
     const c = { ...this.counts };
-    if (decision.decidedBy === 'cancelled') c.cancelled++;
+    if (decision.decidedBy === 'cancelled' || decision.decidedBy === 'elsewhere') c.cancelled++;
     else if (decision.behavior === 'allow') c.allowed++;
     else {
       c.denied++;

@@ -1,5 +1,29 @@
 import { escapeText } from './escape.js';
-import type { AgentInfo, ToolCall } from './types.js';
+import { sessionKey, type AgentInfo, type CallRoute, type Decision, type ToolCall } from './types.js';
+
+/**
+ * What became of a decided call, in words: `allowed`, `denied`, or `answered elsewhere` for a call
+ * the agent's own prompt (or its other route) answered while it waited in cco, which is nobody's
+ * allow or denial.
+ */
+export function outcomeText(d: Pick<Decision, 'behavior' | 'decidedBy' | 'edited'>): string {
+  if (d.decidedBy === 'elsewhere') return 'answered elsewhere';
+  if (d.behavior === 'allow') return d.edited ? 'allowed with edited input' : 'allowed';
+  return 'denied';
+}
+
+/** How a call reached cco, in words: the route, and the agent's permission mode when it sent one. */
+export function routeText(agent: AgentInfo | undefined): string {
+  const names: Record<CallRoute, string> = { mcp: 'MCP prompt tool', 'claude-hook': 'Claude Code hook', 'codex-hook': 'Codex hook' };
+  const route = names[agent?.route ?? 'mcp'] ?? 'MCP prompt tool';
+  return agent?.permissionMode ? `${route}, mode ${oneLine(agent.permissionMode, 24)}` : route;
+}
+
+/** Who decided, as the console and `cco log` name them (`you` for a person at the console). */
+export function deciderText(decidedBy: string, you = 'you'): string {
+  return decidedBy === 'user' ? you : decidedBy;
+}
+
 
 /**
  * Make text safe for one terminal line: control and invisible characters (including ESC, so no
@@ -119,5 +143,6 @@ export function agentLabel(agent: AgentInfo | undefined): string {
   if (!agent) return 'unknown';
   if (agent.name) return oneLine(agent.name, 40);
   const client = agent.client?.name ? oneLine(agent.client.name, 24) : 'agent';
-  return agent.sessionId ? `${client}#${agent.sessionId.slice(0, 4)}` : client;
+  const key = sessionKey(agent);
+  return key ? `${client}#${oneLine([...key].slice(0, 4).join(''), 16)}` : client;
 }

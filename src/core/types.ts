@@ -58,7 +58,9 @@ export type PermissionUpdate =
  * Who made a decision. `rule:<id>` names the rule; `default` is the default action;
  * `error` is an internal failure that failed closed; `interrupted` is a call that was still
  * waiting when a previous cco died (written at the next start, from the audit log); `guard` is
- * cco protecting its own files (config, state, audit log, server file), before any rule.
+ * cco protecting its own files (config, state, audit log, server file), before any rule;
+ * `elsewhere` is a call answered outside cco (at the agent's own prompt, or on the agent's other
+ * route into cco) while it waited here: nobody denied it, and no answer from cco is sent for it.
  */
 export type DecidedBy =
   | 'user'
@@ -67,6 +69,7 @@ export type DecidedBy =
   | 'default'
   | 'shutdown'
   | 'cancelled'
+  | 'elsewhere'
   | 'error'
   | 'interrupted'
   | 'guard';
@@ -128,6 +131,7 @@ export interface BrokerCounts {
   denied: number;
   /** Of the denials, those made because nobody decided in time. */
   timedOut: number;
+  /** Calls withdrawn before a decision: the agent went away, or answered them elsewhere. */
   cancelled: number;
 }
 

@@ -1,10 +1,13 @@
 import { Hono, type Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import type { Broker } from '../core/broker.js';
+import type { ToolCall } from '../core/types.js';
 import { decisionApi } from './api.js';
 import { jsonRpcError, readJsonBody } from './body.js';
 import { answerAtOnce } from './fast-call.js';
 import { bearerAuth, hostGuard } from './security.js';
+import { PERMISSION_REQUEST_PATH, POST_TOOL_USE_PATH, permissionRequestHook, postToolUseHook } from './hooks.js';
+import { RouteJoin } from './route-join.js';
 import { SessionRegistry, type Session } from './sessions.js';
 
 export interface AppOptions {
@@ -13,7 +16,9 @@ export interface AppOptions {
   apiToken: string;
   /** The address the server is bound to (its name passes the Host check). */
   host: string;
-  /** When set, `/mcp` requires `Authorization: Bearer <mcpToken>` (required off loopback). */
+  /** How long an MCP call and a hook question count as the same question (route-join.ts). */
+  joinWindowMs?: number;
+  /** When set, `/mcp` (and `/hooks/*`) requires `Authorization: Bearer <mcpToken>` (required off loopback). */
   mcpToken?: string;
   /** Bytes of events a slow `/api/events` reader may fall behind by before it is dropped. */
   eventBacklogBytes?: number;
@@ -35,6 +40,13 @@ type Env = { Bindings: Partial<HttpBindings> };
 export const MAX_SESSIONS = 2000;
 
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const BAD_AGENT_NAME = 'Invalid agent name: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit.';
+
+/** The agent's name from the path, `?agent=` or `X-CCO-Agent` (the same for /mcp and the hooks); false when malformed. */
+function agentNameOf(c: Context<Env>, inPath: string | undefined): string | undefined | false {
+  const name = inPath ?? c.req.query('agent') ?? c.req.header('x-cco-agent');
+  return name !== undefined && !AGENT_NAME.test(name) ? false : name;
+}
 
 type Message = { method?: unknown; id?: unknown; params?: unknown };
 const messages = (body: unknown): Message[] =>
@@ -42,8 +54,11 @@ const messages = (body: unknown): Message[] =>
 
 /** The hono app: `/mcp` (MCP over Streamable HTTP), `/api` (decisions), `/health`. */
 export function createApp(opts: AppOptions) {
+  const join = new RouteJoin(opts.broker, opts.joinWindowMs !== undefined ? { windowMs: opts.joinWindowMs } : {});
+  const onCall = (call: ToolCall) => join.mcpCall(call);
   const sessions = new SessionRegistry({
     broker: opts.broker,
+    onCall,
     version: opts.version,
     progressIntervalMs: opts.progressIntervalMs,
     idleMs: opts.sessionIdleMs,
@@ -58,6 +73,7 @@ export function createApp(opts: AppOptions) {
   if (opts.mcpToken) {
     app.use('/mcp', bearerAuth(opts.mcpToken, 'jsonrpc'));
     app.use('/mcp/*', bearerAuth(opts.mcpToken, 'jsonrpc'));
+    app.use('/hooks/*', bearerAuth(opts.mcpToken, 'hook'));
   }
 
   // With a token (cco may face a network) anyone can ask if cco is up, but nothing more.
@@ -71,10 +87,8 @@ export function createApp(opts: AppOptions) {
 
   const mcp = async (c: Context<Env>, agentInPath: string | undefined) => {
     const req = c.req.raw;
-    const nameFromUrl = agentInPath ?? c.req.query('agent') ?? c.req.header('x-cco-agent');
-    if (nameFromUrl !== undefined && !AGENT_NAME.test(nameFromUrl)) {
-      return jsonRpcError(400, -32600, 'Invalid agent name: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit.');
-    }
+    const nameFromUrl = agentNameOf(c, agentInPath);
+    if (nameFromUrl === false) return jsonRpcError(400, -32600, BAD_AGENT_NAME);
     const sid = req.headers.get('mcp-session-id');
     let session: Session | undefined;
     if (sid) {
@@ -123,7 +137,7 @@ export function createApp(opts: AppOptions) {
       }
       session = await sessions.create(nameFromUrl);
     } else if (opts.fastCalls !== false) {
-      const answer = answerAtOnce(session, body.value, (name) => c.req.header(name), opts.broker, opts.onError);
+      const answer = answerAtOnce(session, body.value, (name) => c.req.header(name), opts.broker, opts.onError, onCall);
       if (answer) return answer;
     }
     track(session, true);
@@ -133,10 +147,34 @@ export function createApp(opts: AppOptions) {
   app.all('/mcp', (c) => mcp(c, undefined));
   app.all('/mcp/:agent', (c) => mcp(c, c.req.param('agent')));
 
+  // Claude Code's http hooks: the same broker, rules, console and audit log as /mcp.
+  const hookOpts = { broker: opts.broker, join, mcpOpen: () => sessions.size > 0, ...(opts.onError ? { onError: opts.onError } : {}) };
+  /** Count a hook POST as open until its answer is written, so shutdown waits for it like a /mcp POST. */
+  const trackPost = (c: Context<Env>) => {
+    const out = c.env?.outgoing;
+    if (!out) return;
+    openPosts++;
+    out.once('close', () => {
+      if (--openPosts === 0) for (const w of postWaiters.splice(0)) w();
+    });
+  };
+  const permissionRequest = (c: Context<Env>, agentInPath: string | undefined) => {
+    const name = agentNameOf(c, agentInPath);
+    if (name === false) return c.json({ error: { code: 'bad_agent', message: BAD_AGENT_NAME } }, 400);
+    trackPost(c);
+    return permissionRequestHook(c.req.raw, name, c.req.query('via') === 'both', hookOpts);
+  };
+  app.post(PERMISSION_REQUEST_PATH, (c) => permissionRequest(c, undefined));
+  app.post(`${PERMISSION_REQUEST_PATH}/:agent`, (c) => permissionRequest(c, c.req.param('agent')));
+  app.post(POST_TOOL_USE_PATH, (c) => postToolUseHook(c.req.raw, hookOpts));
+  app.post(`${POST_TOOL_USE_PATH}/:agent`, (c) => postToolUseHook(c.req.raw, hookOpts));
+
   app.use('/api/*', bearerAuth(opts.apiToken));
   app.route('/api', decisionApi(opts.broker, opts.eventBacklogBytes ? { maxBacklogBytes: opts.eventBacklogBytes } : {}));
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}. The MCP endpoint is /mcp.` } }, 404));
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}. The MCP endpoint is /mcp; Claude Code's hooks POST to ${PERMISSION_REQUEST_PATH} and ${POST_TOOL_USE_PATH}.` } }, 404),
+  );
   app.onError((error, c) => {
     opts.onError?.(error);
     return c.json({ error: { code: 'internal', message: 'Internal error in cco; see its log.' } }, 500);

@@ -2,7 +2,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListRootsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Broker } from '../core/broker.js';
-import type { AgentInfo, Decision } from '../core/types.js';
+import type { AgentInfo, Decision, ToolCall } from '../core/types.js';
 import { guardToolCalls } from './call-guard.js';
 import { toCallToolResult } from './wire.js';
 
@@ -19,6 +19,8 @@ export interface ApprovalToolOptions {
   agent: (viaCall: () => Promise<{ roots: Array<{ uri: string }> }>) => Promise<AgentInfo> | AgentInfo;
   /** Counts tool handlers still running, so shutdown can wait for their answers to go out. */
   track: <T>(work: Promise<T>) => Promise<T>;
+  /** Told about each call before it goes to the broker (pairs it with the same question on the hook route). */
+  onCall?: (call: ToolCall) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -73,6 +75,11 @@ export function registerApprovalTool(server: McpServer, opts: ApprovalToolOption
             return {};
           });
           const call = { toolName: args.tool_name, input: args.input, agent } as const;
+          try {
+            opts.onCall?.(call);
+          } catch (error) {
+            opts.onError?.(error);
+          }
           return await opts.broker.request(args.tool_use_id ? { ...call, toolUseId: args.tool_use_id } : call, { signal });
         } finally {
           if (timer) clearInterval(timer);

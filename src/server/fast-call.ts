@@ -22,6 +22,7 @@ export function answerAtOnce(
   header: (name: string) => string | undefined,
   broker: Broker,
   onError?: (error: unknown) => void,
+  onCall?: (call: ToolCall) => void,
 ): Response | undefined {
   if (session.id === undefined || !session.knowsAgent()) return undefined;
   const accept = header('accept');
@@ -58,6 +59,12 @@ export function answerAtOnce(
     };
   }
   if (!decision) return undefined;
+  // A call that waits goes on to the SDK's handler, which tells onCall itself.
+  try {
+    onCall?.(call);
+  } catch (error) {
+    onError?.(error);
+  }
   session.lastSeen = Date.now();
   const data = JSON.stringify({ result: toCallToolResult(decision), jsonrpc: '2.0', id: request.id });
   return new Response(`event: message\ndata: ${data}\n\n`, {

@@ -90,7 +90,7 @@ export function tokenMatches(presented: string | undefined, expected: string): b
  * Require `Authorization: Bearer <token>`. The API answers in its own error shape; `/mcp` answers
  * with a JSON-RPC error, as an MCP client expects.
  */
-export function bearerAuth(token: string, shape: 'api' | 'jsonrpc' = 'api'): MiddlewareHandler {
+export function bearerAuth(token: string, shape: 'api' | 'jsonrpc' | 'hook' = 'api'): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(header);
@@ -105,6 +105,17 @@ export function bearerAuth(token: string, shape: 'api' | 'jsonrpc' = 'api'): Mid
               message: 'Unauthorized: this cco requires "Authorization: Bearer <token>". Register it with `cco setup` (which adds the header) or `claude mcp add --header "Authorization: Bearer <token>"`.',
             },
             id: null,
+          },
+          401,
+        );
+      }
+      if (shape === 'hook') {
+        return c.json(
+          {
+            error: {
+              code: 'unauthorized',
+              message: 'Missing or wrong bearer token: this cco requires "Authorization: Bearer <token>" on its hooks. `cco setup --hooks` (or `cco run --via hooks`) adds the header.',
+            },
           },
           401,
         );

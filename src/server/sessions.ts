@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Broker } from '../core/broker.js';
-import type { AgentInfo } from '../core/types.js';
+import type { AgentInfo, ToolCall } from '../core/types.js';
 import { registerApprovalTool, type RequestContext } from './approval-tool.js';
 
 export interface SessionOptions {
@@ -14,6 +14,8 @@ export interface SessionOptions {
   idleMs: number;
   /** How long a call waits for the client's answer to roots/list before going on without a cwd. */
   rootsWaitMs?: number;
+  /** Told about each `approval_prompt` call before the broker sees it (see route-join.ts). */
+  onCall?: (call: ToolCall) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -65,6 +67,7 @@ export class Session {
       progressIntervalMs: opts.progressIntervalMs,
       agent: (viaCall) => this.agentForCall(viaCall),
       track,
+      ...(opts.onCall ? { onCall: opts.onCall } : {}),
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
   }

@@ -16,6 +16,16 @@ export function decisionPayload(d: Decision): Record<string, unknown> {
   return payload;
 }
 
+/**
+ * The answer to Claude Code's PermissionRequest http hook. A call withdrawn before a decision
+ * (answered at Claude's own prompt, on the MCP route, or its request closed) gets `{}`: no
+ * decision, so nothing cco did not decide can be taken for an answer.
+ */
+export function hookAnswer(d: Decision): Record<string, unknown> {
+  if (d.decidedBy === 'elsewhere' || d.decidedBy === 'cancelled') return {};
+  return { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: decisionPayload(d) } };
+}
+
 export function toCallToolResult(d: Decision): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(decisionPayload(d)) }] };
 }

@@ -19,7 +19,7 @@ export interface PendingCall {
   toolName: string;
   input: Record<string, unknown>;
   agentLabel: string;
-  agent: { name?: string; cwd?: string; client?: { name: string; version: string } };
+  agent: { name?: string; cwd?: string; client?: { name: string; version?: string }; route?: string; conversationId?: string; permissionMode?: string };
 }
 
 export interface AuditEvent {
@@ -31,6 +31,8 @@ export interface AuditEvent {
   agentLabel?: string;
   cwd?: string;
   client?: { name: string; version: string };
+  route?: string;
+  conversationId?: string;
   behavior?: string;
   decidedBy?: string;
   message?: string;

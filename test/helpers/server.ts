@@ -15,7 +15,7 @@ let counter = 0;
 
 /** The real HTTP server on 127.0.0.1, port 0, over a real broker. */
 export async function startTestServer(
-  opts: Partial<BrokerOptions> & { progressIntervalMs?: number; sessionIdleMs?: number; fastCalls?: boolean } = {},
+  opts: Partial<BrokerOptions> & { progressIntervalMs?: number; sessionIdleMs?: number; fastCalls?: boolean; mcpToken?: string; joinWindowMs?: number } = {},
 ): Promise<TestServer> {
   const broker = new Broker({ newId: () => `c${++counter}`, timeoutMs: 60_000, ...opts });
   const token = 'test-token';
@@ -28,6 +28,8 @@ export async function startTestServer(
     progressIntervalMs: opts.progressIntervalMs ?? 30_000,
     sessionIdleMs: opts.sessionIdleMs ?? 60 * 60_000,
     ...(opts.fastCalls !== undefined ? { fastCalls: opts.fastCalls } : {}),
+    ...(opts.mcpToken !== undefined ? { mcpToken: opts.mcpToken } : {}),
+    ...(opts.joinWindowMs !== undefined ? { joinWindowMs: opts.joinWindowMs } : {}),
   });
   return {
     broker,

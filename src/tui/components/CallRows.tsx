@@ -2,7 +2,7 @@ import { Text } from 'ink';
 import { memo } from 'react';
 import { cellWidth, fitCells, padCells, padCellsStart, truncateCells } from '../../core/cells.js';
 import { formatDuration } from '../../core/duration.js';
-import { agentLabel, oneLine, summarizeInput } from '../../core/summary.js';
+import { agentLabel, deciderText, oneLine, summarizeInput } from '../../core/summary.js';
 import type { DecidedCall, PendingCall } from '../../core/types.js';
 import { useColor } from '../theme.js';
 
@@ -78,13 +78,15 @@ export const PendingRow = memo(function PendingRow({
 export const HistoryRow = memo(function HistoryRow({ d, selected = false, width }: { d: DecidedCall; selected?: boolean; width: number }) {
   const color = useColor();
   const allowed = d.decision.behavior === 'allow';
-  const who = d.decision.decidedBy === 'user' ? 'you' : d.decision.decidedBy;
+  const elsewhere = d.decision.decidedBy === 'elsewhere';
+  const who = elsewhere ? 'elsewhere' : deciderText(d.decision.decidedBy);
   const wide = width >= WIDE_ROW;
   // An edited call ran as edited: that is what the history shows (marked ✎).
   const edited = d.decision.edited === true && d.decision.updatedInput !== undefined;
   const shown = edited ? { ...d.call, input: d.decision.updatedInput! } : d.call;
   const head = marker(selected);
-  const mark = allowed ? '✓' : '✗';
+  // Answered at the agent's own prompt: neither cco's allow nor anyone's denial.
+  const mark = elsewhere ? '·' : allowed ? '✓' : '✗';
   const rest = ` ${fitCells(oneLine(d.call.toolName, 40), TOOL)} ${wide ? `${fitCells(agentLabel(d.call.agent), AGENT)} ` : ''}`;
   // A grant made with A: the person decided, and saved a rule (`you · saved r7 for 1h`).
   const saved = d.decision.savedRule;
@@ -95,7 +97,7 @@ export const HistoryRow = memo(function HistoryRow({ d, selected = false, width 
   return (
     <Text wrap="truncate" inverse={selected}>
       {parts[0]}
-      <Text color={color(allowed ? 'green' : 'red')}>{parts[1]}</Text>
+      <Text color={elsewhere ? undefined : color(allowed ? 'green' : 'red')}>{parts[1]}</Text>
       {parts[2]}
       <Text dimColor>{parts[3]}</Text>
       {parts[4]}

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { agentLabel, oneLine } from '../../core/summary.js';
+import { agentLabel, deciderText, oneLine, outcomeText, routeText } from '../../core/summary.js';
 import { formatDuration } from '../../core/duration.js';
 import type { DecidedCall, PendingCall } from '../../core/types.js';
 import type { DetailLine } from '../detail-lines.js';
@@ -38,15 +38,16 @@ export function DetailPane({ call, lines, height, bodyRows, offset }: DetailPane
   return (
     <Box flexDirection="column" paddingX={1}>
       {decision ? (
-        <Text wrap="truncate" color={color(decision.behavior === 'allow' ? 'green' : 'red')}>
-          {decision.behavior === 'allow' ? (decision.edited ? 'allowed with edited input' : 'allowed') : 'denied'} by{' '}
-          {decision.decidedBy === 'user' ? 'you' : decision.decidedBy} after {formatDuration(decision.at - call.receivedAt)}
+        <Text wrap="truncate" color={decision.decidedBy === 'elsewhere' ? undefined : color(decision.behavior === 'allow' ? 'green' : 'red')}>
+          {outcomeText(decision)}
+          {decision.decidedBy === 'elsewhere' ? '' : ` by ${deciderText(decision.decidedBy)}`} after {formatDuration(decision.at - call.receivedAt)}
           {decision.message ? `: ${oneLine(decision.message, 200)}` : ''}
         </Text>
       ) : null}
       <Text wrap="truncate">
         <Text bold>{oneLine(call.call.toolName, 60)}</Text> {call.id} from {agentLabel(call.call.agent)}
         {call.call.agent?.cwd ? ` in ${oneLine(call.call.agent.cwd, 60)}` : ''}
+        {call.call.agent?.route && call.call.agent.route !== 'mcp' ? <Text dimColor>{` · via ${routeText(call.call.agent)}`}</Text> : null}
         {more ? <Text dimColor>{` · lines ${offset + 1}–${offset + body.length} of ${lines.length}`}</Text> : null}
       </Text>
       {body.map((l, i) => (
