@@ -1,3 +1,4 @@
+import { MAX_WAIT_MS } from '../../src/core/duration.js';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -46,7 +47,7 @@ describe('cco setup --hooks', () => {
     expect(json.hooks.Stop).toEqual(theirs().hooks.Stop);
     expect(json.hooks.PermissionRequest).toEqual([
       { matcher: 'Bash', hooks: [OTHER] },
-      { matcher: '*', hooks: [{ type: 'http', url: 'http://127.0.0.1:8660/hooks/claude/permission-request', timeout: 86_400, onFailure: 'continue' }] },
+      { matcher: '*', hooks: [{ type: 'http', url: 'http://127.0.0.1:8660/hooks/claude/permission-request', timeout: 90_000, onFailure: 'continue' }] },
     ]);
     expect(json.hooks.PostToolUse[0].hooks[0]).toMatchObject({ type: 'http', url: 'http://127.0.0.1:8660/hooks/claude/post-tool-use' });
     expect(json.hooks.PostToolUseFailure[0].hooks[0]).toMatchObject({ url: 'http://127.0.0.1:8660/hooks/claude/post-tool-use' });
@@ -97,13 +98,16 @@ describe('cco setup --hooks', () => {
   });
 
   it("the hook's timeout outlasts cco's timeout and every rule's", async () => {
-    expect(hookTimeoutSeconds(5 * 60_000)).toBe(86_400);
-    expect(hookTimeoutSeconds(3 * 86_400_000)).toBe(3 * 86_400 + 60);
+    // cco waits at most 24 h (MAX_WAIT_MS); the hook, like the MCP registration, gets 25 h.
+    expect(hookTimeoutSeconds(5 * 60_000)).toBe(90_000);
+    expect(hookTimeoutSeconds(MAX_WAIT_MS)).toBe(90_000);
+    expect(hookTimeoutSeconds(90_000_000)).toBe(90_060);
     const w = world();
-    writeFileSync(w.paths.configFile, JSON.stringify({ timeout: '2d', rules: [{ id: 'r1', pattern: 'Bash(x)', action: 'ask', timeoutMs: 4 * 86_400_000 }] }));
+    writeFileSync(w.paths.configFile, JSON.stringify({ timeout: '24h', rules: [{ id: 'r1', pattern: 'Bash(x)', action: 'ask', timeoutMs: MAX_WAIT_MS }] }));
     await setupHooks({ scope: 'local' }, w.paths, w.cwd, w.env);
     const json = JSON.parse(readFileSync(join(w.cwd, '.claude', 'settings.local.json'), 'utf8'));
-    expect(json.hooks.PermissionRequest[0].hooks[0].timeout).toBe(4 * 86_400 + 60);
+    expect(json.hooks.PermissionRequest[0].hooks[0].timeout).toBeGreaterThan(MAX_WAIT_MS / 1000);
+    expect(json.hooks.PermissionRequest[0].hooks[0].timeout).toBe(90_000);
   });
 
   it('--remove and --dry-run need --hooks; through the CLI the user scope follows CLAUDE_CONFIG_DIR', async () => {
