@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo } from '../core/types.js';
-import { registerApprovalTool, type RequestContext } from './approval-tool.js';
+import { httpRequestScope, registerApprovalTool } from './approval-tool.js';
 
 export interface SessionOptions {
   broker: Broker;
@@ -20,9 +20,9 @@ export interface SessionOptions {
 /** Sends `roots/list` to the client over some stream. */
 export type RootsAsker = () => Promise<{ roots: Array<{ uri: string }> }>;
 
-/** One MCP session: its own McpServer and transport, and what we know of the agent behind it. */
+/** One MCP session: its own low-level SDK Server and transport, and what we know of the agent behind it. */
 export class Session {
-  readonly server: McpServer;
+  readonly server: Server;
   readonly transport: WebStandardStreamableHTTPServerTransport;
   /** HTTP requests of this session still open (the GET stream, waiting calls). */
   open = 0;
@@ -54,11 +54,12 @@ export class Session {
     });
     this.transport.onclose = () => onClose(this);
     this.rootsWaitMs = opts.rootsWaitMs ?? 1000;
-    this.server = new McpServer({ name: 'cco', version: opts.version }, { capabilities: { tools: {} } });
-    this.server.server.oninitialized = () => {
-      this.wantsRoots = this.server.server.getClientCapabilities()?.roots !== undefined;
+    // listChanged as the SDK's McpServer declared it, so the handshake is what it always was.
+    this.server = new Server({ name: 'cco', version: opts.version }, { capabilities: { tools: { listChanged: true } } });
+    this.server.oninitialized = () => {
+      this.wantsRoots = this.server.getClientCapabilities()?.roots !== undefined;
       // A request with no related call goes on the GET stream; sent before it opens, it is lost.
-      if (this.getStreamOpen) this.askRoots(() => this.server.server.listRoots(undefined, { timeout: 10_000 }));
+      if (this.getStreamOpen) void this.askRoots(() => this.server.listRoots(undefined, { timeout: 10_000 }));
     };
     registerApprovalTool(this.server, {
       broker: opts.broker,
@@ -73,7 +74,7 @@ export class Session {
     const info: AgentInfo = {};
     if (this.agentName) info.name = this.agentName;
     if (this.id) info.sessionId = this.id;
-    const client = this.server.server.getClientVersion();
+    const client = this.server.getClientVersion();
     if (client) info.client = client.version ? { name: client.name, version: client.version } : { name: client.name };
     if (this.cwd) info.cwd = this.cwd;
     return info;
@@ -126,14 +127,12 @@ export class Session {
 
   async handle(req: Request, signal: AbortSignal, parsedBody?: unknown): Promise<Response> {
     this.lastSeen = Date.now();
-    const ctx: RequestContext = { signal };
-    const res = await this.transport.handleRequest(req, {
-      ...(parsedBody !== undefined ? { parsedBody } : {}),
-      authInfo: { token: '', clientId: 'cco', scopes: [], extra: ctx as Record<string, unknown> },
-    });
+    const res = await httpRequestScope.run({ signal }, () =>
+      this.transport.handleRequest(req, parsedBody !== undefined ? { parsedBody } : undefined),
+    );
     if (req.method === 'GET' && res.ok) {
       this.getStreamOpen = true;
-      if (this.wantsRoots) void this.askRoots(() => this.server.server.listRoots(undefined, { timeout: 10_000 }));
+      if (this.wantsRoots) void this.askRoots(() => this.server.listRoots(undefined, { timeout: 10_000 }));
     }
     return res;
   }

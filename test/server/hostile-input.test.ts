@@ -3,7 +3,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { eventLine } from '../../src/commands/run-server.js';
 import type { BrokerEvent, ToolCall } from '../../src/core/types.js';
 import { summarizeInput } from '../../src/core/summary.js';
-import { MAX_INPUT_DEPTH } from '../../src/server/call-guard.js';
+import { MAX_INPUT_DEPTH } from '../../src/server/approval-call.js';
 import stringWidth from 'string-width';
 import { detailLines, isComplete, MAX_DETAIL_CHARS, MAX_DETAIL_LINES, wrapDetail } from '../../src/tui/detail-lines.js';
 import type { TestServer } from '../helpers/server.js';
