@@ -3,6 +3,7 @@ import { checkWait, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { escapeText } from '../core/escape.js';
 import type { RuleWarning } from '../core/rules/lint.js';
+import { DEFAULT_PRIORITY, inCheckOrder } from '../core/rules/order.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import { ccoPaths } from '../store/paths.js';
 import { nextRuleId } from '../store/rule-ids.js';
@@ -34,7 +35,7 @@ function ruleOptions(cmd: Command, forEdit: boolean): Command {
     .option('--deny', 'answer matching calls with deny at once (see --message)')
     .option('--ask', 'send matching calls to the console')
     .addOption(new Option('--action <action>', 'the same as --allow/--deny/--ask; also accepts approve and review').hideHelp())
-    .option('--priority <n>', `lower is checked first${forEdit ? '' : ' (default 100)'}`)
+    .option('--priority <n>', `lower is checked first${forEdit ? '' : ` (default ${DEFAULT_PRIORITY})`}`)
     .option('--agent <glob>', 'only calls from agents whose name matches (e.g. docs-*, or /regex/)')
     .option('--input <key=glob>', 'only calls whose input field matches, e.g. repo=myorg/* (repeatable; /regex/ allowed)', collect, [])
     .option('--timeout <duration>', 'for --ask: how long matching calls wait (e.g. 2m)')
@@ -113,15 +114,6 @@ function findRule(rules: Rule[], id: string): Rule {
   return rule;
 }
 
-/** Rules in the order they are checked, for listing. */
-function sorted(rules: Rule[]): Rule[] {
-  const rank: Record<string, number> = { deny: 0, ask: 1, allow: 2 };
-  return rules
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => (a.r.priority ?? 100) - (b.r.priority ?? 100) || rank[a.r.action]! - rank[b.r.action]! || a.i - b.i)
-    .map((x) => x.r);
-}
-
 export function rulesCommand(): Command {
   const rules = new Command('rules').description('manage the rules that decide calls before they reach the console');
 
@@ -161,7 +153,7 @@ export function rulesCommand(): Command {
       .description('show the rules in the order they are checked; ! marks a rule with a warning')
       .option('--json', 'print the rules as JSON')
       .action(async (o: { json?: boolean }) => {
-        const list = sorted((await store()).readFile().rules ?? []);
+        const list = inCheckOrder((await store()).readFile().rules ?? []);
         const { renderRules, rulesJson } = await import('./rules-list.js');
         if (o.json) return void process.stdout.write(rulesJson(list));
         const { warningsOf } = await import('./rule-warnings.js');
