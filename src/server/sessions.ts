@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo } from '../core/types.js';
 import { httpRequestScope, registerApprovalTool } from './approval-tool.js';
@@ -16,6 +18,16 @@ export interface SessionOptions {
   rootsWaitMs?: number;
   onError?: (error: unknown) => void;
 }
+
+/**
+ * One JSON Schema validator for every session, made on first use. The SDK's Server builds an Ajv
+ * instance per server unless given one (about a third of a fresh session's CPU), and uses it only
+ * for elicitation, which cco never sends.
+ */
+let sharedAjv: AjvJsonSchemaValidator | undefined;
+const sharedValidator: jsonSchemaValidator = {
+  getValidator: (schema) => (sharedAjv ??= new AjvJsonSchemaValidator()).getValidator(schema),
+};
 
 /** Sends `roots/list` to the client over some stream. */
 export type RootsAsker = () => Promise<{ roots: Array<{ uri: string }> }>;
@@ -55,7 +67,7 @@ export class Session {
     this.transport.onclose = () => onClose(this);
     this.rootsWaitMs = opts.rootsWaitMs ?? 1000;
     // listChanged as the SDK's McpServer declared it, so the handshake is what it always was.
-    this.server = new Server({ name: 'cco', version: opts.version }, { capabilities: { tools: { listChanged: true } } });
+    this.server = new Server({ name: 'cco', version: opts.version }, { capabilities: { tools: { listChanged: true } }, jsonSchemaValidator: sharedValidator });
     this.server.oninitialized = () => {
       this.wantsRoots = this.server.getClientCapabilities()?.roots !== undefined;
       // A request with no related call goes on the GET stream; sent before it opens, it is lost.
