@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, ListRootsResultSchema, ListToolsRequestSchema, McpError, type ListToolsResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -20,21 +19,13 @@ export interface ApprovalToolOptions {
   agent: (viaCall: () => Promise<{ roots: Array<{ uri: string }> }>) => Promise<AgentInfo> | AgentInfo;
   /** Counts tool handlers still running, so shutdown can wait for their answers to go out. */
   track: <T>(work: Promise<T>) => Promise<T>;
+  /**
+   * The abort signal of the HTTP request that carried the JSON-RPC request with this id (it aborts
+   * when the client closes that request), taken once by the handler of that request.
+   */
+  takeHttpSignal?: (requestId: string | number) => AbortSignal | undefined;
   onError?: (error: unknown) => void;
 }
-
-/** What the HTTP request carrying an MCP message tells the handler of that message. */
-export interface HttpRequestScope {
-  /** Aborts when the client closes the HTTP request carrying this call. */
-  signal: AbortSignal;
-}
-
-/**
- * The HTTP request an MCP message came in on, for the handlers it reaches. The route runs the
- * SDK transport inside `httpRequestScope.run(…)`; the SDK calls handlers from within that run, so
- * the scope follows the message without riding on any SDK field.
- */
-export const httpRequestScope = new AsyncLocalStorage<HttpRequestScope>();
 
 /** cco's `tools/list` answer, the same for every session: computed once. */
 export const TOOLS_LIST: ListToolsResult = {
@@ -71,10 +62,10 @@ const ToolsCall = z.looseObject({ method: z.literal('tools/call'), params: z.unk
 export function registerApprovalTool(server: Server, opts: ApprovalToolOptions): void {
   server.setRequestHandler(ListToolsRequestSchema, () => TOOLS_LIST);
   server.setRequestHandler(ToolsCall, async (request, extra) => {
+    const httpSignal = opts.takeHttpSignal?.(extra.requestId);
     const parsed = parseApprovalCall(request.params);
     if (!parsed.ok) throw new McpError(ErrorCode.InvalidParams, parsed.problem);
-    const scope = httpRequestScope.getStore();
-    const signal = scope ? AbortSignal.any([extra.signal, scope.signal]) : extra.signal;
+    const signal = httpSignal ? AbortSignal.any([extra.signal, httpSignal]) : extra.signal;
     const progressToken = extra._meta?.progressToken;
     let progress = 0;
     const timer =

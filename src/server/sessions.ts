@@ -6,7 +6,7 @@ import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo } from '../core/types.js';
-import { httpRequestScope, registerApprovalTool } from './approval-tool.js';
+import { registerApprovalTool } from './approval-tool.js';
 
 export interface SessionOptions {
   broker: Broker;
@@ -49,6 +49,8 @@ export class Session {
   /** The roots question has its answer (or failed): nothing about the agent is still coming. */
   private rootsSettled = false;
   private readonly rootsWaitMs: number;
+  /** The abort signal of the HTTP request each tools/call came in on, until its handler takes it. */
+  private readonly httpSignals = new Map<string | number, AbortSignal>();
 
   constructor(
     readonly agentName: string | undefined,
@@ -78,6 +80,11 @@ export class Session {
       progressIntervalMs: opts.progressIntervalMs,
       agent: (viaCall) => this.agentForCall(viaCall),
       track,
+      takeHttpSignal: (id) => {
+        const signal = this.httpSignals.get(id);
+        this.httpSignals.delete(id);
+        return signal;
+      },
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
   }
@@ -139,9 +146,16 @@ export class Session {
 
   async handle(req: Request, signal: AbortSignal, parsedBody?: unknown): Promise<Response> {
     this.lastSeen = Date.now();
-    const res = await httpRequestScope.run({ signal }, () =>
-      this.transport.handleRequest(req, parsedBody !== undefined ? { parsedBody } : undefined),
-    );
+    const calls = callIds(parsedBody);
+    for (const id of calls) this.httpSignals.set(id, signal);
+    const res = await this.transport.handleRequest(req, parsedBody !== undefined ? { parsedBody } : undefined);
+    if (calls.length > 0) {
+      // The SDK starts a request's handler within microtasks of reading it; by the next turn of
+      // the event loop any signal still here belongs to a call it refused before its handler.
+      setImmediate(() => {
+        for (const id of calls) if (this.httpSignals.get(id) === signal) this.httpSignals.delete(id);
+      });
+    }
     if (req.method === 'GET' && res.ok) {
       this.getStreamOpen = true;
       if (this.wantsRoots) void this.askRoots(() => this.server.listRoots(undefined, { timeout: 10_000 }));
@@ -152,6 +166,17 @@ export class Session {
   close(): Promise<void> {
     return this.server.close();
   }
+}
+
+/** The ids of the tools/call requests in a POST body (one message or a batch). */
+function callIds(body: unknown): Array<string | number> {
+  const ids: Array<string | number> = [];
+  for (const m of Array.isArray(body) ? body : [body]) {
+    if (typeof m !== 'object' || m === null || (m as { method?: unknown }).method !== 'tools/call') continue;
+    const id = (m as { id?: unknown }).id;
+    if (typeof id === 'string' || typeof id === 'number') ids.push(id);
+  }
+  return ids;
 }
 
 /** All live MCP sessions, plus the reaper for abandoned ones. */
