@@ -15,6 +15,7 @@ const BIN_TESTS = [
   'test/commands/faults-process.test.ts',
   'test/commands/hot-reload.test.ts',
   'test/commands/rules.test.ts',
+  'test/commands/run.test.ts',
   'test/commands/second-server.test.ts',
   'test/commands/self-guard.test.ts',
   'test/server/exposure.test.ts',
