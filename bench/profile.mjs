@@ -1,6 +1,8 @@
 // Profile the hot path: `cco serve` (an allow rule for every Bash call) under load from
 // 16 sessions, with node --cpu-prof; prints where the server's time goes.
-//   node bench/profile.mjs [--sessions=16] [--seconds=5] [--kind=cco|sdk|http] [--bin=PATH]
+//   node bench/profile.mjs [--sessions=16] [--seconds=5] [--kind=cco|sdk|http|seed] [--bin=PATH] [--fresh]
+// --fresh: every call is a fresh session (connect, initialize, initialized, one call, close), so
+// the figures are per session; --kind=seed needs --bin=the seed's build (BENCHMARKS.md).
 // The .cpuprofile stays in a temp folder (its path is printed) for Chrome DevTools.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +12,11 @@ import { CCO, load, startServer } from './lib/servers.mjs';
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const dir = mkdtempSync(join(tmpdir(), 'cco-profile-'));
 const server = await startServer(arg('kind', 'cco'), { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], bin: arg('bin', CCO) });
-const r = await load(server, { sessions: Number(arg('sessions', 16)), warmupMs: 1000, durationMs: Number(arg('seconds', 5)) * 1000 });
+const fresh = process.argv.includes('--fresh');
+const r = await load(server, { sessions: Number(arg('sessions', 16)), warmupMs: 1000, durationMs: Number(arg('seconds', 5)) * 1000, fresh });
 await server.stop();
-console.log(`${r.callsPerSec.toFixed(0)} calls/s, ${r.cpuMsPerCall.toFixed(3)} server CPU ms/call, p50 ${r.p50.toFixed(2)} ms`);
+const unit = fresh ? 'session' : 'call';
+console.log(`${r.callsPerSec.toFixed(0)} ${unit}s/s, ${r.cpuMsPerCall.toFixed(3)} server CPU ms/${unit}, p50 ${r.p50.toFixed(2)} ms`);
 
 const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.cpuprofile')));
 const p = JSON.parse(readFileSync(file, 'utf8'));

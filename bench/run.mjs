@@ -2,7 +2,9 @@
 // cco side by side with its floors, printed as one table. Needs a built dist/ (`npm run build`),
 // Linux (/proc) and tmux. Options:
 //   --full                 longer runs, repeated rounds, medians
-//   --only=a,b             sections: load, reaction, rules, startup, console, memory
+//   --only=a,b             sections: load, sessions, reaction, rules, startup, console, memory
+//   --seed=PATH            also measure the seed (toolprint/cco-mcp) built to one file at PATH
+//                          (or CCO_SEED=PATH; BENCHMARKS.md says how to build it) for fresh sessions
 //   --compare=NAME=PATH,…  also measure other builds' bin/cco.js side by side (load and start-up),
 //                          e.g. --compare=before=/tmp/cco-before/bin/cco.js
 //   --json=FILE            write the raw results to FILE
@@ -16,6 +18,7 @@ import { reactionApi, reactionTmux } from './sections/reaction.mjs';
 import { startup } from './sections/startup.mjs';
 import { consoleUnderLoad } from './sections/console.mjs';
 import { memoryAfterCalls } from './sections/memory.mjs';
+import { freshSessions } from './sections/sessions.mjs';
 
 const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const full = process.argv.includes('--full');
@@ -25,6 +28,11 @@ const compare = (arg('compare') ?? '')
   .filter(Boolean)
   .map((spec) => ({ label: spec.slice(0, spec.indexOf('=')), bin: spec.slice(spec.indexOf('=') + 1) }));
 const want = (s) => !only || only.includes(s);
+const seed = arg('seed') ?? process.env.CCO_SEED;
+if (seed && !existsSync(seed)) {
+  console.error(`--seed: no file at ${seed}. Build the seed first (BENCHMARKS.md, "The seed").`);
+  process.exit(1);
+}
 const log = (line) => process.stderr.write(`${line}\n`);
 
 if (!existsSync(join(ROOT, 'dist/cli.js'))) {
@@ -42,6 +50,9 @@ const step = async (name, fn) => {
 
 await step('load', () =>
   throughput({ full, log, kinds: ['http', 'sdk', ...compare.map((c) => ({ kind: 'cco', ...c })), 'cco'] }),
+);
+await step('sessions', () =>
+  freshSessions({ full, log, kinds: ['http', 'sdk', ...(seed ? [{ kind: 'seed', label: 'seed', bin: seed }] : []), ...compare.map((c) => ({ kind: 'cco', ...c })), 'cco'] }),
 );
 await step('reaction', async () => ({ api: await reactionApi({ full }), tmux: await reactionTmux({ full }) }));
 await step('rules', () => JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bench/rules.mjs'), '--json'], { encoding: 'utf8' })));
@@ -79,6 +90,21 @@ if (results.load) {
     vsHttp: ratio(L.cco?.peakRssMb, L.http?.peakRssMb),
     vsSdk: ratio(L.cco?.peakRssMb, L.sdk?.peakRssMb),
   });
+}
+if (results.sessions) {
+  const S = results.sessions;
+  section(`fresh sessions: connect, initialize, initialized, one call (roots asked), close; median of ${S.cco?.rounds ?? 0} rounds`);
+  const line = (name, field, d, target) =>
+    row(name, f(S.http?.[field], d), f(S.sdk?.[field], d), f(S.cco?.[field], d), target, {
+      seed: f(S.seed?.[field], d),
+      ...Object.fromEntries(compare.map((c) => [c.label, f(S[c.label]?.[field], d)])),
+      vsHttp: ratio(S.cco?.[field], S.http?.[field]),
+      vsSdk: ratio(S.cco?.[field], S.sdk?.[field]),
+      vsSeed: ratio(S.cco?.[field], S.seed?.[field]),
+    });
+  line('sessions/s', 'callsPerSec', 0);
+  line('p50 ms per session', 'p50', 2);
+  line('server CPU ms/session', 'cpuMsPerCall', 3, '≤ 0.5× seed');
 }
 if (results.reaction) {
   const R = results.reaction;
@@ -129,10 +155,12 @@ const cols = [
   ['measure', 'measure'],
   ['http', 'floor http'],
   ['sdk', 'floor sdk'],
+  ...(results.sessions?.seed ? [['seed', 'seed']] : []),
   ...compare.map((c) => [c.label, c.label]),
   ['cco', 'cco'],
   ['vsHttp', 'cco/http'],
   ['vsSdk', 'cco/sdk'],
+  ...(results.sessions?.seed ? [['vsSeed', 'cco/seed']] : []),
   ['target', 'target'],
 ];
 const widths = cols.map(([k, h]) => Math.max(h.length, ...rows.filter((r) => !r.title).map((r) => String(r[k] ?? '').length)));

@@ -77,7 +77,9 @@ for (let i = 0; i < 200 && !info; i++) {
   try {
     const s = JSON.parse(readFileSync(join(home, 'server.json'), 'utf8'));
     if (s.pid === child.pid) info = s;
-  } catch {}
+  } catch {
+    // Not written yet, or half written: read it again.
+  }
 }
 if (!info) throw new Error(`cco serve did not start:\n${stderr}`);
 const api = (path, init = {}) =>

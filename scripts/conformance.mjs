@@ -53,7 +53,9 @@ for (let i = 0; i < 200 && !info; i++) {
   try {
     const s = JSON.parse(readFileSync(join(home, 'server.json'), 'utf8'));
     if (s.pid === cco.pid) info = s;
-  } catch {}
+  } catch {
+    // Not written yet, or half written: read it again.
+  }
 }
 if (!info) {
   cco.kill();

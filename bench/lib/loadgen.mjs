@@ -3,15 +3,28 @@
 // Opens `sessions` MCP sessions (one per simulated agent) and has each send tools/call after
 // tools/call. Modes: closed loop for `durationMs` (default), `rate` calls/s in total, or `count`
 // calls in total. Prints one JSON line: calls/s, latency percentiles (ms), server CPU ms per call.
+// With "fresh":true every call is a fresh session, as each `claude -p` start is: a new connection,
+// initialize, notifications/initialized, one tools/call (answering roots/list if asked), close;
+// the latencies and CPU figures are then per session.
 import { Session } from './mcp-client.mjs';
 import { cpuMs, percentile } from './proc.mjs';
 
 const o = JSON.parse(process.argv[2]);
-const sessions = await Promise.all(
-  Array.from({ length: o.sessions }, (_, i) =>
-    Session.open({ port: o.port, path: o.path ?? '/mcp', roots: o.roots ? `/tmp/bench-agent-${i}` : undefined }),
-  ),
-);
+const open = (i) => Session.open({ port: o.port, path: o.path ?? '/mcp', roots: o.roots ? `/tmp/bench-agent-${i}` : undefined });
+
+/** A stand-in for a session that opens a fresh one for every call. */
+const freshEach = (i) => ({
+  async call() {
+    const s = await open(i);
+    try {
+      return await s.call();
+    } finally {
+      s.close();
+    }
+  },
+  close() {},
+});
+const sessions = await Promise.all(Array.from({ length: o.sessions }, (_, i) => (o.fresh ? freshEach(i) : open(i))));
 
 let measuring = false;
 let stop = false;

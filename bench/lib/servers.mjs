@@ -1,6 +1,7 @@
 // Start the servers under test as child processes, so their CPU and memory are their own.
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,8 +53,38 @@ function stopChild(child) {
   });
 }
 
-/** kind: 'http' (bare node:http), 'sdk' (bare SDK), 'cco' (cco serve with an allow rule for Bash). */
+/** A port nothing listens on now (for servers that cannot be told to take any port and say which). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.once('error', reject);
+  });
+}
+
+/**
+ * The seed (toolprint/cco-mcp, the project cco rebuilds), built to one file: see BENCHMARKS.md.
+ * Stateless Streamable HTTP, an approve rule for Bash; its info log goes to a pipe we drain.
+ */
+async function startSeed(bin, nodeArgs) {
+  const home = mkdtempSync(join(tmpdir(), 'cco-bench-seed-'));
+  const config = join(home, 'config.json');
+  const rule = { id: 'bash', name: 'bash', priority: 1, match: { tool: { type: 'builtin', toolName: 'Bash' } }, action: 'approve' };
+  writeFileSync(config, JSON.stringify({ approvals: { enabled: true, rules: [rule], defaultAction: 'review', timeout: { duration: 300000, defaultAction: 'deny' } } }));
+  const port = await freePort();
+  const env = { ...process.env, HOME: home, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', CCO_CONFIG_PATH: config };
+  const s = await spawnListening([...nodeArgs, bin], env, (out) => (/"port":(\d+)/.exec(out) ? port : undefined));
+  return { ...s, kind: 'seed', path: '/mcp', roots: true, stop: async () => (await s.stop(), rmSync(home, { recursive: true, force: true })) };
+}
+
+/**
+ * kind: 'http' (bare node:http), 'sdk' (bare SDK), 'cco' (cco serve with an allow rule for Bash),
+ * 'seed' (the seed's build at `bin`).
+ */
 export async function startServer(kind, { nodeArgs = [], home, bin = CCO } = {}) {
+  if (kind === 'seed') return startSeed(bin, nodeArgs);
   if (kind === 'http' || kind === 'sdk') {
     const s = await spawnListening([...nodeArgs, join(ROOT, `bench/servers/floor-${kind}.mjs`)], process.env, (out) => /listening (\d+)/.exec(out)?.[1]);
     return { ...s, kind, path: '/mcp', roots: false };

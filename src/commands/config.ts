@@ -12,7 +12,7 @@ const KEYS = {
   retentionSize: 'how large the audit log may grow, e.g. 100MB (at least 1MB)',
   auditRequired: 'true: deny calls while the audit log cannot be written; false: keep deciding and warn',
   bell: 'true: cco watch rings the terminal bell when a call starts waiting; false: silent',
-  token: 'bearer token that /mcp and the API require (needed for --host other than loopback)',
+  token: 'bearer token that /mcp requires (needed for --host other than loopback); the decision API has its own per-start token',
 } as const;
 type Key = keyof typeof KEYS;
 

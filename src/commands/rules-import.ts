@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { escapeJson, escapeText } from '../core/escape.js';
 import { validateRule } from '../core/rules/index.js';
+import { DEFAULT_PRIORITY, priorityOf } from '../core/rules/order.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import type { SettingsStore } from '../store/settings.js';
 import { nextRuleId } from '../store/rule-ids.js';
@@ -92,7 +93,7 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
       if (have.has(key)) continue;
       have.add(key);
       // Same priority for all: cco's tie-break (deny, then ask, then allow) is Claude's precedence.
-      added.push({ id: nextRuleId([...existing, ...added]), pattern: f.pattern, action: f.action, priority: 100, name: `from ${f.file}`, createdAt: now });
+      added.push({ id: nextRuleId([...existing, ...added]), pattern: f.pattern, action: f.action, priority: DEFAULT_PRIORITY, name: `from ${f.file}`, createdAt: now });
     }
     return added;
   };
@@ -140,7 +141,7 @@ export function exportRules(rules: Rule[], format: 'claude' | 'cco'): { out: str
   for (const r of rules) {
     if (r.enabled === false) skipped.push(`${r.id} (disabled)`);
     else if (r.agent || r.input) skipped.push(`${r.id} ${r.pattern} (agent/input filters have no Claude Code form)`);
-    else if ((r.priority ?? 100) !== 100) skipped.push(`${r.id} ${r.pattern} (priority ${r.priority} has no Claude Code form)`);
+    else if (priorityOf(r) !== DEFAULT_PRIORITY) skipped.push(`${r.id} ${r.pattern} (priority ${r.priority} has no Claude Code form)`);
     else permissions[r.action]?.push(r.pattern);
   }
   return { out: `${escapeJson(JSON.stringify({ permissions }, null, 2))}\n`, skipped };

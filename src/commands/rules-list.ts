@@ -2,6 +2,7 @@ import { formatDuration } from '../core/duration.js';
 import { ruleScope } from '../core/grant.js';
 import { escapeJson, escapeText } from '../core/escape.js';
 import type { RuleWarning } from '../core/rules/lint.js';
+import { priorityOf } from '../core/rules/order.js';
 import type { Rule } from '../core/rules/types.js';
 import { warningLines } from './rule-warnings.js';
 import { columns } from './table.js';
@@ -18,7 +19,7 @@ export function renderRules(rules: readonly Rule[], warnings: ReadonlyMap<string
   const rows = rules.map((r) =>
     [
       r.id,
-      String(r.priority ?? 100),
+      String(priorityOf(r)),
       r.enabled === false ? `${r.action} (off)` : r.action,
       r.pattern,
       r.agent ?? '',

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { escapeJson, escapeText } from '../core/escape.js';
-import { compileRules } from '../core/rules/index.js';
+import { compileRules, priorityOf } from '../core/rules/index.js';
 import type { ToolCall } from '../core/types.js';
 import { guardPolicy } from '../core/self-guard.js';
 import { protectedPaths } from '../store/own-files.js';
@@ -42,7 +42,7 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
   // Patterns may come from an agent's command and reasons quote the call: all of it is escaped.
   const e = (s: string) => escapeText(s);
   const lines: string[] = [];
-  const by = evaluation.rule ? `rule ${e(evaluation.rule.id)} (${e(evaluation.rule.pattern)}, priority ${evaluation.rule.priority ?? 100})` : 'the default action (no rule matched)';
+  const by = evaluation.rule ? `rule ${e(evaluation.rule.id)} (${e(evaluation.rule.pattern)}, priority ${priorityOf(evaluation.rule)})` : 'the default action (no rule matched)';
   lines.push(`${evaluation.action.toUpperCase()} by ${by}`);
   if (evaluation.note) lines.push(`  because ${e(evaluation.note)}`);
   if (evaluation.message) lines.push(`  message to the agent: ${e(evaluation.message)}`);

@@ -4,6 +4,7 @@ import { checkWait, parseDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { escapeText } from '../core/escape.js';
 import type { RuleWarning } from '../core/rules/lint.js';
+import { DEFAULT_PRIORITY, inCheckOrder } from '../core/rules/order.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import { ccoPaths } from '../store/paths.js';
 import { nextRuleId } from '../store/rule-ids.js';
@@ -38,7 +39,7 @@ function ruleOptions(cmd: Command, forEdit: boolean): Command {
     .option('--deny', 'answer matching calls with deny at once (see --message)')
     .option('--ask', 'send matching calls to the console')
     .addOption(new Option('--action <action>', 'the same as --allow/--deny/--ask; also accepts approve and review').hideHelp())
-    .option('--priority <n>', `lower is checked first${forEdit ? '' : ' (default 100)'}`)
+    .option('--priority <n>', `lower is checked first${forEdit ? '' : ` (default ${DEFAULT_PRIORITY})`}`)
     .option('--agent <glob>', 'only calls from agents whose name matches (e.g. docs-*, or /regex/)')
     .option('--input <key=glob>', 'only calls whose input field matches, e.g. repo=myorg/* (repeatable; /regex/ allowed)', collect, [])
     .option('--timeout <duration>', 'for --ask: how long matching calls wait (e.g. 2m)')
@@ -140,15 +141,6 @@ function findRule(rules: Rule[], id: string): Rule {
   return rule;
 }
 
-/** Rules in the order they are checked, for listing. */
-function sorted(rules: Rule[]): Rule[] {
-  const rank: Record<string, number> = { deny: 0, ask: 1, allow: 2 };
-  return rules
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => (a.r.priority ?? 100) - (b.r.priority ?? 100) || rank[a.r.action]! - rank[b.r.action]! || a.i - b.i)
-    .map((x) => x.r);
-}
-
 /** `cco rules add --preview`: what the rule would have done to the last asks of the audit log. */
 async function previewReport(pattern: string, action: RuleAction, o: RuleOptions): Promise<string> {
   const { replayLine, replayRule, REPLAY_LIMIT } = await import('../core/replay.js');
@@ -212,7 +204,7 @@ export function rulesCommand(): Command {
       .option('--json', 'print the rules as JSON')
       .option('--expiring', 'only the rules with a time limit, soonest first (expired ones too, until removed)')
       .action(async (o: { json?: boolean; expiring?: boolean }) => {
-        const all = sorted((await store()).readFile().rules ?? []);
+        const all = inCheckOrder((await store()).readFile().rules ?? []);
         const list = o.expiring ? all.filter((r) => r.expires !== undefined).sort((a, b) => (a.expires ?? 0) - (b.expires ?? 0)) : all;
         if (o.expiring && list.length === 0 && !o.json) return void process.stdout.write('No rule has a time limit.\n');
         const { renderRules, rulesJson } = await import('./rules-list.js');

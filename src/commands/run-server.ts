@@ -260,7 +260,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   } else {
     const { runConsole } = await import('../tui/run.js');
     const restoreConsole = redirectConsole(log);
-    let waiting: readonly PendingCall[] = [];
+    let waiting: readonly PendingCall[];
     try {
       const ended = await runConsole({
         source: withPastAsks(broker, (limit) => recentAsks(paths.stateDir, limit, (m) => log('warn', `audit log: ${m}`))),

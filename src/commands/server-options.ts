@@ -8,7 +8,7 @@ export interface ServerCliOptions {
   port?: number;
   timeout?: number;
   progressInterval: number;
-  /** Bearer token for /mcp and the API (--token or CCO_TOKEN; else config `token`). */
+  /** Bearer token /mcp requires (--token or CCO_TOKEN; else config `token`); the decision API has its own per-start token. */
   token?: string;
   /** More names the Host/Origin check accepts (e.g. a reverse proxy's). */
   allowHost?: string[];
@@ -52,7 +52,7 @@ export function serverCommand(name: string, description: string): Command {
     .description(description)
     .addOption(new Option('--host <address>', 'address to listen on; anything but loopback needs a token').default('127.0.0.1'))
     .addOption(
-      new Option('--token <token>', 'require "Authorization: Bearer <token>" on /mcp and the API (default: config `token`; prefer CCO_TOKEN, argv is visible to other users)')
+      new Option('--token <token>', 'require "Authorization: Bearer <token>" on /mcp; the decision API always has its own per-start token, in the server file (default: config `token`; prefer CCO_TOKEN, argv is visible to other users)')
         .env('CCO_TOKEN')
         .argParser(token),
     )

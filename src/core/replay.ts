@@ -61,7 +61,7 @@ export function replayRule(rule: Rule, entries: readonly LogEntry[], opts: Engin
   for (const e of asks) {
     const call = entryCall(e);
     if (call === undefined) continue;
-    let hit = false;
+    let hit: boolean;
     try {
       hit = set.evaluate(call).decidedBy === 'rule:replay';
     } catch {

@@ -101,7 +101,6 @@ const GLOB = /[*?[\]{}]/;
 export function selfGuard(opts: SelfGuardOptions): GuardCheck {
   const home = trimSlash(posix.normalize(opts.homeDir));
   if (!home.startsWith('/')) throw new Error(`cco's self-guard needs an absolute home directory, got \`${opts.homeDir}\`.`);
-  const homeLow = home.toLowerCase();
   const user = posix.basename(home);
   const guarded = opts.protected.map((p) => {
     const path = trimSlash(posix.normalize(p.path));

@@ -66,7 +66,7 @@ export function createApp(opts: AppOptions) {
   });
   /** Open POST /mcp requests: shutdown waits for their answers to be written. */
   let openPosts = 0;
-  let postWaiters: Array<() => void> = [];
+  const postWaiters: Array<() => void> = [];
 
   const app = new Hono<Env>();
   app.use('*', hostGuard(opts.host, opts.allowedHosts));

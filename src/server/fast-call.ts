@@ -1,8 +1,9 @@
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo, Decision, ToolCall } from '../core/types.js';
-import { APPROVAL_TOOL } from './approval-tool.js';
-import { jsonDepthExceeds, MAX_INPUT_DEPTH } from './call-guard.js';
+import { parseApprovalCall, type ApprovalCall } from './approval-call.js';
+import { internalErrorDeny } from './approval-tool.js';
+import { sseAnswer } from './sdk-sse.js';
 import type { Session } from './sessions.js';
 import { toCallToolResult } from './wire.js';
 
@@ -10,8 +11,8 @@ import { toCallToolResult } from './wire.js';
  * The hot path: a `tools/call` of approval_prompt that a rule (or the default) decides at once.
  * Such a call needs nothing the SDK's per-request machinery gives (no progress, no cancellation,
  * no request back to the client), and that machinery costs most of a call's CPU time, so it is
- * answered here with what the SDK would send: an SSE stream holding one JSON-RPC result, with
- * the SDK's headers. This checks what the SDK checks (Accept, Content-Type, protocol version,
+ * answered here with what the SDK would send (sdk-sse.ts): an SSE stream holding one JSON-RPC
+ * result, with the SDK's headers. This checks what the SDK checks (Accept, Content-Type, protocol version,
  * message shape, tool arguments) and hands everything else to the SDK unchanged by returning
  * undefined: a call that waits for a person, anything malformed, batches, task requests, and the
  * first calls of a session whose roots (working directory) are not known yet.
@@ -43,20 +44,14 @@ export function answerAtOnce(
     onError?.(error);
     agent = {};
   }
-  const call: ToolCall = { toolName: request.toolName, input: request.input, agent };
-  if (request.toolUseId) call.toolUseId = request.toolUseId;
+  const call = { ...request.call, agent };
   let decision: Decision | undefined;
   try {
     decision = broker.decideNow(call);
   } catch (error) {
     // The broker never throws; this is a bug somewhere between. Fail closed, loudly.
     onError?.(error);
-    decision = {
-      behavior: 'deny',
-      message: 'cco hit an internal error while deciding this call, so it was denied to be safe.',
-      decidedBy: 'error',
-      at: Date.now(),
-    };
+    decision = internalErrorDeny();
   }
   if (!decision) return undefined;
   // A call that waits goes on to the SDK's handler, which tells onCall itself.
@@ -66,31 +61,26 @@ export function answerAtOnce(
     onError?.(error);
   }
   session.lastSeen = Date.now();
-  const data = JSON.stringify({ result: toCallToolResult(decision), jsonrpc: '2.0', id: request.id });
-  return new Response(`event: message\ndata: ${data}\n\n`, {
-    status: 200,
-    headers: {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-      'mcp-session-id': session.id,
-    },
-  });
+  return sseAnswer(session.id, [{ result: toCallToolResult(decision), jsonrpc: '2.0', id: request.id }]);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const JSONRPC_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const PARAM_KEYS = new Set(['name', 'arguments', '_meta']);
 
-/** A well-formed single tools/call of approval_prompt, as the SDK's schemas would accept it; else undefined. */
-function approvalRequest(m: unknown) {
+/**
+ * A single plain tools/call of approval_prompt, parsed by the one parser; else undefined. The
+ * envelope is checked narrowly (no task, no unknown key, an integer or string id, only the _meta
+ * keys Claude Code sends): anything else, and any call the parser refuses, goes to the SDK route,
+ * which answers it (the refusals as invalid params, from the same parser).
+ */
+function approvalRequest(m: unknown): { id: string | number; call: ApprovalCall } | undefined {
   if (!isObject(m) || m.jsonrpc !== '2.0' || m.method !== 'tools/call') return undefined;
   for (const k in m) if (!JSONRPC_KEYS.has(k)) return undefined;
   const id = m.id;
   if (!(typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)))) return undefined;
   const params = m.params;
-  if (!isObject(params) || params.name !== APPROVAL_TOOL) return undefined;
+  if (!isObject(params)) return undefined;
   for (const k in params) if (!PARAM_KEYS.has(k)) return undefined;
   if (params._meta !== undefined) {
     if (!isObject(params._meta)) return undefined;
@@ -98,12 +88,6 @@ function approvalRequest(m: unknown) {
     const token = params._meta.progressToken;
     if (token !== undefined && typeof token !== 'string' && typeof token !== 'number') return undefined;
   }
-  const args = params.arguments;
-  if (!isObject(args)) return undefined;
-  const { tool_name: toolName, input, tool_use_id: toolUseId } = args;
-  if (typeof toolName !== 'string' || toolName.length === 0 || !isObject(input)) return undefined;
-  // Too deep: the guarded SDK path answers it with invalid params (-32602), as for any bad call.
-  if (jsonDepthExceeds(input, MAX_INPUT_DEPTH)) return undefined;
-  if (toolUseId !== undefined && typeof toolUseId !== 'string') return undefined;
-  return { id, toolName, input, toolUseId };
+  const parsed = parseApprovalCall(params);
+  return parsed.ok ? { id, call: parsed.call } : undefined;
 }

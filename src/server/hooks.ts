@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo, Decision, PermissionUpdate, ToolCall } from '../core/types.js';
 import { readJsonBody } from './body.js';
-import { MAX_INPUT_DEPTH, jsonDepthExceeds } from './call-guard.js';
+import { MAX_INPUT_DEPTH, jsonDepthExceeds } from './approval-call.js';
 import type { RouteJoin } from './route-join.js';
 import { hookAnswer } from './wire.js';
 

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo, ToolCall } from '../core/types.js';
-import { registerApprovalTool, type RequestContext } from './approval-tool.js';
+import { registerApprovalTool } from './approval-tool.js';
 
 export interface SessionOptions {
   broker: Broker;
@@ -19,12 +21,22 @@ export interface SessionOptions {
   onError?: (error: unknown) => void;
 }
 
+/**
+ * One JSON Schema validator for every session, made on first use. The SDK's Server builds an Ajv
+ * instance per server unless given one (about a third of a fresh session's CPU), and uses it only
+ * for elicitation, which cco never sends.
+ */
+let sharedAjv: AjvJsonSchemaValidator | undefined;
+const sharedValidator: jsonSchemaValidator = {
+  getValidator: (schema) => (sharedAjv ??= new AjvJsonSchemaValidator()).getValidator(schema),
+};
+
 /** Sends `roots/list` to the client over some stream. */
 export type RootsAsker = () => Promise<{ roots: Array<{ uri: string }> }>;
 
-/** One MCP session: its own McpServer and transport, and what we know of the agent behind it. */
+/** One MCP session: its own low-level SDK Server and transport, and what we know of the agent behind it. */
 export class Session {
-  readonly server: McpServer;
+  readonly server: Server;
   readonly transport: WebStandardStreamableHTTPServerTransport;
   /** HTTP requests of this session still open (the GET stream, waiting calls). */
   open = 0;
@@ -39,6 +51,8 @@ export class Session {
   /** The roots question has its answer (or failed): nothing about the agent is still coming. */
   private rootsSettled = false;
   private readonly rootsWaitMs: number;
+  /** The abort signal of the HTTP request each tools/call came in on, until its handler takes it. */
+  private readonly httpSignals = new Map<string | number, AbortSignal>();
 
   constructor(
     readonly agentName: string | undefined,
@@ -56,11 +70,12 @@ export class Session {
     });
     this.transport.onclose = () => onClose(this);
     this.rootsWaitMs = opts.rootsWaitMs ?? 1000;
-    this.server = new McpServer({ name: 'cco', version: opts.version }, { capabilities: { tools: {} } });
-    this.server.server.oninitialized = () => {
-      this.wantsRoots = this.server.server.getClientCapabilities()?.roots !== undefined;
+    // listChanged as the SDK's McpServer declared it, so the handshake is what it always was.
+    this.server = new Server({ name: 'cco', version: opts.version }, { capabilities: { tools: { listChanged: true } }, jsonSchemaValidator: sharedValidator });
+    this.server.oninitialized = () => {
+      this.wantsRoots = this.server.getClientCapabilities()?.roots !== undefined;
       // A request with no related call goes on the GET stream; sent before it opens, it is lost.
-      if (this.getStreamOpen) this.askRoots(() => this.server.server.listRoots(undefined, { timeout: 10_000 }));
+      if (this.getStreamOpen) void this.askRoots(() => this.server.listRoots(undefined, { timeout: 10_000 }));
     };
     registerApprovalTool(this.server, {
       broker: opts.broker,
@@ -68,6 +83,11 @@ export class Session {
       agent: (viaCall) => this.agentForCall(viaCall),
       track,
       ...(opts.onCall ? { onCall: opts.onCall } : {}),
+      takeHttpSignal: (id) => {
+        const signal = this.httpSignals.get(id);
+        this.httpSignals.delete(id);
+        return signal;
+      },
       ...(opts.onError ? { onError: opts.onError } : {}),
     });
   }
@@ -76,7 +96,7 @@ export class Session {
     const info: AgentInfo = {};
     if (this.agentName) info.name = this.agentName;
     if (this.id) info.sessionId = this.id;
-    const client = this.server.server.getClientVersion();
+    const client = this.server.getClientVersion();
     if (client) info.client = client.version ? { name: client.name, version: client.version } : { name: client.name };
     if (this.cwd) info.cwd = this.cwd;
     return info;
@@ -129,14 +149,19 @@ export class Session {
 
   async handle(req: Request, signal: AbortSignal, parsedBody?: unknown): Promise<Response> {
     this.lastSeen = Date.now();
-    const ctx: RequestContext = { signal };
-    const res = await this.transport.handleRequest(req, {
-      ...(parsedBody !== undefined ? { parsedBody } : {}),
-      authInfo: { token: '', clientId: 'cco', scopes: [], extra: ctx as Record<string, unknown> },
-    });
+    const calls = callIds(parsedBody);
+    for (const id of calls) this.httpSignals.set(id, signal);
+    const res = await this.transport.handleRequest(req, parsedBody !== undefined ? { parsedBody } : undefined);
+    if (calls.length > 0) {
+      // The SDK starts a request's handler within microtasks of reading it; by the next turn of
+      // the event loop any signal still here belongs to a call it refused before its handler.
+      setImmediate(() => {
+        for (const id of calls) if (this.httpSignals.get(id) === signal) this.httpSignals.delete(id);
+      });
+    }
     if (req.method === 'GET' && res.ok) {
       this.getStreamOpen = true;
-      if (this.wantsRoots) void this.askRoots(() => this.server.server.listRoots(undefined, { timeout: 10_000 }));
+      if (this.wantsRoots) void this.askRoots(() => this.server.listRoots(undefined, { timeout: 10_000 }));
     }
     return res;
   }
@@ -144,6 +169,17 @@ export class Session {
   close(): Promise<void> {
     return this.server.close();
   }
+}
+
+/** The ids of the tools/call requests in a POST body (one message or a batch). */
+function callIds(body: unknown): Array<string | number> {
+  const ids: Array<string | number> = [];
+  for (const m of Array.isArray(body) ? body : [body]) {
+    if (typeof m !== 'object' || m === null || (m as { method?: unknown }).method !== 'tools/call') continue;
+    const id = (m as { id?: unknown }).id;
+    if (typeof id === 'string' || typeof id === 'number') ids.push(id);
+  }
+  return ids;
 }
 
 /** All live MCP sessions, plus the reaper for abandoned ones. */

@@ -129,7 +129,7 @@ export async function createNoFollow(file: string, mode = 0o600): Promise<FileHa
 
 /** Refuses (UserError) when `file` is a symlink: cco replaces or appends to its state files, never through a link. */
 export function refuseSymlink(file: string): void {
-  let link = false;
+  let link: boolean;
   try {
     link = lstatSync(file).isSymbolicLink();
   } catch {

@@ -21,7 +21,7 @@ export interface SettingsFile {
   auditRequired?: boolean;
   /** Ring the terminal bell in `cco watch` when a call starts waiting (default true). */
   bell?: boolean;
-  /** Bearer token for /mcp and the API; required to listen on anything but loopback. */
+  /** Bearer token /mcp requires; required to listen on anything but loopback. (The decision API has its own per-start token.) */
   token?: string;
   rules?: Rule[];
 }

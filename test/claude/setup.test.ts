@@ -12,7 +12,9 @@ type Scope = keyof typeof SCOPE_LABEL;
 
 /** Where Claude Code keeps a registration of each scope. */
 function registered(w: World, scope: Scope): unknown {
-  const read = (file: string) => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>) : {});
+  type Servers = { mcpServers?: Record<string, unknown> };
+  type ClaudeFile = Servers & { projects?: Record<string, Servers> };
+  const read = (file: string): ClaudeFile => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ClaudeFile) : {});
   const claudeJson = read(join(w.env.CLAUDE_CONFIG_DIR!, '.claude.json'));
   if (scope === 'user') return claudeJson.mcpServers?.cco;
   if (scope === 'project') return read(join(w.work, '.mcp.json')).mcpServers?.cco;

@@ -245,3 +245,28 @@ describe('cco rules (the real binary)', () => {
     expect(bad).toMatchObject({ code: 1, stderr: 'cco: No rule with id r7. Run `cco rules list` to see the ids.\n' });
   });
 });
+
+describe('cco rules list and cco rules test agree on the order', () => {
+  it('with equal priorities and equal dates, and an older rule last in the file', async () => {
+    const home = tempHome();
+    const at = (d: string) => `2025-0${d}-01T00:00:00Z`;
+    const rules = [
+      { id: 'r1', pattern: 'Bash(npm test:*)', action: 'allow', createdAt: at('6') },
+      { id: 'r2', pattern: 'Bash(git status)', action: 'allow', createdAt: at('6') },
+      { id: 'r3', pattern: 'Bash(npm:*)', action: 'allow', createdAt: at('1') },
+    ];
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ rules }));
+    const listed = ((await runCli(home, 'rules', 'list')).stdout.match(/^r\d+/gm) ?? []) as string[];
+    const json = (JSON.parse((await runCli(home, 'rules', 'list', '--json')).stdout) as Array<{ id: string }>).map((x) => x.id);
+    const checked = async (command: string) => {
+      const out = (await runCli(home, 'rules', 'test', 'Bash', JSON.stringify({ command }))).stdout;
+      return { by: out.split('\n')[0], ids: out.split('Rules checked, in order:\n')[1]!.match(/^ {2}r\d+/gm)!.map((s) => s.trim()) };
+    };
+    expect(listed).toEqual(['r3', 'r1', 'r2']);
+    expect(json).toEqual(listed);
+    // A call no rule matches: every rule checked, in the listed order.
+    expect(await checked('make')).toEqual({ by: 'ASK by the default action (no rule matched)', ids: listed });
+    // Two rules match: the one listed first decides.
+    expect(await checked('npm test')).toEqual({ by: 'ALLOW by rule r3 (Bash(npm:*), priority 100)', ids: ['r3'] });
+  });
+});

@@ -27,6 +27,7 @@ export class Tmux {
         throw new Error(
           'tmux is not installed, and the end-to-end tests drive `cco watch` inside tmux. ' +
             'Install it (`apt-get install tmux`); .ci/run does this on CI.',
+          { cause: error },
         );
       }
       throw error;

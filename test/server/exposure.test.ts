@@ -52,7 +52,7 @@ const noAllow = (broker: Broker) => {
   expect(broker.snapshot().recent.filter((d) => d.decision.behavior === 'allow')).toHaveLength(0);
 };
 
-describe('network exposure: a token guards /mcp and the API', () => {
+describe('network exposure: a configured token guards /mcp; the decision API has its own per-start token', () => {
   it('listening off loopback without a token is refused before anything binds', async () => {
     const error = await startServer({
       broker: new Broker({ newId: () => 'x', timeoutMs: 1000 }),

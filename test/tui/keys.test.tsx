@@ -116,7 +116,10 @@ describe('help', () => {
     await vi.waitFor(() => expect(frame()).toContain('› c1'));
     await press('?', () => frame().includes('Keys'));
     expect(frame()).toContain('cco v0.0.0');
-    for (const b of KEYMAP) expect(frame()).toContain(`${b.hint}`), expect(frame()).toContain(b.help);
+    for (const b of KEYMAP) {
+      expect(frame()).toContain(`${b.hint}`);
+      expect(frame()).toContain(b.help);
+    }
     for (const k of PROMPT_KEYS) expect(frame()).toContain(`${k.hint} ${k.help}`);
     // The key that closes the help does nothing else.
     await press('a', () => frame().includes('› c1'));

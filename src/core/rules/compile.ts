@@ -1,6 +1,7 @@
 import { agentCheck, cwdCheck, expiresCheck, inputCheck, sessionCheck, specifierCheck, type Check } from './checks.js';
 import { wildcardMatcher } from './glob.js';
 import type { CallContext } from './context.js';
+import { orderKeys } from './order.js';
 import { hasGlobChars, parsePattern, validateRule } from './syntax.js';
 import type { Evaluation, ParsedPattern, Rule, RuleAction } from './types.js';
 
@@ -9,7 +10,7 @@ export interface CompiledRule {
   readonly rule: Rule;
   readonly action: RuleAction;
   readonly enabled: boolean;
-  /** Sort keys: priority, then deny/ask/allow, then age, then position in the list. */
+  /** Sort keys (order.ts): priority, then deny/ask/allow, then age, then position in the list. */
   readonly priority: number;
   readonly created: number;
   readonly index: number;
@@ -66,11 +67,8 @@ export function compileRule(rule: Rule, index: number, homeDir: string, now?: ()
   const tool = toolMatcher(parsed, rule.action !== 'allow', rule.action === 'deny');
   return {
     rule,
-    action: rule.action,
+    ...orderKeys(rule, index),
     enabled: rule.enabled !== false,
-    priority: rule.priority ?? 100,
-    created: rule.createdAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(rule.createdAt),
-    index,
     key: ruleKey(parsed, rule.action),
     agentPrefix: agentLiteralStart(rule.agent),
     coversWrites: parsed.kind === 'tool' || (parsed.kind === 'bash' && parsed.whole),

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { Policy, PolicyVerdict, ToolCall } from '../types.js';
 import { compileRule, type CompiledRule } from './compile.js';
 import { CallContext, short, trimSlash } from './context.js';
+import { ACTION_RANK, compareOrder } from './order.js';
 import { parsePattern } from './syntax.js';
 import type { EngineOptions, Evaluation, Explanation, Rule, RuleAction, RuleTrace } from './types.js';
 
@@ -14,18 +15,18 @@ export interface RuleSet {
   explain(call: ToolCall): Explanation;
   /** How many rules the set holds, disabled ones included. */
   readonly size: number;
+  /** Every rule, disabled ones included, in the order they are checked (order.ts). */
+  readonly order: readonly Rule[];
 }
 
-const ACTION_RANK: Readonly<Record<RuleAction, number>> = { deny: 0, ask: 1, allow: 2 };
 
 /** Distinct tool names whose candidate lists are kept; tool names come from agents, so this is bounded. */
 const TOOL_CACHE_LIMIT = 1024;
 
 /**
  * Compiles rules (throws on the first invalid one, naming it: a broken rule set is an error, never
- * silently half-applied). Order of evaluation: priority ascending; within a priority deny, then
- * ask, then allow; then the older rule (createdAt; rules without one count as newest); then list
- * order. The first rule that matches decides.
+ * silently half-applied). Rules are checked in the one rule order (order.ts, exposed as
+ * `order`); the first rule that matches decides.
  */
 export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleSet {
   const homeDir = opts.homeDir;
@@ -42,7 +43,7 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
     if (seen.has(rule.id)) throw new Error(`Two rules have the id ${rule.id}; rule ids must be unique.`);
     seen.add(rule.id);
   }
-  ordered.sort(byPrecedence);
+  ordered.sort(compareOrder);
   const enabled = ordered.filter((r) => r.enabled);
   const fallback: Evaluation = Object.freeze(
     defaultAction === 'deny'
@@ -200,6 +201,7 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
 
   return {
     size: ordered.length,
+    order: ordered.map((r) => r.rule),
     evaluate(call) {
       const long = tooLong(call);
       if (long) return long;
@@ -380,14 +382,6 @@ function mayMatch(r: CompiledRule, ctx: CallContext): boolean {
   if (r.agentPrefix === undefined) return true;
   const agent = ctx.agent;
   return agent !== null && agent.startsWith(r.agentPrefix);
-}
-
-function byPrecedence(a: CompiledRule, b: CompiledRule): number {
-  return a.priority - b.priority || ACTION_RANK[a.action] - ACTION_RANK[b.action] || compareAge(a.created, b.created) || a.index - b.index;
-}
-
-function compareAge(a: number, b: number): number {
-  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 /** The rule set as the broker's Policy. */

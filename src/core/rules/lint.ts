@@ -1,3 +1,4 @@
+import { compareOrder, orderKeys, priorityOf } from './order.js';
 import { parsePattern } from './syntax.js';
 import { nearestAgentTool } from './tools.js';
 import type { ParsedPattern, Rule, RuleAction } from './types.js';
@@ -324,15 +325,14 @@ function broad(p: ParsedPattern, rule: Rule, out: RuleWarning[]): void {
  */
 function shadowed(rule: Rule, p: ParsedPattern, rules: readonly Rule[], out: RuleWarning[]): void {
   if (rule.enabled === false) return;
-  const rank: Record<RuleAction, number> = { deny: 0, ask: 1, allow: 2 };
-  const prio = rule.priority ?? 100;
+  const mine = orderKeys(rule, 0);
   for (const other of rules) {
     if (other === rule || other.id === rule.id || other.enabled === false || other.input !== undefined) continue;
     if (other.agent !== undefined && other.agent !== rule.agent) continue;
     if ((other.action === 'allow') === (rule.action === 'allow')) continue;
-    const op = other.priority ?? 100;
-    const first = op < prio || (op === prio && rank[other.action] < rank[rule.action]);
-    if (!first) continue;
+    const op = priorityOf(other);
+    // The actions differ, so the action settles a tie in priority: age and position never count.
+    if (compareOrder(orderKeys(other, 0), mine) >= 0) continue;
     let q: ParsedPattern;
     try {
       q = parsePattern(other.pattern);

@@ -1,6 +1,7 @@
 import { splitCommandDetailed } from './bash.js';
 import { globMatcher, GlobSyntaxError } from './glob.js';
 import { compileRuleRegex, RegexSyntaxError } from './regex.js';
+import { DEFAULT_PRIORITY } from './order.js';
 import { nearestAgentTool } from './tools.js';
 import type { ParsedPattern, PathAnchor, Rule, RuleAction } from './types.js';
 
@@ -228,7 +229,7 @@ export function validateRule(rule: Rule): void {
   }
   rethrow(label, () => parsePattern(rule.pattern));
   if (rule.priority !== undefined && !Number.isFinite(rule.priority)) {
-    throw new Error(`${label} has priority \`${String(rule.priority)}\`; expected a number (lower is checked first, default 100).`);
+    throw new Error(`${label} has priority \`${String(rule.priority)}\`; expected a number (lower is checked first, default ${DEFAULT_PRIORITY}).`);
   }
   if (rule.timeoutMs !== undefined && !(Number.isFinite(rule.timeoutMs) && rule.timeoutMs > 0)) {
     throw new Error(`${label} has timeout \`${String(rule.timeoutMs)}\`; expected a positive number of milliseconds.`);
