@@ -110,9 +110,16 @@ async function follow(opts: LogOptions, match: (e: import('../core/audit.js').Lo
   void closedPipes().whenClosed.then(onSignal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Each wait takes its listener off the signal when it ends: a follower waiting for hours for a
+  // server retries every half second.
   const sleep = (ms: number) => new Promise<void>((r) => {
-    const t = setTimeout(r, ms);
-    stop.signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+    const done = () => {
+      clearTimeout(t);
+      stop.signal.removeEventListener('abort', done);
+      r();
+    };
+    const t = setTimeout(done, ms);
+    stop.signal.addEventListener('abort', done, { once: true });
   });
   // Requests seen on this stream, so a decision prints with its request's fields (bounded).
   const requests = new Map<string, import('../core/audit.js').AuditRecord>();

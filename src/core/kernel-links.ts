@@ -10,36 +10,94 @@ export interface KernelLink {
   via: 'root' | 'cwd' | 'open';
   /** What follows the link, `..` kept as written (`''` for the link itself). */
   rest: string;
+  /**
+   * For an `open` link: what follows the open file itself (after `fd/3`, after `/dev/stdin`),
+   * when something does. An open folder (`cat /dev/stdin/.ssh/id_rsa < ~`) is a place too.
+   */
+  inside?: string;
 }
 
 const PROC_ID = /^(?:self|thread-self|\d+)$/;
 const TASK_ID = /^(?:self|\d+)$/;
 const VIA: Record<string, KernelLink['via']> = { root: 'root', cwd: 'cwd', fd: 'open', fdinfo: 'open', map_files: 'open', exe: 'open' };
+/** Links whose target is one entry below them (`fd/3`), not the link itself (`exe`). */
+const HOLDS_ENTRIES = new Set(['fd', 'fdinfo', 'map_files']);
+/**
+ * /proc's own symlinks, as the segments they stand for: `..` after them goes where the kernel
+ * goes (`/proc/net/..` is `/proc/self`, `/proc/thread-self/../..` is `/proc/self`), not back to
+ * `/proc`. A thread of `self` is written `self/task/self`.
+ */
+const PROC_LINKS: Record<string, readonly string[]> = { net: ['self', 'net'], mounts: ['self', 'mounts'], 'thread-self': ['self', 'task', 'self'] };
+/** /dev's names for open files (links into /proc/self/fd). */
+const DEV_STD = new Set(['stdin', 'stdout', 'stderr']);
 
 /**
  * The kernel link an absolute path goes through, if any. Segments are walked as the kernel walks
- * them (`.` skipped, `..` pops) until a link is met; what follows is returned unresolved.
+ * them (`.` skipped, `..` pops) until a link is met; what follows is returned unresolved. With
+ * `realPath` (the file system's view of a path), a `..` after a folder that is a symlink goes to
+ * the parent of its target, as the kernel's does (`/var/run/..` is `/`, not `/var`).
  */
-export function kernelLink(path: string): KernelLink | undefined {
-  if (!path.startsWith('/')) return undefined;
+export function kernelLink(path: string, realPath?: (path: string) => string): KernelLink | undefined {
+  const r = walk(path, realPath);
+  return 'via' in r ? r : undefined;
+}
+
+function walk(path: string, realPath?: (path: string) => string): KernelLink | { segments: string[]; moved: boolean } {
+  if (!path.startsWith('/')) return { segments: [], moved: false };
   const segs = path.split('/');
-  const stack: string[] = [];
+  let stack: string[] = [];
+  let low: string[] = [];
+  let moved = false;
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i]!;
     if (s === '' || s === '.') continue;
     if (s === '..') {
+      if (realPath !== undefined && stack.length > 0) {
+        let real: string | undefined;
+        try {
+          real = realPath(`/${stack.join('/')}`);
+        } catch {
+          real = undefined;
+        }
+        const next = real?.startsWith('/') ? real.split('/').filter((x) => x !== '' && x !== '.') : undefined;
+        if (next !== undefined && next.join('/') !== stack.join('/')) {
+          stack = next;
+          low = next.map((x) => x.toLowerCase());
+          moved = true;
+        }
+      }
       stack.pop();
+      low.pop();
       continue;
     }
-    stack.push(s.toLowerCase());
-    const via = linkOf(stack);
-    if (via !== undefined) return { via, rest: segs.slice(i + 1).join('/') };
+    stack.push(s);
+    low.push(s.toLowerCase());
+    const sub = low.length === 2 && low[0] === 'proc' ? PROC_LINKS[low[1]!] : undefined;
+    if (sub !== undefined) {
+      stack = ['proc', ...sub];
+      low = [...stack];
+    }
+    const via = linkOf(low);
+    if (via === undefined) continue;
+    const restSegs = segs.slice(i + 1);
+    const rest = restSegs.join('/');
+    const last = low.at(-1)!;
+    if (low[0] === 'dev' && DEV_STD.has(last)) {
+      // `/dev/stdin` itself is the command's input, which its redirection names; only a path inside it is unknown.
+      const inside = restSegs.filter((x) => x !== '' && x !== '.').join('/');
+      if (inside === '') continue;
+      return { via, rest, inside };
+    }
+    if (via !== 'open') return { via, rest };
+    const named = restSegs.filter((x) => x !== '' && x !== '.');
+    const inside = (HOLDS_ENTRIES.has(last) ? named.slice(1) : named).join('/');
+    return inside === '' ? { via, rest } : { via, rest, inside };
   }
-  return undefined;
+  return { segments: stack, moved };
 }
 
 function linkOf(stack: readonly string[]): KernelLink['via'] | undefined {
-  if (stack.length === 2 && stack[0] === 'dev' && stack[1] === 'fd') return 'open';
+  if (stack.length === 2 && stack[0] === 'dev' && (stack[1] === 'fd' || DEV_STD.has(stack[1]!))) return 'open';
   if (stack[0] !== 'proc' || !PROC_ID.test(stack[1] ?? '')) return undefined;
   const last = stack.at(-1)!;
   if (stack.length === 3 || (stack.length === 5 && stack[2] === 'task' && TASK_ID.test(stack[3]!))) {
@@ -65,15 +123,21 @@ const MAX_HOPS = 8;
 /**
  * Where an absolute path really points when it goes through the kernel's links: `{ path }` (no
  * link, or only root links: the same file by its own name), or `{ unknown }` when a cwd link or
- * an open file leaves the place unknown to cco; `rest` is then what follows the last link.
+ * an open file leaves the place unknown to cco; `rest` is then what follows the last link, and
+ * `inside` what follows an open file that may be a folder. `linked` says `path` differs from the
+ * path as written (a link followed, or with `realPath` a `..` after a symlink).
  */
-export function resolveKernelLinks(path: string): { path: string; linked: boolean } | { unknown: 'cwd' | 'open'; rest: string } {
+export function resolveKernelLinks(
+  path: string,
+  realPath?: (path: string) => string,
+): { path: string; linked: boolean } | { unknown: 'cwd' | 'open'; rest: string; inside?: string } {
   let p = path;
   for (let hop = 0; hop <= MAX_HOPS; hop++) {
-    const link = kernelLink(p);
-    if (link === undefined) return { path: p, linked: hop > 0 };
-    if (link.via !== 'root') return { unknown: link.via, rest: link.rest };
-    p = underRoot(link.rest);
+    const r = walk(p, realPath);
+    if (!('via' in r)) return hop === 0 && !r.moved ? { path: p, linked: false } : { path: `/${r.segments.join('/')}`, linked: true };
+    if (r.via !== 'root') return r.inside === undefined ? { unknown: r.via, rest: r.rest } : { unknown: r.via, rest: r.rest, inside: r.inside };
+    // `..` at the top of a root stays there: the next walk starts at `/`.
+    p = `/${r.rest}`;
   }
   return { unknown: 'open', rest: p };
 }

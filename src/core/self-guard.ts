@@ -75,8 +75,11 @@ const CCO_NAMES = new Set(['cco', 'cco-mcp']);
 const RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'yarn', 'pnpm', 'npm', 'node']);
 
 const TOKEN_SPLIT = /[\s=:,;&|<>()`]+/;
-/** The same without `:`, which a glob's POSIX class (`[[:alpha:]]`) holds. */
-const TOKEN_SPLIT_KEEP_COLON = /[\s=,;&|<>()`]+/;
+/**
+ * The same keeping what a glob holds: `:` (a POSIX class, `[[:alpha:]]`), `,` (braces,
+ * `{cco,x}`), and `(`, `|`, `)` (an extglob, `@(cco|x)`).
+ */
+const TOKEN_SPLIT_GLOB = /[\s;&<>`]+/;
 
 /** POSIX classes a shell glob may hold, as the ranges the glob matcher reads (cased both ways). */
 const POSIX_CLASSES: Record<string, string> = {
@@ -91,9 +94,82 @@ const POSIX_CLASSES: Record<string, string> = {
   space: ' ',
 };
 
-/** `[[:alpha:]]` as `[a-zA-Z]`; an unknown class is left for the matcher to refuse. */
+/**
+ * `[[:alpha:]]` as `[a-zA-Z]`, inside a bracket expression only (`[:alpha:]` alone is the set of
+ * `:alph`, as in bash). An unknown class, an equivalence class (`[[=c=]]`) or a collating symbol
+ * (`[[.c.]]`) throws: the glob is not read.
+ */
 function posixClasses(glob: string): string {
-  return glob.replace(/\[:([a-z]+):\]/g, (all, name: string) => POSIX_CLASSES[name] ?? all);
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '\\') {
+      out += glob.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (c !== '[') {
+      out += c;
+      continue;
+    }
+    // `[`, then `!` or `^`, then a `]` taken as itself, up to the closing `]`.
+    let j = i + 1;
+    if (glob[j] === '!' || glob[j] === '^') j++;
+    if (glob[j] === ']') j++;
+    let body = glob.slice(i, j);
+    let closed = false;
+    for (; j < glob.length; j++) {
+      const d = glob[j]!;
+      if (d === ']') {
+        closed = true;
+        break;
+      }
+      const kind = glob[j + 1];
+      if (d === '[' && (kind === ':' || kind === '=' || kind === '.')) {
+        const end = glob.indexOf(`${kind}]`, j + 2);
+        const range = kind === ':' && end >= 0 ? POSIX_CLASSES[glob.slice(j + 2, end)] : undefined;
+        if (range === undefined) throw new Error(`\`${glob.slice(j, end < 0 ? j + 2 : end + 2)}\` is not a class cco reads`);
+        body += range;
+        j = end + 1;
+        continue;
+      }
+      body += d;
+    }
+    if (!closed) {
+      out += c;
+      continue;
+    }
+    // `[:alph]` is a set holding `:`; the matcher reads a leading `[:` as a class, so `:` goes last.
+    if (body.startsWith('[:') && body[2] !== '-' && body[2] !== ']') body = `[${body.slice(2)}:`;
+    else if (body.startsWith('[!:') && body[3] !== '-' && body[3] !== ']') body = `[!${body.slice(3)}:`;
+    else if (body.startsWith('[^:') && body[3] !== '-' && body[3] !== ']') body = `[^${body.slice(3)}:`;
+    out += `${body}]`;
+    i = j;
+  }
+  return out;
+}
+
+/** An extglob (`@(a|b)`, `!(x)`, `+(c)`), as the `*` that matches at least what it matches. */
+function extglobs(word: string): string {
+  let w = word;
+  for (let n = 0; n < 32 && /[?*+@!]\([^()]*\)/.test(w); n++) w = w.replace(/[?*+@!]\([^()]*\)/g, '*');
+  return w;
+}
+
+/**
+ * What follows the last `..` of a path whose `..` follows a folder's name (`/var/run/../home/u`:
+ * `home/u`), or undefined. The folder may be a symlink, so the kernel's `..` may go anywhere:
+ * only what follows it is known.
+ */
+function afterUp(path: string): string | undefined {
+  const segs = path.split('/').filter((s) => s !== '' && s !== '.');
+  let names = 0;
+  let last = -1;
+  for (let i = 0; i < segs.length; i++) {
+    if (segs[i] !== '..') names++;
+    else if (names > 0) last = i;
+  }
+  return last < 0 ? undefined : segs.slice(last + 1).join('/');
 }
 const GLOB = /[*?[\]{}]/;
 
@@ -149,7 +225,9 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
     if (!w.startsWith('/')) return w;
     const via = resolveKernelLinks(w);
     if (!('unknown' in via)) return via.path;
-    if (via.unknown === 'cwd') return via.rest.split('/').filter((x) => x !== '..' && x !== '.' && x !== '').join('/') || '.';
+    const tail = via.unknown === 'cwd' ? via.rest : via.inside;
+    // An open file may be a folder (`cat /dev/stdin/.config/cco/config.json < ~`): what follows it is placed like the cwd link's tail.
+    if (tail !== undefined) return tail.split('/').filter((x) => x !== '..' && x !== '.' && x !== '').join('/') || '.';
     return w;
   };
 
@@ -167,16 +245,24 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
    * the home folder, a relative path that ends a protected path (`cco/config.json` run from
    * `~/.config`), or a glob that matches one.
    */
-  const named = (word: string, cwd: string | undefined): { g: Guarded; shown: string; unread?: boolean } | undefined => {
+  const named = (word: string, cwd: string | undefined, moved: readonly string[] = []): { g: Guarded; shown: string; unread?: boolean } | undefined => {
     const w = expand(word.replace(/['"\\]/g, ''));
     if (w === '') return undefined;
-    if (GLOB.test(w)) return globNames(w, cwd);
+    if (GLOB.test(w)) return globNames(w, cwd, moved);
     for (const low of places(w, cwd)) {
       const g = inside(low);
       if (g) return { g, shown: low };
     }
-    if (!w.startsWith('/') && w.includes('/')) {
-      const segs = posix.normalize(w).toLowerCase().split('/').filter((s) => s !== '' && s !== '.');
+    const lowSegs = w.toLowerCase().split('/');
+    for (const g of guarded) {
+      // A protected folder's whole path inside the word (`r/home/u/.config/cco` with `r` a link to `/`).
+      if (g.dir && g.segments.length > 1 && lowSegs.some((_, i) => g.segments.every((x, k) => x === lowSegs[i + k]))) return { g, shown: w };
+    }
+    const up = w.startsWith('/') ? afterUp(w) : undefined;
+    // After a `..` that may leave a symlink (`/var/run/..` is `/`), only the tail is known: placed like a relative path.
+    const rel = up !== undefined ? (up.includes('/') ? up : undefined) : !w.startsWith('/') && w.includes('/') ? w : undefined;
+    if (rel !== undefined && rel !== '') {
+      const segs = posix.normalize(rel).toLowerCase().split('/').filter((s) => s !== '' && s !== '.');
       if (segs.length > 0 && !segs.includes('..')) {
         for (const g of guarded) {
           // Some prefix of the word's segments is the tail of a protected folder's path.
@@ -190,8 +276,9 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
     return undefined;
   };
 
-  const globNames = (w: string, cwd: string | undefined): { g: Guarded; shown: string; unread?: boolean } | undefined => {
-    const bases = w.startsWith('/') ? [''] : cwd !== undefined ? [home, cwd] : [home];
+  const globNames = (w: string, cwd: string | undefined, moved: readonly string[] = []): { g: Guarded; shown: string; unread?: boolean } | undefined => {
+    // A relative glob is placed from home, the cwd, and each folder the command changes to.
+    const bases = w.startsWith('/') ? [''] : cwd !== undefined ? [home, cwd, ...moved] : [home, ...moved];
     for (const base of bases) {
       const abs = base === '' ? w : posix.join(base, w);
       let match: (s: string) => boolean;
@@ -209,8 +296,25 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
 
   /** The protected folder a recursive walk from `word` reaches. */
   const reached = (word: string, cwd: string | undefined): { g: Guarded; root: string; unread?: boolean } | undefined => {
-    const w = expand(word.replace(/['"\\]/g, ''));
+    const bare = expandHome(word.replace(/['"\\]/g, ''));
+    // Another process's cwd, an open folder (`rg x /dev/stdin < ~`): where the walk goes is unknown.
+    if (bare.startsWith('/') && (/^\/+dev\/+std(?:in|out|err)\/*$/i.test(bare) || 'unknown' in resolveKernelLinks(bare))) {
+      return { g: outer[0] as Guarded, root: bare, unread: true };
+    }
+    const w = expand(extglobs(word.replace(/['"\\]/g, '')));
     if (w === '' || w.startsWith('-')) return undefined;
+    const up = GLOB.test(w) || !w.startsWith('/') ? undefined : afterUp(w);
+    if (up !== undefined) {
+      // `/var/run/../home/u` walks /home/u: the tail after a `..` that may leave a symlink is
+      // matched against the end of each folder above a protected one (an empty tail may be `/`).
+      const tail = up.toLowerCase().split('/').filter((s) => s !== '');
+      for (const g of guarded) {
+        for (let i = 0; i < g.segments.length; i++) {
+          const anc = g.segments.slice(0, i + 1);
+          if (tail.length <= anc.length && tail.every((s, k) => s === anc[anc.length - tail.length + k])) return { g, root: w };
+        }
+      }
+    }
     if (GLOB.test(w)) {
       const bases = w.startsWith('/') ? [''] : cwd !== undefined ? [cwd] : [];
       for (const base of bases) {
@@ -237,6 +341,24 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
     return undefined;
   };
 
+  /** The folders a command's `cd` and `pushd` go to, in order, each from the one before (at most 16). */
+  const movedTo = (forms: readonly string[], cwd: string | undefined): string[] => {
+    const out: string[] = [];
+    let from = cwd;
+    for (const form of forms) {
+      const words = unquote(form).split(/\s+/).filter(Boolean);
+      if (words[0] !== 'cd' && words[0] !== 'pushd') continue;
+      const arg = words.slice(1).filter((x) => !x.startsWith('-')).at(-1) ?? '~';
+      const w = expand(arg.replace(/['"\\]/g, ''));
+      if (GLOB.test(w)) continue;
+      const to = w.startsWith('/') ? posix.normalize(w) : posix.join(from ?? home, w);
+      out.push(to);
+      from = to;
+      if (out.length >= 16) break;
+    }
+    return out;
+  };
+
   const checkBash = (ctx: CallContext): { message: string } | undefined => {
     const command = ctx.command;
     if (command === undefined) return undefined;
@@ -247,15 +369,19 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
       if (hit) return { message: `${hitMessage(hit)} (The command writes it through a redirection.)` };
     }
     const forms = a.parts.flatMap((p) => p.denyForms);
+    const moved = movedTo(forms, cwd);
     // Every word of every form, and of the whole text (redirections that read, assignments,
     // what an unsettled parse left), as written and with quotes removed.
     const texts = [command, unquote(command), ...forms, ...forms.map(unquote)];
     for (const text of texts) {
       const line = text.replace(/\$\{HOME\}/g, home);
-      for (const split of [TOKEN_SPLIT, TOKEN_SPLIT_KEEP_COLON]) {
+      for (const split of [TOKEN_SPLIT, TOKEN_SPLIT_GLOB]) {
         for (const word of line.split(split)) {
-          const hit = named(word, cwd);
-          if (hit) return { message: hitMessage(hit) };
+          // An extglob as `*`; the parentheses left (`$((2*(3)))`, `print(x)`) split the word again.
+          for (const piece of split === TOKEN_SPLIT ? [word] : extglobs(word).split(/[()|]+/)) {
+            const hit = named(piece, cwd, moved);
+            if (hit) return { message: hitMessage(hit) };
+          }
         }
       }
     }

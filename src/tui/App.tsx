@@ -255,12 +255,15 @@ function Screen(props: AppProps) {
 
   const { layout } = view;
   if (layout.tooSmall) {
+    const message = `This pane is ${width}×${height}; the console needs at least ${MIN_COLUMNS}×${MIN_ROWS + bannerCount} to show a call whole. Make it larger; no key decides until then (${snap.pending.length} waiting).`;
+    // The banners only when they fit with the header and this message (its rows counted as word
+    // wrap makes them: no word of it is longer than 12 cells).
+    const messageRows = Math.ceil(message.length / Math.max(1, width - 12));
+    const shown = 1 + bannerCount + messageRows <= height ? banners : [];
     return (
       <Box flexDirection="column" width={width}>
-        <Header pending={snap.pending.length} counts={snap.counts} url={url} banners={banners} status={status} />
-        <Text wrap="wrap">
-          This pane is {width}×{height}; the console needs at least {MIN_COLUMNS}×{MIN_ROWS + bannerCount} to show a call whole. Make it larger; no key decides until then ({snap.pending.length} waiting).
-        </Text>
+        <Header pending={snap.pending.length} counts={snap.counts} url={url} banners={shown} status={status} />
+        <Text wrap="wrap">{message}</Text>
       </Box>
     );
   }

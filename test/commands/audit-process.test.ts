@@ -130,6 +130,24 @@ describe('audit log, real process', () => {
     }
   });
 
+  it('cco log --follow waits for a server without piling up timers or warnings', async () => {
+    const home = await newHome();
+    const child = spawn(process.execPath, [BIN, 'log', '--follow'], { env: { ...process.env, CCO_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      await waitFor(() => err.includes('no server is running'), 10_000, 'the waiting notice');
+      // Each retry (every 0.5 s) used to leave a listener on the stop signal: Node warned at the 11th.
+      await new Promise((r) => setTimeout(r, 6500));
+      expect(err).not.toMatch(/MaxListenersExceeded|memory leak/);
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 20_000);
+
   it('cco log --follow --json prints what cco log --json prints for the same call', async () => {
     const home = await newHome({ rules: [{ id: 'r1', pattern: 'Bash(npm test)', action: 'allow' }] });
     const s = await serve(home);

@@ -38,3 +38,29 @@ describe('resolveKernelLinks', () => {
     [`${'/proc/self/root'.repeat(20)}/x`, { unknown: 'open', rest: expect.any(String) }],
   ])('%s', (path, want) => expect(resolveKernelLinks(path)).toEqual(want));
 });
+
+describe("/proc's own symlinks and /dev's names for open files", () => {
+  it.each([
+    // /proc/net is self/net: its parent is /proc/self, whose root is /.
+    ['/proc/net/../root/home/u/.ssh/id_rsa', { path: '/home/u/.ssh/id_rsa', linked: true }],
+    // /proc/thread-self is <pid>/task/<tid>: two levels up is /proc/<pid>.
+    ['/proc/thread-self/../../root/home/u/.ssh/id_rsa', { path: '/home/u/.ssh/id_rsa', linked: true }],
+    ['/proc/thread-self/../../cwd/x', { unknown: 'cwd', rest: 'x' }],
+    ['/proc/mounts/../root/x', { path: '/x', linked: true }],
+    // An open folder: `cat /dev/stdin/.ssh/id_rsa < ~` reads ~/.ssh/id_rsa.
+    ['/dev/stdin/.ssh/id_rsa', { unknown: 'open', rest: '.ssh/id_rsa', inside: '.ssh/id_rsa' }],
+    ['/dev/stderr/../x', { unknown: 'open', rest: '../x', inside: '../x' }],
+    ['/proc/self/fd/0/.ssh/id_rsa', { unknown: 'open', rest: '0/.ssh/id_rsa', inside: '.ssh/id_rsa' }],
+    ['/dev/fd/0/.ssh', { unknown: 'open', rest: '0/.ssh', inside: '.ssh' }],
+    ['/dev/stdin', { path: '/dev/stdin', linked: false }],
+  ])('%s', (path, want) => expect(resolveKernelLinks(path)).toEqual(want));
+
+  it('a `..` after a symlinked folder goes to the parent of its target, given the file system', () => {
+    const links: Record<string, string> = { '/var/run': '/run', '/a/l': '/a/deep/x' };
+    const real = (p: string) => links[p] ?? p;
+    expect(resolveKernelLinks('/var/run/../home/u/.ssh/id_rsa', real)).toEqual({ path: '/home/u/.ssh/id_rsa', linked: true });
+    expect(resolveKernelLinks('/a/l/../../secret/k', real)).toEqual({ path: '/a/secret/k', linked: true });
+    expect(resolveKernelLinks('/proc/self/root/var/run/../home/u', real)).toEqual({ path: '/home/u', linked: true });
+    expect(resolveKernelLinks('/a/b/../c', real)).toEqual({ path: '/a/b/../c', linked: false });
+  });
+});

@@ -49,3 +49,24 @@ describe('rules see the path the file system resolves', () => {
     expect(e).toMatchObject({ action: 'deny', decidedBy: 'rule:d1' });
   });
 });
+
+describe('a path a command names, where `..` follows a symlinked folder', () => {
+  // src/escape is outside: src/escape/../outside/secret.txt is root/outside/secret.txt to the kernel, not repo/src/outside/….
+  const set = compileRules(
+    [
+      { id: 'a1', pattern: 'Bash(cat:*)', action: 'allow' },
+      { id: 'a2', pattern: 'Bash(echo:*)', action: 'allow' },
+      { id: 'd1', pattern: `Read(/${outside}/**)`, action: 'deny' },
+      { id: 'd2', pattern: `Edit(/${outside}/**)`, action: 'deny' },
+    ],
+    { homeDir: root, realPath },
+  );
+  const bash = (command: string) => set.evaluate({ toolName: 'Bash', input: { command }, agent: { cwd: repo } });
+  it.each([
+    [`cat ${repo}/src/escape/../outside/secret.txt`],
+    ['cat src/escape/../outside/secret.txt'],
+    ['cat < src/escape/./../outside/secret.txt'],
+    ['echo x > src/escape/../outside/new.txt'],
+  ])('%s is checked where it lands', (command) => expect(bash(command)).toMatchObject({ action: 'deny' }));
+  it('a `..` after a real folder is the same path', () => expect(bash('cat src/../src/a.ts')).toMatchObject({ action: 'allow' }));
+});

@@ -46,3 +46,22 @@ describe('banners wrap instead of being cut', () => {
     expect(out[0]!.text).not.toMatch(/[\u001b\u202e]/);
   });
 });
+
+describe('a pane too small for the console', () => {
+  it.each([
+    [60, 10],
+    [30, 12],
+    [60, 14],
+    [45, 20],
+  ])('at %ix%i the frame, with two long banners, still fits', async (cols, rows) => {
+    const alerts = new AlertBoard();
+    alerts.set('config', 'word '.repeat(100));
+    alerts.set('audit', 'other '.repeat(100));
+    const { frame, ui } = renderConsole({ alerts });
+    Object.defineProperty(ui.stdout, 'columns', { get: () => cols, configurable: true });
+    Object.defineProperty(ui.stdout, 'rows', { get: () => rows, configurable: true });
+    ui.stdout.emit('resize');
+    await vi.waitFor(() => expect(frame()).toMatch(/no key\s+decides/));
+    expect(frame().split('\n').length).toBeLessThanOrEqual(rows);
+  });
+});

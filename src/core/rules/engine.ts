@@ -134,7 +134,7 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
         if (out.action === 'allow') stricter(unknownWrite(w.raw, defaultAction));
         continue;
       }
-      const via = resolveKernelLinks(absolute(path, ctx.cwd, home));
+      const via = resolveKernelLinks(absolute(path, ctx.cwd, home), opts.realPath);
       if ('unknown' in via) {
         notes?.push(`writes \`${short(path, 60)}\`: a path through the kernel's links (${via.unknown === 'cwd' ? "another process's working directory" : 'an open file'}), which no rule can place`);
         if (out.action === 'allow') stricter(unknownWrite(w.raw, defaultAction));
@@ -171,7 +171,7 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
           break;
         }
         // `/proc/self/root/home/me/.ssh/id_rsa` is `~/.ssh/id_rsa` by another name: checked as that.
-        const via = resolveKernelLinks(absolute(path, ctx.cwd, home));
+        const via = resolveKernelLinks(absolute(path, ctx.cwd, home), opts.realPath);
         if ('unknown' in via) {
           notes?.push(`names \`${short(path, 60)}\`, a path through the kernel's links (${via.unknown === 'cwd' ? "another process's working directory" : 'an open file'}), and rules on paths exist`);
           if (out.action === 'allow') stricter({ action: 'ask', decidedBy: 'default', note: `the command names \`${short(path, 60)}\`, which leads through /proc or /dev/fd to a file a rule may cover` });

@@ -352,6 +352,9 @@ export const LOOSER_THAN_CLAUDE: Array<{ rules: Rule[]; tool: string; input: Rec
     'cat /dev/fd/3',
     'cat /proc/self/map_files/7f0-7f1',
     'cd /proc/self/root && cat home/u/.ssh/id_rsa',
+    'cat /dev/stdin/.ssh/id_rsa < ~',
+    'cat /dev/stderr/../u/.ssh/id_rsa 2< ~',
+    'cat /proc/self/fd/0/.ssh/id_rsa < ~',
   ].map((command) => ({
     rules: [
       { id: 'a1', pattern: 'Bash(cat:*)', action: 'allow' as const },
@@ -373,6 +376,9 @@ export const LOOSER_THAN_CLAUDE: Array<{ rules: Rule[]; tool: string; input: Rec
     'cat /proc/thread-self/root/home/u/.ssh/id_rsa',
     'cat /proc/self/task/1/root/home/u/.ssh/id_rsa',
     'cat /proc/self/../self/root/home/u/.ssh/id_rsa',
+    'cat /proc/net/../root/home/u/.ssh/id_rsa',
+    'cat /proc/thread-self/../../root/home/u/.ssh/id_rsa',
+    'cat /proc/mounts/../root/home/u/.ssh/id_rsa',
     'echo x > /proc/self/root/etc/cron.d/x',
     'echo x > /proc/self/root/../etc/cron.d/x',
   ].map((command) => ({
