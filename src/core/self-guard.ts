@@ -101,6 +101,8 @@ const POSIX_CLASSES: Record<string, string> = {
  */
 function posixClasses(glob: string): string {
   let out = '';
+  // A `[` after the last `]` opens no bracket: known without scanning the rest for each one.
+  const lastClose = glob.lastIndexOf(']');
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
     if (c === '\\') {
@@ -108,7 +110,7 @@ function posixClasses(glob: string): string {
       i++;
       continue;
     }
-    if (c !== '[') {
+    if (c !== '[' || lastClose <= i) {
       out += c;
       continue;
     }

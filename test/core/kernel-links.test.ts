@@ -64,3 +64,30 @@ describe("/proc's own symlinks and /dev's names for open files", () => {
     expect(resolveKernelLinks('/a/b/../c', real)).toEqual({ path: '/a/b/../c', linked: false });
   });
 });
+
+import { shellExpands } from '../../src/core/rules/engine.js';
+import { compileRules, toPolicy } from '../../src/core/rules/index.js';
+
+describe('shellExpands', () => {
+  it.each([
+    ['a{b,c}', true],
+    ['{,}', true],
+    ['{a}', false],
+    ['{a}b,c}', false],
+    ['a,b}', false],
+    ['{a,b', false],
+    ['x*', true],
+    ['x?', true],
+    ['[ab]', true],
+    ['plain/path.txt', false],
+    ['{{a,}', true],
+    ['{a},{b}', false],
+  ])('%s', (word, want) => expect(shellExpands(word)).toBe(want));
+
+  it('a word of 2,000 `{a,` is checked at once (the old regex took seconds)', () => {
+    const policy = toPolicy(compileRules([{ id: 'a', pattern: 'Bash(cat:*)', action: 'allow' }, { id: 'd', pattern: 'Read(~/.ssh/**)', action: 'deny' }], { homeDir: '/home/u' }));
+    const start = performance.now();
+    for (const w of ['{a,'.repeat(2000), '{'.repeat(4000), `${'{a,'.repeat(2000)}}`]) policy({ toolName: 'Bash', input: { command: `cat ${w}` }, agent: { cwd: '/repo' } });
+    expect(performance.now() - start).toBeLessThan(500);
+  });
+});

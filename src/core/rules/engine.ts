@@ -160,7 +160,7 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
         if (named.has(path)) continue;
         named.add(path);
         // A glob or brace expansion names paths only the shell knows: never allowed past a path rule.
-        if (/[*?[]|\{[^}]*,[^}]*\}/.test(path)) {
+        if (shellExpands(path)) {
           notes?.push(`names \`${short(path, 60)}\`, a pattern the shell expands, and rules on paths exist`);
           if (out.action === 'allow') stricter({ action: 'ask', decidedBy: 'default', note: `the command names \`${short(path, 60)}\`, which the shell expands to paths a rule may cover` });
           continue;
@@ -284,6 +284,28 @@ function needleFilter(guards: readonly CompiledRule[]): RegExp | undefined {
     needles.add(needle);
   }
   return new RegExp([...needles].map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+}
+
+/**
+ * Whether the shell expands a word into paths: a glob character, or a brace list (`{a,b}`: a `{`,
+ * then a `,`, then a `}`, with no `}` between). One pass: the regex this replaces,
+ * `/\{[^}]*,[^}]*\}/`, backtracks cubically (9 s for a word of 2,000 `{a,`).
+ */
+export function shellExpands(word: string): boolean {
+  let open = false;
+  let comma = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c === 42 || c === 63 || c === 91) return true; // * ? [
+    if (c === 123) open = true; // {
+    else if (c === 44) comma ||= open; // ,
+    else if (c === 125) {
+      // }
+      if (comma) return true;
+      open = comma = false;
+    }
+  }
+  return false;
 }
 
 /** A path a command names, made absolute (`~` expanded, relative to the cwd when known) but not normalized. */

@@ -198,6 +198,8 @@ function compile(glob: string, nocase: boolean): Compiled {
   const segments: { tokens: (Token | typeof STAR)[]; raw: string; wild: boolean }[] = [];
   let cur = { tokens: [] as (Token | typeof STAR)[], raw: '', wild: false };
   let lit = '';
+  // A `[` after the last `]` opens no class: known without scanning the rest for each one.
+  const lastClose = glob.lastIndexOf(']');
   const flush = () => {
     if (lit !== '') cur.tokens.push(nocase ? lit.toLowerCase() : lit);
     lit = '';
@@ -241,7 +243,7 @@ function compile(glob: string, nocase: boolean): Compiled {
       cur.tokens.push(0);
       cur.wild = true;
     } else if (c === '[') {
-      const parsed = parseClass(glob, i, nocase);
+      const parsed = lastClose > i ? parseClass(glob, i, nocase) : undefined;
       if (parsed === undefined) lit += c;
       else {
         flush();
