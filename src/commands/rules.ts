@@ -42,8 +42,8 @@ function ruleOptions(cmd: Command, forEdit: boolean): Command {
     .option('--priority <n>', `lower is checked first${forEdit ? '' : ` (default ${DEFAULT_PRIORITY})`}`)
     .option('--agent <glob>', 'only calls from agents whose name matches (e.g. docs-*, or /regex/)')
     .option('--input <key=glob>', 'only calls whose input field matches, e.g. repo=myorg/* (repeatable; /regex/ allowed)', collect, [])
-    .option('--timeout <duration>', 'for --ask: how long matching calls wait (e.g. 2m)')
-    .option('-m, --message <text>', 'for --deny: the reason sent to the agent')
+    .option('--timeout <duration>', 'for --ask only: how long matching calls wait (e.g. 2m)')
+    .option('-m, --message <text>', 'for --deny only: the reason sent to the agent')
     .option('--name <text>', 'a note shown in `cco rules list`')
     .option('--for <duration>', `the rule stops matching after this long (e.g. 15m, 1h, 4h)${forEdit ? ', counted from now; "" removes the limit' : ''}`)
     .option('--session <id>', "only calls of this session (the agent's conversation id, else its MCP session id; see `cco log --json`)")
@@ -111,6 +111,35 @@ function applyOptions(rule: Rule, o: RuleOptions): void {
   }
 }
 
+/** Options that mean nothing for the rule's action are refused, not saved silently. */
+function checkOptionsFit(action: RuleAction, o: RuleOptions): void {
+  if (o.timeout !== undefined && action !== 'ask') {
+    throw new UserError(`--timeout is for --ask rules (how long a call waits for a person); ${action === 'allow' ? 'an allow' : 'a deny'} rule decides at once. Leave it out, or make the rule --ask.`);
+  }
+  if (o.message !== undefined && action !== 'deny') {
+    throw new UserError(`--message is for --deny rules (the reason the agent reads); a${action === 'ask' ? 'n ask' : 'n allow'} rule sends none. Leave it out, or make the rule --deny.`);
+  }
+}
+
+/** Whether `cco rules edit` was given anything to change. */
+function changesSomething(o: RuleOptions & { pattern?: string }): boolean {
+  const keys: (keyof RuleOptions | 'pattern')[] = ['pattern', 'allow', 'deny', 'ask', 'action', 'priority', 'agent', 'timeout', 'message', 'name', 'for', 'session', 'project'];
+  return keys.some((k) => o[k] !== undefined) || (o.input?.length ?? 0) > 0;
+}
+
+/** A rule's own problem, before it gets an id: named by its pattern, not by a place in the file. */
+async function checkNewRule(rule: Rule): Promise<void> {
+  const { validateRule } = await import('../core/rules/index.js');
+  try {
+    validateRule(rule);
+  } catch (error) {
+    const message = (error as Error).message;
+    const own = `Rule ${rule.id}`;
+    const rest = message.startsWith(own) ? message.slice(own.length).replace(/^:\s*/, '') : message;
+    throw new UserError(`Not saved: ${rest.includes(`\`${rule.pattern}\``) ? rest : `\`${rule.pattern}\` ${rest}`}`);
+  }
+}
+
 type RuleWarnings = typeof import('./rule-warnings.js');
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
@@ -173,7 +202,11 @@ export function rulesCommand(): Command {
       .option('--preview', 'save nothing: replay the rule against the last 200 asks of the audit log and say what it would have allowed')
       .action(async (pattern: string, o: RuleOptions & { strict?: boolean; preview?: boolean }) => {
         const action = (await actionOf(o, true))!;
+        checkOptionsFit(action, o);
         if (o.preview) return void process.stdout.write(await previewReport(pattern, action, o));
+        const draft: Rule = { id: 'new', pattern, action };
+        applyOptions(draft, o);
+        await checkNewRule(draft);
         const s = await store();
         const rw = await import('./rule-warnings.js');
         const ctx = rw.lintContext();
@@ -235,6 +268,9 @@ export function rulesCommand(): Command {
       .argument('<id>', 'the rule id')
       .option('--pattern <pattern>', 'a new pattern')
       .action(async (id: string, o: RuleOptions & { pattern?: string }) => {
+        if (!changesSomething(o)) {
+          throw new UserError(`Nothing to change: give rule ${escapeText(id)} a new --pattern, action (--allow, --deny, --ask) or option (see \`cco rules edit --help\`).`);
+        }
         const action = await actionOf(o, false);
         const rw = await import('./rule-warnings.js');
         let warnings: RuleWarning[] = [];
@@ -242,6 +278,7 @@ export function rulesCommand(): Command {
           const rule = findRule((file.rules ??= []), id);
           if (o.pattern !== undefined) rule.pattern = o.pattern;
           if (action) rule.action = action;
+          checkOptionsFit(rule.action, o);
           applyOptions(rule, o);
           warnings = rw.warningsFor(rule, file.rules ?? [], rw.lintContext());
         });

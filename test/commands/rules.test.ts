@@ -59,11 +59,40 @@ describe('cco rules (in process)', () => {
     [['config', 'set', 'defaultAction', 'maybe'], /"defaultAction" must be/],
     [['config', 'set', 'timeout', 'soon'], /Invalid duration/],
     [['config', 'get', 'colour'], /Unknown setting "colour"/],
+    [['rules', 'add', 'Bash(npm test))', '--allow'], /^cco: Not saved: unexpected `\)` after `\)` at column 15 in `Bash\(npm test\)\)`: one `\)` too many; did you mean `Bash\(npm test\)`\?$/m],
+    [['rules', 'add', 'Bash(npm test:*) extra', '--allow'], /^cco: Not saved: unexpected ` ` after `\)` at column 17 in `Bash\(npm test:\*\) extra`$/m],
+    [['rules', 'add', 'Bash(x)', '--allow', '--timeout', '5m'], /--timeout is for --ask rules .* an allow rule decides at once/],
+    [['rules', 'add', 'Bash(x)', '--deny', '--timeout', '5m'], /--timeout is for --ask rules .* a deny rule decides at once/],
+    [['rules', 'add', 'Bash(x)', '--allow', '-m', 'why'], /--message is for --deny rules .* an allow rule sends none/],
+    [['rules', 'add', 'Bash(x)', '--ask', '-m', 'why'], /--message is for --deny rules .* an ask rule sends none/],
   ])('rejects %j with a clear message', async (args, message) => {
     const home = tempHome();
     const r = await runCli(home, ...args);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('edit with nothing to change says so and changes nothing; an option that does not fit the action is refused', async () => {
+    const home = tempHome();
+    await runCli(home, 'rules', 'add', 'Bash(ls)', '--allow');
+    const before = readFileSync(join(home, 'config.json'), 'utf8');
+    const r = await runCli(home, 'rules', 'edit', 'r1');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Nothing to change: give rule r1 a new --pattern/);
+    expect((await runCli(home, 'rules', 'edit', 'r1', '--timeout', '1m')).stderr).toMatch(/--timeout is for --ask rules/);
+    expect(readFileSync(join(home, 'config.json'), 'utf8')).toBe(before);
+    // Changing the action in the same edit makes the option fit.
+    expect((await runCli(home, 'rules', 'edit', 'r1', '--ask', '--timeout', '1m')).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')).rules[0]).toMatchObject({ action: 'ask', timeoutMs: 60_000 });
+  });
+
+  it('a second identical rule is saved with a duplicate warning', async () => {
+    const home = tempHome();
+    await runCli(home, 'rules', 'add', 'Bash(ls)', '--allow');
+    const r = await runCli(home, 'rules', 'add', 'Bash(ls)', '--allow');
+    expect(r.stdout).toBe('r2\n');
+    expect(r.stderr).toMatch(/warning: Rule r1 \(`Bash\(ls\)`\) already says the same/);
+    expect((await runCli(home, 'rules', 'add', 'Bash(ls)', '--allow', '--strict')).code).not.toBe(0);
   });
 
   it('accepts approve and review in a hand-written file', async () => {
