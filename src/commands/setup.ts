@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/errors.js';
 import {
   AGENT_HEADER,
@@ -75,6 +75,8 @@ async function portNote(url: string): Promise<string> {
     : `Note: this is the running server's port ${used}, not the configured ${port}; if cco starts on another port later, run \`cco config set port ${used}\` or register again.\n`;
 }
 
+const NOT_REGISTERED = 'The `claude` command is not on PATH, so nothing was registered.';
+
 async function setup(o: SetupOptions): Promise<string> {
   const token = await mcpToken();
   const entry = mcpServerEntry(o.url ?? (await defaultMcpUrl()), o.agent, token);
@@ -88,7 +90,7 @@ async function setup(o: SetupOptions): Promise<string> {
   const claude = findExecutable('claude');
   if (!claude) {
     return masked(
-      `The \`claude\` command is not on PATH, so nothing was registered. ${INSTALL_CLAUDE}, then run:\n\n` +
+      `${NOT_REGISTERED} ${INSTALL_CLAUDE}, then run:\n\n` +
         `  claude ${args.map(shellQuote).join(' ')}\n\n` +
         `or add this entry to "mcpServers" in Claude Code's config (~/.claude.json for your user, .mcp.json in a project):\n\n` +
         `${JSON.stringify({ [o.name]: entry }, null, 2)}\n\n${tokenNote}${runWith}`,
@@ -137,6 +139,10 @@ export function setupCommand(): Command {
         return;
       }
       if (o.remove || o.dryRun) throw new UserError(`${o.remove ? '--remove' : '--dry-run'} goes with --hooks. To remove cco's MCP registration run \`claude mcp remove ${o.name} -s ${o.scope}\`.`);
-      process.stdout.write(await setup(o));
+      const out = await setup(o);
+      process.stdout.write(out);
+      // Nothing registered (no `claude` on PATH): the text says what to do, the exit code says it
+      // did not happen, so `cco setup && …` stops.
+      if (out.startsWith(NOT_REGISTERED)) throw new CommanderError(1, 'cco.setup.notRegistered', 'nothing was registered');
     });
 }

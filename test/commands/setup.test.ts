@@ -107,16 +107,17 @@ describe('cco setup', () => {
     const secret = 'tok-0123456789abcdef-secret';
     writeFileSync(join(home, 'config.json'), JSON.stringify({ token: secret }), { mode: 0o600 });
     const r = await runCli(home, 'setup');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stdout).not.toContain(secret);
     expect(r.stdout).toContain('"Authorization": "Bearer <token>"');
     expect(r.stdout).toContain('Put your token (`cco config get token`, or $CCO_TOKEN) where it says <token>.');
   });
 
-  it('without claude on PATH prints the command and the JSON to paste, and exits 0', async () => {
+  it('without claude on PATH prints the command and the JSON to paste, and exits 1 (nothing was registered)', async () => {
     usePath(emptyPath());
     const r = await runCli(tempHome(), 'setup', '--agent', 'api');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
     expect(r.stdout).toContain('The `claude` command is not on PATH, so nothing was registered.');
     expect(r.stdout).toContain('npm install -g @anthropic-ai/claude-code');
     expect(r.stdout).toContain(`  claude mcp add-json -s user cco '${JSON.stringify(entry('api'))}'\n`);
