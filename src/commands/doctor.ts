@@ -158,7 +158,7 @@ export async function checkClaudeAllowRules(files?: string[]): Promise<Finding[]
     if (Array.isArray(allow)) for (const r of allow) if (typeof r === 'string') rules.push(`${r}  (${file})`);
     const mode = json.permissions?.defaultMode;
     if (mode === 'bypassPermissions' || mode === 'acceptEdits') {
-      out.push(warn(`${file} sets defaultMode "${mode}": ${mode === 'acceptEdits' ? 'edits' : 'calls'} never reach cco.`, 'Remove permissions.defaultMode there, or pass --permission-mode default to claude.'));
+      out.push(warn(`${file} sets defaultMode "${mode}": ${mode === 'acceptEdits' ? 'file edits, and shell commands that only write files in the working directory (mkdir, touch, cp, mv, sed -i and the like),' : 'calls'} never reach cco.`, 'Remove permissions.defaultMode there, or pass --permission-mode default to claude.'));
     }
   }
   if (rules.length === 0) out.unshift(pass('No Claude Code allow rules let calls bypass cco.'));

@@ -169,7 +169,7 @@ describe('without a running server', () => {
     expect(r.stdout).toContain(`      Bash(npm test:*)  (${join(userHome, '.claude', 'settings.json')})`);
     expect(r.stdout).toContain(`      Edit(./src/**)  (${join(cwd, '.claude', 'settings.local.json')})`);
     expect(r.stdout).not.toContain('Bash(rm:*)');
-    expect(r.stdout).toContain('sets defaultMode "acceptEdits": edits never reach cco.');
+    expect(r.stdout).toContain('sets defaultMode "acceptEdits": file edits, and shell commands that only write files in the working directory (mkdir, touch, cp, mv, sed -i and the like), never reach cco.');
     // cco not running: a failed connection is expected, the registration itself is right
     expect(r.stdout).toContain('✓ Claude Code knows "cco" at http://127.0.0.1:8660/mcp (it connects once cco runs).');
   });
