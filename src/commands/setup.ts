@@ -98,16 +98,29 @@ async function setup(o: SetupOptions): Promise<string> {
   }
 
   const got = await runCaptured(claude, ['mcp', 'get', o.name]);
+  let replaced = '';
   if (got.code === 0) {
-    if (sameRegistration(got.stdout, entry)) return `cco is already set up in Claude Code as "${o.name}" (${describe(entry)}); nothing changed.\n${runWith}`;
     const scope = scopeIn(got.stdout) ?? o.scope;
-    throw new UserError(
+    if (sameRegistration(got.stdout, entry) && scope === o.scope) return `cco is already set up in Claude Code as "${o.name}" (${describe(entry)}); nothing changed.\n${runWith}`;
+    if (scope !== o.scope) {
+      // One name may be registered in several scopes (local over project over user): add this one.
+      replaced = `Claude Code also has "${o.name}" in the ${scope} scope; where both apply, local wins over project, and project over user.\n`;
+    } else if (isCcoRegistration(got.stdout)) {
+      // cco's own registration with another agent, token or timeout: replace it, saying what changes.
+      const removed = await runCaptured(claude, ['mcp', 'remove', o.name, '-s', scope]);
+      if (removed.code !== 0) {
+        throw new UserError(`\`claude mcp remove ${o.name} -s ${scope}\` failed (exit ${removed.code}): ${(removed.stderr || removed.stdout).trim() || 'no output'}. Nothing was changed.`);
+      }
+      replaced = `Replaced cco's earlier registration in the ${scope} scope:\n${masked(diffLines(got.stdout))}  + ${describe(entry)}\n`;
+    } else {
+      throw new UserError(
       `Claude Code already has an MCP server named "${o.name}" that is not this registration (${describe(entry)}):\n` +
         // `claude mcp get` prints headers as they are: never echo a bearer token to the terminal.
         `${got.stdout.trimEnd().replace(/(authorization:\s*bearer\s+)\S+/gi, '$1[hidden]').replace(/^/gm, '  ')}\n` +
         `It was left as it is. To replace it, run \`claude mcp remove ${o.name} -s ${scope}\` and then \`cco setup\` again; ` +
         `or keep it and register cco under another name with --name (its tool is then mcp__<name>__approval_prompt).`,
-    );
+      );
+    }
   }
 
   const added = await runCaptured(claude, args);
@@ -119,7 +132,28 @@ async function setup(o: SetupOptions): Promise<string> {
       ).trimEnd(),
     );
   }
-  return `Registered cco with Claude Code as "${o.name}" (${o.scope} scope): ${describe(entry)}.\n${note}${runWith}`;
+  return `${replaced}Registered cco with Claude Code as "${o.name}" (${o.scope} scope): ${describe(entry)}.\n${note}${runWith}`;
+}
+
+/** What `claude mcp get` shows of a registration, as the "-" lines of a change (a token hidden). */
+function diffLines(getOutput: string): string {
+  const url = /^\s*URL:\s*(\S+)/m.exec(getOutput)?.[1] ?? '?';
+  const agent = new RegExp(`^\\s*${AGENT_HEADER}\\s*:\\s*(\\S+)`, 'im').exec(getOutput)?.[1];
+  const auth = /authorization:\s*bearer/i.test(getOutput);
+  const timeout = /^\s*Timeout:\s*(\d+)\s*ms/im.exec(getOutput)?.[1];
+  return `  - ${url}${agent ? `, agent ${agent}` : ''}${auth ? ', with a token' : ''}${timeout ? `, timeout ${timeout} ms` : ', no timeout'}\n`;
+}
+
+/** Whether `claude mcp get` shows cco's own kind of registration: http to a loopback `/mcp` endpoint. */
+export function isCcoRegistration(getOutput: string): boolean {
+  const url = /^\s*URL:\s*(\S+)/m.exec(getOutput)?.[1];
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) && /^\/mcp(?:\/[^/]+)?\/?$/.test(u.pathname);
+  } catch {
+    return false;
+  }
 }
 
 export function setupCommand(): Command {

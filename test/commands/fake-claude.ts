@@ -21,6 +21,8 @@ export interface FakeState {
   status?: string;
   /** Make `mcp add-json` fail with this message. */
   failAdd?: string;
+  /** The same names in other scopes (Claude Code keeps one per scope; `mcp get` shows `servers`' one). */
+  otherScopes?: Record<string, FakeServer[]>;
 }
 
 const SCRIPT = `
@@ -55,9 +57,24 @@ if (args[0] === 'mcp') {
     if (state.failAdd) { process.stderr.write(state.failAdd + '\\n'); process.exit(1); }
     const i = rest.indexOf('-s'); const scope = i >= 0 ? rest.splice(i, 2)[1] : 'local';
     const [name, json] = rest;
-    if (state.servers[name]) { process.stderr.write('MCP server ' + name + ' already exists in ' + scope + ' config\\n'); process.exit(1); }
-    state.servers[name] = { scope, config: JSON.parse(json) }; save();
+    const others = (state.otherScopes = state.otherScopes || {})[name] || [];
+    if ((state.servers[name] && state.servers[name].scope === scope) || others.some((o) => o.scope === scope)) { process.stderr.write('MCP server ' + name + ' already exists in ' + scope + ' config\\n'); process.exit(1); }
+    if (state.servers[name]) { others.push({ scope, config: JSON.parse(json) }); state.otherScopes[name] = others; }
+    else state.servers[name] = { scope, config: JSON.parse(json) };
+    save();
     process.stdout.write('Added http MCP server ' + name + ' to ' + scope + ' config\\n'); process.exit(0);
+  }
+  if (sub === 'remove') {
+    const i = rest.indexOf('-s'); const scope = i >= 0 ? rest.splice(i, 2)[1] : undefined;
+    const name = rest[0];
+    const others = (state.otherScopes || {})[name] || [];
+    if (state.servers[name] && (!scope || state.servers[name].scope === scope)) {
+      delete state.servers[name];
+      if (others.length) state.servers[name] = others.shift();
+    } else if (others.some((o) => o.scope === scope)) state.otherScopes[name] = others.filter((o) => o.scope !== scope);
+    else { process.stderr.write('No ' + (scope || '') + ' MCP server found with name: ' + name + '\\n'); process.exit(1); }
+    save();
+    process.stdout.write('Removed MCP server ' + name + ' from ' + (scope || 'local') + ' config\\n'); process.exit(0);
   }
   process.stderr.write('fake claude: unknown mcp command\\n'); process.exit(2);
 }

@@ -74,18 +74,45 @@ describe('cco setup', () => {
   });
 
   it.each([
-    ['another URL', { scope: 'local' as const, config: { type: 'http', url: 'http://127.0.0.1:9999/mcp' } }, [], 'local'],
-    ['another agent', { scope: 'user' as const, config: entry('web') }, ['--agent', 'api'], 'user'],
-    ['an agent where none is asked for', { scope: 'user' as const, config: entry('web') }, [], 'user'],
-    ['another timeout', { scope: 'project' as const, config: { ...entry(), timeout: 60_000 } }, [], 'project'],
-  ])('a different registration (%s) is reported, not clobbered', async (_what, existing, args, scope) => {
+    ['another agent', { scope: 'user' as const, config: entry('web') }, ['--agent', 'api'], entry('api'), '  - http://127.0.0.1:8660/mcp, agent web, timeout 90000000 ms\n  + http://127.0.0.1:8660/mcp, agent api'],
+    ['an agent where none is asked for', { scope: 'user' as const, config: entry('web') }, [], entry(), '  - http://127.0.0.1:8660/mcp, agent web, timeout 90000000 ms\n  + http://127.0.0.1:8660/mcp\n'],
+    ['an older timeout', { scope: 'project' as const, config: { ...entry(), timeout: 86_400_000 } }, ['-s', 'project'], entry(), '  - http://127.0.0.1:8660/mcp, timeout 86400000 ms\n'],
+    ['another port', { scope: 'user' as const, config: { type: 'http', url: 'http://127.0.0.1:9999/mcp' } }, [], entry(), '  - http://127.0.0.1:9999/mcp, no timeout\n'],
+  ])("cco's own registration in that scope with %s is replaced, the change shown", async (_what, existing, args, now, shown) => {
     const fake = fakeClaude({ servers: { cco: existing } });
     usePath(fake.path);
     const r = await runCli(tempHome(), 'setup', ...args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Replaced cco's earlier registration in the ${existing.scope} scope:\n`);
+    expect(r.stdout).toContain(shown);
+    expect(fake.state().servers.cco).toEqual({ scope: existing.scope, config: now });
+    expect(fake.argv().map((a) => a.slice(0, 4))).toEqual([['mcp', 'get', 'cco'], ['mcp', 'remove', 'cco', '-s'], ['mcp', 'add-json', '-s', existing.scope]]);
+  });
+
+  it('another scope: cco is added in the scope asked for, beside the other (Claude Code allows one name per scope)', async () => {
+    const user = { scope: 'user' as const, config: entry() };
+    const fake = fakeClaude({ servers: { cco: user } });
+    usePath(fake.path);
+    const r = await runCli(tempHome(), 'setup', '-s', 'project', '--agent', 'api');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Claude Code also has "cco" in the user scope; where both apply, local wins over project, and project over user.');
+    expect(r.stdout).toContain('Registered cco with Claude Code as "cco" (project scope)');
+    expect(fake.state().servers.cco).toEqual(user);
+    expect(fake.state().otherScopes?.cco).toEqual([{ scope: 'project', config: entry('api') }]);
+  });
+
+  it.each([
+    ['another host', { scope: 'user' as const, config: { type: 'http', url: 'http://10.0.0.9:8660/mcp' } }],
+    ['another path', { scope: 'user' as const, config: { type: 'http', url: 'http://127.0.0.1:8660/other' } }],
+    ['https elsewhere', { scope: 'user' as const, config: { type: 'http', url: 'https://example.com/mcp' } }],
+  ])('a server by that name that is not cco (%s) is reported, not clobbered', async (_what, existing) => {
+    const fake = fakeClaude({ servers: { cco: existing } });
+    usePath(fake.path);
+    const r = await runCli(tempHome(), 'setup');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Claude Code already has an MCP server named "cco" that is not this registration');
     expect(r.stderr).toContain(existing.config.url);
-    expect(r.stderr).toContain(`claude mcp remove cco -s ${scope}`);
+    expect(r.stderr).toContain('claude mcp remove cco -s user');
     expect(fake.state().servers.cco).toEqual(existing);
     expect(fake.argv()).toEqual([['mcp', 'get', 'cco']]);
   });
