@@ -124,6 +124,10 @@ async function setup(o: SetupOptions): Promise<string> {
   }
 
   const added = await runCaptured(claude, args);
+  if (added.code !== 0 && replaced !== '' && new RegExp(`already exists in ${o.scope} config`, 'i').test(added.stderr + added.stdout)) {
+    // `claude mcp get` shows one scope's entry; this scope has its own, which get does not show.
+    return `${replaced}Claude Code already has "${o.name}" in the ${o.scope} scope too (\`claude mcp get\` shows the other one), so nothing changed. To register it anew there: claude mcp remove ${o.name} -s ${o.scope}, then cco setup -s ${o.scope} again.\n`;
+  }
   if (added.code !== 0) {
     throw new UserError(
       masked(

@@ -22,7 +22,7 @@ function registered(w: World, scope: Scope): unknown {
 }
 
 describe('cco setup and cco doctor with the real claude CLI', () => {
-  it.each(['user', 'project', 'local'] as const)('setup -s %s: registered once with its timeout, re-running changes nothing, another registration is left alone, doctor agrees, claude -p reaches cco', async (scope) => {
+  it.each(['user', 'project', 'local'] as const)('setup -s %s: registered once with its timeout, re-running changes nothing, another agent name replaces it, doctor agrees, claude -p reaches cco', async (scope) => {
     const w = await createWorld([{ tool: 'Bash', input: { command: `echo ${scope} > registered.txt`, description: 'Write a file' } }]);
     const { mcpUrl } = (await w.serve()).info;
 
@@ -47,10 +47,13 @@ describe('cco setup and cco doctor with the real claude CLI', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('nothing changed');
 
+    // Another agent name replaces cco's own registration in that scope, through the real
+    // `claude mcp remove` and `add-json`, and says what changed; then back to `reg`.
     const other = await w.ccoRun('setup', '-s', scope, '--agent', 'other');
-    expect(other.code).toBe(1);
-    expect(other.stderr).toContain('already has an MCP server named "cco"');
-    expect(other.stderr).toContain(`claude mcp remove cco -s ${scope}`);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stdout).toContain(`Replaced cco's earlier registration in the ${scope} scope:\n  - ${mcpUrl}, agent reg, timeout 90000000 ms\n  + ${mcpUrl}, agent other`);
+    expect(registered(w, scope)).toEqual({ ...entry, headers: { 'X-CCO-Agent': 'other' } });
+    expect((await w.ccoRun('setup', '-s', scope, '--agent', 'reg')).code).toBe(0);
     expect(registered(w, scope)).toEqual(entry);
 
     const after = await w.ccoRun('doctor');

@@ -101,6 +101,17 @@ describe('cco setup', () => {
     expect(fake.state().otherScopes?.cco).toEqual([{ scope: 'project', config: entry('api') }]);
   });
 
+  it('another scope set up before: re-running says so and changes nothing', async () => {
+    const user = { scope: 'user' as const, config: entry() };
+    const fake = fakeClaude({ servers: { cco: user }, otherScopes: { cco: [{ scope: 'project', config: entry('api') }] } });
+    usePath(fake.path);
+    const before = fake.state();
+    const r = await runCli(tempHome(), 'setup', '-s', 'project', '--agent', 'api');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Claude Code already has "cco" in the project scope too (`claude mcp get` shows the other one), so nothing changed.');
+    expect(fake.state()).toEqual(before);
+  });
+
   it.each([
     ['another host', { scope: 'user' as const, config: { type: 'http', url: 'http://10.0.0.9:8660/mcp' } }],
     ['another path', { scope: 'user' as const, config: { type: 'http', url: 'http://127.0.0.1:8660/other' } }],
