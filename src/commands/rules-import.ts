@@ -32,6 +32,17 @@ interface Found {
   action: RuleAction;
   entry: string;
   pattern: string;
+  input?: Record<string, string>;
+}
+
+/**
+ * Claude Code's `Task(Explore)`: the Task tool run with that sub-agent. cco says it as `Task` with
+ * an input filter on `subagent_type` (glob characters in the name escaped, so it matches exactly).
+ */
+export function taskRule(entry: string): { pattern: string; input: Record<string, string> } | undefined {
+  const m = /^\s*Task\(([^()]+)\)\s*$/.exec(entry);
+  if (!m) return undefined;
+  return { pattern: 'Task', input: { subagent_type: m[1]!.trim().replace(/[*?[\]{}()!+@\\]/g, '\\$&') } };
 }
 
 export async function importClaudeSettings(files: string[], dryRun: boolean, store: SettingsStore): Promise<string> {
@@ -68,10 +79,11 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
           unsupported.push(`${file}: ${action} ${JSON.stringify(entry)} (not a string)`);
           continue;
         }
-        const pattern = anchorPattern(entry, file);
+        const task = taskRule(entry);
+        const pattern = task ? task.pattern : anchorPattern(entry, file);
         try {
-          validateRule({ id: 'import', pattern, action });
-          found.push({ file, action, entry, pattern });
+          validateRule({ id: 'import', pattern, action, ...(task ? { input: task.input } : {}) });
+          found.push({ file, action, entry, pattern, ...(task ? { input: task.input } : {}) });
         } catch (error) {
           unsupported.push(`${file}: ${action} ${entry} (${(error as Error).message})`);
         }
@@ -85,15 +97,16 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
   const out: string[] = [`Read ${read.map(e).join(', ')}`];
   let added: Rule[] = [];
   const build = (existing: Rule[]) => {
-    const have = new Set(existing.map((r) => `${r.action} ${r.pattern}`));
+    const keyOf = (r: { action: string; pattern: string; input?: unknown }) => `${r.action} ${r.pattern} ${r.input ? JSON.stringify(r.input) : ''}`;
+    const have = new Set(existing.map(keyOf));
     const now = new Date().toISOString();
     added = [];
     for (const f of found) {
-      const key = `${f.action} ${f.pattern}`;
+      const key = keyOf(f);
       if (have.has(key)) continue;
       have.add(key);
       // Same priority for all: cco's tie-break (deny, then ask, then allow) is Claude's precedence.
-      added.push({ id: nextRuleId([...existing, ...added]), pattern: f.pattern, action: f.action, priority: DEFAULT_PRIORITY, name: `from ${f.file}`, createdAt: now });
+      added.push({ id: nextRuleId([...existing, ...added]), pattern: f.pattern, action: f.action, ...(f.input ? { input: f.input } : {}), priority: DEFAULT_PRIORITY, name: `from ${f.file}`, createdAt: now });
     }
     return added;
   };
@@ -103,7 +116,8 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
   out.push(`${dryRun ? 'Would add' : 'Added'} ${added.length} rule${added.length === 1 ? '' : 's'}${added.length ? ':' : '.'}`);
   if (added.length) {
     const { columns } = await import('./table.js');
-    out.push(...columns(added.map((r) => [r.id, r.action, e(r.pattern)]), { indent: '  ' }));
+    const inputText = (r: Rule) => (r.input ? Object.entries(r.input).map(([k, v]) => ` --input ${k}=${String(v)}`).join('') : '');
+    out.push(...columns(added.map((r) => [r.id, r.action, e(r.pattern + inputText(r))]), { indent: '  ' }));
   }
   if (added.length) {
     // An imported rule can mean something else in cco (or in Claude Code already): say so now.
@@ -126,7 +140,8 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
   const bypass = found.filter((f) => f.action === 'allow');
   if (bypass.length) {
     out.push('', 'Note: Claude Code applies these allow rules itself, so matching calls never reach cco:');
-    for (const f of bypass) out.push(`  ${e(f.entry)}  (${e(f.file)})`);
+    const { columns } = await import('./table.js');
+    out.push(...columns(bypass.map((f) => [e(f.entry), `(${e(f.file)})`]), { indent: '  ' }));
     out.push('Remove them from the Claude settings if you want cco to see those calls.');
   }
   return `${out.join('\n')}\n`;

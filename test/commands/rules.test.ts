@@ -95,6 +95,23 @@ describe('cco rules (in process)', () => {
     expect((await runCli(home, 'rules', 'add', 'Bash(ls)', '--allow', '--strict')).code).not.toBe(0);
   });
 
+  it("imports Claude Code's Task(NAME) as Task with an input filter on subagent_type, aligned", async () => {
+    const home = tempHome();
+    const settings = join(home, 'settings.json');
+    writeFileSync(settings, JSON.stringify({ permissions: { allow: ['Task(Explore)', 'Bash(npm test:*)'], deny: ['Task(general-purpose)'] } }));
+    const r = await runCli(home, 'rules', 'import', settings);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  r1  deny   Task --input subagent_type=general-purpose\n  r2  allow  Task --input subagent_type=Explore\n  r3  allow  Bash(npm test:*)\n');
+    expect(r.stdout).toMatch(/\n  Task\(Explore\)     \(.*settings\.json\)\n  Bash\(npm test:\*\)  \(/);
+    const rules = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')).rules;
+    expect(rules[1]).toMatchObject({ pattern: 'Task', action: 'allow', input: { subagent_type: 'Explore' } });
+    const t = await runCli(home, 'rules', 'test', 'Task', JSON.stringify({ subagent_type: 'Explore', prompt: 'p', description: 'd' }));
+    expect(t.stdout).toMatch(/^ALLOW by rule r2/);
+    expect((await runCli(home, 'rules', 'test', 'Task', JSON.stringify({ subagent_type: 'general-purpose', prompt: 'p', description: 'd' }))).stdout).toMatch(/^DENY by rule r1/);
+    // A second import adds nothing.
+    expect((await runCli(home, 'rules', 'import', settings)).stdout).toMatch(/Added 0 rules[\s\S]*3 already present/);
+  });
+
   it('accepts approve and review in a hand-written file', async () => {
     const home = tempHome();
     writeFileSync(join(home, 'config.json'), JSON.stringify({ rules: [{ id: 'r1', pattern: 'Bash(ls)', action: 'approve' }] }));

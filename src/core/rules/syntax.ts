@@ -79,6 +79,9 @@ export function parsePattern(text: string): ParsedPattern {
   if (near !== undefined && (near === 'Bash' || near === 'WebFetch' || PATH_FIELDS.has(near))) {
     fail(`unknown tool \`${tool}\``, lead + 1, text, `${near.toLowerCase() === tool.toLowerCase() ? 'tool names are case-sensitive: ' : ''}did you mean \`${near}(${spec})\`?`);
   }
+  if (tool === 'Task') {
+    fail('unexpected `(`', lead + open + 1, text, `Claude Code's \`Task(${spec})\` is the Task tool with that sub-agent: in cco write \`Task\` with \`--input subagent_type=${spec}\` (\`cco rules import\` does this for you)`);
+  }
   return fail(
     `unexpected \`(\``,
     lead + open + 1,

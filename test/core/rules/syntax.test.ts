@@ -33,6 +33,7 @@ describe('parsePattern: invalid text says what and where', () => {
     ['Bash(npm test)x', 15, 'unexpected `x` after `)` at column 15'],
     ['Bash(npm test))', 15, 'unexpected `)` after `)` at column 15 in `Bash(npm test))`: one `)` too many; did you mean `Bash(npm test)`?'],
     ['Read(./src/**)))', 16, 'did you mean `Read(./src/**)`?'],
+    ['Task(Explore)', 5, "Claude Code's `Task(Explore)` is the Task tool with that sub-agent: in cco write `Task` with `--input subagent_type=Explore`"],
     ['Bash(:*)', 6, 'expected a command before `:*` at column 6'],
     ['Bash(a && b:*)', 6, 'a wildcard rule cannot hold a compound command'],
     ['WebFetch(domain:)', 17, 'expected a domain after `domain:` at column 17'],
