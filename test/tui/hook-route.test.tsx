@@ -29,3 +29,18 @@ describe('hook calls in the console', () => {
     expect(frame()).toMatch(/0 denied/);
   });
 });
+
+describe('a denial that stopped the run', () => {
+  it('says so in the history', async () => {
+    const { broker, frame } = renderConsole();
+    void broker.request({ toolName: 'Bash', input: { command: 'make deploy' } });
+    await vi.waitFor(() => expect(broker.snapshot().pending).toHaveLength(1));
+    broker.decide(broker.snapshot().pending[0]!.id, { behavior: 'deny', message: 'no', interrupt: true });
+    await vi.waitFor(() => expect(frame()).toMatch(/✗ Bash .*you·stopped \S+ .*make deploy/));
+    void broker.request({ toolName: 'Bash', input: { command: 'make test' } });
+    await vi.waitFor(() => expect(broker.snapshot().pending).toHaveLength(1));
+    broker.decide(broker.snapshot().pending[0]!.id, { behavior: 'deny', message: 'no' });
+    await vi.waitFor(() => expect(frame()).toMatch(/✗ Bash .*you \S+ .*make test/));
+    expect(frame()).not.toMatch(/stopped.*make test/);
+  });
+});

@@ -90,7 +90,11 @@ export const HistoryRow = memo(function HistoryRow({ d, selected = false, width 
   const rest = ` ${fitCells(oneLine(d.call.toolName, 40), TOOL)} ${wide ? `${fitCells(agentLabel(d.call.agent), AGENT)} ` : ''}`;
   // A grant made with A: the person decided, and saved a rule (`you · saved r7 for 1h`).
   const saved = d.decision.savedRule;
-  const by = saved ? fitCells(oneLine(`${who} · saved ${saved}`, 40), 26) : fitCells(oneLine(`${who} ${formatDuration(d.decision.at - d.receivedAt)}`, 40), 14);
+  // A denial that also stopped the agent's run (interrupt, e.g. a timeout with timeoutAction interrupt) says so.
+  const stopped = d.decision.behavior === 'deny' && d.decision.interrupt === true;
+  const by = saved
+    ? fitCells(oneLine(`${who} · saved ${saved}`, 40), 26)
+    : fitCells(oneLine(`${who}${stopped ? '·stopped' : ''} ${formatDuration(d.decision.at - d.receivedAt)}`, 40), stopped ? 20 : 14);
   const pen = edited ? ' ✎' : '';
   const room = width - cellWidth(head + mark + rest + by + pen) - 1;
   const parts = fitRow([head, mark, rest, by, `${pen} `, summaryCell((max) => summarizeInput(shown, max), room)], width);
