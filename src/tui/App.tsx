@@ -160,16 +160,18 @@ function Screen(props: AppProps) {
     };
   }, [openedOn, source]);
   const replay = useMemo(() => {
-    if (ruleText === undefined || homeDir === undefined || pastAsks === undefined || pastAsks.id !== openedOn) return undefined;
+    if (ruleText === undefined || homeDir === undefined || source.pastAsks === undefined) return undefined;
+    if (ruleText.trim() === '') return 'Past asks: type a pattern to see what it would have allowed.';
+    if (pastAsks === undefined || pastAsks.id !== openedOn) return 'Past asks: reading the audit log…';
     try {
       const r = replayRule({ id: 'candidate', pattern: ruleText.trim(), action: 'allow', ...(scope ?? {}) }, pastAsks.entries, { homeDir });
       // Agent text in it is escaped where it is drawn (the footer's oneLine).
       return r.asks === 0 ? 'No past asks in the audit log to compare with.' : `In the audit log it ${replayLine(r, (t) => t)}.`;
     } catch {
-      return undefined;
+      return 'Past asks: this pattern cannot be checked against them yet (see the line above).';
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ruleText, homeDir, pastAsks, openedOn, scopeKey]);
+  }, [ruleText, homeDir, pastAsks, openedOn, scopeKey, source]);
 
   const send = (id: string, verdict: Verdict, how = '') => {
     Promise.resolve()

@@ -122,6 +122,15 @@ describe('A: always allow, with a scope', () => {
     expect(saved[0]?.pattern).toBe('Bash(git push --force origin main)');
   });
 
+  it('a locked call with past asks at hand: the replay line asks for a pattern, then counts it', async () => {
+    const { broker, frame, press } = setup(() => {}, { pastAsks: [] });
+    void broker.request(inSession('git push --force origin main'));
+    await vi.waitFor(() => expect(frame()).toContain('› c1'));
+    await press('A', () => frame().includes('Past asks: type a pattern to see what it would have allowed.'));
+    expect(frame()).not.toContain('not available in this console');
+    await press('Bash(git push --force origin main)', () => frame().includes('No past asks in the audit log to compare with.'));
+  });
+
   it('shows the replay of the candidate against past asks, and it follows the pattern', async () => {
     const at = Date.parse('2026-08-02T09:00:00Z');
     const entry = (id: string, command: string, behavior: 'allow' | 'deny'): LogEntry => {
