@@ -110,3 +110,28 @@ describe('expired rules in the audit log', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('replay of calls from Claude Code hooks', () => {
+  const hook: AgentInfo = { name: 'api', cwd: '/repo', route: 'claude-hook', conversationId: 'conv-1' };
+  const entry = (id: string, command: string, behavior: 'allow' | 'deny', by: DecidedBy) => {
+    const call: ToolCall = { toolName: 'Bash', input: { command }, agent: hook };
+    return {
+      id,
+      request: auditRecord({ type: 'request', id, call, at: AUG2, deadline: AUG2 + 1000, autoDecided: false }, 'api'),
+      decision: auditRecord({ type: 'decision', id, call, decision: { behavior, decidedBy: by, at: AUG2 + 10, ...(behavior === 'deny' ? { message: 'no' } : {}) }, waitMs: 10 }, 'api'),
+    };
+  };
+
+  it("a rule for the hook's session replays against that session's asks", () => {
+    const entries = [entry('h1', 'npm test', 'allow', 'user'), entry('h2', 'npm test -- x', 'deny', 'user')];
+    const r = replayRule({ id: 'x', pattern: 'Bash(npm test:*)', action: 'allow', session: 'conv-1' }, entries, { homeDir: HOME });
+    expect(r).toMatchObject({ asks: 2, allowed: 2 });
+    expect(r.denied.map((d) => d.id)).toEqual(['h2']);
+  });
+
+  it('a call answered at Claude\'s own prompt, or cancelled, is not one "you denied"', () => {
+    const entries = [entry('h1', 'npm test', 'deny', 'elsewhere'), entry('h2', 'npm test', 'deny', 'cancelled'), entry('h3', 'npm test', 'deny', 'timeout')];
+    const r = replayRule({ id: 'x', pattern: 'Bash(npm test:*)', action: 'allow' }, entries, { homeDir: HOME });
+    expect(r.denied.map((d) => d.id)).toEqual(['h3']);
+  });
+});
