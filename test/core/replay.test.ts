@@ -135,3 +135,27 @@ describe('replay of calls from Claude Code hooks', () => {
     expect(r.denied.map((d) => d.id)).toEqual(['h3']);
   });
 });
+
+describe('replay on a long audit log', () => {
+  it('reads the last asks from the end: a big history does not hold the server (A runs in its process)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    dir = mkdtempSync(join(tmpdir(), 'cco-replay-big-'));
+    const lines: string[] = [];
+    const line = (i: number, asked: boolean) => {
+      const call: ToolCall = { toolName: 'Bash', input: { command: `npm test ${i} ${'x'.repeat(200)}` }, agent: A };
+      const id = `c${i}`;
+      lines.push(JSON.stringify(auditRecord({ type: 'request', id, call, at: AUG2 + i, deadline: AUG2 + i + 60_000, autoDecided: !asked }, 'api')));
+      lines.push(JSON.stringify(auditRecord({ type: 'decision', id, call, decision: { behavior: 'allow', decidedBy: asked ? 'user' : 'rule:r1', at: AUG2 + i, updatedInput: call.input }, waitMs: 1 }, 'api')));
+    };
+    for (let i = 0; i < 150_000; i++) line(i, false);
+    for (let i = 150_000; i < 150_300; i++) line(i, true);
+    writeFileSync(join(dir, 'audit.jsonl'), `${lines.join('\n')}\n`);
+    const t0 = performance.now();
+    const entries = recentAsks(dir, 200);
+    const ms = performance.now() - t0;
+    expect(entries).toHaveLength(200);
+    expect(entries[0]!.id).toBe('c150100');
+    expect(entries.at(-1)!.id).toBe('c150299');
+    expect(ms).toBeLessThan(400);
+  }, 60_000);
+});
