@@ -68,7 +68,9 @@ export function isCcoHook(hook: unknown): boolean {
   try {
     const u = new URL(h.url);
     const loopback = u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]';
-    return loopback && (u.pathname.startsWith(PERMISSION_REQUEST_PATH) || u.pathname.startsWith(POST_TOOL_USE_PATH));
+    // The path itself or with an agent name after it: `/hooks/claude/permission-request-log` is someone else's.
+    const ours = (p: string) => u.pathname === p || u.pathname.startsWith(`${p}/`);
+    return loopback && (ours(PERMISSION_REQUEST_PATH) || ours(POST_TOOL_USE_PATH));
   } catch {
     return false;
   }

@@ -144,6 +144,11 @@ describe("cco's hook entries", () => {
     expect(isCcoHook({ type: 'http', url: 'http://127.0.0.1:1/hooks/claude/permission-request?via=both' })).toBe(true);
     expect(isCcoHook({ type: 'http', url: 'http://example.com/hooks/claude/permission-request' })).toBe(false);
     expect(isCcoHook({ type: 'http', url: 'http://127.0.0.1:1/other' })).toBe(false);
+    // A user's own local hook whose path only starts like cco's is theirs: --remove keeps it.
+    expect(isCcoHook({ type: 'http', url: 'http://127.0.0.1:9000/hooks/claude/permission-request-log' })).toBe(false);
+    expect(isCcoHook({ type: 'http', url: 'http://localhost:9000/hooks/claude/post-tool-use.audit' })).toBe(false);
+    expect(isCcoHook({ type: 'http', url: 'http://127.0.0.1:1/hooks/claude/permission-request/api' })).toBe(true);
+    expect(isCcoHook({ type: 'http', url: 'http://[::1]:1/hooks/claude/post-tool-use' })).toBe(true);
     expect(isCcoHook({ type: 'command', command: 'curl http://127.0.0.1:8660/hooks/claude/permission-request' })).toBe(false);
     const mixed = { hooks: { PermissionRequest: [{ matcher: '*', hooks: [OTHER, { type: 'http', url: 'http://127.0.0.1:8660/hooks/claude/permission-request' }] }] } };
     expect(withoutCcoHooks(mixed)).toEqual({ hooks: { PermissionRequest: [{ matcher: '*', hooks: [OTHER] }] } });
