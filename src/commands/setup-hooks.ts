@@ -3,12 +3,14 @@
  * sessions (and `-p` runs without the MCP prompt tool) ask cco too. Shows the change as a diff,
  * keeps a backup, merges with the hooks already there; `--remove` takes out exactly cco's entries.
  */
+import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { UserError } from '../core/errors.js';
 import { formatDuration } from '../core/duration.js';
 import { ccoPaths, type CcoPaths } from '../store/paths.js';
 import {
   ccoHooks,
+  holdsCcoToken,
   readClaudeSettings,
   settingsFileFor,
   settingsText,
@@ -83,7 +85,9 @@ export async function setupHooks(o: SetupHooksOptions, paths: CcoPaths = ccoPath
   const masked = (text: string) => (token ? text.split(token).join('<token>') : text);
   const diff = masked(createTwoFilesPatch(file, file, before, after, current.exists ? 'before' : '(new file)', 'after', { context: 3 }));
   if (o.dryRun) return `${diff}\nDry run: ${file} was not changed.\n`;
-  const { backup } = writeClaudeSettings(file, after, { private: token !== undefined });
+  // A backup of a project's settings that hold a token stays out of the project (and out of git).
+  const privateBackupDir = o.scope !== 'user' && holdsCcoToken(current.json) ? join(paths.stateDir, 'claude-settings-backups') : undefined;
+  const { backup } = writeClaudeSettings(file, after, { private: token !== undefined, ...(privateBackupDir ? { privateBackupDir } : {}) });
   const saved = backup ? ` The previous file is in ${backup}.` : '';
   if (o.remove) return `${diff}\nRemoved cco's hooks from ${file} (${o.scope} scope); every other setting and hook is as it was.${saved}\n`;
   const waitMs = await ccoLongestWaitMs(paths);

@@ -3,6 +3,7 @@
  * optionally, a permission update for the agent to save itself (Claude Code `updatedPermissions`).
  * Pure: the clock's time is passed in.
  */
+import { posix } from 'node:path';
 import { formatDuration } from './duration.js';
 import type { Rule } from './rules/types.js';
 import { sessionKey, type PermissionDestination, type PermissionUpdate, type ToolCall } from './types.js';
@@ -27,8 +28,12 @@ export function whereFields(where: GrantWhere, call: ToolCall): { ok: true; fiel
     }
     case 'agent':
       return a?.name ? { ok: true, fields: { agent: escapeGlob(a.name) } } : { ok: false, why: 'the agent has no name' };
-    case 'project':
-      return typeof a?.cwd === 'string' && a.cwd.startsWith('/') ? { ok: true, fields: { cwd: a.cwd } } : { ok: false, why: "the agent's directory is unknown" };
+    case 'project': {
+      if (typeof a?.cwd !== 'string' || !a.cwd.startsWith('/')) return { ok: false, why: "the agent's directory is unknown" };
+      // Saved as the rule will compare it; the root folder would be every project.
+      const cwd = posix.normalize(a.cwd).replace(/\/+$/, '');
+      return cwd === '' ? { ok: false, why: "the agent's directory is `/`, which holds every project" } : { ok: true, fields: { cwd } };
+    }
     case 'everywhere':
       return { ok: true, fields: {} };
   }

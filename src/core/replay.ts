@@ -9,6 +9,9 @@ import type { EngineOptions, Rule } from './rules/types.js';
 import { primaryText } from './summary.js';
 import type { ToolCall } from './types.js';
 
+/** Decisions recorded as denials that no person (and no timeout) made. */
+const NOT_DENIED_BY_ANYONE: ReadonlySet<string> = new Set(['elsewhere', 'cancelled', 'shutdown', 'interrupted']);
+
 /** How many past asks a preview looks at, at most. */
 export const REPLAY_LIMIT = 200;
 
@@ -43,6 +46,9 @@ export function entryCall(e: LogEntry): ToolCall | undefined {
     ...(r.sessionId ? { sessionId: r.sessionId } : {}),
     ...(r.client ? { client: r.client } : {}),
     ...(r.cwd ? { cwd: r.cwd } : {}),
+    ...(r.route ? { route: r.route } : {}),
+    // A hook call's session is Claude's own id: session-scoped rules compare it.
+    ...(r.conversationId ? { conversationId: r.conversationId } : {}),
   };
   return { toolName: r.tool, input: r.input ?? {}, agent };
 }
@@ -70,7 +76,8 @@ export function replayRule(rule: Rule, entries: readonly LogEntry[], opts: Engin
     if (!hit) continue;
     allowed++;
     const d = e.decision;
-    if (d?.behavior === 'deny') denied.push({ id: e.id, at: Date.parse(d.time), text: primaryText(call) ?? call.toolName });
+    // Answered at the agent's own prompt or withdrawn: no one denied it in cco.
+    if (d?.behavior === 'deny' && !NOT_DENIED_BY_ANYONE.has(d.decidedBy ?? '')) denied.push({ id: e.id, at: Date.parse(d.time), text: primaryText(call) ?? call.toolName });
   }
   denied.reverse();
   return { asks: asks.length, allowed, denied };

@@ -26,7 +26,8 @@ const permissionUpdate: z.ZodType<PermissionUpdate> = z.union([
     behavior: z.enum(['allow', 'deny', 'ask']),
     destination,
   }),
-  z.object({ type: z.literal('setMode'), mode: text(64).min(1), destination }),
+  // The modes the decision API accepts too: a suggestion to switch to bypassPermissions is never relayed.
+  z.object({ type: z.literal('setMode'), mode: z.enum(['default', 'acceptEdits', 'plan', 'dontAsk']), destination }),
   z.object({ type: z.enum(['addDirectories', 'removeDirectories']), directories: z.array(text(4096).min(1)).max(256), destination }),
 ]) as z.ZodType<PermissionUpdate>;
 

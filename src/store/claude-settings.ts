@@ -3,9 +3,10 @@
  * keeps them, and merging them in or taking them out without touching anything else. A settings
  * file that is not valid JSON is reported and left as it is.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 
 export type HookScope = 'user' | 'project' | 'local';
@@ -67,7 +68,9 @@ export function isCcoHook(hook: unknown): boolean {
   try {
     const u = new URL(h.url);
     const loopback = u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]';
-    return loopback && (u.pathname.startsWith(PERMISSION_REQUEST_PATH) || u.pathname.startsWith(POST_TOOL_USE_PATH));
+    // The path itself or with an agent name after it: `/hooks/claude/permission-request-log` is someone else's.
+    const ours = (p: string) => u.pathname === p || u.pathname.startsWith(`${p}/`);
+    return loopback && (ours(PERMISSION_REQUEST_PATH) || ours(POST_TOOL_USE_PATH));
   } catch {
     return false;
   }
@@ -140,17 +143,34 @@ export function ccoHooksIn(settings: Json): { event: string; hook: HttpHook }[] 
 
 export const settingsText = (json: Json) => `${JSON.stringify(json, null, 2)}\n`;
 
+/** Whether a settings object holds a cco hook with headers (the token). */
+export function holdsCcoToken(settings: Json): boolean {
+  return ccoHooksIn(settings).some(({ hook }) => isObject(hook.headers) && Object.keys(hook.headers).length > 0);
+}
+
 /**
  * Write a settings file: the previous content kept as `<file>.cco-backup`, the new one written to a
  * temporary file and renamed over it. Private (0600) when it holds a token, else the old mode.
+ * `privateBackupDir`: the previous content holds a token and the file is in a project, where a
+ * backup beside it (not covered by the ignore entry for `settings.local.json`) would be committed
+ * with the rest: the backup goes to this folder instead (0700, the file 0600).
  */
-export function writeClaudeSettings(file: string, text: string, opts: { private: boolean }): { backup?: string } {
+export function writeClaudeSettings(file: string, text: string, opts: { private: boolean; privateBackupDir?: string }): { backup?: string } {
   mkdirSync(dirname(file), { recursive: true });
   let backup: string | undefined;
   let mode = opts.private ? 0o600 : 0o644;
   if (existsSync(file)) {
-    backup = `${file}.cco-backup`;
-    copyFileSync(file, backup);
+    if (opts.privateBackupDir) {
+      mkdirSync(opts.privateBackupDir, { recursive: true, mode: 0o700 });
+      const tag = createHash('sha256').update(resolve(file)).digest('hex').slice(0, 12);
+      backup = join(opts.privateBackupDir, `${tag}-${basename(file)}.cco-backup`);
+      rmSync(backup, { force: true });
+      writeFileSync(backup, readFileSync(file), { mode: 0o600, flag: 'wx' });
+      chmodSync(backup, 0o600);
+    } else {
+      backup = `${file}.cco-backup`;
+      copyFileSync(file, backup);
+    }
     if (!opts.private) mode = statSync(file).mode & 0o777;
   }
   const tmp = `${file}.${process.pid}.tmp`;

@@ -1,5 +1,5 @@
 import { MAX_WAIT_MS } from '../../src/core/duration.js';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkHooks } from '../../src/commands/doctor-hooks.js';
@@ -89,6 +89,22 @@ describe('cco setup --hooks', () => {
     expect(existsSync(join(w.cwd, '.claude', 'settings.json'))).toBe(false);
   });
 
+  it('with a token, local scope: no backup that holds the token is left in the project folder, where `git add` would take it', async () => {
+    const w = world('s3cret-token-value');
+    const dir = join(w.cwd, '.claude');
+    await setupHooks({ scope: 'local', agent: 'a' }, w.paths, w.cwd, w.env);
+    const again = await setupHooks({ scope: 'local', agent: 'b' }, w.paths, w.cwd, w.env);
+    await setupHooks({ scope: 'local', remove: true }, w.paths, w.cwd, w.env);
+    const holding = readdirSync(dir).filter((f) => f !== 'settings.local.json' && readFileSync(join(dir, f), 'utf8').includes('s3cret'));
+    expect(holding).toEqual([]);
+    // The backup is still kept, privately, and the message says where.
+    const backup = /The previous file is in (\S+)\./.exec(again)?.[1];
+    expect(backup).toBeDefined();
+    expect(readFileSync(backup!, 'utf8')).toContain('s3cret');
+    expect(statSync(backup!).mode & 0o777).toBe(0o600);
+    expect(backup!.startsWith(w.paths.stateDir)).toBe(true);
+  });
+
   it('--dry-run shows the diff and writes nothing', async () => {
     const w = world();
     const out = await setupHooks({ scope: 'project', dryRun: true }, w.paths, w.cwd, w.env);
@@ -128,6 +144,11 @@ describe("cco's hook entries", () => {
     expect(isCcoHook({ type: 'http', url: 'http://127.0.0.1:1/hooks/claude/permission-request?via=both' })).toBe(true);
     expect(isCcoHook({ type: 'http', url: 'http://example.com/hooks/claude/permission-request' })).toBe(false);
     expect(isCcoHook({ type: 'http', url: 'http://127.0.0.1:1/other' })).toBe(false);
+    // A user's own local hook whose path only starts like cco's is theirs: --remove keeps it.
+    expect(isCcoHook({ type: 'http', url: 'http://127.0.0.1:9000/hooks/claude/permission-request-log' })).toBe(false);
+    expect(isCcoHook({ type: 'http', url: 'http://localhost:9000/hooks/claude/post-tool-use.audit' })).toBe(false);
+    expect(isCcoHook({ type: 'http', url: 'http://127.0.0.1:1/hooks/claude/permission-request/api' })).toBe(true);
+    expect(isCcoHook({ type: 'http', url: 'http://[::1]:1/hooks/claude/post-tool-use' })).toBe(true);
     expect(isCcoHook({ type: 'command', command: 'curl http://127.0.0.1:8660/hooks/claude/permission-request' })).toBe(false);
     const mixed = { hooks: { PermissionRequest: [{ matcher: '*', hooks: [OTHER, { type: 'http', url: 'http://127.0.0.1:8660/hooks/claude/permission-request' }] }] } };
     expect(withoutCcoHooks(mixed)).toEqual({ hooks: { PermissionRequest: [{ matcher: '*', hooks: [OTHER] }] } });

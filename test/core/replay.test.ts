@@ -110,3 +110,52 @@ describe('expired rules in the audit log', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('replay of calls from Claude Code hooks', () => {
+  const hook: AgentInfo = { name: 'api', cwd: '/repo', route: 'claude-hook', conversationId: 'conv-1' };
+  const entry = (id: string, command: string, behavior: 'allow' | 'deny', by: DecidedBy) => {
+    const call: ToolCall = { toolName: 'Bash', input: { command }, agent: hook };
+    return {
+      id,
+      request: auditRecord({ type: 'request', id, call, at: AUG2, deadline: AUG2 + 1000, autoDecided: false }, 'api'),
+      decision: auditRecord({ type: 'decision', id, call, decision: { behavior, decidedBy: by, at: AUG2 + 10, ...(behavior === 'deny' ? { message: 'no' } : {}) }, waitMs: 10 }, 'api'),
+    };
+  };
+
+  it("a rule for the hook's session replays against that session's asks", () => {
+    const entries = [entry('h1', 'npm test', 'allow', 'user'), entry('h2', 'npm test -- x', 'deny', 'user')];
+    const r = replayRule({ id: 'x', pattern: 'Bash(npm test:*)', action: 'allow', session: 'conv-1' }, entries, { homeDir: HOME });
+    expect(r).toMatchObject({ asks: 2, allowed: 2 });
+    expect(r.denied.map((d) => d.id)).toEqual(['h2']);
+  });
+
+  it('a call answered at Claude\'s own prompt, or cancelled, is not one "you denied"', () => {
+    const entries = [entry('h1', 'npm test', 'deny', 'elsewhere'), entry('h2', 'npm test', 'deny', 'cancelled'), entry('h3', 'npm test', 'deny', 'timeout')];
+    const r = replayRule({ id: 'x', pattern: 'Bash(npm test:*)', action: 'allow' }, entries, { homeDir: HOME });
+    expect(r.denied.map((d) => d.id)).toEqual(['h3']);
+  });
+});
+
+describe('replay on a long audit log', () => {
+  it('reads the last asks from the end: a big history does not hold the server (A runs in its process)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    dir = mkdtempSync(join(tmpdir(), 'cco-replay-big-'));
+    const lines: string[] = [];
+    const line = (i: number, asked: boolean) => {
+      const call: ToolCall = { toolName: 'Bash', input: { command: `npm test ${i} ${'x'.repeat(200)}` }, agent: A };
+      const id = `c${i}`;
+      lines.push(JSON.stringify(auditRecord({ type: 'request', id, call, at: AUG2 + i, deadline: AUG2 + i + 60_000, autoDecided: !asked }, 'api')));
+      lines.push(JSON.stringify(auditRecord({ type: 'decision', id, call, decision: { behavior: 'allow', decidedBy: asked ? 'user' : 'rule:r1', at: AUG2 + i, updatedInput: call.input }, waitMs: 1 }, 'api')));
+    };
+    for (let i = 0; i < 150_000; i++) line(i, false);
+    for (let i = 150_000; i < 150_300; i++) line(i, true);
+    writeFileSync(join(dir, 'audit.jsonl'), `${lines.join('\n')}\n`);
+    const t0 = performance.now();
+    const entries = recentAsks(dir, 200);
+    const ms = performance.now() - t0;
+    expect(entries).toHaveLength(200);
+    expect(entries[0]!.id).toBe('c150100');
+    expect(entries.at(-1)!.id).toBe('c150299');
+    expect(ms).toBeLessThan(400);
+  }, 60_000);
+});

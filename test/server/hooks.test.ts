@@ -304,3 +304,12 @@ describe('the same question on the hook and the MCP prompt tool (claude -p with 
     expect(t.broker.snapshot().recent).toHaveLength(2);
   });
 });
+
+describe('permission_suggestions cco would relay', () => {
+  it('a suggestion to switch to bypassPermissions is dropped, as the decision API refuses it', async () => {
+    const { validSuggestions } = await import('../../src/server/hooks.js');
+    const ok: PermissionUpdate = { type: 'setMode', mode: 'acceptEdits', destination: 'session' };
+    const kept = validSuggestions([{ type: 'setMode', mode: 'bypassPermissions', destination: 'session' }, { type: 'setMode', mode: 'BypassPermissions', destination: 'session' }, ok]);
+    expect(kept).toEqual([ok]);
+  });
+});

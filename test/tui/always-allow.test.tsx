@@ -141,12 +141,12 @@ describe('A: always allow, with a scope', () => {
         decision: auditRecord({ type: 'decision', id, call, decision: { behavior, decidedBy: 'user', at: at + 10, ...(behavior === 'deny' ? { message: 'no' } : {}) }, waitMs: 10 }, 'api'),
       };
     };
-    const pastAsks = [entry('p1', 'git push origin main', 'allow'), entry('p2', 'git push --force origin main', 'deny'), entry('p3', 'npm test', 'allow')];
+    const pastAsks = [entry('p1', 'cargo build', 'allow'), entry('p2', 'cargo build --target x', 'deny'), entry('p3', 'npm test', 'allow')];
     const { broker, frame, press } = setup(() => {}, { pastAsks });
-    void broker.request(inSession('git push origin dev'));
+    void broker.request(inSession('cargo build --release'));
     await vi.waitFor(() => expect(frame()).toContain('› c1'));
-    await press('A', () => frame().includes('it would have allowed 2 of the last 3 asks, 1 of which you denied: `git push --f'));
-    await press(keys.backspace.repeat(3) + ' origin main)', () => frame().includes('would have allowed 1 of the last 3 asks, none of which you denied'));
+    await press('A', () => frame().includes('it would have allowed 2 of the last 3 asks, 1 of which you denied: `cargo build --'));
+    await press(keys.backspace.repeat(3) + ')', () => frame().includes('would have allowed 1 of the last 3 asks, none of which you denied'));
   });
 
   it('a call from Claude offers its suggestions and a write-back, says what that trades away, and sends it', async () => {

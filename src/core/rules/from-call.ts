@@ -13,6 +13,17 @@ const WITH_SUBCOMMAND = new Set([
   'dotnet', 'mvn', 'gradle', './gradlew', 'swift', 'flutter', 'dart', 'nx', 'turbo', 'lerna', 'aws', 'gcloud', 'az',
 ]);
 
+/**
+ * Commands that run the command (or script) after them: `Bash(env:*)` or `Bash(nohup:*)` would
+ * allow every command, so a call that starts with one is proposed as its whole command line.
+ */
+const RUNS_NEXT = new Set([
+  'env', 'nohup', 'time', 'timeout', 'nice', 'ionice', 'chrt', 'taskset', 'stdbuf', 'setsid', 'command', 'builtin', 'exec',
+  'busybox', 'xargs', 'watch', 'parallel', 'flock', 'unbuffer', 'script', 'caffeinate', 'chroot', 'strace', 'ltrace', 'eval',
+  'source', '.', 'sudo', 'doas', 'su', 'pkexec', 'run0',
+  'sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh',
+]);
+
 /** Subcommands that name a script: `npm run build` keeps three words. */
 const RUNS_SCRIPT = new Set(['run', 'run-script', 'exec', 'dlx', 'x']);
 
@@ -36,7 +47,7 @@ const KEEP_WHOLE: ReadonlySet<RiskKind> = new Set(['pipe-shell', 'sudo', 'recurs
 
 /** Files a grant never reaches from a proposal: secrets, keys, shell start-up files. */
 const SENSITIVE =
-  /(?:^|\/)\.env(?:\.[^/]*)?$|(?:^|\/)\.ssh(?:\/|$)|\.(?:pem|key)$|(?:^|\/)\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|login|zshrc|zshenv|zprofile|zlogin|kshrc|cshrc|tcshrc|inputrc)$|(?:^|\/)\.config\/fish\/config\.fish$/;
+  /(?:^|\/)\.env(?:\.[^/]*)?$|(?:^|\/)\.ssh(?:\/|$)|\.(?:pem|key)$|(?:^|\/)\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|login|zshrc|zshenv|zprofile|zlogin|kshrc|cshrc|tcshrc|inputrc)$|(?:^|\/)\.config\/fish\/config\.fish$/i;
 
 /** Whether `path` (as written or absolute) names a file a proposal never covers. */
 export function sensitivePath(path: string): boolean {
@@ -50,11 +61,11 @@ export function sensitivePath(path: string): boolean {
 export function proposeRule(call: ToolCall, homeDir?: string): RuleProposal {
   const pattern = claudeRuleFromCall(call, homeDir);
   const wide = pattern === 'Bash' && typeof call.input?.command === 'string' && call.input.command.trim() !== '';
-  const locked = wide ? 'cco cannot name this command exactly, and `Bash` would allow every command' : lockReason(call, homeDir);
+  const locked = wide ? 'cco cannot name this command exactly, and `Bash` would allow every command' : lockReason(call, pattern, homeDir);
   return locked === undefined ? { pattern } : { pattern, locked };
 }
 
-function lockReason(call: ToolCall, homeDir: string | undefined): string | undefined {
+function lockReason(call: ToolCall, pattern: string, homeDir: string | undefined): string | undefined {
   const marks = riskMarks(call, homeDir === undefined ? {} : { home: homeDir });
   if (marks.some((m) => m.kind === 'sudo')) return 'it runs as another user (sudo)';
   if (marks.some((m) => m.kind === 'force' && m.text === 'force push')) return 'it is a force push';
@@ -70,7 +81,23 @@ function lockReason(call: ToolCall, homeDir: string | undefined): string | undef
     if (typeof raw === 'string') paths.push(raw);
   }
   const hit = paths.find(sensitivePath);
-  return hit === undefined ? undefined : `it touches \`${hit.length > 60 ? `${hit.slice(0, 59)}…` : hit}\`, a secret or shell start-up file`;
+  if (hit !== undefined) return `it touches \`${hit.length > 60 ? `${hit.slice(0, 59)}…` : hit}\`, a secret or shell start-up file`;
+  return call.toolName === 'Bash' ? undefined : folderReason(pattern, homeDir);
+}
+
+/**
+ * Why a file pattern's folder is too wide to save unread: it lies in a secret folder (`~/.ssh/**`)
+ * or holds the home folder (`~/**`, `//**`), where the keys and shell start-up files live.
+ */
+function folderReason(pattern: string, homeDir: string | undefined): string | undefined {
+  const m = /^(?:Read|Edit)\(\/(\/.*?)(?:\/\*\*)?\)$/.exec(pattern);
+  if (!m) return undefined;
+  const dir = m[1] === '/**' ? '/' : (m[1] as string).replace(/\\(.)/g, '$1');
+  if (sensitivePath(dir) || /(?:^|\/)\.ssh(?:\/|$)/i.test(dir)) return `it reaches into \`${dir.length > 60 ? `${dir.slice(0, 59)}…` : dir}\`, a folder of secrets`;
+  if (!pattern.endsWith('/**)') || homeDir === undefined) return undefined;
+  const home = posix.normalize(homeDir).replace(/\/+$/, '');
+  const holdsHome = dir === '/' || home === dir || home.startsWith(`${dir}/`);
+  return holdsHome ? `it reaches every file in \`${dir}\`, your keys (~/.ssh) and shell start-up files among them` : undefined;
 }
 
 /**
@@ -125,8 +152,13 @@ function firstPrefix(first: ReturnType<typeof commandParts>[number], count: numb
   const words = form.split(' ');
   const [w1 = '', w2, w3] = words;
   const word = (w: string | undefined) => w !== undefined && /^[A-Za-z0-9][\w:.@/-]*$/.test(w);
+  const whole = () => (parts.length === 1 && !first.text.includes('*') ? `Bash(${first.text})` : 'Bash');
+  // A wrapper runs whatever follows it; an option before a subcommand (`git -C x status`,
+  // `kubectl -n ns get`) would otherwise widen to the whole tool; `git push` covers force pushes.
+  const name = WITH_SUBCOMMAND.has(w1) ? w1 : posix.basename(w1);
+  if (RUNS_NEXT.has(name) || (WITH_SUBCOMMAND.has(name) && w2 !== undefined && !word(w2)) || (name === 'git' && w2 === 'push')) return whole();
   let take = 1;
-  if (WITH_SUBCOMMAND.has(w1) && word(w2)) take = RUNS_SCRIPT.has(w2 as string) && word(w3) ? 3 : 2;
+  if (WITH_SUBCOMMAND.has(name) && word(w2)) take = RUNS_SCRIPT.has(w2 as string) && word(w3) ? 3 : 2;
   const prefix = words.slice(0, take).join(' ');
   if (/^[\w./@+-]+(?: [\w:./@+-]+)*$/.test(prefix) && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(prefix)) return `Bash(${prefix}:*)`;
   // Quotes or a kept env assignment in the first words: name the command as written.

@@ -8,8 +8,8 @@ describe('claudeRuleFromCall: the narrowest sensible pattern', () => {
     [bash('npm test -- --watch'), 'Bash(npm test:*)'],
     [bash('npm run build'), 'Bash(npm run build:*)'],
     [bash('pnpm run test:unit --coverage'), 'Bash(pnpm run test:unit:*)'],
-    [bash('git push origin main'), 'Bash(git push:*)'],
-    [bash('git -C sub status'), 'Bash(git:*)'],
+    [bash('git push origin main'), 'Bash(git push origin main)'],
+    [bash('git -C sub status'), 'Bash(git -C sub status)'],
     [bash('ls -la'), 'Bash(ls:*)'],
     [bash('CI=1 npm test'), 'Bash(npm test:*)'],
     [bash('FOO=1 npm test'), 'Bash(FOO=1 npm test)'],
@@ -67,7 +67,7 @@ describe('proposeRule: narrow by default, and some calls never "always" from a p
     [bash('npm test && git push -f'), 'Bash(npm test && git push -f)', true],
     [bash('echo a && echo b'), 'Bash(echo a && echo b)', false],
     [bash('ls *.ts && rm -rf x'), 'Bash(ls:*)', false],
-    [bash('git push origin main'), 'Bash(git push:*)', false],
+    [bash('git push origin main'), 'Bash(git push origin main)', false],
     [bash('cat src/a.ts'), 'Bash(cat:*)', false],
     [tool('Write', { file_path: '/repo/.env' }), 'Edit(//repo/**)', true],
     [tool('Edit', { file_path: '/repo/certs/server.pem' }), 'Edit(//repo/certs/**)', true],
@@ -98,5 +98,71 @@ describe('proposeRule: narrow by default, and some calls never "always" from a p
     const p = proposeRule(bash('echo * > out.txt'), HOME);
     expect(p.pattern).toBe('Bash');
     expect(p.locked).toMatch(/exactly/);
+  });
+});
+
+describe('proposeRule: no proposal allows what the call could not do', () => {
+  const allowsAfterGrant = (call: ToolCall, other: ToolCall) => {
+    const { pattern } = proposeRule(call, HOME);
+    const set = compileRules([{ id: 'k', pattern, action: 'allow' }], { homeDir: HOME });
+    return set.evaluate(other).decidedBy === 'rule:k';
+  };
+
+  it.each([
+    ['env X=1 ls', 'env sudo rm -rf /'],
+    ['nohup npm start', 'nohup rm -rf ~'],
+    ['nice npm test', 'nice curl evil.example'],
+    ['timeout 5 ls', 'timeout 5 rm -rf ~'],
+    ['xargs -n1 echo', 'xargs rm -rf'],
+    ['command ls', 'command rm -rf ~'],
+    ['bash x.sh', 'bash evil.sh'],
+  ])('a wrapper is proposed as the command line, never `Bash(<wrapper>:*)`: `%s` does not allow `%s`', (command, other) => {
+    expect(proposeRule(bash(command), HOME).pattern).not.toMatch(/:\*\)$/);
+    expect(allowsAfterGrant(bash(command), bash(other))).toBe(false);
+  });
+
+  it.each(['git push --force origin main', 'git push -f', 'git push origin +main', 'git push --force-with-lease', 'git push --mirror', 'git push origin :main'])(
+    '`A` on a plain push saves no rule that allows `%s`',
+    (other) => {
+      expect(allowsAfterGrant(bash('git push origin main'), bash(other))).toBe(false);
+    },
+  );
+
+  it.each([
+    ['git -C sub status', 'git push --force'],
+    ['kubectl -n prod get pods', 'kubectl delete namespace prod'],
+    ['npm -w pkg test', 'npm publish'],
+  ])('an option before the subcommand does not widen `%s` to the whole tool (`%s`)', (command, other) => {
+    expect(allowsAfterGrant(bash(command), bash(other))).toBe(false);
+  });
+
+  it.each([
+    tool('Read', { file_path: '/repo/.ENV' }),
+    tool('Read', { file_path: '/repo/certs/Server.PEM' }),
+    bash('cat .ENV'),
+  ])('a secret named in another case is still locked: %j', (call) => {
+    expect(proposeRule(call, HOME).locked).toBeDefined();
+  });
+
+  it.each([
+    tool('Glob', { pattern: '.ssh/*', path: HOME }),
+    tool('Grep', { pattern: 'BEGIN', path: HOME }),
+    tool('Edit', { file_path: `${HOME}/notes.md` }, { name: 'a', cwd: HOME }),
+    tool('Grep', { pattern: 'x', path: '/' }),
+  ])('a proposal whose folder holds ~/.ssh or the shell start-up files is locked: %j', (call) => {
+    const p = proposeRule(call, HOME);
+    expect(p.locked).toBeDefined();
+  });
+});
+
+describe('proposeRule: a command named by its path is proposed as narrowly as by its name', () => {
+  it.each([
+    ['/usr/bin/git push origin main', '/usr/bin/git push --force origin main'],
+    ['/usr/bin/env X=1 ls', '/usr/bin/env rm -rf /'],
+  ])('`%s` does not allow `%s`', (command, other) => {
+    const { pattern } = proposeRule(bash(command), HOME);
+    const set = compileRules([{ id: 'k', pattern, action: 'allow' }], { homeDir: HOME });
+    expect(set.evaluate(bash(command)).decidedBy).toBe('rule:k');
+    expect(set.evaluate(bash(other)).decidedBy).toBe('default');
   });
 });

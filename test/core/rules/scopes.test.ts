@@ -59,3 +59,14 @@ describe('scoped rules: each scope matches, and stops matching', () => {
     expect(() => compileRules([{ id: 'r1', pattern: 'Bash', action: 'allow', expires: Number.NaN }], { homeDir: HOME })).toThrow(/r1.*expires/);
   });
 });
+
+describe('a project grant is saved for the folder it names', () => {
+  it('a cwd with `..` or a trailing slash is saved normalized, and `/` is no project', async () => {
+    const { whereFields } = await import('../../../src/core/grant.js');
+    const call = (cwd: string): ToolCall => ({ toolName: 'Bash', input: { command: 'ls' }, agent: { name: 'a', cwd } });
+    expect(whereFields('project', call('/repo/'))).toEqual({ ok: true, fields: { cwd: '/repo' } });
+    expect(whereFields('project', call('/repo/sub/..'))).toEqual({ ok: true, fields: { cwd: '/repo' } });
+    expect(whereFields('project', call('/repo/..')).ok).toBe(false);
+    expect(whereFields('project', call('/')).ok).toBe(false);
+  });
+});
