@@ -8,7 +8,7 @@ import { Broker } from '../core/broker.js';
 import { formatDuration } from '../core/duration.js';
 import { makeIdGenerator } from '../core/ids.js';
 import { AlertBoard } from '../core/alerts.js';
-import { StatusBoard } from '../core/console-status.js';
+import { hookAgents, StatusBoard } from '../core/console-status.js';
 import { escapeLines, escapeText } from '../core/escape.js';
 import { agentLabel, oneLine, summarizeInput } from '../core/summary.js';
 import { auditRecord, expiredBetween, ruleExpiredRecord } from '../core/audit.js';
@@ -206,7 +206,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
 
   // Agents come and go without telling us; a once-a-second look is cheap and enough for a header
   // (only the console shows it).
-  const agentsPoll = opts.console ? setInterval(() => status.set({ agents: server.connected() }), 1000) : undefined;
+  const agentsPoll = opts.console ? setInterval(() => status.set({ agents: server.connected() + hookAgents(broker.snapshot(), Date.now()) }), 1000) : undefined;
   agentsPoll?.unref();
 
   let stopping: Promise<void> | undefined;

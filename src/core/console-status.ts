@@ -1,8 +1,12 @@
 import type { RuleAction } from './rules/types.js';
+import type { BrokerSnapshot } from './types.js';
 
 /** Facts about the running cco that the console's header shows beside the broker's counts. */
 export interface ConsoleStatus {
-  /** MCP sessions with a stream open now: Claude Code keeps one open for as long as it runs. */
+  /**
+   * MCP sessions with a stream open now (Claude Code keeps one open for as long as it runs), plus
+   * the Claude Code sessions that asked through the hook route lately (see hookAgents).
+   */
   agents: number;
   /** What a call no rule matches gets. */
   defaultAction: RuleAction;
@@ -34,4 +38,22 @@ export class StatusBoard {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
+}
+
+/** How long a Claude Code session that asked through a hook counts as an agent present. */
+export const HOOK_AGENT_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Claude Code sessions that reached cco through the hook route: waiting now, or decided within
+ * `windowMs`. A hook opens no stream to count, so "present" is "asked lately".
+ */
+export function hookAgents(snapshot: BrokerSnapshot, now: number, windowMs = HOOK_AGENT_WINDOW_MS): number {
+  const ids = new Set<string>();
+  for (const p of snapshot.pending) if (p.call.agent?.route === 'claude-hook' && p.call.agent.conversationId) ids.add(p.call.agent.conversationId);
+  // Newest first: stop at the first one older than the window.
+  for (const d of snapshot.recent) {
+    if (now - d.decision.at > windowMs) break;
+    if (d.call.agent?.route === 'claude-hook' && d.call.agent.conversationId) ids.add(d.call.agent.conversationId);
+  }
+  return ids.size;
 }
