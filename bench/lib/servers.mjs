@@ -149,3 +149,21 @@ export function load(server, opts) {
     });
   });
 }
+
+/**
+ * Interleaved rounds over server kinds (`'cco'`, or `{kind, label, bin}` for another build): each
+ * round starts every kind's server in turn, hands it to `measure(server, label)`, and stops it.
+ */
+export async function eachServerRound(kinds, rounds, measure) {
+  for (let round = 0; round < rounds; round++) {
+    for (const k of kinds) {
+      const spec = typeof k === 'string' ? { kind: k, label: k } : k;
+      const server = await startServer(spec.kind, spec.bin ? { bin: spec.bin } : {});
+      try {
+        await measure(server, spec.label);
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+}

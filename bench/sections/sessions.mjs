@@ -2,7 +2,7 @@
 // reconnect is (a new connection, initialize, notifications/initialized, one tools/call with the
 // roots/list exchange when the server asks, then the connection closed). The floors, cco and,
 // when given its build, the seed run in interleaved rounds; the median of each figure is kept.
-import { load, startServer } from '../lib/servers.mjs';
+import { eachServerRound, load } from '../lib/servers.mjs';
 import { median } from '../lib/proc.mjs';
 
 /** kinds: e.g. ['http', 'sdk', 'cco', {kind: 'seed', label: 'seed', bin}]. */
@@ -10,19 +10,11 @@ export async function freshSessions({ full, kinds, log }) {
   const rounds = full ? 5 : 3;
   const durationMs = full ? 5000 : 2000;
   const results = {};
-  for (let round = 0; round < rounds; round++) {
-    for (const k of kinds) {
-      const spec = typeof k === 'string' ? { kind: k, label: k } : k;
-      const server = await startServer(spec.kind, spec.bin ? { bin: spec.bin } : {});
-      try {
-        const r = await load(server, { sessions: 4, warmupMs: 500, durationMs, fresh: true });
-        log(`  ${spec.label.padEnd(10)} fresh sessions: ${r.callsPerSec.toFixed(0)}/s, p50 ${r.p50.toFixed(2)} ms, ${r.cpuMsPerCall.toFixed(3)} CPU ms/session`);
-        (results[spec.label] ??= []).push(r);
-      } finally {
-        await server.stop();
-      }
-    }
-  }
+  await eachServerRound(kinds, rounds, async (server, label) => {
+    const r = await load(server, { sessions: 4, warmupMs: 500, durationMs, fresh: true });
+    log(`  ${label.padEnd(10)} fresh sessions: ${r.callsPerSec.toFixed(0)}/s, p50 ${r.p50.toFixed(2)} ms, ${r.cpuMsPerCall.toFixed(3)} CPU ms/session`);
+    (results[label] ??= []).push(r);
+  });
   return Object.fromEntries(
     Object.entries(results).map(([label, rs]) => [
       label,

@@ -1,7 +1,7 @@
 // Auto-decided calls: the two floors and cco (an allow rule matches every call) under the same
 // load, at 1, 16 and 64 concurrent sessions. Servers run one after another, each in its own
 // process; a full run repeats the rounds and keeps the median of each figure.
-import { load, startServer } from '../lib/servers.mjs';
+import { eachServerRound, load } from '../lib/servers.mjs';
 import { median, memoryMb } from '../lib/proc.mjs';
 
 export const LEVELS = [1, 16, 64];
@@ -12,22 +12,14 @@ export async function throughput({ full, kinds, log }) {
   const warmupMs = full ? 2000 : 1000;
   const durationMs = full ? 8000 : 3000;
   const results = {};
-  for (let round = 0; round < rounds; round++) {
-    for (const k of kinds) {
-      const spec = typeof k === 'string' ? { kind: k, label: k } : k;
-      const server = await startServer(spec.kind, spec.bin ? { bin: spec.bin } : {});
-      try {
-        for (const sessions of LEVELS) {
-          const r = await load(server, { sessions, warmupMs, durationMs });
-          log(`  ${spec.label.padEnd(10)} ${String(sessions).padStart(2)} sessions: ${r.callsPerSec.toFixed(0)} calls/s, p50 ${r.p50.toFixed(2)} ms, ${r.cpuMsPerCall.toFixed(3)} CPU ms/call`);
-          ((results[spec.label] ??= {})[sessions] ??= []).push(r);
-        }
-        ((results[spec.label].rss ??= [])).push(memoryMb(server.pid).peak);
-      } finally {
-        await server.stop();
-      }
+  await eachServerRound(kinds, rounds, async (server, label) => {
+    for (const sessions of LEVELS) {
+      const r = await load(server, { sessions, warmupMs, durationMs });
+      log(`  ${label.padEnd(10)} ${String(sessions).padStart(2)} sessions: ${r.callsPerSec.toFixed(0)} calls/s, p50 ${r.p50.toFixed(2)} ms, ${r.cpuMsPerCall.toFixed(3)} CPU ms/call`);
+      ((results[label] ??= {})[sessions] ??= []).push(r);
     }
-  }
+    (results[label].rss ??= []).push(memoryMb(server.pid).peak);
+  });
   const out = {};
   for (const [label, byLevel] of Object.entries(results)) {
     out[label] = { peakRssMb: median(byLevel.rss) };

@@ -129,13 +129,11 @@ function changesSomething(o: RuleOptions & { pattern?: string }): boolean {
 
 /** A rule's own problem, before it gets an id: named by its pattern, not by a place in the file. */
 async function checkNewRule(rule: Rule): Promise<void> {
-  const { validateRule } = await import('../core/rules/index.js');
+  const { afterRuleLabel, validateRule } = await import('../core/rules/index.js');
   try {
     validateRule(rule);
   } catch (error) {
-    const message = (error as Error).message;
-    const own = `Rule ${rule.id}`;
-    const rest = message.startsWith(own) ? message.slice(own.length).replace(/^:\s*/, '') : message;
+    const rest = afterRuleLabel((error as Error).message, rule.id).rest.replace(/^:\s*/, '');
     throw new UserError(`Not saved: ${rest.includes(`\`${rule.pattern}\``) ? rest : `\`${rule.pattern}\` ${rest}`}`);
   }
 }

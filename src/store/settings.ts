@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import { TOKEN_HINT, TOKEN_RE } from '../core/token.js';
 import type { TimeoutAction } from '../core/types.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
-import { normalizeAction, validateRule } from '../core/rules/syntax.js';
+import { afterRuleLabel, normalizeAction, validateRule } from '../core/rules/syntax.js';
 import { lockFile } from './file-lock.js';
 
 /** The settings file as the user reads and writes it: durations and sizes as text. */
@@ -160,9 +160,8 @@ function ruleProblems(rules: unknown): string[] {
       if (rule.timeoutMs !== undefined) checkWait(rule.timeoutMs, 'its timeout');
     } catch (error) {
       // validateRule's messages start with "Rule <id>": say it once, with the pattern.
-      const message = (error as Error).message;
-      const own = `Rule ${rule.id}`;
-      out.push(message.startsWith(own) ? `${ruleName(rule, i)}${message.slice(own.length)}` : `${ruleName(rule, i)}: ${message}`);
+      const { labelled, rest } = afterRuleLabel((error as Error).message, rule.id);
+      out.push(labelled ? `${ruleName(rule, i)}${rest}` : `${ruleName(rule, i)}: ${rest}`);
     }
   }
   return out;

@@ -222,6 +222,15 @@ export function parseRegexLiteral(text: string, where: string): ((value: string)
 }
 
 /** Checks everything a stored rule holds. Throws RuleSyntaxError (pattern, globs) or Error (other fields). */
+/**
+ * validateRule's message for `rule` without its leading "Rule <id>" label (" has no pattern: …",
+ * ": unexpected …"), for callers that name the rule their own way; the message whole otherwise.
+ */
+export function afterRuleLabel(message: string, id: string): { labelled: boolean; rest: string } {
+  const own = `Rule ${id}`;
+  return message.startsWith(own) ? { labelled: true, rest: message.slice(own.length) } : { labelled: false, rest: message };
+}
+
 export function validateRule(rule: Rule): void {
   const id = typeof rule?.id === 'string' && rule.id.trim() !== '' ? rule.id : undefined;
   const label = id === undefined ? 'A rule' : `Rule ${id}`;
