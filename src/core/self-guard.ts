@@ -374,10 +374,12 @@ export function selfGuard(opts: SelfGuardOptions): GuardCheck {
     const moved = movedTo(forms, cwd);
     // Every word of every form, and of the whole text (redirections that read, assignments,
     // what an unsettled parse left), as written and with quotes removed.
-    const texts = [command, unquote(command), ...forms, ...forms.map(unquote)];
+    const texts = new Set([command, unquote(command), ...forms, ...forms.map(unquote)]);
     for (const text of texts) {
       const line = text.replace(/\$\{HOME\}/g, home);
       for (const split of [TOKEN_SPLIT, TOKEN_SPLIT_GLOB]) {
+        // Without any character only the first split cuts at, the second gives the same words.
+        if (split === TOKEN_SPLIT_GLOB && !/[=:,|()]/.test(line)) continue;
         for (const word of line.split(split)) {
           // An extglob as `*`; the parentheses left (`$((2*(3)))`, `print(x)`) split the word again.
           for (const piece of split === TOKEN_SPLIT ? [word] : extglobs(word).split(/[()|]+/)) {

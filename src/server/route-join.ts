@@ -14,6 +14,7 @@
  * (two agents asking the very same thing within the window on different routes) can only send a
  * question back to Claude's own prompt, never cross an answer.
  */
+import { createHash } from 'node:crypto';
 import type { Broker } from '../core/broker.js';
 import type { ToolCall } from '../core/types.js';
 
@@ -25,7 +26,11 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
-const keyOf = (toolName: string, input: unknown) => `${toolName}\u0000${canonicalJson(input)}`;
+/**
+ * A question's identity: a digest of its tool and canonical input, so the calls remembered for
+ * pairing cost 64 bytes each, not the size of their input (up to 1 MiB).
+ */
+const keyOf = (toolName: string, input: unknown) => createHash('sha256').update(toolName).update('\u0000').update(canonicalJson(input)).digest('hex');
 
 export interface RouteJoinOptions {
   /** How long an MCP call and a hook question count as twins (default 5 s). */
