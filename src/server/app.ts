@@ -4,11 +4,12 @@ import type { Broker } from '../core/broker.js';
 import type { ToolCall } from '../core/types.js';
 import { decisionApi } from './api.js';
 import { jsonRpcError, readJsonBody } from './body.js';
-import { answerAtOnce } from './fast-call.js';
 import { bearerAuth, hostGuard } from './security.js';
 import { PERMISSION_REQUEST_PATH, POST_TOOL_USE_PATH, permissionRequestHook, postToolUseHook } from './hooks.js';
 import { RouteJoin } from './route-join.js';
-import { SessionRegistry, type Session } from './sessions.js';
+import type { LiteAnswer } from './lite-session.js';
+import { SessionRegistry } from './session-registry.js';
+import type { Session } from './sessions.js';
 
 export interface AppOptions {
   broker: Broker;
@@ -110,8 +111,20 @@ export function createApp(opts: AppOptions) {
       });
     };
 
+    const fast = opts.fastCalls !== false;
+    const header = (name: string) => c.req.header(name);
+    /** An answer of the lite route (lite-session.ts); a stream it holds open counts as an open request. */
+    const lite = (s: Session, a: LiteAnswer, isPost: boolean) => {
+      if (a.holds) track(s, isPost);
+      return a.res;
+    };
+
     if (c.req.method !== 'POST') {
       if (!session) return jsonRpcError(400, -32000, 'Bad Request: an mcp-session-id header is required.');
+      if (fast) {
+        const a = c.req.method === 'GET' ? session.lite.getStream(header) : c.req.method === 'DELETE' ? session.lite.delete(header) : undefined;
+        if (a) return lite(session, a, false);
+      }
       track(session, false);
       return session.handle(req, req.signal);
     }
@@ -135,10 +148,12 @@ export function createApp(opts: AppOptions) {
       if (!sessions.makeRoom(max)) {
         return jsonRpcError(503, -32000, `Too many sessions: all ${max} are in use. Retry later, or end agents that are no longer needed.`, msgs[0]!.id ?? null);
       }
-      session = await sessions.create(nameFromUrl);
-    } else if (opts.fastCalls !== false) {
-      const answer = answerAtOnce(session, body.value, (name) => c.req.header(name), opts.broker, opts.onError, onCall);
-      if (answer) return answer;
+      session = sessions.create(nameFromUrl);
+      const a = fast ? session.lite.initialize(body.value, header) : undefined;
+      if (a) return lite(session, a, true);
+    } else if (fast) {
+      const a = await session.lite.post(body.value, header, req, req.signal);
+      if (a) return lite(session, a, true);
     }
     track(session, true);
     return session.handle(req, req.signal, body.value);

@@ -1,8 +1,8 @@
-import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo, Decision, ToolCall } from '../core/types.js';
 import { parseApprovalCall, type ApprovalCall } from './approval-call.js';
 import { internalErrorDeny } from './approval-tool.js';
+import { protocolHeaderOk, resultMessage } from './lite-messages.js';
 import { sseAnswer } from './sdk-sse.js';
 import type { Session } from './sessions.js';
 import { toCallToolResult } from './wire.js';
@@ -25,17 +25,33 @@ export function answerAtOnce(
   onError?: (error: unknown) => void,
   onCall?: (call: ToolCall) => void,
 ): Response | undefined {
-  if (session.id === undefined || !session.knowsAgent()) return undefined;
-  const accept = header('accept');
-  if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
-  const contentType = header('content-type')?.toLowerCase();
-  if (contentType !== 'application/json' && contentType !== 'application/json; charset=utf-8') return undefined;
-  const version = header('mcp-protocol-version');
-  if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return undefined;
-
+  if (session.id === undefined || !session.knowsAgent() || !callHeadersOk(header)) return undefined;
   const request = approvalRequest(message);
   if (!request) return undefined;
+  const decision = decideAtOnce(session, request, broker, onError, onCall);
+  return decision ? sseAnswer(session.id, [resultMessage(request.id, toCallToolResult(decision))]) : undefined;
+}
 
+/** The headers of a POST are what the SDK accepts for a request (Accept, Content-Type, protocol version). */
+export function callHeadersOk(header: (name: string) => string | undefined): boolean {
+  const accept = header('accept');
+  if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return false;
+  const contentType = header('content-type')?.toLowerCase();
+  if (contentType !== 'application/json' && contentType !== 'application/json; charset=utf-8') return false;
+  return protocolHeaderOk(header('mcp-protocol-version'));
+}
+
+/**
+ * The decision for a call if a rule (or the default) settles it now, else undefined (it waits for
+ * a person and goes to the SDK's handler, which tells onCall itself).
+ */
+export function decideAtOnce(
+  session: Session,
+  request: ApprovalRequest,
+  broker: Broker,
+  onError?: (error: unknown) => void,
+  onCall?: (call: ToolCall) => void,
+): Decision | undefined {
   let agent: AgentInfo;
   try {
     agent = session.agent();
@@ -54,14 +70,18 @@ export function answerAtOnce(
     decision = internalErrorDeny();
   }
   if (!decision) return undefined;
-  // A call that waits goes on to the SDK's handler, which tells onCall itself.
   try {
     onCall?.(call);
   } catch (error) {
     onError?.(error);
   }
   session.lastSeen = Date.now();
-  return sseAnswer(session.id, [{ result: toCallToolResult(decision), jsonrpc: '2.0', id: request.id }]);
+  return decision;
+}
+
+export interface ApprovalRequest {
+  id: string | number;
+  call: ApprovalCall;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -74,7 +94,7 @@ const PARAM_KEYS = new Set(['name', 'arguments', '_meta']);
  * keys Claude Code sends): anything else, and any call the parser refuses, goes to the SDK route,
  * which answers it (the refusals as invalid params, from the same parser).
  */
-function approvalRequest(m: unknown): { id: string | number; call: ApprovalCall } | undefined {
+export function approvalRequest(m: unknown): ApprovalRequest | undefined {
   if (!isObject(m) || m.jsonrpc !== '2.0' || m.method !== 'tools/call') return undefined;
   for (const k in m) if (!JSONRPC_KEYS.has(k)) return undefined;
   const id = m.id;

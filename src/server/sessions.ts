@@ -7,6 +7,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo, ToolCall } from '../core/types.js';
 import { registerApprovalTool } from './approval-tool.js';
+import { LiteSession } from './lite-session.js';
 
 export interface SessionOptions {
   broker: Broker;
@@ -32,86 +33,112 @@ const sharedValidator: jsonSchemaValidator = {
 };
 
 /** Sends `roots/list` to the client over some stream. */
-export type RootsAsker = () => Promise<{ roots: Array<{ uri: string }> }>;
+export type RootsAsker = () => Promise<{ roots: ReadonlyArray<{ uri: string }> }>;
 
-/** One MCP session: its own low-level SDK Server and transport, and what we know of the agent behind it. */
+interface Sdk {
+  server: Server;
+  transport: WebStandardStreamableHTTPServerTransport;
+}
+
+/**
+ * One MCP session: what we know of the agent behind it, and the SDK's Server and transport for
+ * it, made only when needed. A session's handshake, `tools/list`, its GET stream, the roots
+ * question and every call a rule decides at once are served by `lite` (lite-session.ts) without
+ * them; the first message that needs more (a call that waits for a person, anything unusual)
+ * makes them, replaying the client's `initialize` and `notifications/initialized` into them so
+ * the SDK holds the session as if it had served it from the start.
+ */
 export class Session {
-  readonly server: Server;
-  readonly transport: WebStandardStreamableHTTPServerTransport;
   /** HTTP requests of this session still open (the GET stream, waiting calls). */
   open = 0;
   lastSeen = Date.now();
   id: string | undefined;
   /** The client's first root (its working directory), once it told us. */
   cwd: string | undefined;
+  readonly lite: LiteSession;
+  private sdk: Sdk | undefined;
+  private sdkReady: Promise<Sdk> | undefined;
+  private closed = false;
+  /** notifications/initialized has been seen (by the lite route or the SDK). */
+  private initializedSeen = false;
   /** The client declared `roots` and we have not asked yet, or the answer is on its way. */
   private wantsRoots = false;
   private getStreamOpen = false;
   private roots: Promise<void> | undefined;
   /** The roots question has its answer (or failed): nothing about the agent is still coming. */
   private rootsSettled = false;
+  /** Until when a call waits for the roots' answer (a short wait after the question went out). */
+  private rootsDeadline = 0;
   private readonly rootsWaitMs: number;
   /** The abort signal of the HTTP request each tools/call came in on, until its handler takes it. */
   private readonly httpSignals = new Map<string | number, AbortSignal>();
 
   constructor(
     readonly agentName: string | undefined,
-    opts: SessionOptions,
-    track: <T>(p: Promise<T>) => Promise<T>,
-    onInit: (s: Session) => void,
-    onClose: (s: Session) => void,
+    private readonly opts: SessionOptions,
+    private readonly track: <T>(p: Promise<T>) => Promise<T>,
+    private readonly onInit: (s: Session) => void,
+    private readonly onClose: (s: Session) => void,
   ) {
-    this.transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        this.id = id;
-        onInit(this);
-      },
-    });
-    this.transport.onclose = () => onClose(this);
     this.rootsWaitMs = opts.rootsWaitMs ?? 1000;
-    // listChanged as the SDK's McpServer declared it, so the handshake is what it always was.
-    this.server = new Server({ name: 'cco', version: opts.version }, { capabilities: { tools: { listChanged: true } }, jsonSchemaValidator: sharedValidator });
-    this.server.oninitialized = () => {
-      this.wantsRoots = this.server.getClientCapabilities()?.roots !== undefined;
-      // A request with no related call goes on the GET stream; sent before it opens, it is lost.
-      if (this.getStreamOpen) void this.askRoots(() => this.server.listRoots(undefined, { timeout: 10_000 }));
-    };
-    registerApprovalTool(this.server, {
-      broker: opts.broker,
-      progressIntervalMs: opts.progressIntervalMs,
-      agent: (viaCall) => this.agentForCall(viaCall),
-      track,
-      ...(opts.onCall ? { onCall: opts.onCall } : {}),
-      takeHttpSignal: (id) => {
-        const signal = this.httpSignals.get(id);
-        this.httpSignals.delete(id);
-        return signal;
-      },
-      ...(opts.onError ? { onError: opts.onError } : {}),
-    });
+    this.lite = new LiteSession(this, opts);
+  }
+
+  /** The session starts on the lite route: it gets its id and joins the registry. */
+  begin(): string {
+    this.id = randomUUID();
+    this.onInit(this);
+    return this.id;
+  }
+
+  /** The SDK holds this session (or is being made to). */
+  get onSdk(): boolean {
+    return this.sdkReady !== undefined;
   }
 
   agent(): AgentInfo {
     const info: AgentInfo = {};
     if (this.agentName) info.name = this.agentName;
     if (this.id) info.sessionId = this.id;
-    const client = this.server.getClientVersion();
+    const client = this.lite.hello?.clientInfo ?? this.sdk?.server.getClientVersion();
     if (client) info.client = client.version ? { name: client.name, version: client.version } : { name: client.name };
     if (this.cwd) info.cwd = this.cwd;
     return info;
   }
 
+  /** notifications/initialized: from now on the roots may be asked (on `ask`'s stream when one is open). */
+  initialized(declaresRoots: boolean, ask: RootsAsker | undefined): void {
+    if (this.initializedSeen) return;
+    this.initializedSeen = true;
+    this.wantsRoots = declaresRoots;
+    // A request with no related call goes on the GET stream; sent before it opens, it is lost.
+    if (this.wantsRoots && ask) void this.askRoots(ask);
+  }
+
+  /** A GET stream opened: the roots can be asked on it now if they are wanted. */
+  streamOpened(ask: RootsAsker): void {
+    this.getStreamOpen = true;
+    if (this.wantsRoots) void this.askRoots(ask);
+  }
+
+  /** Whether a call must ask for the roots on its own stream before it can be decided. */
+  get rootsWanted(): boolean {
+    return this.wantsRoots;
+  }
+
   /**
    * Who is asking, for a call that just arrived. If the client's roots are not known yet, ask
-   * (on this call's own stream when the GET stream is not open) and wait briefly, so relative
-   * path rules can apply; a client that is slow or fails leaves the cwd unknown.
+   * (on this call's own stream when the GET stream is not open) and wait briefly (until
+   * `rootsWaitMs` after the question went out), so relative path rules can apply; a client that
+   * is slow or fails leaves the cwd unknown.
    */
-  private async agentForCall(viaCall: RootsAsker): Promise<AgentInfo> {
-    if (this.wantsRoots || (this.roots && !this.rootsSettled)) {
+  async agentForCall(viaCall: RootsAsker): Promise<AgentInfo> {
+    if (!this.knowsAgent()) {
       const done = this.askRoots(viaCall);
+      // Every call waits only until the same deadline, however many routes it passes through.
+      const waitMs = this.rootsDeadline - Date.now();
       let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, this.rootsWaitMs)))]);
+      if (waitMs > 0) await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
       clearTimeout(timer);
     }
     return this.agent();
@@ -126,32 +153,38 @@ export class Session {
   private askRoots(ask: RootsAsker): Promise<void> {
     if (!this.roots) {
       this.wantsRoots = false;
-      this.roots = ask().then(
-        ({ roots }) => {
-          const uri = roots[0]?.uri;
-          if (!uri?.startsWith('file://')) return;
-          try {
-            // A root from another host (file://host/x) or with an encoded slash has no local path.
-            this.cwd = fileURLToPath(uri);
-          } catch {
-            // The cwd stays unknown: relative allow rules do not match, deny/ask rules still apply.
-          }
-        },
-        () => {
-          // No answer, an error or a timeout: the cwd stays unknown and relative rules do not match.
-        },
-      ).finally(() => {
-        this.rootsSettled = true;
-      });
+      this.rootsDeadline = Date.now() + this.rootsWaitMs;
+      this.roots = Promise.resolve()
+        .then(ask)
+        .then(
+          ({ roots }) => {
+            const uri = roots[0]?.uri;
+            if (!uri?.startsWith('file://')) return;
+            try {
+              // A root from another host (file://host/x) or with an encoded slash has no local path.
+              this.cwd = fileURLToPath(uri);
+            } catch {
+              // The cwd stays unknown: relative allow rules do not match, deny/ask rules still apply.
+            }
+          },
+          () => {
+            // No answer, an error or a timeout: the cwd stays unknown and relative rules do not match.
+          },
+        )
+        .finally(() => {
+          this.rootsSettled = true;
+        });
     }
     return this.roots;
   }
 
+  /** Hand a request to the SDK's transport (making the SDK's objects first if need be). */
   async handle(req: Request, signal: AbortSignal, parsedBody?: unknown): Promise<Response> {
     this.lastSeen = Date.now();
+    const sdk = await this.ensureSdk();
     const calls = callIds(parsedBody);
     for (const id of calls) this.httpSignals.set(id, signal);
-    const res = await this.transport.handleRequest(req, parsedBody !== undefined ? { parsedBody } : undefined);
+    const res = await sdk.transport.handleRequest(req, parsedBody !== undefined ? { parsedBody } : undefined);
     if (calls.length > 0) {
       // The SDK starts a request's handler within microtasks of reading it; by the next turn of
       // the event loop any signal still here belongs to a call it refused before its handler.
@@ -159,15 +192,67 @@ export class Session {
         for (const id of calls) if (this.httpSignals.get(id) === signal) this.httpSignals.delete(id);
       });
     }
-    if (req.method === 'GET' && res.ok) {
-      this.getStreamOpen = true;
-      if (this.wantsRoots) void this.askRoots(() => this.server.listRoots(undefined, { timeout: 10_000 }));
-    }
+    if (req.method === 'GET' && res.ok) this.streamOpened(() => sdk.server.listRoots(undefined, { timeout: 10_000 }));
     return res;
   }
 
-  close(): Promise<void> {
-    return this.server.close();
+  private ensureSdk(): Promise<Sdk> {
+    return (this.sdkReady ??= this.startSdk());
+  }
+
+  private async startSdk(): Promise<Sdk> {
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      // A lite session keeps its id: the SDK takes it over as if it had made it.
+      sessionIdGenerator: () => this.id ?? randomUUID(),
+      onsessioninitialized: (id) => {
+        if (this.id !== undefined) return;
+        this.id = id;
+        this.onInit(this);
+      },
+    });
+    transport.onclose = () => this.ended();
+    // listChanged as the SDK's McpServer declared it, so the handshake is what it always was.
+    const server = new Server({ name: 'cco', version: this.opts.version }, { capabilities: { tools: { listChanged: true } }, jsonSchemaValidator: sharedValidator });
+    server.oninitialized = () =>
+      this.initialized(server.getClientCapabilities()?.roots !== undefined, this.getStreamOpen ? () => server.listRoots(undefined, { timeout: 10_000 }) : undefined);
+    registerApprovalTool(server, {
+      broker: this.opts.broker,
+      progressIntervalMs: this.opts.progressIntervalMs,
+      agent: (viaCall) => this.agentForCall(viaCall),
+      track: this.track,
+      ...(this.opts.onCall ? { onCall: this.opts.onCall } : {}),
+      takeHttpSignal: (id) => {
+        const signal = this.httpSignals.get(id);
+        this.httpSignals.delete(id);
+        return signal;
+      },
+      ...(this.opts.onError ? { onError: this.opts.onError } : {}),
+    });
+    await server.connect(transport);
+    await this.lite.replayInto(transport, this.initializedSeen);
+    this.sdk = { server, transport };
+    if (this.closed) await server.close();
+    return this.sdk;
+  }
+
+  /** The session is over (closed by cco, the client or the SDK): it leaves the registry once. */
+  private ended(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.lite.ended();
+    this.onClose(this);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.sdkReady) {
+      const sdk = await this.sdkReady;
+      await sdk.server.close();
+    }
+    this.ended();
   }
 }
 
@@ -180,92 +265,4 @@ function callIds(body: unknown): Array<string | number> {
     if (typeof id === 'string' || typeof id === 'number') ids.push(id);
   }
   return ids;
-}
-
-/** All live MCP sessions, plus the reaper for abandoned ones. */
-export class SessionRegistry {
-  private readonly sessions = new Map<string, Session>();
-  private reaper: ReturnType<typeof setInterval> | undefined;
-  private inflight = 0;
-  private idleWaiters: Array<() => void> = [];
-
-  constructor(private readonly opts: SessionOptions) {
-    this.reaper = setInterval(() => this.reap(), Math.max(1000, Math.min(60_000, opts.idleMs / 4)));
-    this.reaper.unref();
-  }
-
-  get size(): number {
-    return this.sessions.size;
-  }
-
-  /** Sessions with a stream open now: a running Claude Code holds its GET stream open. */
-  get connected(): number {
-    let n = 0;
-    for (const s of this.sessions.values()) if (s.open > 0) n++;
-    return n;
-  }
-
-  get(id: string): Session | undefined {
-    return this.sessions.get(id);
-  }
-
-  /** A new, not yet initialized session; it joins the registry when the SDK gives it an id. */
-  async create(agentName: string | undefined): Promise<Session> {
-    const session = new Session(
-      agentName,
-      this.opts,
-      (p) => this.track(p),
-      (s) => this.sessions.set(s.id!, s),
-      (s) => {
-        if (s.id) this.sessions.delete(s.id);
-      },
-    );
-    await session.server.connect(session.transport);
-    return session;
-  }
-
-  /** Close sessions nobody has used for a while. A live Claude Code keeps its GET stream open, so it is never reaped. */
-  reap(now = Date.now()): number {
-    let n = 0;
-    for (const s of this.sessions.values()) {
-      if (s.open === 0 && now - s.lastSeen > this.opts.idleMs) {
-        n++;
-        void s.close().catch(this.opts.onError);
-      }
-    }
-    return n;
-  }
-
-  /**
-   * Make room for one more session under `max`: close the longest-idle session that has no open
-   * request. False when every session is in use (then the new one is refused, not an old one cut).
-   */
-  makeRoom(max: number): boolean {
-    if (this.sessions.size < max) return true;
-    let oldest: Session | undefined;
-    for (const s of this.sessions.values()) if (s.open === 0 && (!oldest || s.lastSeen < oldest.lastSeen)) oldest = s;
-    if (!oldest) return false;
-    this.sessions.delete(oldest.id!);
-    void oldest.close().catch(this.opts.onError);
-    return true;
-  }
-
-  /** Resolves once every running tool handler has returned its answer. */
-  drained(): Promise<void> {
-    return this.inflight === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
-  }
-
-  async closeAll(): Promise<void> {
-    if (this.reaper) clearInterval(this.reaper);
-    this.reaper = undefined;
-    await Promise.allSettled([...this.sessions.values()].map((s) => s.close()));
-    this.sessions.clear();
-  }
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inflight++;
-    return p.finally(() => {
-      if (--this.inflight === 0) for (const w of this.idleWaiters.splice(0)) w();
-    });
-  }
 }
