@@ -8,12 +8,14 @@ import { DEFAULT_PRIORITY, priorityOf } from '../core/rules/order.js';
 import type { Rule, RuleAction } from '../core/rules/types.js';
 import type { SettingsStore } from '../store/settings.js';
 import { nextRuleId } from '../store/rule-ids.js';
+import { CLAUDE_TOOLS, pathField } from '../core/tools.js';
 
 export function defaultClaudeSettingsFiles(cwd = process.cwd(), home = homedir()): string[] {
   return [join(home, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.json'), join(cwd, '.claude', 'settings.local.json')];
 }
 
-const PATH_TOOLS = /^(Read|Edit|MultiEdit|Write|NotebookEdit|Glob|Grep|LS)\((\/(?!\/).*)\)$/;
+/** `Tool(/path)` for a tool whose rules take a path (the tool catalogue's), the path not `//`-absolute. */
+const PATH_TOOLS = new RegExp(`^(${CLAUDE_TOOLS.filter((t) => pathField(t) !== undefined).join('|')})\\((\\/(?!\\/).*)\\)$`);
 
 /**
  * In Claude's settings, `Read(/x)` is relative to the settings file's project (the folder that

@@ -9,6 +9,7 @@ import { bashLayout, type BashLayout } from './bash-pieces.js';
 import { analyzeBash, type CommandPart, type WriteTarget } from './rules/bash.js';
 import { parseShell, type SimpleCommand } from './rules/shell.js';
 import type { ToolCall } from './types.js';
+import { editsFiles, pathField } from './tools.js';
 
 export type RiskKind = 'pipe-shell' | 'sudo' | 'recursive-rm' | 'force' | 'write' | 'outside-cwd' | 'network' | 'eval' | 'opaque';
 
@@ -294,17 +295,16 @@ export function riskMarks(call: ToolCall, options: RiskOptions = {}): RiskMark[]
   const input = call.input ?? {};
   const cwd = call.agent?.cwd;
   const opts: PartOptions = { ...options, ...(cwd === undefined ? {} : { cwd }) };
+  if (editsFiles(call.toolName)) {
+    // The path its rules check (the catalogue's field), not another field the agent added.
+    const field = pathField(call.toolName);
+    const path = field === undefined ? undefined : str(input[field]);
+    const m = path === undefined ? undefined : writeMark(path, opts, false);
+    return m === undefined ? [] : [m];
+  }
   switch (call.toolName) {
     case 'Bash':
       return bashRisk(str(input.command) ?? '', opts).marks;
-    case 'Edit':
-    case 'MultiEdit':
-    case 'Write':
-    case 'NotebookEdit': {
-      const path = str(input.file_path) ?? str(input.notebook_path);
-      const m = path === undefined ? undefined : writeMark(path, opts, false);
-      return m === undefined ? [] : [m];
-    }
     case 'WebFetch': {
       let host = '';
       try {

@@ -1,4 +1,5 @@
 import { escapeText } from './escape.js';
+import { toolInfo } from './tools.js';
 import { sessionKey, type AgentInfo, type CallRoute, type Decision, type ToolCall } from './types.js';
 
 /**
@@ -90,52 +91,42 @@ export function parseMcpToolName(name: string): { server: string; tool: string }
 }
 
 /**
- * The text that stands for a call, as the agent sent it (not escaped, not cut): a Bash call's
- * command; the path of a file tool; a Glob or Grep's `pattern`, with ` in PATH` when it has a
- * path; a WebFetch's URL; a WebSearch's query. Undefined for other tools or a missing field.
+ * The text that stands for a call, as the agent sent it (not escaped, not cut), from the tool
+ * catalogue (core/tools.ts): a Bash call's command; a file tool's path (the field its rules
+ * check, no other); a Glob or Grep's `pattern`, with ` in PATH` when it has a path; a WebFetch's
+ * URL; a WebSearch's query. Undefined for other tools or a missing field.
  */
 export function primaryText(call: Pick<ToolCall, 'toolName' | 'input'>): string | undefined {
   const i = call.input ?? {};
-  const path = str(i.file_path) ?? str(i.notebook_path) ?? str(i.path);
-  switch (call.toolName) {
-    case 'Bash':
-      return str(i.command);
-    case 'Edit':
-    case 'MultiEdit':
-    case 'Write':
-    case 'Read':
-    case 'NotebookEdit':
-    case 'LS':
-      return path;
-    case 'Glob':
-    case 'Grep': {
-      const pattern = str(i.pattern);
-      return pattern === undefined ? undefined : path ? `${pattern} in ${path}` : pattern;
-    }
-    case 'WebFetch':
-      return str(i.url);
-    case 'WebSearch':
-      return str(i.query);
-    default:
-      return undefined;
-  }
+  const tool = toolInfo(call.toolName);
+  if (tool === undefined) return undefined;
+  const path = tool.pathField === undefined ? undefined : str(i[tool.pathField]);
+  if (tool.summaryField === undefined) return path;
+  const text = str(i[tool.summaryField]);
+  if (tool.summaryField !== 'pattern') return text;
+  return text === undefined ? undefined : path ? `${text} in ${path}` : text;
 }
 
-const KNOWN_TOOLS = new Set(['Bash', 'Edit', 'MultiEdit', 'Write', 'Read', 'NotebookEdit', 'LS', 'WebFetch', 'WebSearch']);
+/** A tool whose call is summarised by a field of its input (when that field is missing, its input shows on one line). */
+const hasSummary = (name: string): boolean => {
+  const t = toolInfo(name);
+  return t !== undefined && (t.pathField !== undefined || t.summaryField !== undefined);
+};
 
 /** The one thing a person needs to see first about a call, on one line. */
 export function summarizeInput(call: Pick<ToolCall, 'toolName' | 'input'>, max = 200): string {
   const i = call.input ?? {};
-  if (call.toolName === 'Glob' || call.toolName === 'Grep') {
+  const tool = toolInfo(call.toolName);
+  if (tool?.summaryField === 'pattern') {
     // A path without a pattern still reads as `in PATH`.
-    const path = str(i.file_path) ?? str(i.notebook_path) ?? str(i.path);
+    const path = tool.pathField === undefined ? undefined : str(i[tool.pathField]);
     const pattern = str(i.pattern) ?? '';
     return oneLine(path ? `${pattern} in ${path}` : pattern || compactJson(i, max), max);
   }
   const text = primaryText(call);
   if (text !== undefined) return oneLine(text, max);
   // A known tool with its field missing shows its input on one line; any other tool as compact JSON.
-  return KNOWN_TOOLS.has(call.toolName) ? oneLine(compactJson(i, max), max) : compactJson(i, max);
+  return hasSummary(call.toolName) ? oneLine(compactJson(i, max), max) : compactJson(i, max);
 }
 
 /** How an agent is shown: its name, else its client and a short session id. */

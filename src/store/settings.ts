@@ -1,56 +1,13 @@
-import { readFileSync, watch, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
-import { basename, dirname, extname } from 'node:path';
-import type Conf from 'conf';
-import { checkWait, parseDuration } from '../core/duration.js';
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unwatchFile, watch, watchFile, writeSync, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { UserError } from '../core/errors.js';
-import { TOKEN_HINT, TOKEN_RE } from '../core/token.js';
-import type { TimeoutAction } from '../core/types.js';
-import type { Rule, RuleAction } from '../core/rules/types.js';
-import { afterRuleLabel, normalizeAction, validateRule } from '../core/rules/syntax.js';
+import { locateJson } from '../core/json-locate.js';
+import { resolveSettings, type Settings, type SettingsFile } from '../core/settings.js';
+import { normalizeActions, settingsIssues } from '../core/settings-check.js';
 import { lockFile } from './file-lock.js';
 
-/** The settings file as the user reads and writes it: durations and sizes as text. */
-export interface SettingsFile {
-  defaultAction?: RuleAction;
-  timeout?: string;
-  timeoutAction?: TimeoutAction;
-  port?: number;
-  retention?: string;
-  retentionSize?: string;
-  /** Deny calls while the audit log cannot be written (default false: keep deciding, warn). */
-  auditRequired?: boolean;
-  /** Ring the terminal bell in `cco watch` when a call starts waiting (default true). */
-  bell?: boolean;
-  /** Bearer token /mcp requires; required to listen on anything but loopback. (The decision API has its own per-start token.) */
-  token?: string;
-  rules?: Rule[];
-}
-
-/** The settings with defaults applied and units resolved. */
-export interface Settings {
-  defaultAction: RuleAction;
-  timeoutMs: number;
-  timeoutAction: TimeoutAction;
-  port: number;
-  retentionMs: number;
-  retentionBytes: number;
-  auditRequired: boolean;
-  bell: boolean;
-  token: string | undefined;
-  rules: Rule[];
-}
-
-export const DEFAULTS = {
-  defaultAction: 'ask',
-  timeout: '5m',
-  timeoutAction: 'deny',
-  port: 8660,
-  retention: '30d',
-  retentionSize: '100MB',
-  auditRequired: false,
-  bell: true,
-} as const satisfies Required<Omit<SettingsFile, 'rules' | 'token'>>;
-
+export { DEFAULTS, MIN_RETENTION_BYTES, MIN_RETENTION_MS, parseSize, resolveSettings, type Settings, type SettingsFile } from '../core/settings.js';
+export { checkSettings, settingsIssues, settingsProblems } from '../core/settings-check.js';
 export { TOKEN_HINT, TOKEN_RE } from '../core/token.js';
 
 /** A settings file that cannot be used: says which file, what is wrong, how to fix it. */
@@ -68,174 +25,17 @@ export class ConfigError extends UserError {
   }
 }
 
-const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
-
-export function parseSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$/i.exec(text);
-  if (!m) throw new Error(`Invalid size "${text}": use a number with a unit, e.g. 100MB, 1GB or 500KB.`);
-  return Math.round(Number(m[1]) * (SIZE_UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1));
-}
-
-const KEYS = new Set(['defaultAction', 'timeout', 'timeoutAction', 'port', 'retention', 'retentionSize', 'auditRequired', 'bell', 'token', 'rules', '$schema']);
-
-/** Check a parsed file; returns every problem as text (joined with "; "), or undefined when it is fine. */
-export function checkSettings(value: unknown): string | undefined {
-  const problems = settingsProblems(value);
-  return problems.length ? problems.map((p) => p.replace(/\.$/, '')).join('; ') : undefined;
-}
-
-/** The smallest retention and log size that cannot wipe the history by a slip of the keyboard. */
-export const MIN_RETENTION_MS = 3_600_000;
-export const MIN_RETENTION_BYTES = 1_000_000;
-
-/** Every problem of a parsed file, in file order, each naming the setting (or the rule) it is about. */
-export function settingsProblems(value: unknown): string[] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return ['the top level must be a JSON object'];
-  const v = value as Record<string, unknown>;
-  const out: string[] = [];
-  for (const k of Object.keys(v)) if (!KEYS.has(k)) out.push(`unknown setting "${k}" (known: ${[...KEYS].filter((x) => x !== '$schema').join(', ')})`);
-  if (v.defaultAction !== undefined && !['allow', 'deny', 'ask'].includes(v.defaultAction as string)) {
-    out.push(`"defaultAction" must be "allow", "deny" or "ask" (got ${JSON.stringify(v.defaultAction)})`);
-  }
-  if (v.timeoutAction !== undefined && !['deny', 'interrupt'].includes(v.timeoutAction as string)) {
-    out.push(`"timeoutAction" must be "deny" or "interrupt" (got ${JSON.stringify(v.timeoutAction)}); a timeout never allows`);
-  }
-  for (const k of ['timeout', 'retention'] as const) {
-    if (v[k] === undefined) continue;
-    if (typeof v[k] !== 'string') {
-      out.push(`"${k}" must be a duration text such as "5m" (got ${JSON.stringify(v[k])})`);
-      continue;
-    }
-    try {
-      if (k === 'timeout') checkWait(parseDuration(v[k]), '"timeout"');
-      else if (parseDuration(v[k]) < MIN_RETENTION_MS) out.push(`"retention" must be at least 1h (got "${v[k]}"): a shorter one would delete the history almost at once`);
-    } catch (error) {
-      out.push(`"${k}": ${(error as Error).message}`);
-    }
-  }
-  if (v.retentionSize !== undefined) {
-    try {
-      if (parseSize(String(v.retentionSize)) < MIN_RETENTION_BYTES) {
-        out.push(`"retentionSize" must be at least 1MB (got ${JSON.stringify(v.retentionSize)}): a smaller one would delete the history almost at once`);
-      }
-    } catch (error) {
-      out.push(`"retentionSize": ${(error as Error).message}`);
-    }
-  }
-  for (const k of ['auditRequired', 'bell'] as const) {
-    if (v[k] !== undefined && typeof v[k] !== 'boolean') out.push(`"${k}" must be true or false (got ${JSON.stringify(v[k])})`);
-  }
-  if (v.token !== undefined && (typeof v.token !== 'string' || !TOKEN_RE.test(v.token))) out.push(`"token": ${TOKEN_HINT}`);
-  if (v.port !== undefined && (!Number.isInteger(v.port) || (v.port as number) < 1 || (v.port as number) > 65535)) {
-    out.push(`"port" must be a whole number from 1 to 65535 (got ${JSON.stringify(v.port)}); for a free port in one run, use \`--port 0\``);
-  }
-  if (v.rules !== undefined) out.push(...ruleProblems(v.rules));
-  return out;
-}
-
-/** A rule as a person knows it: its id and its pattern (escaped: the file may hold anything). */
-function ruleName(rule: Rule, index: number): string {
-  const pattern = typeof rule.pattern === 'string' ? ` (${JSON.stringify(rule.pattern.length > 80 ? `${rule.pattern.slice(0, 80)}…` : rule.pattern)})` : '';
-  return typeof rule.id === 'string' && rule.id ? `rule ${rule.id}${pattern}` : `the rule at position ${index + 1} in "rules"${pattern}`;
-}
-
-function ruleProblems(rules: unknown): string[] {
-  if (!Array.isArray(rules)) return ['"rules" must be an array'];
-  const out: string[] = [];
-  const seen = new Set<string>();
-  for (const [i, r] of rules.entries()) {
-    if (typeof r !== 'object' || r === null || Array.isArray(r)) {
-      out.push(`the rule at position ${i + 1} in "rules" must be an object`);
-      continue;
-    }
-    const rule = r as Rule;
-    if (typeof rule.id !== 'string' || !rule.id) {
-      out.push(`${ruleName(rule, i)} has no "id"`);
-      continue;
-    }
-    if (seen.has(rule.id)) out.push(`${ruleName(rule, i)}: the id "${rule.id}" is used twice`);
-    seen.add(rule.id);
-    try {
-      validateRule(rule);
-      if (rule.timeoutMs !== undefined) checkWait(rule.timeoutMs, 'its timeout');
-    } catch (error) {
-      // validateRule's messages start with "Rule <id>": say it once, with the pattern.
-      const { labelled, rest } = afterRuleLabel((error as Error).message, rule.id);
-      out.push(labelled ? `${ruleName(rule, i)}${rest}` : `${ruleName(rule, i)}: ${rest}`);
-    }
-  }
-  return out;
-}
-
-
-/** Accept the synonyms `approve` and `review` (files written for other tools use them). */
-function normalizeActions(value: unknown): void {
-  const rules = (value as { rules?: unknown } | null)?.rules;
-  if (!Array.isArray(rules)) return;
-  for (const r of rules) {
-    if (r && typeof r === 'object' && typeof (r as Rule).action === 'string') {
-      try {
-        (r as Rule).action = normalizeAction((r as Rule).action);
-      } catch {
-        // Left as it is: validation reports it with the rule's place.
-      }
-    }
-  }
-}
-
-export function resolveSettings(file: SettingsFile): Settings {
-  return {
-    defaultAction: file.defaultAction ?? DEFAULTS.defaultAction,
-    timeoutMs: parseDuration(file.timeout ?? DEFAULTS.timeout),
-    timeoutAction: file.timeoutAction ?? DEFAULTS.timeoutAction,
-    port: file.port ?? DEFAULTS.port,
-    retentionMs: parseDuration(file.retention ?? DEFAULTS.retention),
-    retentionBytes: parseSize(file.retentionSize ?? DEFAULTS.retentionSize),
-    auditRequired: file.auditRequired ?? DEFAULTS.auditRequired,
-    bell: file.bell ?? DEFAULTS.bell,
-    token: file.token,
-    rules: file.rules ?? [],
-  };
-}
-
 export type WatchResult = { ok: true; file: SettingsFile; settings: Settings } | { ok: false; error: ConfigError };
 
 /**
- * The settings file (`config.json`), read and written through conf: atomic writes, mode 0600,
- * and a file that fails to parse or validate is reported and never overwritten.
+ * The settings file (`config.json`): read straight from disk and validated each time; written
+ * whole (a temporary file beside it, mode 0600, renamed over it) under a lock. A file that fails
+ * to parse or validate is reported and never overwritten.
  */
 export class SettingsStore {
-  private conf: Conf<SettingsFile> | undefined;
-
   constructor(readonly file: string) {}
 
-  private async open(): Promise<Conf<SettingsFile>> {
-    if (this.conf) return this.conf;
-    const { default: Conf } = await import('conf');
-    const ext = extname(this.file);
-    try {
-      this.conf = new Conf<SettingsFile>({
-        projectName: 'cco',
-        projectSuffix: '',
-        cwd: dirname(this.file),
-        configName: basename(this.file, ext),
-        fileExtension: ext.replace(/^\./, ''),
-        clearInvalidConfig: false,
-        configFileMode: 0o600,
-        accessPropertiesByDotNotation: false,
-        serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
-        deserialize: (text) => this.parse(text),
-      });
-    } catch (error) {
-      throw this.asConfigError(error);
-    }
-    return this.conf;
-  }
-
-  /**
-   * The file's contents, validated. A missing file is an empty one. Reads go straight to the
-   * file: conf (and its schema machinery) is loaded only to write, so `cco rules list` is quick.
-   */
+  /** The file's contents, validated. A missing file is an empty one. */
   readFile(): SettingsFile {
     let text: string;
     try {
@@ -256,14 +56,18 @@ export class SettingsStore {
    * makes the read-change-write whole, so two `cco rules add` at once both land.
    */
   async update(change: (file: SettingsFile) => void): Promise<SettingsFile> {
-    const conf = await this.open();
     const unlock = await lockFile(this.file);
     try {
       const file = structuredClone(this.readFile());
       change(file);
-      const problem = checkSettings(file);
-      if (problem) throw new UserError(`Not saved: ${problem}.`);
-      conf.store = file;
+      const problems = settingsIssues(file).map((i) => i.message.replace(/\.$/, ''));
+      if (problems.length) throw new UserError(`Not saved: ${problems.join('; ')}.`);
+      try {
+        writeWhole(this.file, `${JSON.stringify(file, null, 2)}\n`);
+      } catch (error) {
+        const e = error as NodeJS.ErrnoException;
+        throw new UserError(`Cannot write ${this.file} (${e.code ?? e.message}); check the permissions of it and its folder. Nothing was changed.`, 1, { cause: error });
+      }
       return file;
     } finally {
       unlock();
@@ -272,7 +76,7 @@ export class SettingsStore {
 
   /**
    * Call `onChange` within about half a second of any change to the file, by this process or
-   * another (`cco rules add` in a second terminal, or an editor). Reads go around conf's cache.
+   * another (`cco rules add` in a second terminal, or an editor).
    */
   watch(onChange: (result: WatchResult) => void): () => void {
     let last = this.safeRaw();
@@ -334,8 +138,8 @@ export class SettingsStore {
       throw new ConfigError(this.file, `it is not valid JSON (${jsonPosition(text, (error as Error).message)})`);
     }
     normalizeActions(value);
-    const problems = settingsProblems(value);
-    if (problems.length) throw new ConfigError(this.file, problems);
+    const issues = settingsIssues(value);
+    if (issues.length) throw new ConfigError(this.file, issues.map((i) => placed(text, i.path, i.message)));
     return value as SettingsFile;
   }
 
@@ -356,4 +160,35 @@ export function jsonPosition(text: string, message: string): string {
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
   return `${message} (line ${line} column ${column})`;
+}
+
+/** A problem with the line and column of the value it is about (of the key, for an unknown one). */
+function placed(text: string, path: readonly (string | number)[], message: string): string {
+  if (path.length === 0) return message;
+  const at = locateJson(text, path, { key: message.startsWith('unknown setting') });
+  return at === undefined ? message : `${message.replace(/\.$/, '')} (line ${at.line} column ${at.column})`;
+}
+
+/**
+ * Replace `file` whole, never half: the text goes to a fresh temporary file beside it (mode 0600,
+ * created exclusively and not through a symlink), is flushed to disk, and is renamed over the
+ * file. A reader sees the old file or the new one. The caller holds the lock.
+ */
+export function writeWhole(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+  try {
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }

@@ -7,6 +7,7 @@ import type { DiskFile } from './disk-file.js';
 import { escapeLine, escapeText } from './escape.js';
 import { planLines } from './markdown-lines.js';
 import { questionLines } from './questions.js';
+import { pathField } from '../core/tools.js';
 
 /** One line of the detail pane, already escaped; `tone` says how it is coloured. */
 export interface DetailLine {
@@ -251,12 +252,15 @@ export function detailLines(call: ToolCall, opts: { disk?: DiskFile | undefined;
     case 'Read':
     case 'Glob':
     case 'Grep':
-    case 'LS':
-      field(out, 'path', str(input.file_path) ?? str(input.path));
+    case 'LS': {
+      // The field the rules check (the tool catalogue's); any other path-like field shows as itself.
+      const at = pathField(call.toolName) ?? 'file_path';
+      field(out, 'path', str(input[at]));
       field(out, 'pattern', str(input.pattern));
       field(out, 'cwd', call.agent?.cwd);
-      otherFields(out, input, ['file_path', 'path', 'pattern']);
+      otherFields(out, input, [at, 'pattern']);
       break;
+    }
     case 'WebFetch':
       field(out, 'url', str(input.url));
       field(out, 'prompt', str(input.prompt));

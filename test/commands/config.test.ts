@@ -111,3 +111,20 @@ describe('a broken config file', () => {
     ]);
   });
 });
+
+describe('cco config --help and the broken-file positions', () => {
+  it('lists every setting with its default and meaning, from the settings table', async () => {
+    const { SETTING_KEYS, SETTINGS } = await import('../../src/core/settings.js');
+    const r = await runCli(tempHome(), 'config', '--help');
+    const text = r.stdout + r.stderr;
+    for (const k of SETTING_KEYS) expect(text).toContain(`${k.padEnd(15)} ${String(SETTINGS[k].default ?? 'none').padEnd(8)} ${SETTINGS[k].help}`);
+  });
+
+  it('says the line and column of each problem in the file', async () => {
+    const home = tempHome();
+    writeFileSync(join(home, 'config.json'), '{\n  "bell": "yes",\n  "colour": 1\n}\n');
+    const r = await runCli(home, 'rules', 'list');
+    expect(r.stderr).toMatch(/- "bell" must be true or false \(got "yes"\) \(line 2 column 11\)/);
+    expect(r.stderr).toMatch(/- unknown setting "colour" .* \(line 3 column 3\)/);
+  });
+});

@@ -4,6 +4,7 @@ import { short, trimSlash, type CallContext } from './context.js';
 import { wildcardMatcher } from './glob.js';
 import { compileGlob, compileValueMatcher, hasGlobChars } from './syntax.js';
 import type { ParsedPattern, RuleAction } from './types.js';
+import { readsFolder } from '../tools.js';
 
 /**
  * The checks a compiled rule runs after its tool name matched. Each returns whether the call
@@ -87,7 +88,6 @@ function commandTest(p: Extract<ParsedPattern, { kind: 'bash' }>): (s: string) =
 }
 
 /** Tools that read a whole folder: a deny or ask rule on anything inside it applies to them. */
-const SEARCH_TOOLS = new Set(['Grep', 'Glob', 'LS']);
 
 function pathCheck(p: Extract<ParsedPattern, { kind: 'path' }>, action: RuleAction, homeDir: string): Check {
   // A deny rule compares without case: on macOS `.ENV` is the same file as `.env`.
@@ -132,7 +132,7 @@ function pathCheck(p: Extract<ParsedPattern, { kind: 'path' }>, action: RuleActi
     const written = action === 'allow' ? real : ctx.relative(p.anchor, nocase);
     const ok = test(written) || (action !== 'allow' && ctx.resolvedDiffers && test(real));
     const above = (rel: string | undefined) => rel !== undefined && lit !== '' && (rel === '' || lit.startsWith(`${rel}/`));
-    if (!ok && action !== 'allow' && SEARCH_TOOLS.has(ctx.call.toolName) && (above(written) || above(real))) {
+    if (!ok && action !== 'allow' && readsFolder(ctx.call.toolName) && (above(written) || above(real))) {
       // A search (Grep, Glob, LS) of a folder above what the rule covers can read it: the rule applies.
       why?.push(`${ctx.call.toolName} searches \`${short(target.path)}\`, which holds \`${p.path}\``);
       return true;

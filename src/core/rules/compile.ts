@@ -4,6 +4,7 @@ import type { CallContext } from './context.js';
 import { orderKeys } from './order.js';
 import { hasGlobChars, parsePattern, validateRule } from './syntax.js';
 import type { Evaluation, ParsedPattern, Rule, RuleAction } from './types.js';
+import { RULE_FAMILIES } from '../tools.js';
 
 /** A rule with every matcher built, ready to test calls. */
 export interface CompiledRule {
@@ -47,10 +48,7 @@ export interface CompiledRule {
 }
 
 /** Claude Code's Read and Edit rules cover every tool that reads or edits files. */
-const FAMILIES: Readonly<Record<string, readonly string[]>> = {
-  Read: ['Read', 'Glob', 'Grep', 'LS'],
-  Edit: ['Edit', 'MultiEdit', 'Write', 'NotebookEdit'],
-};
+const FAMILIES: Readonly<Record<string, readonly string[]>> = RULE_FAMILIES;
 
 export function compileRule(rule: Rule, index: number, homeDir: string, now?: () => number): CompiledRule {
   validateRule(rule);

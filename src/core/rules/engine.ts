@@ -6,6 +6,7 @@ import { CallContext, short, trimSlash } from './context.js';
 import { ACTION_RANK, compareOrder } from './order.js';
 import { parsePattern } from './syntax.js';
 import type { EngineOptions, Evaluation, Explanation, Rule, RuleAction, RuleTrace } from './types.js';
+import { readsFolder } from '../tools.js';
 
 /** A compiled rule set: every matcher is built once, in compileRules(). */
 export interface RuleSet {
@@ -74,7 +75,7 @@ export function compileRules(rules: readonly Rule[], opts: EngineOptions): RuleS
     // Keyed rules: only those whose key the call has.
     const lists = [index.rest];
     // A folder search meets every deny or ask rule on a path (one below the folder applies, see pathCheck).
-    if (SEARCH_TOOLS.has(tool) && index.denyPaths !== undefined && index.denyPaths.length > 0) lists.push(index.denyPaths);
+    if (readsFolder(tool) && index.denyPaths !== undefined && index.denyPaths.length > 0) lists.push(index.denyPaths);
     const keys = ctx.keys;
     for (const key of keys.deny) {
       const list = index.denyByKey?.get(key);
@@ -353,7 +354,6 @@ interface ToolIndex {
   denyPaths?: CompiledRule[];
 }
 
-const SEARCH_TOOLS = new Set(['Grep', 'Glob', 'LS']);
 
 function buildIndex(all: CompiledRule[]): ToolIndex {
   if (!all.some((r) => r.key !== undefined)) return { all, rest: all };

@@ -3,7 +3,7 @@ import type { ToolCall } from '../types.js';
 import { riskMarks, type RiskKind } from '../risk.js';
 import { analyzeBash, commandParts } from './bash.js';
 import { CallContext } from './context.js';
-import { pathField } from './syntax.js';
+import { editsFiles, pathField, readsFolder } from '../tools.js';
 
 /** Commands whose second word is a subcommand worth keeping: `npm test`, `git push`. */
 const WITH_SUBCOMMAND = new Set([
@@ -27,8 +27,6 @@ const RUNS_NEXT = new Set([
 /** Subcommands that name a script: `npm run build` keeps three words. */
 const RUNS_SCRIPT = new Set(['run', 'run-script', 'exec', 'dlx', 'x']);
 
-const EDIT_TOOLS = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
-const DIRECTORY_TOOLS = new Set(['Glob', 'Grep', 'LS']);
 
 /** What `A` proposes for a call: a pattern, and why it may not be saved as it stands. */
 export interface RuleProposal {
@@ -171,9 +169,9 @@ function domainRule(call: ToolCall): string {
 }
 
 function pathRule(call: ToolCall, field: string, homeDir: string | undefined): string {
-  const family = EDIT_TOOLS.has(call.toolName) ? 'Edit' : 'Read';
+  const family = editsFiles(call.toolName) ? 'Edit' : 'Read';
   const raw = call.input?.[field];
-  const isDir = DIRECTORY_TOOLS.has(call.toolName);
+  const isDir = readsFolder(call.toolName);
   if (typeof raw === 'string' && (raw === '~' || raw.startsWith('~/')) && homeDir === undefined) {
     const dir = isDir ? posix.normalize(raw) : posix.dirname(posix.normalize(raw));
     return `${family}(${below(escapeGlob(dir.replace(/\/+$/, '')))})`;

@@ -2,6 +2,7 @@ import { compareOrder, orderKeys, priorityOf } from './order.js';
 import { parsePattern } from './syntax.js';
 import { nearestAgentTool } from './tools.js';
 import type { ParsedPattern, Rule, RuleAction } from './types.js';
+import { RULE_FAMILIES } from '../tools.js';
 
 /**
  * Warnings about rules that parse but do not mean what they look like: a path that is not
@@ -46,7 +47,7 @@ const RUNS_ANY_CODE = new Set([
   'timeout', 'python', 'python3', 'node', 'deno', 'bun', 'perl', 'ruby', 'php', 'lua', 'osascript', 'npx', 'bunx', 'pnpx',
 ]);
 
-const EDIT_FAMILY = new Set(['Edit', 'MultiEdit', 'Write', 'NotebookEdit']);
+const EDIT_FAMILY: ReadonlySet<string> = new Set(RULE_FAMILIES.Edit);
 
 const tick = (s: string) => `\`${s}\``;
 
@@ -357,10 +358,7 @@ function shadowed(rule: Rule, p: ParsedPattern, rules: readonly Rule[], out: Rul
   }
 }
 
-const FAMILIES: Readonly<Record<string, readonly string[]>> = {
-  Read: ['Read', 'Glob', 'Grep', 'LS'],
-  Edit: ['Edit', 'MultiEdit', 'Write', 'NotebookEdit'],
-};
+const FAMILIES: Readonly<Record<string, readonly string[]>> = RULE_FAMILIES;
 
 /** Whether the rule `a` (with its action) surely matches every call the pattern `b` matches. */
 export function covers(a: ParsedPattern, action: RuleAction, b: ParsedPattern): boolean {

@@ -2,6 +2,7 @@ import { splitCommandDetailed } from './bash.js';
 import { globMatcher, GlobSyntaxError } from './glob.js';
 import { compileRuleRegex, RegexSyntaxError } from './regex.js';
 import { DEFAULT_PRIORITY } from './order.js';
+import { pathField } from '../tools.js';
 import { nearestAgentTool } from './tools.js';
 import type { ParsedPattern, PathAnchor, Rule, RuleAction } from './types.js';
 
@@ -19,22 +20,8 @@ export class RuleSyntaxError extends Error {
   }
 }
 
-/** Tools whose rules take a path in parentheses, and the input field holding that path. */
-const PATH_FIELDS: ReadonlyMap<string, string> = new Map([
-  ['Read', 'file_path'],
-  ['Edit', 'file_path'],
-  ['MultiEdit', 'file_path'],
-  ['Write', 'file_path'],
-  ['NotebookEdit', 'notebook_path'],
-  ['Glob', 'path'],
-  ['Grep', 'path'],
-  ['LS', 'path'],
-]);
-
-/** The input field holding the path a file tool touches; undefined for other tools. */
-export function pathField(tool: string): string | undefined {
-  return PATH_FIELDS.get(tool);
-}
+/** The input field holding the path a file tool touches (the catalogue, core/tools.ts); undefined for other tools. */
+export { pathField };
 
 const TOOL_NAME_CHAR = /[A-Za-z0-9_.*?-]/;
 const DOMAIN = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/;
@@ -74,9 +61,9 @@ export function parsePattern(text: string): ParsedPattern {
   }
   if (tool === 'Bash') return parseBash(spec, specColumn, text);
   if (tool === 'WebFetch') return parseDomain(spec, specColumn, text);
-  if (PATH_FIELDS.has(tool)) return parsePath(tool, spec, specColumn, text);
+  if (pathField(tool) !== undefined) return parsePath(tool, spec, specColumn, text);
   const near = nearestAgentTool(tool);
-  if (near !== undefined && (near === 'Bash' || near === 'WebFetch' || PATH_FIELDS.has(near))) {
+  if (near !== undefined && (near === 'Bash' || near === 'WebFetch' || pathField(near) !== undefined)) {
     fail(`unknown tool \`${tool}\``, lead + 1, text, `${near.toLowerCase() === tool.toLowerCase() ? 'tool names are case-sensitive: ' : ''}did you mean \`${near}(${spec})\`?`);
   }
   if (tool === 'Task') {

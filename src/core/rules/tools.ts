@@ -1,37 +1,11 @@
+import { CLAUDE_TOOLS } from '../tools.js';
+
 /**
- * The tools a Claude Code agent calls (2.1.x), as rule patterns name them. Used to tell a
- * misspelt tool name (`bash`, `Webfetch`, `Bsah`) from a tool cco does not know; a name outside
- * this list is not an error (Claude Code adds tools), only a near miss is worth a word.
+ * The tools a Claude Code agent calls, as rule patterns name them (the catalogue, core/tools.ts).
+ * Used to tell a misspelt tool name (`bash`, `Webfetch`, `Bsah`) from a tool cco does not know;
+ * a name outside this list is not an error (Claude Code adds tools), only a near miss is worth a word.
  */
-export const AGENT_TOOLS: readonly string[] = [
-  'Agent',
-  'AskUserQuestion',
-  'Bash',
-  'BashOutput',
-  'Edit',
-  'EnterPlanMode',
-  'ExitPlanMode',
-  'Glob',
-  'Grep',
-  'KillShell',
-  'LS',
-  'LSP',
-  'ListMcpResourcesTool',
-  'MultiEdit',
-  'NotebookEdit',
-  'Read',
-  'ReadMcpResourceTool',
-  'Skill',
-  'SlashCommand',
-  'Task',
-  'TaskOutput',
-  'TaskStop',
-  'TodoWrite',
-  'ToolSearch',
-  'WebFetch',
-  'WebSearch',
-  'Write',
-];
+export const AGENT_TOOLS: readonly string[] = CLAUDE_TOOLS;
 
 const KNOWN = new Set(AGENT_TOOLS);
 
