@@ -42,11 +42,18 @@ export interface RouteJoinOptions {
   now?: () => number;
 }
 
+/** Most MCP calls remembered for pairing at once. */
+const MAX_REMEMBERED = 10_000;
+
 export const ON_MCP_ROUTE = 'Answered on the MCP route: Claude Code asked this on its hook and its permission prompt tool at once, and cco answers it there.';
 
 export class RouteJoin {
   /** MCP calls of the last few seconds; `session` is the Claude session whose hook questions they answer, once one paired. */
-  private recentMcp: Array<{ key: string; at: number; session?: string | undefined }> = [];
+  private readonly recentMcp = new Map<string, Array<{ at: number; session?: string | undefined }>>();
+  /** The same calls in arrival order (from `head` on), for expiry in O(1) per call. */
+  private order: Array<{ key: string; at: number }> = [];
+  private head = 0;
+
   private readonly waiters = new Set<{ key: string; session: string | undefined; hit: () => void }>();
   private readonly windowMs: number;
   private readonly waitMs: number;
@@ -83,7 +90,10 @@ export class RouteJoin {
       session ??= p.call.agent.conversationId;
       this.broker.withdraw(p.id, ON_MCP_ROUTE);
     }
-    this.recentMcp.push({ key, at: now, session });
+    const same = this.recentMcp.get(key);
+    if (same) same.push({ at: now, session });
+    else this.recentMcp.set(key, [{ at: now, session }]);
+    this.order.push({ key, at: now });
   }
 
   /**
@@ -95,7 +105,7 @@ export class RouteJoin {
     const key = keyOf(call.toolName, call.input);
     const session = call.agent?.conversationId;
     this.prune(this.now());
-    const twin = this.recentMcp.find((m) => m.key === key && (m.session === undefined || m.session === session));
+    const twin = this.recentMcp.get(key)?.find((m) => m.session === undefined || m.session === session);
     if (twin) {
       twin.session = session;
       return Promise.resolve(true);
@@ -124,9 +134,19 @@ export class RouteJoin {
       .pending.find((p) => p.call.agent?.route === 'claude-hook' && p.call.agent.conversationId === conversationId && keyOf(p.call.toolName, p.call.input) === key)?.id;
   }
 
+  /** Forget the calls older than the window, oldest first; bounded, so a flood of MCP calls without twins cannot grow it past MAX_REMEMBERED. */
   private prune(now: number): void {
-    if (this.recentMcp.length && now - this.recentMcp[0]!.at > this.windowMs) this.recentMcp = this.recentMcp.filter((m) => now - m.at <= this.windowMs);
-    // Bounded: a flood of MCP calls without twins cannot grow it past this.
-    if (this.recentMcp.length > 10_000) this.recentMcp.splice(0, this.recentMcp.length - 10_000);
+    while (this.head < this.order.length) {
+      const oldest = this.order[this.head]!;
+      if (now - oldest.at <= this.windowMs && this.order.length - this.head <= MAX_REMEMBERED) break;
+      this.head++;
+      const same = this.recentMcp.get(oldest.key);
+      same?.shift();
+      if (same?.length === 0) this.recentMcp.delete(oldest.key);
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
   }
 }

@@ -105,6 +105,32 @@ describe('RouteJoin: one question on two routes', () => {
     await other;
   });
 
+  it('remembers MCP calls for the window only, oldest first, and at most 10,000 of them', async () => {
+    const { broker } = setup();
+    let now = 1_000_000;
+    const join = new RouteJoin(broker, { now: () => now, windowMs: 5000 });
+    join.mcpCall(call('first', {}));
+    for (let i = 0; i < 3000; i++, now += 1) join.mcpCall(call(`flood ${i}`, {}));
+    // Inside the window: found among thousands, and paired with the session that asked.
+    expect(await join.hookDefers(call('first'), false)).toBe(true);
+    expect(await join.hookDefers(call('flood 2999'), false)).toBe(true);
+    now += 5001;
+    expect(await join.hookDefers(call('first'), false)).toBe(false);
+    expect(await join.hookDefers(call('flood 2999'), false)).toBe(false);
+    // The same question twice: each MCP call answers its own copy, the second stays after the first expires.
+    join.mcpCall(call('twice', {}));
+    now += 3000;
+    join.mcpCall(call('twice', {}));
+    now += 2500;
+    expect(await join.hookDefers(call('twice'), false)).toBe(true);
+    // A flood past the bound forgets the oldest first.
+    join.mcpCall(call('early', {}));
+    for (let i = 0; i < 10_000; i++) join.mcpCall(call(`more ${i}`, {}));
+    expect(await join.hookDefers(call('early'), false)).toBe(false);
+    expect(await join.hookDefers(call('more 9999'), false)).toBe(true);
+    broker.shutdown();
+  });
+
   it("finds the oldest waiting hook question of that Claude session", () => {
     const { broker } = setup();
     void broker.request(call('make'));
