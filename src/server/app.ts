@@ -8,6 +8,7 @@ import { answerAtOnce } from './fast-call.js';
 import { bearerAuth, hostGuard } from './security.js';
 import { PERMISSION_REQUEST_PATH, POST_TOOL_USE_PATH, permissionRequestHook, postToolUseHook } from './hooks.js';
 import { RouteJoin } from './route-join.js';
+import { CODEX_PERMISSION_REQUEST_PATH, codexPermissionRequestHook } from './codex-hook.js';
 import { SessionRegistry, type Session } from './sessions.js';
 
 export interface AppOptions {
@@ -166,6 +167,15 @@ export function createApp(opts: AppOptions) {
   };
   app.post(PERMISSION_REQUEST_PATH, (c) => permissionRequest(c, undefined));
   app.post(`${PERMISSION_REQUEST_PATH}/:agent`, (c) => permissionRequest(c, c.req.param('agent')));
+  // Codex's PermissionRequest hook, forwarded by `cco hook codex` (codex-hook.ts).
+  const codexRequest = (c: Context<Env>, agentInPath: string | undefined) => {
+    const name = agentNameOf(c, agentInPath);
+    if (name === false) return c.json({ error: { code: 'bad_agent', message: BAD_AGENT_NAME } }, 400);
+    trackPost(c);
+    return codexPermissionRequestHook(c.req.raw, name, hookOpts);
+  };
+  app.post(CODEX_PERMISSION_REQUEST_PATH, (c) => codexRequest(c, undefined));
+  app.post(`${CODEX_PERMISSION_REQUEST_PATH}/:agent`, (c) => codexRequest(c, c.req.param('agent')));
   app.post(POST_TOOL_USE_PATH, (c) => postToolUseHook(c.req.raw, hookOpts));
   app.post(`${POST_TOOL_USE_PATH}/:agent`, (c) => postToolUseHook(c.req.raw, hookOpts));
 
