@@ -22,8 +22,8 @@ const BIN_TESTS = [
   'test/store/settings-lock.test.ts',
 ];
 
-// The suite against the real Claude Code CLI downloads it: opt in with `npm run test:claude`.
-const exclude = [...configDefaults.exclude, 'test/claude/**'];
+// The suites against the real Claude Code and Codex CLIs download them: opt in with `npm run test:claude` / `test:codex`.
+const exclude = [...configDefaults.exclude, 'test/claude/**', 'test/codex/**'];
 
 export default defineConfig({
   test: {

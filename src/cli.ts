@@ -12,6 +12,7 @@ import { setupCommand } from './commands/setup.js';
 import { mcpConfigCommand } from './commands/mcp-config.js';
 import { runCommand } from './commands/run.js';
 import { doctorCommand } from './commands/doctor.js';
+import { hookCommand } from './commands/hook.js';
 import { VERSION } from './version.js';
 import { closedPipes } from './app/closed-pipe.js';
 
@@ -30,7 +31,7 @@ Then run agents with:
   cco run --agent api -- -p "task"                # or:
   claude -p "task" --permission-prompt-tool mcp__cco__approval_prompt`,
     );
-  const commands = [watchCommand, serveCommand, pendingCommand, approveCommand, denyCommand, rulesCommand, logCommand, configCommand, setupCommand, runCommand, mcpConfigCommand, doctorCommand];
+  const commands = [watchCommand, serveCommand, pendingCommand, approveCommand, denyCommand, rulesCommand, logCommand, configCommand, setupCommand, runCommand, mcpConfigCommand, doctorCommand, hookCommand];
   for (const make of commands) program.addCommand(make());
   return program;
 }

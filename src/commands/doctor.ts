@@ -192,6 +192,7 @@ export async function doctor(name: string, paths: CcoPaths = ccoPaths()): Promis
     await checkPort(paths, server),
     await checkClaude(name, expectedUrl, serverUp),
     ...(await (await import('./doctor-hooks.js')).checkHooks(paths, serverUp)),
+    ...(await (await import('./doctor-codex.js')).checkCodex(paths, serverUp)),
     ...(await checkConfig(paths)),
     ...(await checkClaudeAllowRules()),
   ];
@@ -199,7 +200,7 @@ export async function doctor(name: string, paths: CcoPaths = ccoPaths()): Promis
 
 export function doctorCommand(): Command {
   return new Command('doctor')
-    .description('check the server, Claude Code registration (MCP and http hooks), config and Claude allow rules; says how to fix each problem')
+    .description('check the server, Claude Code registration (MCP and http hooks), the Codex hook when there is one, config and Claude allow rules; says how to fix each problem')
     .addOption(new Option('--name <name>', 'the server name in Claude Code').default(SERVER_NAME).argParser(serverName))
     .action(async (o: { name: string }) => {
       const findings = await doctor(o.name);

@@ -57,6 +57,7 @@ interface SetupOptions {
   agent?: string;
   url?: string;
   hooks?: boolean;
+  codex?: boolean;
   remove?: boolean;
   dryRun?: boolean;
 }
@@ -162,21 +163,28 @@ export function isCcoRegistration(getOutput: string): boolean {
 
 export function setupCommand(): Command {
   return new Command('setup')
-    .description('register cco with Claude Code (runs `claude mcp add-json`; re-running changes nothing); --hooks adds its http hooks to Claude\'s settings instead')
+    .description('register cco with Claude Code (runs `claude mcp add-json`; re-running changes nothing); --hooks adds its http hooks to Claude\'s settings instead; --codex adds its hook to Codex')
     .addOption(new Option('-s, --scope <scope>', 'where Claude Code keeps the registration').choices(['user', 'project', 'local']).default('user'))
     .addOption(new Option('--name <name>', 'the server name in Claude Code').default(SERVER_NAME).argParser(serverName))
     .addOption(new Option('--agent <name>', `name the agents of this registration (sent as the ${AGENT_HEADER} header)`).argParser(agentName))
     .addOption(new Option('--url <url>', "cco's MCP endpoint (default: the running server's, else http://127.0.0.1:<config port>/mcp)").argParser(mcpUrlOption))
     .option('--hooks', "add cco's http hooks (PermissionRequest, PostToolUse) to Claude Code's settings file for --scope: interactive sessions ask cco too")
-    .option('--remove', 'with --hooks: take out exactly the hooks cco added')
-    .option('--dry-run', 'with --hooks: show the change as a diff and write nothing')
+    .option('--codex', "add cco's PermissionRequest hook (`cco hook codex`) to Codex's hooks.json ($CODEX_HOME, default ~/.codex): Codex asks cco")
+    .option('--remove', 'with --hooks or --codex: take out exactly the hooks cco added')
+    .option('--dry-run', 'with --hooks or --codex: show the change as a diff and write nothing')
     .action(async (o: SetupOptions) => {
+      if (o.codex) {
+        if (o.hooks) throw new UserError('--hooks (Claude Code) and --codex (Codex) write different files: run them one at a time.');
+        const { setupCodex } = await import('./setup-codex.js');
+        process.stdout.write(await setupCodex(o));
+        return;
+      }
       if (o.hooks) {
         const { setupHooks } = await import('./setup-hooks.js');
         process.stdout.write(await setupHooks(o));
         return;
       }
-      if (o.remove || o.dryRun) throw new UserError(`${o.remove ? '--remove' : '--dry-run'} goes with --hooks. To remove cco's MCP registration run \`claude mcp remove ${o.name} -s ${o.scope}\`.`);
+      if (o.remove || o.dryRun) throw new UserError(`${o.remove ? '--remove' : '--dry-run'} goes with --hooks or --codex. To remove cco's MCP registration run \`claude mcp remove ${o.name} -s ${o.scope}\`.`);
       const out = await setup(o);
       process.stdout.write(out);
       // Nothing registered (no `claude` on PATH): the text says what to do, the exit code says it

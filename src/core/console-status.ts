@@ -43,17 +43,19 @@ export class StatusBoard {
 /** How long a Claude Code session that asked through a hook counts as an agent present. */
 export const HOOK_AGENT_WINDOW_MS = 10 * 60_000;
 
+const isHookRoute = (route: string | undefined) => route === 'claude-hook' || route === 'codex-hook';
+
 /**
- * Claude Code sessions that reached cco through the hook route: waiting now, or decided within
+ * Claude Code and Codex sessions that reached cco through a hook route: waiting now, or decided within
  * `windowMs`. A hook opens no stream to count, so "present" is "asked lately".
  */
 export function hookAgents(snapshot: BrokerSnapshot, now: number, windowMs = HOOK_AGENT_WINDOW_MS): number {
   const ids = new Set<string>();
-  for (const p of snapshot.pending) if (p.call.agent?.route === 'claude-hook' && p.call.agent.conversationId) ids.add(p.call.agent.conversationId);
+  for (const p of snapshot.pending) if (isHookRoute(p.call.agent?.route) && p.call.agent?.conversationId) ids.add(p.call.agent.conversationId);
   // Newest first: stop at the first one older than the window.
   for (const d of snapshot.recent) {
     if (now - d.decision.at > windowMs) break;
-    if (d.call.agent?.route === 'claude-hook' && d.call.agent.conversationId) ids.add(d.call.agent.conversationId);
+    if (isHookRoute(d.call.agent?.route) && d.call.agent?.conversationId) ids.add(d.call.agent.conversationId);
   }
   return ids.size;
 }

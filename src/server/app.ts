@@ -10,6 +10,7 @@ import { RouteJoin } from './route-join.js';
 import type { LiteAnswer } from './lite-session.js';
 import { SessionRegistry } from './session-registry.js';
 import type { Session } from './sessions.js';
+import { CODEX_PERMISSION_REQUEST_PATH, codexPermissionRequestHook } from './codex-hook.js';
 
 export interface AppOptions {
   broker: Broker;
@@ -181,6 +182,15 @@ export function createApp(opts: AppOptions) {
   };
   app.post(PERMISSION_REQUEST_PATH, (c) => permissionRequest(c, undefined));
   app.post(`${PERMISSION_REQUEST_PATH}/:agent`, (c) => permissionRequest(c, c.req.param('agent')));
+  // Codex's PermissionRequest hook, forwarded by `cco hook codex` (codex-hook.ts).
+  const codexRequest = (c: Context<Env>, agentInPath: string | undefined) => {
+    const name = agentNameOf(c, agentInPath);
+    if (name === false) return c.json({ error: { code: 'bad_agent', message: BAD_AGENT_NAME } }, 400);
+    trackPost(c);
+    return codexPermissionRequestHook(c.req.raw, name, hookOpts);
+  };
+  app.post(CODEX_PERMISSION_REQUEST_PATH, (c) => codexRequest(c, undefined));
+  app.post(`${CODEX_PERMISSION_REQUEST_PATH}/:agent`, (c) => codexRequest(c, c.req.param('agent')));
   app.post(POST_TOOL_USE_PATH, (c) => postToolUseHook(c.req.raw, hookOpts));
   app.post(`${POST_TOOL_USE_PATH}/:agent`, (c) => postToolUseHook(c.req.raw, hookOpts));
 
