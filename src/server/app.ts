@@ -38,7 +38,7 @@ export interface AppOptions {
 
 type Env = { Bindings: Partial<HttpBindings> };
 
-/** About 30 KB each: a bound on what a client creating sessions in a loop can take. */
+/** A few KB each on the lite route, about 10 KB once the SDK holds one: a bound on what a client creating sessions in a loop can take. */
 export const MAX_SESSIONS = 2000;
 
 const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
