@@ -33,7 +33,7 @@ export function watchCommand(): Command {
       // Ink draws only a final frame when it thinks it runs in CI; with a TTY on both ends a person
       // is watching, so say so before Ink loads (it reads the variable once, at import).
       for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
-      const { runServer } = await import('./run-server.js');
+      const { runServer } = await import('../app/run-server.js');
       await runServer({ ...opts, console: true });
     },
   ).addHelpText('after', keysHelp());

@@ -1,8 +1,10 @@
 import { systemClock, type Clock } from './clock.js';
 import { NotPendingError } from './errors.js';
-import { formatDuration, MAX_WAIT_MS } from './duration.js';
+import { MAX_WAIT_MS } from './duration.js';
+import { DecidedCalls } from './decided-calls.js';
+import * as made from './decision-messages.js';
+import { WaitingCalls } from './waiting-calls.js';
 import type {
-  BrokerCounts,
   BrokerEvent,
   BrokerSnapshot,
   DecidedBy,
@@ -49,39 +51,47 @@ export interface BrokerOptions {
 /** Every call waits for a person; the rules engine replaces this. */
 export const askEveryCall: Policy = () => ({ action: 'ask', decidedBy: 'default' });
 
-interface Entry {
-  pending: PendingCall;
-  resolve: (d: Decision) => void;
-  timer: unknown;
-  detach: () => void;
+/** A decision with the call it answers: what `record` writes, counts and announces. */
+interface Settled extends DecidedCall {
+  /** Decided without waiting for anyone: its request is audited and announced with the decision. */
+  atOnce: boolean;
 }
 
-const DENIED_BY_USER = 'Denied by the user in cco.';
-const ANSWERED_ELSEWHERE = "Answered elsewhere (at the agent's own prompt) before anyone decided it in cco.";
+/** The one audit hook: writes events, returns the error if any could not be written (the rest are then not tried). */
+type AuditHook = (events: readonly BrokerEvent[]) => unknown;
+
+function auditHook({ audit, auditBatch }: BrokerOptions): AuditHook {
+  const write = auditBatch ?? (audit ? (events: readonly BrokerEvent[]) => events.forEach((e) => audit(e)) : undefined);
+  return (events) => {
+    try {
+      write?.(events);
+      return undefined;
+    } catch (error) {
+      return error ?? new Error('unknown audit failure');
+    }
+  };
+}
 
 /**
  * The decision broker: one promise per tool call, resolved exactly once by a person, a rule,
  * the timeout, the client going away, or shutdown. It never lets a failure become an allow.
+ *
+ * A call decided at once goes `request` → `atOnce` → `record`. A call that waits goes into the
+ * promise queue (`WaitingCalls`), and leaves it only through `settle` (a person's `decide`, the
+ * timeout, an abort, `withdraw`, `shutdown`), which `record`s the decision and resolves the promise.
+ * `record` writes the audit log first, so a decision is on disk before its answer can be sent.
  */
 export class Broker {
   private readonly clock: Clock;
-  private readonly pending = new Map<string, Entry>();
-  /** Ids decided recently, so a late second decision is told "already decided", not "unknown". */
-  private readonly decidedIds = new Set<string>();
+  private readonly waiting: WaitingCalls;
+  private readonly decided: DecidedCalls;
+  private readonly audit: AuditHook;
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(e: BrokerEvent) => void>();
-  /**
-   * Decided calls, oldest first. It grows to twice the history size before the oldest half is
-   * dropped, so recording a decision costs O(1); `snapshot().recent` is built from it when read.
-   */
-  private history: DecidedCall[] = [];
-  private recentView: readonly DecidedCall[] | undefined;
-  private counts: BrokerCounts = { allowed: 0, denied: 0, timedOut: 0, cancelled: 0 };
   private version = 0;
   private cached: BrokerSnapshot | undefined;
   private policy: Policy;
   private stopped: string | undefined;
-  private readonly historySize: number;
   private readonly maxPending: number;
   private timeoutMs: number;
   private timeoutAction: TimeoutAction;
@@ -89,10 +99,12 @@ export class Broker {
 
   constructor(private readonly options: BrokerOptions) {
     this.clock = options.clock ?? systemClock;
+    this.waiting = new WaitingCalls(this.clock);
+    this.decided = new DecidedCalls(options.historySize ?? 1000);
+    this.audit = auditHook(options);
     this.timeoutMs = options.timeoutMs;
     this.timeoutAction = options.timeoutAction ?? 'deny';
     this.policy = options.policy ?? askEveryCall;
-    this.historySize = options.historySize ?? 1000;
     this.maxPending = options.maxPending ?? 5000;
     this.auditRequired = options.auditRequired ?? false;
   }
@@ -107,11 +119,7 @@ export class Broker {
    * `snapshot().recent`. `decided` is newest first; counts are left alone (they are this run's).
    */
   seedHistory(decided: readonly DecidedCall[]): void {
-    const room = Math.max(0, this.historySize - this.recent().length);
-    const older = decided.slice(0, room);
-    for (const d of older) this.decidedIds.add(d.id);
-    this.history = [...older.reverse(), ...this.history];
-    this.recentView = undefined;
+    this.decided.seed(decided);
     this.changed();
   }
 
@@ -134,39 +142,31 @@ export class Broker {
     const now = this.clock.now();
     const atOnce = this.atOnce(call, now);
     if (atOnce.decision) return Promise.resolve(atOnce.decision);
-    const verdict = atOnce.verdict;
     const id = this.freshId();
-    if (opts.signal?.aborted) {
-      return Promise.resolve(this.finish(id, call, now, now, this.cancelledDecision(), true));
-    }
-    if (this.pending.size >= this.maxPending) {
-      // Each waiting call holds its input and a connection: a flood must not exhaust the machine.
-      const message = `cco already has ${this.maxPending} calls waiting for a person, so this one was denied. Decide some (\`cco pending\`), then retry.`;
-      return Promise.resolve(this.finish(id, call, now, now, this.deny('error', message), true));
-    }
+    const refuse = (decision: Decision) => Promise.resolve(this.record({ id, call, receivedAt: now, deadline: now, decision, atOnce: true }));
+    if (opts.signal?.aborted) return refuse(made.cancelled(this.clock.now()));
+    // Each waiting call holds its input and a connection: a flood must not exhaust the machine.
+    if (this.waiting.size >= this.maxPending) return refuse(made.queueFull(this.clock.now(), this.maxPending));
 
     // Longer than a timer can hold would fire at once; the entry points refuse such values too.
-    const timeoutMs = Math.min(verdict.timeoutMs ?? this.timeoutMs, MAX_WAIT_MS);
+    const timeoutMs = Math.min(atOnce.verdict.timeoutMs ?? this.timeoutMs, MAX_WAIT_MS);
     const pending: PendingCall = { id, call, receivedAt: now, deadline: now + timeoutMs };
     const requestEvent: BrokerEvent = { type: 'request', id, call, at: now, deadline: pending.deadline, autoDecided: false };
-    const unaudited = this.audit(requestEvent);
-    if (unaudited !== undefined && this.auditRequired) {
+    const notWritten = this.audit([requestEvent]);
+    if (notWritten !== undefined && this.auditRequired) {
       this.emit(requestEvent);
-      return Promise.resolve(this.finish(id, call, now, pending.deadline, this.auditDenial(unaudited), false));
+      return Promise.resolve(this.record({ ...pending, decision: made.unaudited(this.clock.now(), notWritten), atOnce: false }));
     }
-    return new Promise<Decision>((resolve) => {
-      const onAbort = () => this.settle(id, this.cancelledDecision());
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      const entry: Entry = {
-        pending,
-        resolve,
-        timer: this.clock.setTimeout(() => this.settle(id, this.timeoutDecision(timeoutMs)), timeoutMs),
-        detach: () => opts.signal?.removeEventListener('abort', onAbort),
-      };
-      this.pending.set(id, entry);
-      this.emit(requestEvent);
-      this.changed();
+    const answer = this.waiting.enqueue(pending, {
+      timeoutMs,
+      // The timeout action in force when the timer fires (a reload may have changed it).
+      onTimeout: () => this.settle(id, made.timedOut(this.clock.now(), timeoutMs, this.timeoutAction === 'interrupt')),
+      signal: opts.signal,
+      onAbort: () => this.settle(id, made.cancelled(this.clock.now())),
     });
+    this.emit(requestEvent);
+    this.changed();
+    return answer;
   }
 
   /**
@@ -179,24 +179,19 @@ export class Broker {
   }
 
   private atOnce(call: ToolCall, now: number): { decision: Decision; verdict?: undefined } | { decision?: undefined; verdict: Extract<PolicyVerdict, { action: 'ask' }> } {
-    if (this.stopped !== undefined) {
-      return { decision: this.finish(this.freshId(), call, now, now, this.deny('shutdown', this.stopped), true) };
-    }
+    const decide = (decision: Decision) => ({ decision: this.record({ id: this.freshId(), call, receivedAt: now, deadline: now, decision, atOnce: true }) });
+    // Decided at the clock's time after the policy ran: the audit's waitMs is the time rules took.
+    const at = () => this.clock.now();
+    if (this.stopped !== undefined) return decide(made.denied(at(), 'shutdown', this.stopped));
     let verdict: PolicyVerdict;
     try {
       verdict = this.policy(call);
     } catch (error) {
       this.report(error);
-      const message = `cco could not evaluate its rules for this call (${errorText(error)}), so it was denied to be safe.`;
-      return { decision: this.finish(this.freshId(), call, now, now, this.deny('error', message), true) };
+      return decide(made.rulesFailed(at(), error));
     }
-    if (verdict.action === 'allow') {
-      return { decision: this.finish(this.freshId(), call, now, now, this.allow(verdict.decidedBy, call.input), true) };
-    }
-    if (verdict.action === 'deny') {
-      const message = verdict.message || `Denied by cco (${verdict.decidedBy}).`;
-      return { decision: this.finish(this.freshId(), call, now, now, this.deny(verdict.decidedBy, message), true) };
-    }
+    if (verdict.action === 'allow') return decide(made.allowed(at(), verdict.decidedBy, call.input));
+    if (verdict.action === 'deny') return decide(made.ruleDenial(at(), verdict.decidedBy, verdict.message));
     return { verdict };
   }
 
@@ -206,16 +201,17 @@ export class Broker {
    * already decided call.
    */
   decide(id: string, verdict: Verdict, decidedBy: DecidedBy = 'user'): Decision {
-    const entry = this.pending.get(id);
-    if (!entry) throw new NotPendingError(id, this.decidedIds.has(id) ? 'decided' : 'unknown');
+    const pending = this.waiting.get(id);
+    if (!pending) throw new NotPendingError(id, this.decided.has(id) ? 'decided' : 'unknown');
+    const now = this.clock.now();
     let decision: Decision;
     if (verdict.behavior === 'allow') {
-      decision = this.allow(decidedBy, verdict.updatedInput ?? entry.pending.call.input, entry.pending.call.input);
+      decision = made.allowed(now, decidedBy, verdict.updatedInput ?? pending.call.input, pending.call.input);
       if (verdict.updatedPermissions?.length) decision.updatedPermissions = verdict.updatedPermissions;
       if (verdict.savedRule) decision.savedRule = verdict.savedRule;
-      if (decision.edited) decision = this.recheckEdited(entry.pending.call, decision);
+      if (decision.edited) decision = this.recheckEdited(pending.call, decision);
     } else {
-      decision = this.deny(decidedBy, verdict.message?.trim() || DENIED_BY_USER);
+      decision = made.denied(now, decidedBy, verdict.message?.trim() || made.DENIED_BY_USER);
       if (verdict.interrupt) decision.interrupt = true;
     }
     return this.settle(id, decision) ?? decision;
@@ -227,25 +223,25 @@ export class Broker {
    * the route that asked sends no decision for it. Returns the decision recorded, or undefined
    * when the call was not waiting.
    */
-  withdraw(id: string, message = ANSWERED_ELSEWHERE): Decision | undefined {
-    return this.settle(id, this.deny('elsewhere', message));
+  withdraw(id: string, message = made.ANSWERED_ELSEWHERE): Decision | undefined {
+    return this.settle(id, made.denied(this.clock.now(), 'elsewhere', message));
   }
 
   /** Deny every pending call (and every later one) with `message`: cco is stopping. */
   shutdown(message = 'cco stopped before anyone decided this call, so it was denied. Retry when cco is running again.'): void {
     this.stopped = message;
-    for (const id of [...this.pending.keys()]) this.settle(id, this.deny('shutdown', message));
+    for (const id of this.waiting.ids()) this.settle(id, made.denied(this.clock.now(), 'shutdown', message));
   }
 
   get(id: string): PendingCall | undefined {
-    return this.pending.get(id)?.pending;
+    return this.waiting.get(id);
   }
 
   snapshot(): BrokerSnapshot {
     this.cached ??= {
-      pending: [...this.pending.values()].map((e) => e.pending),
-      recent: this.recent(),
-      counts: this.counts,
+      pending: this.waiting.list(),
+      recent: this.decided.recent(),
+      counts: this.decided.counts,
       version: this.version,
     };
     return this.cached;
@@ -263,50 +259,33 @@ export class Broker {
     return () => this.eventListeners.delete(listener);
   }
 
-  /** Decide a pending call; returns the decision actually sent (undefined if it was not pending). */
+  /** The settle path: take a call off the queue and answer it; the decision sent, or undefined if it was not waiting. */
   private settle(id: string, decision: Decision): Decision | undefined {
-    const entry = this.pending.get(id);
-    if (!entry) return undefined;
-    this.pending.delete(id);
-    this.clock.clearTimeout(entry.timer);
-    entry.detach();
-    const { pending } = entry;
-    const final = this.finish(id, pending.call, pending.receivedAt, pending.deadline, decision, false);
-    entry.resolve(final);
+    const taken = this.waiting.take(id);
+    if (!taken) return undefined;
+    const final = this.record({ ...taken.pending, decision, atOnce: false });
+    taken.resolve(final);
     return final;
   }
 
   /**
    * Record a decision (audit log, history, counts, events) and hand it back. The audit write
-   * comes first, so a decision is on disk before its answer can be sent.
+   * comes first, so a decision is on disk before its answer can be sent; an allow that cannot be
+   * audited while the audit is required becomes a denial.
    */
-  private finish(id: string, call: ToolCall, receivedAt: number, deadline: number, decision: Decision, auto: boolean): Decision {
+  private record(settled: Settled): Decision {
+    const { id, call, receivedAt, deadline, atOnce } = settled;
+    let { decision } = settled;
     const decisionEvent = (d: Decision): BrokerEvent => ({ type: 'decision', id, call, decision: d, waitMs: d.at - receivedAt });
-    const requestEvent: BrokerEvent | undefined = auto ? { type: 'request', id, call, at: receivedAt, deadline, autoDecided: true } : undefined;
+    const requestEvent: BrokerEvent | undefined = atOnce ? { type: 'request', id, call, at: receivedAt, deadline, autoDecided: true } : undefined;
     // A call decided at once has its request and decision lines written together.
-    const unaudited = requestEvent ? this.audit(requestEvent, decisionEvent(decision)) : this.audit(decisionEvent(decision));
-    if (unaudited !== undefined && this.auditRequired && decision.behavior === 'allow') {
-      decision = this.auditDenial(unaudited);
-      this.audit(decisionEvent(decision));
+    const notWritten = this.audit(requestEvent ? [requestEvent, decisionEvent(decision)] : [decisionEvent(decision)]);
+    if (notWritten !== undefined && this.auditRequired && decision.behavior === 'allow') {
+      decision = made.unaudited(this.clock.now(), notWritten);
+      this.audit([decisionEvent(decision)]);
     }
     if (requestEvent) this.emit(requestEvent);
-    const c = { ...this.counts };
-    if (decision.decidedBy === 'cancelled' || decision.decidedBy === 'elsewhere') c.cancelled++;
-    else if (decision.behavior === 'allow') c.allowed++;
-    else {
-      c.denied++;
-      if (decision.decidedBy === 'timeout') c.timedOut++;
-    }
-    this.counts = c;
-    const decided: DecidedCall = { id, call, receivedAt, deadline, decision };
-    this.history.push(decided);
-    if (this.history.length >= 2 * this.historySize) this.history.splice(0, this.history.length - this.historySize);
-    this.recentView = undefined;
-    this.decidedIds.add(id);
-    if (this.decidedIds.size > this.historySize * 10) {
-      const oldest = this.decidedIds.values().next().value;
-      if (oldest !== undefined) this.decidedIds.delete(oldest);
-    }
+    this.decided.add({ id, call, receivedAt, deadline, decision });
     this.emit(decisionEvent(decision));
     this.changed();
     return decision;
@@ -316,72 +295,19 @@ export class Broker {
     const edited: ToolCall = { ...original, input: decision.updatedInput ?? original.input };
     try {
       const verdict = this.policy(edited);
-      if (verdict.action === 'deny') {
-        return this.deny(verdict.decidedBy, verdict.message || `The edited call is denied by cco (${verdict.decidedBy}).`);
-      }
+      if (verdict.action === 'deny') return made.editedDenial(this.clock.now(), verdict.decidedBy, verdict.message);
       return decision;
     } catch (error) {
       this.report(error);
-      return this.deny('error', `cco could not check the edited call against its rules (${errorText(error)}), so it was denied to be safe.`);
+      return made.editedRulesFailed(this.clock.now(), error);
     }
-  }
-
-  private allow(decidedBy: DecidedBy, updatedInput: Record<string, unknown>, original?: Record<string, unknown>): Decision {
-    const d: Decision = { behavior: 'allow', updatedInput, decidedBy, at: this.clock.now() };
-    if (original !== undefined && updatedInput !== original && JSON.stringify(updatedInput) !== JSON.stringify(original)) {
-      d.edited = true;
-    }
-    return d;
-  }
-
-  private deny(decidedBy: DecidedBy, message: string): Decision {
-    return { behavior: 'deny', message, decidedBy, at: this.clock.now() };
-  }
-
-  private timeoutDecision(timeoutMs: number): Decision {
-    const d = this.deny(
-      'timeout',
-      `Timed out: nobody decided this call in cco within ${formatDuration(timeoutMs)}, so it was denied automatically. ` +
-        'This is not a person\'s decision; retry it later or ask the user to watch cco.',
-    );
-    if (this.timeoutAction === 'interrupt') d.interrupt = true;
-    return d;
-  }
-
-  /** Write events to the audit log; the error if any could not be written (the rest are then not tried). */
-  private audit(...events: BrokerEvent[]): unknown {
-    const { audit, auditBatch } = this.options;
-    try {
-      if (auditBatch) auditBatch(events);
-      else if (audit) for (const e of events) audit(e);
-      return undefined;
-    } catch (error) {
-      return error ?? new Error('unknown audit failure');
-    }
-  }
-
-  private auditDenial(error: unknown): Decision {
-    return this.deny(
-      'error',
-      `cco could not write its audit log (${errorText(error)}) and auditRequired is on, so this call was denied. ` +
-        'Ask the user to fix the audit log (free disk space or fix permissions) or to run `cco config set auditRequired false`.',
-    );
-  }
-
-  private cancelledDecision(): Decision {
-    return this.deny('cancelled', 'The agent withdrew this call (it disconnected or cancelled it) before a decision.');
   }
 
   private freshId(): string {
     for (;;) {
       const id = this.options.newId();
-      if (!this.pending.has(id) && !this.decidedIds.has(id)) return id;
+      if (!this.waiting.has(id) && !this.decided.has(id)) return id;
     }
-  }
-
-  /** The last `historySize` decided calls, newest first. */
-  private recent(): readonly DecidedCall[] {
-    return (this.recentView ??= this.history.slice(Math.max(0, this.history.length - this.historySize)).reverse());
   }
 
   private changed(): void {
@@ -413,8 +339,4 @@ export class Broker {
       // An error reporter that fails has nowhere left to report to.
     }
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

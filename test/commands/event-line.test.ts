@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventLine } from '../../src/commands/run-server.js';
+import { eventLine } from '../../src/app/headless.js';
 
 describe('cco serve output', () => {
   it('escapes terminal control sequences an agent puts in the tool name or input', () => {

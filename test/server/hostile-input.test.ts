@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { eventLine } from '../../src/commands/run-server.js';
+import { eventLine } from '../../src/app/headless.js';
 import type { BrokerEvent, ToolCall } from '../../src/core/types.js';
 import { summarizeInput } from '../../src/core/summary.js';
 import { MAX_INPUT_DEPTH } from '../../src/server/approval-call.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrokerSnapshot, PendingCall } from '../../src/core/types.js';
-import { applyKeys, type ConsoleState, type Effect, initialState, markShown, reconcile, type StepContext, viewOf, type World } from '../../src/tui/console-state.js';
+import { applyKeys, type Effect, type StepContext } from '../../src/tui/console-keys.js';
+import { type ConsoleState, initialState, markShown, reconcile, viewOf, type World } from '../../src/tui/console-state.js';
 import { splitKeys } from '../../src/tui/key-events.js';
 
 const NO_KEY = splitKeys('x', {} as never)[0]!.key;

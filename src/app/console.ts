@@ -1,0 +1,80 @@
+/**
+ * The console output of `cco watch`: the Ink console on the broker, with the agent count in its
+ * header and "always allow" saving rules, until the person quits or a signal stops it. While Ink
+ * owns the terminal, console output from libraries goes to the log file, to the very end.
+ */
+import type { Broker } from '../core/broker.js';
+import { hookAgents } from '../core/console-status.js';
+import { withPastAsks } from '../core/console-source.js';
+import { escapeText } from '../core/escape.js';
+import type { Grant } from '../core/grant.js';
+import type { PendingCall } from '../core/types.js';
+import { recentAsks } from '../store/audit.js';
+import { alwaysAllow } from '../commands/always-allow.js';
+import { VERSION } from '../version.js';
+import type { Http } from './http.js';
+import type { LiveSettings } from './live-settings.js';
+import { errorText, type Log } from './log.js';
+import type { Part } from './parts.js';
+import type { State } from './state.js';
+import { QUIT_MESSAGE, signalMessage } from './stop.js';
+
+/**
+ * The agents part: agents come and go without telling us; a once-a-second look is cheap and enough
+ * for a header (only the console shows it).
+ */
+export function pollAgents(settings: LiveSettings, broker: Broker, http: Http): Part<void> {
+  const poll = setInterval(() => settings.status.set({ agents: http.server.connected() + hookAgents(broker.snapshot(), Date.now()) }), 1000);
+  poll.unref();
+  return { value: undefined, close: () => clearInterval(poll) };
+}
+
+export interface ConsoleRun {
+  state: State;
+  settings: LiveSettings;
+  broker: Broker;
+  http: Http;
+  stopped: Promise<NodeJS.Signals>;
+  /** Close every part, telling waiting calls `reason`. */
+  stop: (reason: string) => Promise<void>;
+}
+
+/** Run the console until it ends; then stop. Returns the calls that were still waiting (and so were denied). */
+export async function runConsoleOutput(run: ConsoleRun): Promise<readonly PendingCall[]> {
+  const { runConsole } = await import('../tui/run.js');
+  const { state, settings, broker } = run;
+  const { log, paths } = state;
+  const restoreConsole = redirectConsole(log);
+  try {
+    const ended = await runConsole({
+      source: withPastAsks(broker, (limit) => recentAsks(paths.stateDir, limit, (m) => log('warn', `audit log: ${m}`))),
+      alerts: state.alerts,
+      status: settings.status,
+      bell: () => settings.current().bell,
+      onAlwaysAllow: async (grant: Grant) => {
+        const { rule, allowed } = await alwaysAllow(grant, { store: settings.store, broker, policyOf: settings.policyOf });
+        log('info', `always allow: saved ${rule.id} ${escapeText(grant.pattern)} (${grant.scope}); allowed ${allowed.length} other waiting call(s)`);
+        return { id: rule.id };
+      },
+      info: { url: run.http.server.mcpUrl, version: VERSION },
+      stopSignal: run.stopped,
+    });
+    const waiting = broker.snapshot().pending;
+    await run.stop(ended === 'quit' ? QUIT_MESSAGE : signalMessage(ended));
+    return waiting;
+  } finally {
+    restoreConsole();
+  }
+}
+
+/** While Ink owns the terminal, console output from libraries goes to the log file. */
+function redirectConsole(log: Log): () => void {
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+  const to = (level: 'info' | 'warn' | 'error') => (...args: unknown[]) => log(level, args.map((a) => (typeof a === 'string' ? a : errorText(a))).join(' '));
+  console.log = to('info');
+  console.info = to('info');
+  console.debug = to('info');
+  console.warn = to('warn');
+  console.error = to('error');
+  return () => Object.assign(console, saved);
+}

@@ -1,0 +1,84 @@
+/** The always-allow chooser (A): its keys, the grant it saves, and the footer room it takes. */
+import { DEFAULT_FOR_INDEX, fromClaude, GRANT_FOR, GRANT_WHERE, narrowestWhere, scopeLabel, whereFields, writeBackChoices, writeBackUpdates, type Grant, type GrantWhere } from '../core/grant.js';
+import { proposeRule } from '../core/rules/index.js';
+import type { ToolCall } from '../core/types.js';
+import type { ConsoleState } from './console-state.js';
+import type { KeyEvent } from './key-events.js';
+import { grantActionFor } from './keymap.js';
+import { MIN_ROWS } from './layout.js';
+import { type Mode, promptKey } from './mode.js';
+import { note, type Step, type StepContext } from './step.js';
+
+/**
+ * Footer lines the A chooser takes beyond the usual two: scope, past asks, where the rule lives,
+ * and for a call from Claude what telling Claude trades away.
+ */
+export function grantFooterExtra(call: ToolCall): number {
+  return fromClaude(call) ? 4 : 3;
+}
+
+/** Whether the pane has room for the chooser's extra lines (else it shows the pattern and one status line). */
+export function grantRoomy(height: number, banners: number, call: ToolCall): boolean {
+  return height - banners >= MIN_ROWS + grantFooterExtra(call);
+}
+
+export type GrantMode = Extract<Mode, { kind: 'allowRule' }>;
+
+/** The chooser's scope keys first (Tab, arrows), then the pattern prompt's. */
+export function grantKey(s: ConsoleState, mode: GrantMode, ev: KeyEvent, ctx: StepContext): Step {
+  const { input, key } = ev;
+  const set = (m: Partial<GrantMode>): Step => ({ state: { ...s, mode: { ...mode, ...m } }, effects: [] });
+  const g = grantActionFor(input, key);
+  if (g === 'where') {
+    // The next scope this call can have (a call with no session skips "this session").
+    for (let k = 1; k <= GRANT_WHERE.length; k++) {
+      const next = GRANT_WHERE[(GRANT_WHERE.indexOf(mode.where) + k) % GRANT_WHERE.length] as GrantWhere;
+      if (whereFields(next, mode.call).ok) return set({ where: next });
+    }
+    return set({});
+  }
+  if (g === 'longer' || g === 'shorter') {
+    const forIndex = Math.max(0, Math.min(GRANT_FOR.length - 1, mode.forIndex + (g === 'longer' ? 1 : -1)));
+    return set({ forIndex });
+  }
+  if (g === 'writeBack' || g === 'writeBackBack') {
+    const n = writeBackChoices(mode.call).length;
+    return set({ writeBack: (mode.writeBack + (g === 'writeBack' ? 1 : n - 1)) % n });
+  }
+  const p = promptKey(mode.text, input, key);
+  if (p.kind === 'edit') return set({ text: p.text });
+  if (p.kind === 'cancel') return note({ ...s, mode: { kind: 'normal' } }, 'No rule saved; nothing was decided.');
+  const pattern = p.text.trim();
+  if (pattern === '' || ctx.ruleError(pattern) !== undefined) return { state: s, effects: [] };
+  const where = whereFields(mode.where, mode.call);
+  if (!where.ok) return note(s, `No rule saved: ${where.why}; Tab picks another scope.`);
+  const forMs = GRANT_FOR[mode.forIndex];
+  const grant: Grant = {
+    pattern,
+    fields: where.fields,
+    ...(forMs === undefined ? {} : { forMs }),
+    scope: scopeLabel(mode.where, forMs),
+    callId: mode.id,
+  };
+  const choice = writeBackChoices(mode.call)[mode.writeBack] ?? { kind: 'none' as const };
+  const updatedPermissions = mode.fromHistory ? [] : writeBackUpdates(choice, mode.call, pattern);
+  return { state: { ...s, mode: { kind: 'normal' } }, effects: [{ kind: 'saveRule', id: mode.id, grant, allowCall: !mode.fromHistory, updatedPermissions }] };
+}
+
+/** The chooser as it opens on a call: the narrowest pattern and scope, an hour, Claude not told. */
+export function openGrant(id: string, call: ToolCall, homeDir: string | undefined, fromHistory: boolean): GrantMode {
+  const p = proposeRule(call, homeDir);
+  return {
+    kind: 'allowRule',
+    id,
+    call,
+    text: p.locked === undefined ? p.pattern : '',
+    proposal: p.pattern,
+    ...(p.locked === undefined ? {} : { locked: p.locked }),
+    where: narrowestWhere(call),
+    forIndex: DEFAULT_FOR_INDEX,
+    writeBack: 0,
+    ...(fromHistory ? { fromHistory: true as const } : {}),
+  };
+}
+
