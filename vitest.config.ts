@@ -18,6 +18,7 @@ const BIN_TESTS = [
   'test/commands/run.test.ts',
   'test/commands/second-server.test.ts',
   'test/commands/self-guard.test.ts',
+  'test/commands/status.test.ts',
   'test/server/exposure.test.ts',
   'test/store/settings-lock.test.ts',
 ];

@@ -6,6 +6,7 @@ import { configCommand } from './commands/config.js';
 import { rulesCommand } from './commands/rules.js';
 import { logCommand } from './commands/log.js';
 import { pendingCommand } from './commands/pending.js';
+import { statusCommand } from './commands/status.js';
 import { serveCommand } from './commands/serve.js';
 import { watchCommand } from './commands/watch.js';
 import { setupCommand } from './commands/setup.js';
@@ -31,7 +32,7 @@ Then run agents with:
   cco run --agent api -- -p "task"                # or:
   claude -p "task" --permission-prompt-tool mcp__cco__approval_prompt`,
     );
-  const commands = [watchCommand, serveCommand, pendingCommand, approveCommand, denyCommand, rulesCommand, logCommand, configCommand, setupCommand, runCommand, mcpConfigCommand, doctorCommand, hookCommand];
+  const commands = [watchCommand, serveCommand, statusCommand, pendingCommand, approveCommand, denyCommand, rulesCommand, logCommand, configCommand, setupCommand, runCommand, mcpConfigCommand, doctorCommand, hookCommand];
   for (const make of commands) program.addCommand(make());
   return program;
 }

@@ -26,6 +26,8 @@ export async function startup({ full, compare = [] }) {
     { name: 'node -e 0', args: ['-e', '0'] },
     { name: 'cco --help', args: [CCO, '--help'] },
     { name: 'cco rules list', args: [CCO, 'rules', 'list'] },
+    // A status line runs it every few seconds (no server here: the start-up without the request).
+    { name: 'cco status --tmux', args: [CCO, 'status', '--tmux'] },
     { name: 'cco log --limit 10 (100,000 calls)', args: [CCO, 'log', '--limit', '10'] },
     { name: 'cco log (last 100 of 100,000 calls)', args: [CCO, 'log'] },
     ...compare.flatMap((c) => [

@@ -4,6 +4,7 @@ import type { Broker } from '../core/broker.js';
 import { NotPendingError } from '../core/errors.js';
 import { z } from 'zod';
 import type { BrokerEvent, PendingCall, PermissionUpdate } from '../core/types.js';
+import { statusView } from '../core/status-line.js';
 import { agentLabel, summarizeInput } from '../core/summary.js';
 import { readJsonBody } from './body.js';
 
@@ -85,6 +86,8 @@ export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBy
   const api = new Hono();
 
   api.get('/pending', (c) => c.json({ pending: broker.snapshot().pending.map(pendingView) }));
+  // Cheap enough to ask every few seconds (a status line): a count and the oldest call, bounded.
+  api.get('/status', (c) => c.json(statusView(broker.snapshot().pending, Date.now())));
 
   const decide = async (req: Request, id: string, behavior: 'allow' | 'deny') => {
     const body = await optionalBody(req);

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { processAlive } from './server-file.js';
@@ -33,13 +33,30 @@ export async function lockFile(file: string, waitMs = 10_000): Promise<() => voi
   }
 }
 
+/**
+ * Whether the lock at `lock` may be taken over: its process is gone and it is over a second old
+ * (a holder that just released it and exited must not count: by then the lock at that path may
+ * be another's), or it is over 30 s old. Its pid and age are read from one open file, and it is
+ * stale only if the path still names that very file, so a fresh lock taken meanwhile stays.
+ */
 function stale(lock: string): boolean {
+  let fd: number;
   try {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) return true;
-    return Date.now() - statSync(lock).mtimeMs > 30_000;
+    fd = openSync(lock, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const held = fstatSync(fd);
+    const pid = Number(readFileSync(fd, 'utf8'));
+    const age = Date.now() - held.mtimeMs;
+    const gone = Number.isInteger(pid) && pid > 0 && !processAlive(pid);
+    if (!(gone && age > 1000) && age <= 30_000) return false;
+    return statSync(lock).ino === held.ino;
   } catch {
     // Gone already (released between our tries), or written half: try again.
     return false;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockFile } from '../../src/store/file-lock.js';
@@ -33,5 +33,22 @@ describe('settings updates are serialized', () => {
     );
     expect((stuck as Error).message).toMatch(/Another cco is changing .*config\.json.*delete the lock file/);
     expect(store.readFile().port).toBe(9001);
+  });
+
+  it('a fresh lock is never taken over because the pid it names is gone: that holder may have just released it, and the lock now at the path is another\'s', async () => {
+    const home = tempHome();
+    const file = join(home, 'config.json');
+    writeFileSync(`${file}.lock`, '999999999');
+    const young = await lockFile(file, 300).then(
+      () => 'taken',
+      (e: unknown) => (e as Error).message,
+    );
+    expect(young).toMatch(/Another cco is changing/);
+    // Left by a process that died holding it a while ago: taken over.
+    const past = new Date(Date.now() - 5000);
+    utimesSync(`${file}.lock`, past, past);
+    const release = await lockFile(file, 300);
+    release();
+    expect(existsSync(`${file}.lock`)).toBe(false);
   });
 });
