@@ -47,18 +47,56 @@ function oneLine(text: string, max = 500): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat || 'no reason given';
 }
 
-/** Read stdin whole, refusing more than `limit` bytes. */
-export async function readBoundedStdin(stream: NodeJS.ReadableStream = process.stdin, limit = MAX_HOOK_INPUT_BYTES): Promise<Buffer | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += b.byteLength;
-    if (size > limit) return 'too-large';
-    chunks.push(b);
+/** Read stdin whole, refusing more than `limit` bytes, or giving up after `timeoutMs` (stdin that never ends). */
+export async function readBoundedStdin(
+  stream: NodeJS.ReadableStream = process.stdin,
+  limit = MAX_HOOK_INPUT_BYTES,
+  timeoutMs = DEFAULT_WAIT_S * 1000,
+): Promise<Buffer | 'too-large' | 'timeout'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    timer.unref?.();
+  });
+  const read = (async () => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream) {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      size += b.byteLength;
+      if (size > limit) return 'too-large' as const;
+      chunks.push(b);
+    }
+    return Buffer.concat(chunks, size);
+  })();
+  try {
+    return await Promise.race([read, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
-  return Buffer.concat(chunks, size);
 }
+
+/** Read a response body as text, refusing more than `limit` bytes. */
+async function boundedText(res: Response, limit: number): Promise<string | 'too-large'> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return 'too-large';
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** Largest server answer read: a decision is a few hundred bytes. */
+export const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** The endpoint and token: --url, else the running server's server file; undefined when no cco is running. */
 async function findServer(o: HookCodexOptions, paths: CcoPaths, env: NodeJS.ProcessEnv): Promise<{ url: string; token?: string } | string> {
@@ -95,9 +133,10 @@ export function codexDecision(json: unknown): HookResult | undefined {
 }
 
 /** Forward one hook input and turn the outcome into Codex's answer. Never throws. */
-export async function forwardCodexHook(input: Buffer | 'too-large', o: HookCodexOptions = {}, paths: CcoPaths = ccoPaths(), env: NodeJS.ProcessEnv = process.env): Promise<HookResult> {
+export async function forwardCodexHook(input: Buffer | 'too-large' | 'timeout', o: HookCodexOptions = {}, paths: CcoPaths = ccoPaths(), env: NodeJS.ProcessEnv = process.env): Promise<HookResult> {
   try {
     if (input === 'too-large') return deny(`the hook input is larger than ${MAX_HOOK_INPUT_BYTES} bytes.`);
+    if (input === 'timeout') return deny('the hook input on stdin did not end within the wait.');
     if (input.byteLength === 0) return deny('the hook got no input on stdin (is it registered as a Codex PermissionRequest hook?).');
     const server = await findServer(o, paths, env);
     if (typeof server === 'string') return deny(server);
@@ -117,7 +156,9 @@ export async function forwardCodexHook(input: Buffer | 'too-large', o: HookCodex
     }
     let text: string;
     try {
-      text = await res.text();
+      const body = await boundedText(res, MAX_ANSWER_BYTES);
+      if (body === 'too-large') return deny(`cco's answer is larger than ${MAX_ANSWER_BYTES} bytes.`);
+      text = body;
     } catch (error) {
       return deny(`cco's answer was cut off (${(error as Error).name === 'TimeoutError' ? `no answer within ${waitMs / 1000} s` : (error as Error).message}).`);
     }

@@ -44,11 +44,11 @@ allow or deny. When cco is not running, refuses the token, errs, or does not ans
 it exits 2 with one line on stderr, which Codex treats as a denial: the call does not run.`,
       )
       .action(async (o: HookCodexFlags, cmd: Command) => {
-        const { forwardCodexHook, readBoundedStdin } = await import('./hook-codex.js');
+        const { DEFAULT_WAIT_S, forwardCodexHook, readBoundedStdin } = await import('./hook-codex.js');
         const bad = badFlag(o, cmd.args);
         const result = bad
           ? { stdout: '', stderr: `cco denied this call: ${bad}\n`, code: 2 as const }
-          : await forwardCodexHook(await readBoundedStdin().catch(() => Buffer.alloc(0)), {
+          : await forwardCodexHook(await readBoundedStdin(process.stdin, undefined, (o.wait ? Number(o.wait) : DEFAULT_WAIT_S) * 1000).catch(() => Buffer.alloc(0)), {
               ...(o.agent ? { agent: o.agent } : {}),
               ...(o.url ? { url: o.url } : {}),
               ...(o.wait ? { wait: Number(o.wait) } : {}),

@@ -26,6 +26,8 @@ export interface ApprovalToolOptions {
    * when the client closes that request), taken once by the handler of that request.
    */
   takeHttpSignal?: (requestId: string | number) => AbortSignal | undefined;
+  /** Told when the handler of the request with this id has its answer. */
+  callEnded?: (requestId: string | number) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -66,7 +68,10 @@ export function registerApprovalTool(server: Server, opts: ApprovalToolOptions):
   server.setRequestHandler(ToolsCall, async (request, extra) => {
     const httpSignal = opts.takeHttpSignal?.(extra.requestId);
     const parsed = parseApprovalCall(request.params);
-    if (!parsed.ok) throw new McpError(ErrorCode.InvalidParams, parsed.problem);
+    if (!parsed.ok) {
+      opts.callEnded?.(extra.requestId);
+      throw new McpError(ErrorCode.InvalidParams, parsed.problem);
+    }
     const signal = httpSignal ? AbortSignal.any([extra.signal, httpSignal]) : extra.signal;
     const progressToken = extra._meta?.progressToken;
     let progress = 0;
@@ -111,6 +116,8 @@ export function registerApprovalTool(server: Server, opts: ApprovalToolOptions):
       // The broker never rejects; this is a bug somewhere between. Fail closed, loudly.
       opts.onError?.(error);
       return toCallToolResult(internalErrorDeny());
+    } finally {
+      opts.callEnded?.(extra.requestId);
     }
   });
 }

@@ -7,6 +7,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import type { Broker } from '../core/broker.js';
 import type { AgentInfo, ToolCall } from '../core/types.js';
 import { registerApprovalTool } from './approval-tool.js';
+import { jsonRpcError } from './body.js';
 import { LiteSession } from './lite-session.js';
 
 export interface SessionOptions {
@@ -72,6 +73,8 @@ export class Session {
   private readonly rootsWaitMs: number;
   /** The abort signal of the HTTP request each tools/call came in on, until its handler takes it. */
   private readonly httpSignals = new Map<string | number, AbortSignal>();
+  /** Ids of the tools/call requests the SDK's handler holds now: a second request with one of them is refused. */
+  private readonly callsRunning = new Set<string | number>();
 
   constructor(
     readonly agentName: string | undefined,
@@ -183,13 +186,24 @@ export class Session {
     this.lastSeen = Date.now();
     const sdk = await this.ensureSdk();
     const calls = callIds(parsedBody);
-    for (const id of calls) this.httpSignals.set(id, signal);
+    // The SDK keys a request's answer stream by its id: a second call with the id of one still
+    // running would get that call's decision on its own stream. Refuse it instead.
+    const reused = calls.find((id, i) => this.callsRunning.has(id) || calls.indexOf(id) !== i);
+    if (reused !== undefined) return jsonRpcError(400, -32600, `Invalid Request: id ${JSON.stringify(reused)} is already in use by a call still running on this session.`, reused);
+    for (const id of calls) {
+      this.httpSignals.set(id, signal);
+      this.callsRunning.add(id);
+    }
     const res = await sdk.transport.handleRequest(req, parsedBody !== undefined ? { parsedBody } : undefined);
     if (calls.length > 0) {
       // The SDK starts a request's handler within microtasks of reading it; by the next turn of
       // the event loop any signal still here belongs to a call it refused before its handler.
       setImmediate(() => {
-        for (const id of calls) if (this.httpSignals.get(id) === signal) this.httpSignals.delete(id);
+        for (const id of calls) {
+          if (this.httpSignals.get(id) !== signal) continue;
+          this.httpSignals.delete(id);
+          this.callsRunning.delete(id);
+        }
       });
     }
     if (req.method === 'GET' && res.ok) this.streamOpened(() => sdk.server.listRoots(undefined, { timeout: 10_000 }));
@@ -221,6 +235,7 @@ export class Session {
       agent: (viaCall) => this.agentForCall(viaCall),
       track: this.track,
       ...(this.opts.onCall ? { onCall: this.opts.onCall } : {}),
+      callEnded: (id) => this.callsRunning.delete(id),
       takeHttpSignal: (id) => {
         const signal = this.httpSignals.get(id);
         this.httpSignals.delete(id);

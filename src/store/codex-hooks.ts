@@ -53,7 +53,33 @@ export const shellWord = (s: string) => (/^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s :
 /** Whether a hook handler is cco's: a command hook that runs `… cco[.js] hook codex …`. */
 export function isCcoCodexHook(hook: unknown): boolean {
   if (!isObject(hook) || (hook.type !== undefined && hook.type !== 'command') || typeof hook.command !== 'string') return false;
-  return /(?:^|[\s/'"])cco(?:\.js)?'?"?\s+hook\s+codex(?:\s|$)/.test(hook.command);
+  return !hasShellControl(hook.command) && /(?:^|[\s/'"])cco(?:\.js)?'?"?\s+hook\s+codex(?:\s|$)/.test(hook.command);
+}
+
+/**
+ * Whether a command line does more than run one program: an unquoted `;`, `&`, `|`, `<`, `>`,
+ * `(`, `)` or line break, or a `$`/backtick outside single quotes. cco writes a plain command, so a
+ * line like `audit.sh && cco hook codex` is the user's own hook, never taken for cco's.
+ */
+function hasShellControl(command: string): boolean {
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      continue;
+    }
+    if (c === '$' || c === '`') return true;
+    if (quote === '"') {
+      if (c === '\\') i++;
+      else if (c === '"') quote = undefined;
+      continue;
+    }
+    if (c === '\\') i++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (/[;&|<>()\n\r]/.test(c)) return true;
+  }
+  return false;
 }
 
 /** Read Codex's hooks.json: `{}` when missing; a UserError (file untouched) when it is not what Codex reads. */

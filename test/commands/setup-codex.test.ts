@@ -95,6 +95,11 @@ describe('cco setup --codex', () => {
     expect(isCcoCodexHook({ type: 'command', command: 'my-cco hook codex' })).toBe(false);
     expect(isCcoCodexHook({ type: 'command', command: 'cco hook codex-log' })).toBe(false);
     expect(isCcoCodexHook({ type: 'prompt', command: 'cco hook codex' })).toBe(false);
+    // A user's own hook that also runs cco is theirs: --remove must not take it out.
+    for (const command of ['/home/me/bin/audit.sh && cco hook codex', 'cco hook codex --wait 9 | tee -a /tmp/log', 'cco hook codex; notify-send asked', 'sh -c "$(cat x)"; cco hook codex', 'cco hook codex\n/home/me/bin/after.sh']) {
+      expect(isCcoCodexHook({ type: 'command', command })).toBe(false);
+    }
+    expect(isCcoCodexHook({ type: 'command', command: "'/usr/bin/node' '/a & b (x)/cco.js' hook codex --agent cx --wait 9" })).toBe(true);
   });
 });
 

@@ -13,7 +13,7 @@ import { compileRules, toPolicy } from '../../src/core/rules/engine.js';
 import type { Rule } from '../../src/core/rules/types.js';
 import { writeServerFile } from '../../src/store/server-file.js';
 import { ccoPaths } from '../../src/store/paths.js';
-import { forwardCodexHook } from '../../src/commands/hook-codex.js';
+import { forwardCodexHook, readBoundedStdin } from '../../src/commands/hook-codex.js';
 import { EDITED_INPUT_DENIED } from '../../src/server/codex-hook.js';
 import { rawRequest, testHarness, waitFor, type TestServer } from '../helpers/server.js';
 
@@ -220,6 +220,26 @@ describe('cco hook codex (the forwarder)', () => {
       failsClosed(await forwardCodexHook(input(), { url: `http://127.0.0.1:${(odd.address() as { port: number }).port}` }, paths, {}), /not an allow or a deny/);
     }
     expect(t.broker.snapshot().counts).toMatchObject({ allowed: 0 });
+  });
+
+  it('stdin that never ends is a denial at the wait, not a hook killed by Codex (no decision)', async () => {
+    const { PassThrough } = await import('node:stream');
+    const stdin = new PassThrough();
+    stdin.write('{"hook_event_name":');
+    const started = Date.now();
+    const read = await readBoundedStdin(stdin, 1024, 200);
+    expect(read).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(3000);
+    failsClosed(await forwardCodexHook(read, {}, home(), {}), /did not end/);
+    stdin.destroy();
+  });
+
+  it('a huge answer is refused, not buffered: exit 2', async () => {
+    const allow = JSON.stringify({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow' } } });
+    const huge = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(allow + ' '.repeat(2 * 1024 * 1024)));
+    servers.push(huge);
+    await new Promise<void>((r) => huge.listen(0, '127.0.0.1', r));
+    failsClosed(await forwardCodexHook(input(), { url: `http://127.0.0.1:${(huge.address() as { port: number }).port}` }, home(), {}), /larger than/);
   });
 
   it('an escape sequence in a reason never reaches Codex raw', async () => {

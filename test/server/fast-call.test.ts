@@ -124,3 +124,30 @@ describe('auto-decided calls answered without the SDK round', () => {
     expect(parseResult(await askApproval(client, 'Write', { file_path: '/x' }))).toEqual({ behavior: 'deny', message: 'No writes here.' });
   });
 });
+
+describe('a call id reused while its call waits', () => {
+  it('is refused, so the waiting call’s decision never answers another call', async () => {
+    const { rawInitialize, waitFor } = await import('../helpers/server.js');
+    const t = await h.start({ policy: () => ({ action: 'ask', decidedBy: 'default' }) });
+    const sid = await rawInitialize(t.server.mcpUrl, {}, {});
+    const call = (command: string) =>
+      fetch(t.server.mcpUrl, {
+        method: 'POST',
+        headers: mcpHeaders(sid),
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command } } } }),
+      });
+    const first = call('rm -rf /important');
+    await waitFor(() => t.broker.snapshot().pending.length === 1);
+    const second = await call('ls');
+    expect(second.status).toBe(400);
+    expect(await second.text()).toMatch(/already in use/);
+    expect(t.broker.snapshot().pending).toHaveLength(1);
+    t.broker.decide(t.broker.snapshot().pending[0]!.id, { behavior: 'allow' });
+    expect(await (await first).text()).toContain('allow');
+    // Once answered, the id may be used again.
+    const again = call('ls');
+    await waitFor(() => t.broker.snapshot().pending.length === 1);
+    t.broker.decide(t.broker.snapshot().pending[0]!.id, { behavior: 'deny', message: 'no' });
+    expect(await (await again).text()).toContain('deny');
+  });
+});
