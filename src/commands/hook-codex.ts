@@ -15,6 +15,7 @@
  */
 import { ccoPaths, type CcoPaths } from '../store/paths.js';
 import { processAlive, readServerFile } from '../store/server-file.js';
+import { readBounded } from '../client/bounded-read.js';
 
 /** Largest hook input forwarded; the server's own limit. */
 export const MAX_HOOK_INPUT_BYTES = 1024 * 1024;
@@ -77,23 +78,7 @@ export async function readBoundedStdin(
 }
 
 /** Read a response body as text, refusing more than `limit` bytes. */
-async function boundedText(res: Response, limit: number): Promise<string | 'too-large'> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return 'too-large';
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
+const boundedText = (res: Response, limit: number) => readBounded(res.body, limit);
 
 /** Largest server answer read: a decision is a few hundred bytes. */
 export const MAX_ANSWER_BYTES = 64 * 1024;

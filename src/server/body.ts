@@ -1,3 +1,4 @@
+import { readBounded } from '../client/bounded-read.js';
 /** Largest request body cco reads; an approval request is a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -13,23 +14,10 @@ export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promis
     // The HTTP parser delivers exactly Content-Length bytes, and reading them whole skips the
     // web stream the reader below needs (most of the cost of a small body).
     text = await req.text();
-  } else if (!req.body) {
-    text = '';
   } else {
-    const reader = req.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        return tooLarge;
-      }
-      chunks.push(value);
-    }
-    text = Buffer.concat(chunks, size).toString('utf8');
+    const read = await readBounded(req.body, limit);
+    if (read === 'too-large') return tooLarge;
+    text = read;
   }
   try {
     return { ok: true, value: JSON.parse(text) };
