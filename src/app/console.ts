@@ -13,6 +13,7 @@ import { recentAsks } from '../store/audit.js';
 import { alwaysAllow } from '../commands/always-allow.js';
 import { VERSION } from '../version.js';
 import type { Http } from './http.js';
+import type { OutputRun } from './headless.js';
 import type { LiveSettings } from './live-settings.js';
 import { errorText, type Log } from './log.js';
 import type { Part } from './parts.js';
@@ -29,14 +30,9 @@ export function pollAgents(settings: LiveSettings, broker: Broker, http: Http): 
   return { value: undefined, close: () => clearInterval(poll) };
 }
 
-export interface ConsoleRun {
+export interface ConsoleRun extends OutputRun {
   state: State;
   settings: LiveSettings;
-  broker: Broker;
-  http: Http;
-  stopped: Promise<NodeJS.Signals>;
-  /** Close every part, telling waiting calls `reason`. */
-  stop: (reason: string) => Promise<void>;
 }
 
 /** Run the console until it ends; then stop. Returns the calls that were still waiting (and so were denied). */

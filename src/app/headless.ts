@@ -24,13 +24,17 @@ export function eventLine(e: BrokerEvent): string | undefined {
   return `${time}  ${what.padEnd(7)}  ${escapeText(e.id)}  ${agentLabel(e.call.agent)}  ${oneLine(e.call.toolName, 60)}  ${summarizeInput(e.call, 60)}  ${who}, waited ${formatDuration(e.waitMs)}`;
 }
 
-export interface HeadlessRun {
+/** What either output (headless or the console) runs with. */
+export interface OutputRun {
   broker: Broker;
   http: Http;
-  hasToken: boolean;
   stopped: Promise<NodeJS.Signals>;
   /** Close every part, telling waiting calls `reason`. */
   stop: (reason: string) => Promise<void>;
+}
+
+export interface HeadlessRun extends OutputRun {
+  hasToken: boolean;
 }
 
 /** Print, until a signal; then stop. Returns the calls that were still waiting (and so were denied). */

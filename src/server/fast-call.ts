@@ -2,43 +2,37 @@ import type { Broker } from '../core/broker.js';
 import type { AgentInfo, Decision, ToolCall } from '../core/types.js';
 import { parseApprovalCall, type ApprovalCall } from './approval-call.js';
 import { internalErrorDeny } from './approval-tool.js';
-import { protocolHeaderOk, resultMessage } from './lite-messages.js';
-import { sseAnswer } from './sdk-sse.js';
+import { protocolHeaderOk } from './lite-messages.js';
 import type { Session } from './sessions.js';
-import { toCallToolResult } from './wire.js';
 
 /**
  * The hot path: a `tools/call` of approval_prompt that a rule (or the default) decides at once.
  * Such a call needs nothing the SDK's per-request machinery gives (no progress, no cancellation,
- * no request back to the client), and that machinery costs most of a call's CPU time, so it is
- * answered here with what the SDK would send (sdk-sse.ts): an SSE stream holding one JSON-RPC
+ * no request back to the client), and that machinery costs most of a call's CPU time, so the lite
+ * route (lite-session.ts) answers it with what the SDK would send (sdk-sse.ts): an SSE stream holding one JSON-RPC
  * result, with the SDK's headers. This checks what the SDK checks (Accept, Content-Type, protocol version,
  * message shape, tool arguments) and hands everything else to the SDK unchanged by returning
- * undefined: a call that waits for a person, anything malformed, batches, task requests, and the
- * first calls of a session whose roots (working directory) are not known yet.
+ * undefined: a call that waits for a person, anything malformed, batches, task requests. Here:
+ * the checks and the decision, shared by the lite route's answers.
  */
-export function answerAtOnce(
-  session: Session,
-  message: unknown,
-  header: (name: string) => string | undefined,
-  broker: Broker,
-  onError?: (error: unknown) => void,
-  onCall?: (call: ToolCall) => void,
-): Response | undefined {
-  if (session.id === undefined || !session.knowsAgent() || !callHeadersOk(header)) return undefined;
-  const request = approvalRequest(message);
-  if (!request) return undefined;
-  const decision = decideAtOnce(session, request, broker, onError, onCall);
-  return decision ? sseAnswer(session.id, [resultMessage(request.id, toCallToolResult(decision))]) : undefined;
-}
 
 /** The headers of a POST are what the SDK accepts for a request (Accept, Content-Type, protocol version). */
-export function callHeadersOk(header: (name: string) => string | undefined): boolean {
+export function callHeadersOk(header: Header): boolean {
+  return acceptsBoth(header) && jsonContent(header) && protocolHeaderOk(header('mcp-protocol-version'));
+}
+
+type Header = (name: string) => string | undefined;
+
+/** Accept names both JSON and SSE, as the SDK requires of a POST. */
+export function acceptsBoth(header: Header): boolean {
   const accept = header('accept');
-  if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return false;
+  return accept !== undefined && accept.includes('application/json') && accept.includes('text/event-stream');
+}
+
+/** Content-Type is JSON (the two forms clients send; anything else goes to the SDK, which judges it). */
+export function jsonContent(header: Header): boolean {
   const contentType = header('content-type')?.toLowerCase();
-  if (contentType !== 'application/json' && contentType !== 'application/json; charset=utf-8') return false;
-  return protocolHeaderOk(header('mcp-protocol-version'));
+  return contentType === 'application/json' || contentType === 'application/json; charset=utf-8';
 }
 
 /**

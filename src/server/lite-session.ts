@@ -2,7 +2,7 @@ import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprot
 import type { Decision, ToolCall } from '../core/types.js';
 import { internalErrorDeny, TOOLS_LIST } from './approval-tool.js';
 import { jsonRpcError } from './body.js';
-import { approvalRequest, callHeadersOk, decideAtOnce, type ApprovalRequest } from './fast-call.js';
+import { acceptsBoth, approvalRequest, callHeadersOk, decideAtOnce, jsonContent, type ApprovalRequest } from './fast-call.js';
 import { helloOf, initializeResult, liteMessageOf, protocolHeaderOk, resultMessage, rootsRequest, type Hello } from './lite-messages.js';
 import { SDK_KEEP_ALIVE_MS, sseAnswer, sseStream, type SseWriter } from './sdk-sse.js';
 import type { Session, SessionOptions } from './sessions.js';
@@ -204,13 +204,3 @@ async function passOn(res: Response, w: SseWriter, id: string | number): Promise
 }
 
 const accepted = () => new Response(null, { status: 202 });
-
-function acceptsBoth(header: Header): boolean {
-  const accept = header('accept');
-  return accept !== undefined && accept.includes('application/json') && accept.includes('text/event-stream');
-}
-
-function jsonContent(header: Header): boolean {
-  const contentType = header('content-type')?.toLowerCase();
-  return contentType === 'application/json' || contentType === 'application/json; charset=utf-8';
-}
