@@ -6,12 +6,10 @@
 import type { Broker } from '../core/broker.js';
 import { hookAgents } from '../core/console-status.js';
 import { withPastAsks } from '../core/console-source.js';
-import { escapeText } from '../core/escape.js';
-import type { Grant } from '../core/grant.js';
 import type { PendingCall } from '../core/types.js';
 import { recentAsks } from '../store/audit.js';
-import { alwaysAllow } from '../commands/always-allow.js';
 import { VERSION } from '../version.js';
+import { grantSaver } from './grants.js';
 import type { Http } from './http.js';
 import type { OutputRun } from './headless.js';
 import type { LiveSettings } from './live-settings.js';
@@ -47,11 +45,7 @@ export async function runConsoleOutput(run: ConsoleRun): Promise<readonly Pendin
       alerts: state.alerts,
       status: settings.status,
       bell: () => settings.current().bell,
-      onAlwaysAllow: async (grant: Grant) => {
-        const { rule, allowed } = await alwaysAllow(grant, { store: settings.store, broker, policyOf: settings.policyOf });
-        log('info', `always allow: saved ${rule.id} ${escapeText(grant.pattern)} (${grant.scope}); allowed ${allowed.length} other waiting call(s)`);
-        return { id: rule.id };
-      },
+      onAlwaysAllow: grantSaver(state, settings, broker),
       info: { url: run.http.server.mcpUrl, version: VERSION },
       stopSignal: run.stopped,
     });
@@ -64,7 +58,7 @@ export async function runConsoleOutput(run: ConsoleRun): Promise<readonly Pendin
 }
 
 /** While Ink owns the terminal, console output from libraries goes to the log file. */
-function redirectConsole(log: Log): () => void {
+export function redirectConsole(log: Log): () => void {
   const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
   const to = (level: 'info' | 'warn' | 'error') => (...args: unknown[]) => log(level, args.map((a) => (typeof a === 'string' ? a : errorText(a))).join(' '));
   console.log = to('info');

@@ -4,6 +4,10 @@
  * call holds its HTTP request open, and its agent should read why), then closes the server.
  */
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { recentAsks } from '../store/audit.js';
+import { readDiskFile } from '../store/disk-file.js';
+import { grantSaver } from './grants.js';
 import type { Broker } from '../core/broker.js';
 import { startServer, type RunningServer } from '../server/listen.js';
 import type { ServerCliOptions } from '../commands/server-options.js';
@@ -26,7 +30,8 @@ export async function openHttp(opts: ServerCliOptions, state: State, settings: L
   const apiToken = randomBytes(32).toString('base64url');
   const { token } = settings;
   const askedPort = opts.port ?? settings.current().port;
-  const server = await startServer({
+  let mcpUrl = '';
+  const server: RunningServer = await startServer({
     broker,
     apiToken,
     ...(token ? { mcpToken: token } : {}),
@@ -39,7 +44,19 @@ export async function openHttp(opts: ServerCliOptions, state: State, settings: L
     // until it restarts. So only sessions with no open stream and a day without a request go.
     sessionIdleMs: 24 * 60 * 60_000,
     onError: state.onError,
+    console: {
+      instance: randomBytes(9).toString('base64url'),
+      version: VERSION,
+      mcpUrl: () => mcpUrl,
+      homeDir: homedir(),
+      status: settings.status,
+      alerts: state.alerts,
+      pastAsks: (limit) => recentAsks(state.paths.stateDir, limit, (m) => state.log('warn', `audit log: ${m}`)),
+      readFile: readDiskFile,
+      alwaysAllow: grantSaver(state, settings, broker),
+    },
   });
+  mcpUrl = server.mcpUrl;
   return {
     value: { server, askedPort, apiToken },
     close: async (reason) => {

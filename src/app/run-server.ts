@@ -34,7 +34,8 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   await parts.open('settings watch', () => watchSettings(state, settings, broker, opts.timeout));
   const http = await parts.open('http', () => openHttp(opts, state, settings, broker));
   await parts.open('server file', () => publishServer(state, http, settings));
-  if (opts.console) await parts.open('agents poll', () => pollAgents(settings, broker, http));
+  // The header's agent count: this console's, and any remote console's.
+  await parts.open('agents poll', () => pollAgents(settings, broker, http));
   const stopped = untilSignal();
   const stop = (reason: string) => parts.close(reason);
   let waiting: readonly PendingCall[];

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import { ANSWER_KEYMAP, GRANT_KEYMAP, KEYMAP } from '../tui/keymap.js';
 import { serverCommand, type ServerCliOptions } from './server-options.js';
@@ -20,9 +20,19 @@ function keysHelp(): string {
     'Settings that change it: `cco config set bell false`; NO_COLOR turns colour off.'].join('\n');
 }
 
+/** Options that start a server: they mean nothing to a console that connects to one. */
+const SERVER_ONLY = ['host', 'port', 'timeout', 'token', 'allowHost', 'progressInterval'] as const;
+
 export function watchCommand(): Command {
-  return serverCommand('watch', 'run the approval endpoint with the live console (approve with a, deny with d)').action(
-    async (opts: ServerCliOptions) => {
+  const cmd = serverCommand('watch', 'run the approval endpoint with the live console (approve with a, deny with d)');
+  return cmd
+    .addOption(
+      new Option(
+        '--connect [url]',
+        "start no server: open the console on a running cco (this machine's by default; or its URL, with CCO_API_TOKEN set to one of its tokens). Several consoles may watch one cco; the first answer wins",
+      ),
+    )
+    .action(async (opts: ServerCliOptions & { connect?: string | true }) => {
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         throw new UserError(
           'cco watch needs an interactive terminal, and this one has no TTY. ' +
@@ -33,8 +43,17 @@ export function watchCommand(): Command {
       // Ink draws only a final frame when it thinks it runs in CI; with a TTY on both ends a person
       // is watching, so say so before Ink loads (it reads the variable once, at import).
       for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
+      if (opts.connect !== undefined) {
+        const given = SERVER_ONLY.filter((o) => cmd.getOptionValueSource(o) === 'cli');
+        if (given.length > 0) {
+          throw new UserError(`--connect starts no server, so ${given.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} mean nothing with it; set them on the cco you connect to.`, 2);
+        }
+        const { runRemoteConsole } = await import('../app/remote-console.js');
+        await runRemoteConsole(opts.connect === true ? undefined : opts.connect);
+        return;
+      }
       const { runServer } = await import('../app/run-server.js');
       await runServer({ ...opts, console: true });
-    },
-  ).addHelpText('after', keysHelp());
+    })
+    .addHelpText('after', keysHelp());
 }

@@ -5,6 +5,7 @@ import { DecidedCalls } from './decided-calls.js';
 import * as made from './decision-messages.js';
 import { WaitingCalls } from './waiting-calls.js';
 import type {
+  BrokerCounts,
   BrokerEvent,
   BrokerSnapshot,
   DecidedBy,
@@ -245,6 +246,11 @@ export class Broker {
       version: this.version,
     };
     return this.cached;
+  }
+
+  /** This run's counts, current even inside an event listener (the snapshot is rebuilt after). */
+  counts(): BrokerCounts {
+    return this.decided.counts;
   }
 
   /** Called after every change; returns the unsubscribe function. */

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { Broker } from '../core/broker.js';
 import { NotPendingError } from '../core/errors.js';
 import { z } from 'zod';
@@ -7,6 +6,7 @@ import type { BrokerEvent, PendingCall, PermissionUpdate } from '../core/types.j
 import { statusView } from '../core/status-line.js';
 import { agentLabel, summarizeInput } from '../core/summary.js';
 import { readJsonBody } from './body.js';
+import { eventStream } from './event-stream.js';
 
 /** A pending call as the API shows it: the call plus the one-line summary the console shows. */
 export function pendingView(p: PendingCall) {
@@ -92,7 +92,11 @@ export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBy
   const decide = async (req: Request, id: string, behavior: 'allow' | 'deny') => {
     const body = await optionalBody(req);
     if (!body.ok) return body.res;
-    const { updatedInput, message, updatedPermissions, confirmShared } = body.value;
+    const { updatedInput, message, updatedPermissions, confirmShared, interrupt, savedRule } = body.value;
+    if (behavior === 'deny' && interrupt !== undefined && typeof interrupt !== 'boolean') return fail(400, 'bad_body', '"interrupt" must be true or false.');
+    if (behavior === 'allow' && savedRule !== undefined && (typeof savedRule !== 'string' || savedRule.length > 200)) {
+      return fail(400, 'bad_body', '"savedRule" must be a short text: the rule saved with this allow (`r7 for 1h`).');
+    }
     if (behavior === 'allow' && updatedInput !== undefined && (typeof updatedInput !== 'object' || updatedInput === null || Array.isArray(updatedInput))) {
       return fail(400, 'bad_body', '"updatedInput" must be a JSON object (the tool\'s whole input).');
     }
@@ -119,10 +123,9 @@ export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBy
               behavior,
               ...(updatedInput ? { updatedInput: updatedInput as Record<string, unknown> } : {}),
               ...(permissions?.length ? { updatedPermissions: permissions } : {}),
+              ...(typeof savedRule === 'string' && savedRule !== '' ? { savedRule } : {}),
             }
-          : message !== undefined
-            ? { behavior, message: message as string }
-            : { behavior },
+          : { behavior, ...(message !== undefined ? { message: message as string } : {}), ...(interrupt === true ? { interrupt } : {}) },
       );
       return Response.json({ id, decision });
     } catch (error) {
@@ -137,50 +140,14 @@ export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBy
   api.post('/pending/:id/deny', (c) => decide(c.req.raw, c.req.param('id'), 'deny'));
 
   api.get('/events', (c) =>
-    streamSSE(c, async (stream) => {
-      // Events wait here, already encoded, while the client is slow to read. A client that stops
-      // reading (a paused `cco log --follow | less`) would make this grow without end: past the
-      // cap it is dropped, and can reconnect.
-      const queue: Array<{ event: string; data: string }> = [];
-      let queuedBytes = 0;
-      let wake: (() => void) | undefined;
-      let closed = false;
-      const off = broker.onEvent((e) => {
-        if (closed) return;
-        const data = JSON.stringify(eventView(e));
-        queue.push({ event: e.type, data });
-        queuedBytes += data.length;
-        if (queuedBytes > maxBacklogBytes) {
-          closed = true;
-          queue.length = 0;
-          off();
-          stream.abort();
-        }
-        wake?.();
-      });
-      stream.onAbort(() => {
-        closed = true;
-        wake?.();
-      });
-      const ping = setInterval(() => wake?.(), keepAliveMs);
-      try {
-        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ pending: broker.snapshot().pending.map(pendingView) }) });
-        while (!closed) {
-          if (queue.length === 0) {
-            await new Promise<void>((r) => (wake = r));
-            wake = undefined;
-            if (queue.length === 0 && !closed) await stream.write(': keep-alive\n\n');
-            continue;
-          }
-          const next = queue.shift()!;
-          queuedBytes -= next.data.length;
-          await stream.writeSSE(next);
-        }
-      } finally {
-        clearInterval(ping);
-        off();
-      }
-    }),
+    eventStream(
+      c,
+      (push) => {
+        const off = broker.onEvent((e) => push({ event: e.type, data: JSON.stringify(eventView(e)) }));
+        return { first: { event: 'hello', data: JSON.stringify({ pending: broker.snapshot().pending.map(pendingView) }) }, close: off };
+      },
+      { keepAliveMs, maxBacklogBytes },
+    ),
   );
 
   return api;

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import type { Broker } from '../core/broker.js';
 import type { ToolCall } from '../core/types.js';
-import { decisionApi } from './api.js';
+import { decisionApi, MAX_EVENT_BACKLOG_BYTES } from './api.js';
+import { CONSOLE_KEEPALIVE_MS, consoleApi, type ConsoleApiDeps } from './console-api.js';
 import { jsonRpcError, readJsonBody } from './body.js';
 import { bearerAuth, hostGuard } from './security.js';
 import { PERMISSION_REQUEST_PATH, POST_TOOL_USE_PATH, permissionRequestHook, postToolUseHook } from './hooks.js';
@@ -32,6 +33,10 @@ export interface AppOptions {
   /** Most sessions held at once; past it the longest-idle one goes (default MAX_SESSIONS). */
   maxSessions?: number;
   onError?: (error: unknown) => void;
+  /** What the remote console's routes (`/api/console/*`) need; without it they are not served. */
+  console?: ConsoleApiDeps;
+  /** How often an idle console stream says it is alive (default CONSOLE_KEEPALIVE_MS). */
+  consoleKeepAliveMs?: number;
   /** Answer calls decided at once without the SDK's per-request machinery (default true; tests compare both). */
   fastCalls?: boolean;
 }
@@ -195,6 +200,10 @@ export function createApp(opts: AppOptions) {
   app.post(`${POST_TOOL_USE_PATH}/:agent`, (c) => postToolUseHook(c.req.raw, hookOpts));
 
   app.use('/api/*', bearerAuth(opts.apiToken));
+  if (opts.console) {
+    const backlog = opts.eventBacklogBytes ?? MAX_EVENT_BACKLOG_BYTES;
+    app.route('/api/console', consoleApi(opts.broker, opts.console, { keepAliveMs: opts.consoleKeepAliveMs ?? CONSOLE_KEEPALIVE_MS, maxBacklogBytes: backlog }));
+  }
   app.route('/api', decisionApi(opts.broker, opts.eventBacklogBytes ? { maxBacklogBytes: opts.eventBacklogBytes } : {}));
 
   app.notFound((c) =>

@@ -5,7 +5,7 @@ import type { Grant } from '../core/grant.js';
 import type { ConsoleSource } from '../core/console-source.js';
 import type { StatusBoard } from '../core/console-status.js';
 import { App } from './App.js';
-import { readDiskFile } from './disk-file.js';
+import { readDiskFile, type DiskFile } from './disk-file.js';
 import { editInput } from './editor.js';
 import { colorFromEnv } from './theme.js';
 
@@ -18,6 +18,10 @@ export interface RunConsoleOptions {
   onAlwaysAllow?: (grant: Grant) => void | { id: string } | Promise<void | { id: string }>;
   /** Whether a new call rings the terminal bell (read at each call, so a config change applies at once). */
   bell?: () => boolean;
+  /** Reads the file a waiting Write would replace (default: this machine's disk). */
+  readFile?: (path: string) => Promise<DiskFile>;
+  /** What `~/` means in the patterns `A` proposes (default: this user's home). */
+  homeDir?: string;
   /** Resolves when the process is told to stop (SIGINT, SIGTERM…). */
   stopSignal: Promise<NodeJS.Signals>;
 }
@@ -100,9 +104,9 @@ export async function runConsole(opts: RunConsoleOptions): Promise<'quit' | Node
       onBell={bell}
       onTitle={setTitle}
       onEdit={onEdit}
-      readFile={readDiskFile}
+      readFile={opts.readFile ?? readDiskFile}
       color={colorFromEnv(process.env)}
-      homeDir={homedir()}
+      homeDir={opts.homeDir ?? homedir()}
       {...(opts.onAlwaysAllow ? { onAlwaysAllow: opts.onAlwaysAllow } : {})}
     />,
     { patchConsole: false, exitOnCtrlC: true, stdout: out.stream },

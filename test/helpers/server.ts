@@ -3,6 +3,7 @@ import { readSse, type SseEvent } from '../../src/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Broker, type BrokerOptions } from '../../src/core/broker.js';
 import { startServer, type RunningServer } from '../../src/server/listen.js';
+import type { ConsoleApiDeps } from '../../src/server/console-api.js';
 
 export interface TestServer {
   broker: Broker;
@@ -15,7 +16,16 @@ let counter = 0;
 
 /** The real HTTP server on 127.0.0.1, port 0, over a real broker. */
 export async function startTestServer(
-  opts: Partial<BrokerOptions> & { progressIntervalMs?: number; sessionIdleMs?: number; fastCalls?: boolean; mcpToken?: string; joinWindowMs?: number } = {},
+  opts: Partial<BrokerOptions> & {
+    progressIntervalMs?: number;
+    sessionIdleMs?: number;
+    fastCalls?: boolean;
+    mcpToken?: string;
+    joinWindowMs?: number;
+    port?: number;
+    console?: ConsoleApiDeps;
+    consoleKeepAliveMs?: number;
+  } = {},
 ): Promise<TestServer> {
   const broker = new Broker({ newId: () => `c${++counter}`, timeoutMs: 60_000, ...opts });
   const token = 'test-token';
@@ -23,8 +33,10 @@ export async function startTestServer(
     broker,
     apiToken: token,
     host: '127.0.0.1',
-    port: 0,
+    port: opts.port ?? 0,
     version: '0.0.0-test',
+    ...(opts.console ? { console: opts.console } : {}),
+    ...(opts.consoleKeepAliveMs !== undefined ? { consoleKeepAliveMs: opts.consoleKeepAliveMs } : {}),
     progressIntervalMs: opts.progressIntervalMs ?? 30_000,
     sessionIdleMs: opts.sessionIdleMs ?? 60 * 60_000,
     ...(opts.fastCalls !== undefined ? { fastCalls: opts.fastCalls } : {}),

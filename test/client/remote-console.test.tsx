@@ -1,0 +1,247 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AlertBoard } from '../../src/core/alerts.js';
+import { StatusBoard } from '../../src/core/console-status.js';
+import { compileRules, toPolicy } from '../../src/core/rules/index.js';
+import { NotPendingError } from '../../src/core/errors.js';
+import { RemoteSource, type Endpoint } from '../../src/client/remote-source.js';
+import { alwaysAllow } from '../../src/commands/always-allow.js';
+import type { ConsoleApiDeps } from '../../src/server/console-api.js';
+import { readDiskFile } from '../../src/store/disk-file.js';
+import { SettingsStore } from '../../src/store/settings.js';
+import { App } from '../../src/tui/App.js';
+import type { ConsoleSource } from '../../src/core/console-source.js';
+import type { Broker } from '../../src/core/broker.js';
+import { askApproval, parseResult, testHarness, waitFor, type TestServer } from '../helpers/server.js';
+
+const h = testHarness();
+const cleanups: Array<() => void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) c();
+  await h.cleanup();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cco-remote-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** What `cco serve` gives the console routes, over a real settings file. */
+function consoleDeps(dir: string, broker: () => Broker): ConsoleApiDeps & { alertBoard: AlertBoard; statusBoard: StatusBoard; store: SettingsStore } {
+  const store = new SettingsStore(join(dir, 'config.json'));
+  const statusBoard = new StatusBoard({ agents: 0, defaultAction: 'ask', rules: 0 });
+  const alertBoard = new AlertBoard();
+  return {
+    instance: 'test',
+    version: '0.0.0-test',
+    mcpUrl: () => 'http://127.0.0.1:8660/mcp',
+    homeDir: '/home/me',
+    status: statusBoard,
+    alerts: alertBoard,
+    alertBoard,
+    statusBoard,
+    store,
+    pastAsks: () => [],
+    readFile: readDiskFile,
+    alwaysAllow: async (grant) => {
+      const { rule, allowed } = await alwaysAllow(grant, {
+        store,
+        broker: broker(),
+        policyOf: (s) => toPolicy(compileRules(s.rules, { homeDir: '/home/me', defaultAction: s.defaultAction })),
+      });
+      return { id: rule.id, allowed };
+    },
+  };
+}
+
+async function serverWithConsole(opts: { port?: number; dir?: string } = {}) {
+  const dir = opts.dir ?? tempDir();
+  let t: TestServer | undefined;
+  const deps = consoleDeps(dir, () => t!.broker);
+  t = await h.start({ console: deps, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  return { t, deps, dir };
+}
+
+async function remote(endpoint: () => Promise<Endpoint>, opts: { retryMs?: () => number; silenceMs?: number } = {}) {
+  const source = new RemoteSource({ endpoint, retryMs: opts.retryMs ?? (() => 20), ...(opts.silenceMs ? { silenceMs: opts.silenceMs } : {}) });
+  cleanups.push(() => source.close());
+  const server = await source.start();
+  return { source, server };
+}
+
+function mount(source: ConsoleSource, extra: Partial<Parameters<typeof App>[0]> = {}) {
+  const ui = render(<App source={source} url="http://127.0.0.1:8660/mcp" version="0.0.0" onQuit={() => {}} decisionGuardMs={0} throttleMs={0} {...extra} />);
+  cleanups.push(ui.unmount);
+  const frame = () => ui.lastFrame() ?? '';
+  return { ui, frame };
+}
+
+const endpointOf = (t: TestServer) => async () => ({ url: t.server.url, token: t.token });
+
+describe('cco watch --connect: consoles on a running cco', () => {
+  it('two remote consoles and one in-process see the call; `a` in one reaches the agent once and the call leaves all three', async () => {
+    const { t } = await serverWithConsole();
+    const one = await remote(endpointOf(t));
+    const two = await remote(endpointOf(t));
+    const a = mount(one.source, { alerts: one.source.alerts, status: one.source.status });
+    const b = mount(two.source, { alerts: two.source.alerts, status: two.source.status });
+    const local = mount(t.broker);
+
+    const client = await h.client(t.server.mcpUrl);
+    const result = askApproval(client, 'Bash', { command: 'git push origin main' });
+    for (const c of [a, b, local]) await vi.waitFor(() => expect(c.frame()).toContain('git push origin main'), { timeout: 5000 });
+    const id = t.broker.snapshot().pending[0]!.id;
+
+    a.ui.stdin.write('a');
+    expect(parseResult(await result)).toMatchObject({ behavior: 'allow' });
+    await waitFor(() => one.source.snapshot().pending.length === 0 && two.source.snapshot().pending.length === 0, 5000, 'the call to leave both remote queues');
+    expect(t.broker.snapshot().pending).toHaveLength(0);
+    // Everyone's history has it, decided by a person, once.
+    for (const s of [one.source, two.source]) {
+      expect(s.snapshot().recent.filter((d) => d.id === id)).toHaveLength(1);
+      expect(s.snapshot().recent[0]).toMatchObject({ id, decision: { behavior: 'allow', decidedBy: 'user' } });
+      expect(s.snapshot().counts).toMatchObject({ allowed: 1, denied: 0 });
+    }
+    await vi.waitFor(() => expect(b.frame()).not.toContain('› ' + id));
+    expect(t.broker.snapshot().counts.allowed).toBe(1);
+  });
+
+  it('the first answer wins: a second console deciding the same call is told it was already decided', async () => {
+    const { t } = await serverWithConsole();
+    const one = await remote(endpointOf(t));
+    const two = await remote(endpointOf(t));
+    const client = await h.client(t.server.mcpUrl);
+    const result = askApproval(client, 'Bash', { command: 'rm -rf build' });
+    await waitFor(() => one.source.snapshot().pending.length === 1 && two.source.snapshot().pending.length === 1, 5000, 'both to see it');
+    const id = one.source.snapshot().pending[0]!.id;
+    const answers = await Promise.allSettled([one.source.decide(id, { behavior: 'deny', message: 'not now' }), two.source.decide(id, { behavior: 'allow' })]);
+    expect(answers.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = answers.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(NotPendingError);
+    const winner = (answers.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ behavior: string }>).value.behavior;
+    expect(parseResult(await result).behavior).toBe(winner);
+  });
+
+  it('deny with a message and an interrupt go through as the console sent them', async () => {
+    const { t } = await serverWithConsole();
+    const one = await remote(endpointOf(t));
+    const client = await h.client(t.server.mcpUrl);
+    const result = askApproval(client, 'Bash', { command: 'curl x | sh' });
+    await waitFor(() => one.source.snapshot().pending.length === 1, 5000, 'the call');
+    const id = one.source.snapshot().pending[0]!.id;
+    const d = await one.source.decide(id, { behavior: 'deny', message: 'Use the vendored script.', interrupt: true });
+    expect(d).toMatchObject({ behavior: 'deny', message: 'Use the vendored script.', interrupt: true, decidedBy: 'user' });
+    expect(parseResult(await result)).toMatchObject({ behavior: 'deny', message: 'Use the vendored script.', interrupt: true });
+  });
+
+  it('a lost server empties the queue and says so; decisions are refused; the console reconnects to the restarted server and shows only its calls', async () => {
+    const dir = tempDir();
+    const first = await serverWithConsole({ dir });
+    const port = Number(new URL(first.t.server.url).port);
+    let current = first.t;
+    const one = await remote(async () => ({ url: current.server.url, token: current.token }));
+    const view = mount(one.source, { alerts: one.source.alerts, status: one.source.status });
+    const client = await h.client(current.server.mcpUrl);
+    const old = askApproval(client, 'Bash', { command: 'make deploy' });
+    old.catch(() => {});
+    await waitFor(() => one.source.snapshot().pending.length === 1, 5000, 'the call');
+    const oldId = one.source.snapshot().pending[0]!.id;
+
+    await current.close();
+    await vi.waitFor(() => expect(view.frame()).toContain('Disconnected from cco'), { timeout: 5000 });
+    expect(one.source.snapshot().pending).toHaveLength(0);
+    expect(one.source.isConnected()).toBe(false);
+    await expect(one.source.decide(oldId, { behavior: 'allow' })).rejects.toThrow(/not connected/);
+
+    const second = await serverWithConsole({ port, dir });
+    current = second.t;
+    await waitFor(() => one.source.isConnected(), 10_000, 'the console to reconnect');
+    await vi.waitFor(() => expect(view.frame()).not.toContain('Disconnected'), { timeout: 5000 });
+    // Nothing was decided by the reconnect, and the new server's queue is what shows.
+    expect(second.t.broker.snapshot().counts).toMatchObject({ allowed: 0, denied: 0 });
+    const client2 = await h.client(current.server.mcpUrl);
+    const fresh = askApproval(client2, 'Bash', { command: 'make test' });
+    await waitFor(() => one.source.snapshot().pending.length === 1, 5000, 'the new call');
+    expect(one.source.snapshot().pending[0]!.call.input).toEqual({ command: 'make test' });
+    await one.source.decide(one.source.snapshot().pending[0]!.id, { behavior: 'allow' });
+    expect(parseResult(await fresh)).toMatchObject({ behavior: 'allow' });
+  });
+
+  it('a wrong token: the first connection fails with a clear message and exit code 2', async () => {
+    const { t } = await serverWithConsole();
+    const source = new RemoteSource({ endpoint: async () => ({ url: t.server.url, token: 'not-the-token' }) });
+    cleanups.push(() => source.close());
+    const error = await source.start().then(
+      () => undefined,
+      (e: unknown) => e as { message: string; exitCode?: number; code?: number },
+    );
+    expect(error?.message).toMatch(/refused the token \(HTTP 401\)/);
+    expect(error?.message).toContain('CCO_API_TOKEN');
+  });
+
+  it('nothing listening: the first connection fails saying so', async () => {
+    const source = new RemoteSource({ endpoint: async () => ({ url: 'http://127.0.0.1:1', token: 't' }) });
+    cleanups.push(() => source.close());
+    await expect(source.start()).rejects.toThrow(/Nothing answers at http:\/\/127\.0\.0\.1:1/);
+  });
+
+  it('a silent stream (a dead tunnel) is taken for lost', async () => {
+    const { t } = await serverWithConsole();
+    const client = await h.client(t.server.mcpUrl);
+    void askApproval(client, 'Bash', { command: 'make deploy' }).catch(() => {});
+    await waitFor(() => t.broker.snapshot().pending.length === 1, 5000, 'the call');
+    // The server pings every 10 s; the console gives up on a stream silent for 300 ms.
+    const one = await remote(endpointOf(t), { silenceMs: 300, retryMs: () => 60_000 });
+    const id = one.source.snapshot().pending[0]!.id;
+    await waitFor(() => !one.source.isConnected(), 5000, 'the silent stream to count as lost');
+    expect(one.source.alerts.snapshot()[0]?.message).toMatch(/nothing heard for/);
+    // The call still waits on the server, but this console can no longer decide it: it does not show it.
+    expect(t.broker.snapshot().pending).toHaveLength(1);
+    expect(one.source.snapshot().pending).toHaveLength(0);
+    await expect(one.source.decide(id, { behavior: 'allow' })).rejects.toThrow(/not connected/);
+    expect(t.broker.snapshot().pending).toHaveLength(1);
+  });
+
+  it('the header and banners are the server\'s: agents, rules, and its alerts', async () => {
+    const { t, deps } = await serverWithConsole();
+    const one = await remote(endpointOf(t));
+    deps.statusBoard.set({ agents: 3, rules: 5 });
+    deps.alertBoard.set('config', 'config.json: line 3: not JSON');
+    await waitFor(() => one.source.status.snapshot().agents === 3 && one.source.alerts.snapshot().length === 1, 5000, 'the status');
+    expect(one.source.status.snapshot()).toMatchObject({ agents: 3, rules: 5 });
+    expect(one.source.alerts.snapshot()[0]?.message).toBe('config.json: line 3: not JSON');
+    deps.alertBoard.clear('config');
+    await waitFor(() => one.source.alerts.snapshot().length === 0, 5000, 'the alert to clear');
+  });
+
+  it('A (always allow) from a remote console saves the rule on the server and allows the call with it', async () => {
+    const { t, deps } = await serverWithConsole();
+    const one = await remote(endpointOf(t));
+    const client = await h.client(t.server.mcpUrl);
+    const result = askApproval(client, 'Bash', { command: 'npm test' });
+    await waitFor(() => one.source.snapshot().pending.length === 1, 5000, 'the call');
+    const id = one.source.snapshot().pending[0]!.id;
+    const saved = await one.source.alwaysAllow({ pattern: 'Bash(npm test:*)', fields: {}, forMs: 3_600_000, scope: 'every agent, 1h', callId: id });
+    expect(deps.store.read().rules).toEqual([expect.objectContaining({ id: saved.id, pattern: 'Bash(npm test:*)', action: 'allow' })]);
+    await one.source.decide(id, { behavior: 'allow', savedRule: `${saved.id} for 1h` });
+    expect(parseResult(await result)).toMatchObject({ behavior: 'allow' });
+    expect(t.broker.snapshot().recent[0]?.decision.savedRule).toBe(`${saved.id} for 1h`);
+  });
+
+  it('the file a waiting Write replaces is read on the server; no other file is', async () => {
+    const { t, dir } = await serverWithConsole();
+    const file = join(dir, 'notes.txt');
+    writeFileSync(file, 'old text\n');
+    const one = await remote(endpointOf(t));
+    const client = await h.client(t.server.mcpUrl);
+    void askApproval(client, 'Write', { file_path: file, content: 'new text\n' }).catch(() => {});
+    await waitFor(() => one.source.snapshot().pending.length === 1, 5000, 'the Write');
+    expect(await one.source.readFile(file)).toEqual({ kind: 'text', text: 'old text\n' });
+    await expect(one.source.readFile(join(dir, 'config.json'))).rejects.toThrow(/No waiting Write names this file/);
+    await expect(one.source.readFile('/etc/passwd')).rejects.toThrow(/No waiting Write names this file/);
+  });
+});
