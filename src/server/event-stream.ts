@@ -33,14 +33,14 @@ export function eventStream(
     let queuedBytes = 0;
     let wake: (() => void) | undefined;
     let closed = false;
-    let feed: { first: StreamEvent; close: () => void } | undefined;
+    let closeFeed = () => {};
     const stop = () => {
       closed = true;
       queue.length = 0;
-      feed?.close();
+      closeFeed();
       wake?.();
     };
-    feed = open((e) => {
+    const feed = open((e) => {
       if (closed) return;
       queue.push(e);
       queuedBytes += e.data.length;
@@ -50,6 +50,7 @@ export function eventStream(
       }
       wake?.();
     });
+    closeFeed = feed.close;
     stream.onAbort(stop);
     const timer = setInterval(() => wake?.(), keepAliveMs);
     try {

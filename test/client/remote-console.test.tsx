@@ -60,9 +60,9 @@ function consoleDeps(dir: string, broker: () => Broker): ConsoleApiDeps & { aler
 
 async function serverWithConsole(opts: { port?: number; dir?: string } = {}) {
   const dir = opts.dir ?? tempDir();
-  let t: TestServer | undefined;
-  const deps = consoleDeps(dir, () => t!.broker);
-  t = await h.start({ console: deps, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  const held: { t?: TestServer } = {};
+  const deps = consoleDeps(dir, () => held.t!.broker);
+  const t = (held.t = await h.start({ console: deps, ...(opts.port !== undefined ? { port: opts.port } : {}) }));
   return { t, deps, dir };
 }
 
