@@ -244,8 +244,9 @@ export class RemoteSource implements ConsoleSource {
   private lose(why: string, attempt = 0, retryError?: string): void {
     this.connected = false;
     this.client = undefined;
-    const retry = attempt > 0 ? ` Attempt ${attempt} failed: ${escapeText(retryError ?? '')}.` : '';
-    this.alerts.set(CONNECTION, `Disconnected from cco at ${escapeText(this.url)}: ${escapeText(why)}. Reconnecting…${retry} No call can be decided here until it is back.`);
+    // The first sentence of why the last attempt failed is enough here.
+    const failed = retryError === undefined ? '' : ` (attempt ${attempt}: ${escapeText(firstSentence(retryError))})`;
+    this.alerts.set(CONNECTION, `Disconnected from cco at ${escapeText(this.url)}: ${escapeText(why)}. Reconnecting${failed}… Nothing can be decided here until it is back.`);
     if (this.snap.pending.length > 0) this.change({ pending: [] });
   }
 
@@ -292,6 +293,8 @@ export class RemoteSource implements ConsoleSource {
   }
 }
 
+const firstSentence = (text: string) => (/^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text).replace(/[.!?]$/, '');
+
 function errorMessage(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
@@ -310,7 +313,7 @@ async function refusal(res: Response, url: string): Promise<UserError> {
   } catch {
     // No JSON body: the status says enough.
   }
-  const said = message ? `: ${escapeText(message.slice(0, 500))}` : '';
+  const said = message ? `: ${escapeText(message.slice(0, 500)).replace(/\.$/, '')}` : '';
   if (res.status === 401) return new UserError(`${url} refused the token (HTTP 401)${said}. Set CCO_API_TOKEN to a token of that cco (\`cco token add NAME\` there).`, 2);
   if (res.status === 403) return new UserError(`${url} does not let this token watch (HTTP 403)${said}.`, 2);
   if (res.status === 404) return new UserError(`${url} has no console stream (HTTP 404): is it a cco server of this version?`, 2);

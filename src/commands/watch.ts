@@ -46,7 +46,7 @@ export function watchCommand(): Command {
       if (opts.connect !== undefined) {
         const given = SERVER_ONLY.filter((o) => cmd.getOptionValueSource(o) === 'cli');
         if (given.length > 0) {
-          throw new UserError(`--connect starts no server, so ${given.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} mean nothing with it; set them on the cco you connect to.`, 2);
+          throw new UserError(`--connect starts no server, so ${given.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ${given.length === 1 ? 'means' : 'mean'} nothing with it; set them on the cco you connect to.`, 2);
         }
         const { runRemoteConsole } = await import('../app/remote-console.js');
         await runRemoteConsole(opts.connect === true ? undefined : opts.connect);
