@@ -245,3 +245,49 @@ describe('cco watch --connect: consoles on a running cco', () => {
     await expect(one.source.readFile('/etc/passwd')).rejects.toThrow(/No waiting Write names this file/);
   });
 });
+
+describe('the console routes refuse what they should', () => {
+  const api = (t: TestServer, path: string, init: RequestInit = {}, token = t.token) =>
+    fetch(`${t.server.url}/api/console${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+
+  it('every route needs the decision token; the /mcp token is not it', async () => {
+    const { t } = await serverWithConsole();
+    for (const [path, method] of [['/stream', 'GET'], ['/asks', 'GET'], ['/disk?path=/etc/passwd', 'GET'], ['/always', 'POST']] as const) {
+      const res = await api(t, path, { method, ...(method === 'POST' ? { body: '{}' } : {}) }, 'wrong');
+      expect(res.status, path).toBe(401);
+    }
+  });
+
+  it('a grant that is not one is refused with 400 and nothing is saved', async () => {
+    const { t, deps } = await serverWithConsole();
+    const grant = { pattern: 'Bash(npm test:*)', fields: {}, scope: 'every agent, 1h', callId: 'c1' };
+    for (const [body, why] of [
+      ['not json', /JSON/],
+      [JSON.stringify({}), /"grant"/],
+      [JSON.stringify({ grant: { ...grant, action: 'deny' } }), /"grant"/],
+      [JSON.stringify({ grant: { ...grant, fields: { session: 's1', expires: 1 } } }), /"grant"/],
+      [JSON.stringify({ grant: { ...grant, pattern: '' } }), /"grant"/],
+      [JSON.stringify({ grant: { ...grant, pattern: 'x'.repeat(5000) } }), /"grant"/],
+      [JSON.stringify({ grant: { ...grant, forMs: -5 } }), /"grant"/],
+      [JSON.stringify({ grant: { ...grant, pattern: 'Bash(npm test:*' } }), /not a rule cco can save/],
+    ] as const) {
+      const res = await api(t, '/always', { method: 'POST', body });
+      expect(res.status, body).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message, body).toMatch(why);
+    }
+    expect(deps.store.readFile().rules ?? []).toEqual([]);
+  });
+
+  it('past asks: a limit that is not a small whole number is refused', async () => {
+    const { t } = await serverWithConsole();
+    for (const q of ['0', '-1', '1.5', 'x', '100000']) expect((await api(t, `/asks?limit=${q}`)).status, q).toBe(400);
+    expect(await (await api(t, '/asks?limit=5')).json()).toEqual({ entries: [] });
+  });
+
+  it('a server started without the console routes answers 404 there, and the console says what it is', async () => {
+    const t = await h.start();
+    const source = new RemoteSource({ endpoint: async () => ({ url: t.server.url, token: t.token }) });
+    cleanups.push(() => source.close());
+    await expect(source.start()).rejects.toThrow(/no console stream \(HTTP 404\)/);
+  });
+});
