@@ -6,7 +6,7 @@ import type { ConsoleStatus } from '../core/console-status.js';
 import type { DecidedCall, Decision, PendingCall, ToolCall, Verdict } from '../core/types.js';
 import { applyKeys, type Effect, type StepContext } from './console-keys.js';
 import { type ConsoleState, initialState, markShown, reconcile, viewOf, type World } from './console-state.js';
-import { grantRoomy } from './grant-keys.js';
+import { grantFooterRows } from './grant-keys.js';
 import { DetailPane } from './components/DetailPane.js';
 import { Footer } from './components/Footer.js';
 import { bannerRows, Header } from './components/Header.js';
@@ -272,11 +272,12 @@ function Screen(props: AppProps) {
     );
   }
   const filtered = state.filterText.trim() !== '' && view.pending !== snap.pending;
+  const grantRows = grant === undefined ? undefined : grantFooterRows(grant, width, height, bannerCount);
   return (
     <Box flexDirection="column" width={width}>
       <Header pending={snap.pending.length} counts={snap.counts} url={url} banners={banners} status={status} />
       {mode.kind === 'help' ? (
-        <HelpOverlay height={height - 3 - bannerCount} version={version} />
+        <HelpOverlay width={width} height={height} banners={bannerCount} offset={mode.offset} version={version} />
       ) : (
         <>
           <QueueBox
@@ -310,7 +311,8 @@ function Screen(props: AppProps) {
         notice={state.notice}
         preview={preview}
         replay={replay}
-        roomy={grant === undefined || grantRoomy(height, banners.length, grant.call)}
+        roomy={grantRows?.roomy ?? true}
+        prompt={grantRows?.prompt}
         filter={state.filterText}
         tool={state.focus === 'queue' ? view.selectedCall?.call.toolName : undefined}
       />

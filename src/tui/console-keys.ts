@@ -3,6 +3,7 @@
  * (a question, a prompt, the chooser, the answers, or the main keys: moving, scrolling, the
  * filter, and the decision keys of ./decision-keys.ts).
  */
+import { helpLines, helpPage, helpWidth } from './help-lines.js';
 import type { Verdict } from '../core/types.js';
 import { answerKey } from './answer-keys.js';
 import { clampOffset, type ConsoleState, reconcile, viewOf } from './console-state.js';
@@ -47,7 +48,7 @@ function step(s: ConsoleState, ev: KeyEvent, ctx: StepContext): Step {
       // The editor has the terminal; a stray key that reaches us decides nothing.
       return { state: s, effects: [] };
     case 'help':
-      return { state: { ...s, mode: { kind: 'normal' } }, effects: [] };
+      return helpKey(s, mode.offset, ev, ctx);
     case 'quit':
       if (confirmActionFor(input, key) === 'yes') return { state: { ...s, mode: { kind: 'normal' } }, effects: [{ kind: 'quit' }] };
       return note({ ...s, mode: { kind: 'normal' } }, 'Still watching; nothing was decided.');
@@ -117,7 +118,7 @@ function mainKey(s: ConsoleState, { input, key }: KeyEvent, ctx: StepContext): S
       return state({ scroll: { id: v.detailCall.id, offset: clampOffset(v.offset + dir * Math.max(1, v.bodyRows - 1), v.lines.length, v.bodyRows) } });
     }
     case 'help':
-      return state({ mode: { kind: 'help' } });
+      return state({ mode: { kind: 'help', offset: 0 } });
     case 'quit': {
       const waiting = ctx.waiting();
       return waiting > 0 ? { state: { ...s, mode: { kind: 'quit', waiting } }, effects: [], stop: true } : { state: s, effects: [{ kind: 'quit' }] };
@@ -125,4 +126,19 @@ function mainKey(s: ConsoleState, { input, key }: KeyEvent, ctx: StepContext): S
     default:
       return { state: s, effects: [] };
   }
+}
+
+/** In the help overlay: page through it on a small pane; any other key closes it. */
+function helpKey(s: ConsoleState, offset: number, { input, key }: KeyEvent, ctx: StepContext): Step {
+  const { width, height, banners } = ctx.world;
+  const total = helpLines(helpWidth(width)).length;
+  const page = helpPage(height, banners);
+  const last = Math.max(0, total - page);
+  const forward = key.pageDown || key.downArrow || input === 'j';
+  const back = key.pageUp || key.upArrow || input === 'k';
+  if (total > page && (forward || back)) {
+    const next = Math.max(0, Math.min(last, offset + (forward ? page : -page)));
+    return { state: { ...s, mode: { kind: 'help', offset: next } }, effects: [] };
+  }
+  return { state: { ...s, mode: { kind: 'normal' } }, effects: [] };
 }

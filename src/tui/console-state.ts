@@ -5,7 +5,7 @@
 import type { BrokerSnapshot, DecidedCall, PendingCall, ToolCall } from '../core/types.js';
 import { type DetailLine, isComplete } from './detail-lines.js';
 import { applyFilter, parseFilter } from './filter.js';
-import { grantFooterExtra, grantRoomy } from './grant-keys.js';
+import { grantFooterRows } from './grant-keys.js';
 import { screenLayout, type ScreenLayout } from './layout.js';
 import type { Mode } from './mode.js';
 import { reconcileSelection } from './selection.js';
@@ -112,8 +112,8 @@ export function viewOf(s: ConsoleState, w: World): View {
   const layout = screenLayout({
     height: w.height,
     width: w.width,
-    // The A chooser takes two more footer lines (scope, write-back) where the pane has room.
-    banners: w.banners + (s.mode.kind === 'allowRule' && grantRoomy(w.height, w.banners, s.mode.call) ? grantFooterExtra(s.mode.call) : 0),
+    // The A chooser takes more footer lines: its pattern's, and scope and write-back where the pane has room.
+    banners: w.banners + (s.mode.kind === 'allowRule' ? grantFooterRows(s.mode, w.width, w.height, w.banners).extra : 0),
     decisionLine: historyCall !== undefined,
     detailLines: s.showDetail && detailCall ? lines.length : 0,
     pending: pending.length,

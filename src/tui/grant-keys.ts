@@ -4,7 +4,8 @@ import { proposeRule } from '../core/rules/index.js';
 import type { ToolCall } from '../core/types.js';
 import type { ConsoleState } from './console-state.js';
 import type { KeyEvent } from './key-events.js';
-import { grantActionFor } from './keymap.js';
+import { grantActionFor, promptHints } from './keymap.js';
+import { promptExtraRows, promptRows, type PromptRows } from './prompt-rows.js';
 import { MIN_ROWS } from './layout.js';
 import { type Mode, promptKey } from './mode.js';
 import { note, type Step, type StepContext } from './step.js';
@@ -17,12 +18,30 @@ export function grantFooterExtra(call: ToolCall): number {
   return fromClaude(call) ? 4 : 3;
 }
 
-/** Whether the pane has room for the chooser's extra lines (else it shows the pattern and one status line). */
-export function grantRoomy(height: number, banners: number, call: ToolCall): boolean {
-  return height - banners >= MIN_ROWS + grantFooterExtra(call);
+export type GrantMode = Extract<Mode, { kind: 'allowRule' }>;
+
+/** The pattern prompt of the chooser at `width`: wrapped whole, so the rule saved is the rule shown. */
+export function grantPrompt(mode: GrantMode, width: number, spare?: number): PromptRows {
+  return promptRows(GRANT_LABEL, mode.text, grantHint(mode), width, spare);
 }
 
-export type GrantMode = Extract<Mode, { kind: 'allowRule' }>;
+export const GRANT_LABEL = 'Always allow: ';
+
+/** The keys of the pattern prompt: Enter saves (and allows the call, from the queue), Esc cancels. */
+export const grantHint = (mode: GrantMode) => `  ${promptHints(mode.fromHistory ? 'save' : `save, allow ${mode.id}`)}`;
+
+/**
+ * The rows the chooser takes beyond the usual two footer lines: the pattern's extra rows always,
+ * and the scope, past asks and write-back lines where the pane has room for them (`roomy`; else
+ * one status line).
+ */
+export function grantFooterRows(mode: GrantMode, width: number, height: number, banners: number): { roomy: boolean; extra: number; prompt: PromptRows } {
+  // The pattern may take the rows the pane has beyond the smallest console, never more.
+  const prompt = grantPrompt(mode, width, Math.max(0, height - banners - MIN_ROWS));
+  const patternExtra = promptExtraRows(prompt);
+  const roomy = height - banners >= MIN_ROWS + patternExtra + grantFooterExtra(mode.call);
+  return { roomy, prompt, extra: patternExtra + (roomy ? grantFooterExtra(mode.call) : 0) };
+}
 
 /** The chooser's scope keys first (Tab, arrows), then the pattern prompt's. */
 export function grantKey(s: ConsoleState, mode: GrantMode, ev: KeyEvent, ctx: StepContext): Step {

@@ -7,7 +7,8 @@ import type { Question } from './questions.js';
 /** What the screen is doing: the queue, the help overlay, or a one-line prompt (denial message, rule). */
 export type Mode =
   | { kind: 'normal' }
-  | { kind: 'help' }
+  /** `offset`: the first help line shown (a page at a time on a small pane). */
+  | { kind: 'help'; offset: number }
   /** Typing a denial message for call `id`; `plan`: the call is a plan, and the message is the model's feedback on it. */
   | { kind: 'deny'; id: string; text: string; plan?: true }
   /**

@@ -1,8 +1,10 @@
 import { Text } from 'ink';
 import { oneLine } from '../../core/summary.js';
-import { escapeLine } from '../escape.js';
-import { GRANT_FOR, scopeLabel, whereFields, writeBackChoices, writeBackLabel } from '../../core/grant.js';
-import { answerHints, confirmHints, footerHints, grantHints, promptHints } from '../keymap.js';
+import { confirmHints, footerHints, promptHints } from '../keymap.js';
+import type { PromptRows } from '../prompt-rows.js';
+import { AnswerFooter } from './AnswerFooter.js';
+import { GrantFooter } from './GrantFooter.js';
+import { PromptLine } from './PromptLine.js';
 import type { Mode } from '../mode.js';
 import type { RulePreview } from '../rule-preview.js';
 import { useColor } from '../theme.js';
@@ -18,33 +20,16 @@ export interface FooterProps {
   replay?: string | undefined;
   /** The always-allow chooser may take four lines (else two: the pattern and one status line). */
   roomy?: boolean;
+  /** The always-allow pattern's rows at this width (grantFooterRows), as the layout counted them. */
+  prompt?: PromptRows | undefined;
   /** The filter in force, shown beside the key hints. */
   filter?: string;
   /** The tool of the selected waiting call: some keys say what they do for it (`a approve plan`). */
   tool?: string | undefined;
 }
 
-/** One line of text being typed, its end kept in view. */
-function PromptLine({ label, text, hint, width }: { label: string; text: string; hint: string; width: number }) {
-  const room = Math.max(4, width - label.length - hint.length - 1);
-  const shown = escapeLine(text);
-  return (
-    <Text wrap="truncate">
-      <Text bold>{label}</Text>
-      {shown.length > room ? `…${shown.slice(-(room - 1))}` : shown}
-      <Text inverse> </Text>
-      <Text dimColor>{hint}</Text>
-    </Text>
-  );
-}
-
-/** While answering questions: the keys, or what the last key was refused for (the next key brings the keys back). */
-function AnswerStatus({ notice, hints, width }: { notice: string; hints: string; width: number }) {
-  return <Text wrap="truncate">{notice ? oneLine(notice, width) : hints}</Text>;
-}
-
 /** Key hints from the keymap and the last notice, or the prompt being typed and its status: two lines. */
-export function Footer({ mode, width, notice, preview, replay, roomy = true, filter, tool }: FooterProps) {
+export function Footer({ mode, width, notice, preview, replay, roomy = true, prompt, filter, tool }: FooterProps) {
   const color = useColor();
   if (mode.kind === 'filter') {
     return (
@@ -101,46 +86,7 @@ export function Footer({ mode, width, notice, preview, replay, roomy = true, fil
       </>
     );
   }
-  if (mode.kind === 'answer') {
-    const n = mode.questions.length;
-    const q = mode.questions[mode.index];
-    if (!q) {
-      const all = mode.questions.map((x, i) => `${x.header || `Q${i + 1}`}: ${mode.answers[i] ?? ''}`).join(' · ');
-      return (
-        <>
-          <Text color={color('yellow')} bold wrap="truncate">
-            Send {n === 1 ? 'this answer' : `these ${n} answers`} to {mode.id}? {oneLine(all, width)}
-          </Text>
-          <AnswerStatus notice={notice} hints={answerHints({ options: 0, multiSelect: false, review: true, typing: false })} width={width} />
-        </>
-      );
-    }
-    const where = `${n > 1 ? `${mode.index + 1}/${n} ` : ''}${q.header ? `[${oneLine(q.header, 30)}] ` : ''}`;
-    if (mode.other !== undefined) {
-      return (
-        <>
-          <PromptLine label={`${where}your answer: `} text={mode.other} hint={`  ${answerHints({ options: 0, multiSelect: false, review: false, typing: true })}`} width={width} />
-          {notice ? (
-            <Text wrap="truncate">{oneLine(notice, width)}</Text>
-          ) : (
-            <Text dimColor wrap="truncate">
-              {oneLine(q.question, width)}
-            </Text>
-          )}
-        </>
-      );
-    }
-    const picked = q.multiSelect ? ` · picked: ${mode.picked.length ? mode.picked.map((i) => i + 1).join(', ') : 'none'}` : '';
-    return (
-      <>
-        <Text color={color('yellow')} bold wrap="truncate">
-          {where}
-          {oneLine(q.question, width)} ({q.multiSelect ? 'pick any' : 'pick one'}){picked}
-        </Text>
-        <AnswerStatus notice={notice} hints={answerHints({ options: q.options.length, multiSelect: q.multiSelect, review: false, typing: false })} width={width} />
-      </>
-    );
-  }
+  if (mode.kind === 'answer') return <AnswerFooter mode={mode} width={width} notice={notice} />;
   if (mode.kind === 'deny') {
     return (
       <>
@@ -151,62 +97,7 @@ export function Footer({ mode, width, notice, preview, replay, roomy = true, fil
       </>
     );
   }
-  if (mode.kind === 'allowRule') {
-    const choices = writeBackChoices(mode.call);
-    const choice = choices[mode.writeBack] ?? { kind: 'none' as const };
-    const forMs = GRANT_FOR[mode.forIndex];
-    const where = whereFields(mode.where, mode.call);
-    const told = choice.kind !== 'none';
-    const empty = mode.text.trim() === '';
-    return (
-      <>
-        <PromptLine label="Always allow: " text={mode.text} hint={`  ${promptHints(mode.fromHistory ? 'save' : `save, allow ${mode.id}`)}`} width={width} />
-        {roomy ? null : (
-          <Text wrap="truncate">
-            {oneLine(`${scopeLabel(mode.where, forMs)} · ${mode.locked !== undefined && empty ? `type a pattern: ${mode.locked}` : preview?.ok ? `matches ${preview.pending} waiting` : (preview?.error ?? '')}`, width)}
-          </Text>
-        )}
-        {roomy ? <Text wrap="truncate">
-          <Text bold>Scope: </Text>
-          <Text color={color('cyan')}>{scopeLabel(mode.where, forMs)}</Text>
-          {where.ok ? '' : <Text color={color('red')}>{` (${where.why})`}</Text>}
-          <Text dimColor>{`  ${grantHints(choices.length > 1)}`}</Text>
-        </Text> : null}
-        {!roomy ? null : mode.locked !== undefined && empty ? (
-          <Text color={color('yellow')} wrap="truncate">
-            {oneLine(`Type a pattern (${mode.locked}); proposal: ${mode.proposal}`, width)}
-          </Text>
-        ) : preview === undefined ? (
-          <Text> </Text>
-        ) : preview.ok ? (
-          <Text wrap="truncate">{`Matches ${preview.pending} waiting, ${preview.recent} recent.`}</Text>
-        ) : (
-          <Text color={color('red')} wrap="truncate">
-            {oneLine(preview.error, width)}
-          </Text>
-        )}
-        {roomy ? (
-          <Text dimColor wrap="truncate">
-            {oneLine(replay ?? 'Past asks: not available in this console.', width)}
-          </Text>
-        ) : null}
-        {!roomy ? null : choices.length > 1 ? (
-          <>
-            <Text wrap="truncate" {...(told ? { color: color('yellow') } : {})}>
-              {oneLine(`Tell Claude: ${writeBackLabel(choice, mode.call, mode.text.trim())}`, width)}
-            </Text>
-            <Text dimColor wrap="truncate">
-              {told ? 'Claude then skips cco for the calls it covers: cco neither sees nor audits them.' : '↓ also tells Claude; the calls it covers then skip cco (not seen, not audited).'}
-            </Text>
-          </>
-        ) : roomy ? (
-          <Text dimColor wrap="truncate">
-            The rule lives in cco: every call it allows is still seen and audited.
-          </Text>
-        ) : null}
-      </>
-    );
-  }
+  if (mode.kind === 'allowRule') return <GrantFooter mode={mode} width={width} preview={preview} replay={replay} roomy={roomy} prompt={prompt} />;
   return (
     <>
       <Text dimColor wrap="truncate">
