@@ -28,39 +28,60 @@ export interface FooterProps {
   tool?: string | undefined;
 }
 
-/** Key hints from the keymap and the last notice, or the prompt being typed and its status: two lines. */
-export function Footer({ mode, width, notice, preview, replay, roomy = true, prompt, filter, tool }: FooterProps) {
-  const color = useColor();
+/** A prompt being typed: its label, the text, its keys, and a line on what happens to the text. */
+function promptOf(mode: Mode): { label: string; text: string; hint: string; note: string } | undefined {
   if (mode.kind === 'filter') {
-    return (
-      <>
-        <PromptLine label="Filter: " text={mode.text} hint={`  ${promptHints('keep', 'undo')}`} width={width} />
-        <Text dimColor wrap="truncate">
-          Words match tool, agent, id and input; tool:NAME and agent:NAME narrow a word.
-        </Text>
-      </>
-    );
+    return { label: 'Filter: ', text: mode.text, hint: `  ${promptHints('keep', 'undo')}`, note: 'Words match tool, agent, id and input; tool:NAME and agent:NAME narrow a word.' };
   }
+  if (mode.kind === 'deny' && mode.plan) {
+    return {
+      label: 'Feedback on the plan (the model reads it): ',
+      text: mode.text,
+      hint: `  ${promptHints(`send, deny ${mode.id}`)}`,
+      note: 'The plan is not approved; the model reads your words as they are typed and keeps planning.',
+    };
+  }
+  if (mode.kind === 'deny') return { label: `Deny ${mode.id} with message: `, text: mode.text, hint: `  ${promptHints('send')}`, note: 'The agent reads this message as it is typed.' };
+  return undefined;
+}
+
+/** A question the next key answers (quit, decide all): the question and its keys. */
+function confirmOf(mode: Mode, width: number): { question: string; hints: string } | undefined {
   if (mode.kind === 'quit') {
-    return (
-      <>
-        <Text color={color('yellow')} bold wrap="truncate">
-          Quit? {mode.waiting} waiting {mode.waiting === 1 ? 'call is' : 'calls are'} then denied (the agents read that the console closed).
-        </Text>
-        <Text wrap="truncate">{confirmHints(['yes'], 'stays')}</Text>
-      </>
-    );
+    const calls = mode.waiting === 1 ? 'call is' : 'calls are';
+    return { question: `Quit? ${mode.waiting} waiting ${calls} then denied (the agents read that the console closed).`, hints: confirmHints(['yes'], 'stays') };
   }
   if (mode.kind === 'many') {
     const n = mode.ids.length;
+    const shows = mode.filter ? ` the filter "${oneLine(mode.filter, 30)}" shows` : '';
+    const more = n > mode.sample.length ? ` · and ${n - mode.sample.length} more` : '';
+    return { question: `Decide all ${n} waiting ${n === 1 ? 'call' : 'calls'}${shows}? ${oneLine(mode.sample.join(' · '), width)}${more}`, hints: confirmHints(['allowAll', 'denyAll'], 'cancels') };
+  }
+  return undefined;
+}
+
+/** Key hints from the keymap and the last notice, or the prompt being typed and its status: two lines. */
+export function Footer({ mode, width, notice, preview, replay, roomy = true, prompt, filter, tool }: FooterProps) {
+  const color = useColor();
+  const typing = promptOf(mode);
+  if (typing) {
+    return (
+      <>
+        <PromptLine label={typing.label} text={typing.text} hint={typing.hint} width={width} />
+        <Text dimColor wrap="truncate">
+          {typing.note}
+        </Text>
+      </>
+    );
+  }
+  const confirm = confirmOf(mode, width);
+  if (confirm) {
     return (
       <>
         <Text color={color('yellow')} bold wrap="truncate">
-          Decide all {n} waiting {n === 1 ? 'call' : 'calls'}
-          {mode.filter ? ` the filter "${oneLine(mode.filter, 30)}" shows` : ''}? {oneLine(mode.sample.join(' · '), width)}
-          {n > mode.sample.length ? ` · and ${n - mode.sample.length} more` : ''}
+          {confirm.question}
         </Text>
-        <Text wrap="truncate">{confirmHints(['allowAll', 'denyAll'], 'cancels')}</Text>
+        <Text wrap="truncate">{confirm.hints}</Text>
       </>
     );
   }
@@ -76,27 +97,7 @@ export function Footer({ mode, width, notice, preview, replay, roomy = true, pro
       </>
     );
   }
-  if (mode.kind === 'deny' && mode.plan) {
-    return (
-      <>
-        <PromptLine label="Feedback on the plan (the model reads it): " text={mode.text} hint={`  ${promptHints(`send, deny ${mode.id}`)}`} width={width} />
-        <Text dimColor wrap="truncate">
-          The plan is not approved; the model reads your words as they are typed and keeps planning.
-        </Text>
-      </>
-    );
-  }
   if (mode.kind === 'answer') return <AnswerFooter mode={mode} width={width} notice={notice} />;
-  if (mode.kind === 'deny') {
-    return (
-      <>
-        <PromptLine label={`Deny ${mode.id} with message: `} text={mode.text} hint={`  ${promptHints('send')}`} width={width} />
-        <Text dimColor wrap="truncate">
-          The agent reads this message as it is typed.
-        </Text>
-      </>
-    );
-  }
   if (mode.kind === 'allowRule') return <GrantFooter mode={mode} width={width} preview={preview} replay={replay} roomy={roomy} prompt={prompt} />;
   return (
     <>
