@@ -6,6 +6,7 @@
 import type { Broker } from '../core/broker.js';
 import { hookAgents } from '../core/console-status.js';
 import { withPastAsks } from '../core/console-source.js';
+import type { Presence } from '../core/presence.js';
 import type { PendingCall } from '../core/types.js';
 import { recentAsks } from '../store/audit.js';
 import { VERSION } from '../version.js';
@@ -31,6 +32,7 @@ export function pollAgents(settings: LiveSettings, broker: Broker, http: Http): 
 export interface ConsoleRun extends OutputRun {
   state: State;
   settings: LiveSettings;
+  presence: Presence;
 }
 
 /** Run the console until it ends; then stop. Returns the calls that were still waiting (and so were denied). */
@@ -39,6 +41,7 @@ export async function runConsoleOutput(run: ConsoleRun): Promise<readonly Pendin
   const { state, settings, broker } = run;
   const { log, paths } = state;
   const restoreConsole = redirectConsole(log);
+  const detach = run.presence.attach();
   try {
     const ended = await runConsole({
       source: withPastAsks(broker, (limit) => recentAsks(paths.stateDir, limit, (m) => log('warn', `audit log: ${m}`))),
@@ -48,11 +51,13 @@ export async function runConsoleOutput(run: ConsoleRun): Promise<readonly Pendin
       onAlwaysAllow: grantSaver(state, settings, broker),
       info: { url: run.http.server.mcpUrl, version: VERSION },
       stopSignal: run.stopped,
+      onActivity: () => run.presence.touch(),
     });
     const waiting = broker.snapshot().pending;
     await run.stop(ended === 'quit' ? QUIT_MESSAGE : signalMessage(ended));
     return waiting;
   } finally {
+    detach();
     restoreConsole();
   }
 }

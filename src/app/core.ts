@@ -8,6 +8,8 @@ import { auditRecord, expiredBetween, ruleExpiredRecord } from '../core/audit.js
 import { Broker } from '../core/broker.js';
 import { escapeText } from '../core/escape.js';
 import { makeIdGenerator } from '../core/ids.js';
+import { systemClock } from '../core/clock.js';
+import { Presence } from '../core/presence.js';
 import { agentLabel } from '../core/summary.js';
 import { AuditLog, recoverAudit } from '../store/audit.js';
 import type { LiveSettings } from './live-settings.js';
@@ -16,6 +18,8 @@ import type { State } from './state.js';
 
 export interface Core {
   readonly broker: Broker;
+  /** Whether a person is at a console (this one, or a remote one): `whenAway` reads it. */
+  readonly presence: Presence;
 }
 
 export function openCore(state: State, settings: LiveSettings, timeoutFlag: number | undefined): Part<Core> {
@@ -30,6 +34,7 @@ export function openCore(state: State, settings: LiveSettings, timeoutFlag: numb
   housekeeping.unref();
   const sweep = expirySweep(audit, settings, log);
   const first = settings.current();
+  const presence = new Presence(systemClock, first.awayAfterMs);
   const broker = new Broker({
     newId: makeIdGenerator(pooledRandomBytes()),
     timeoutMs: timeoutFlag ?? first.timeoutMs,
@@ -38,10 +43,12 @@ export function openCore(state: State, settings: LiveSettings, timeoutFlag: numb
     onError: state.onError,
     auditBatch: (events) => audit.appendAll(events.map((e) => auditRecord(e, agentLabel(e.call.agent)))),
     auditRequired: first.auditRequired,
+    presence,
+    whenAway: first.whenAway,
   });
   broker.seedHistory(recovered.history);
   return {
-    value: { broker },
+    value: { broker, presence },
     close: () => {
       clearInterval(housekeeping);
       clearInterval(sweep);

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { recentAsks } from '../store/audit.js';
 import { readDiskFile } from '../store/disk-file.js';
 import { grantSaver } from './grants.js';
-import type { Broker } from '../core/broker.js';
+import type { Core } from './core.js';
 import { startServer, type RunningServer } from '../server/listen.js';
 import type { ServerCliOptions } from '../commands/server-options.js';
 import { VERSION } from '../version.js';
@@ -24,7 +24,7 @@ export interface Http {
   readonly apiToken: string;
 }
 
-export async function openHttp(opts: ServerCliOptions, state: State, settings: LiveSettings, broker: Broker): Promise<Part<Http>> {
+export async function openHttp(opts: ServerCliOptions, state: State, settings: LiveSettings, { broker, presence }: Core): Promise<Part<Http>> {
   // The decision API gets its own token, fresh at each start: agents are given the /mcp token (in
   // their MCP registration), and holding it must not let them approve their own calls.
   const apiToken = randomBytes(32).toString('base64url');
@@ -54,6 +54,7 @@ export async function openHttp(opts: ServerCliOptions, state: State, settings: L
       pastAsks: (limit) => recentAsks(state.paths.stateDir, limit, (m) => state.log('warn', `audit log: ${m}`)),
       readFile: readDiskFile,
       alwaysAllow: grantSaver(state, settings, broker),
+      presence,
     },
   });
   mcpUrl = server.mcpUrl;

@@ -87,6 +87,7 @@ export async function runRemoteConsole(url: string | undefined): Promise<void> {
       homeDir: server.homeDir,
       info: { url: server.mcpUrl, version: VERSION },
       stopSignal: untilSignal(),
+      onActivity: () => source.activity(),
     });
   } finally {
     restoreConsole();

@@ -30,9 +30,10 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   const parts = openParts(onError);
   const state = await parts.open('state', () => openState(paths, log, onError));
   const settings = await parts.open('settings', () => openSettings(paths, opts));
-  const { broker } = await parts.open('core', () => openCore(state, settings, opts.timeout));
-  await parts.open('settings watch', () => watchSettings(state, settings, broker, opts.timeout));
-  const http = await parts.open('http', () => openHttp(opts, state, settings, broker));
+  const core = await parts.open('core', () => openCore(state, settings, opts.timeout));
+  const { broker } = core;
+  await parts.open('settings watch', () => watchSettings(state, settings, core, opts.timeout));
+  const http = await parts.open('http', () => openHttp(opts, state, settings, core));
   await parts.open('server file', () => publishServer(state, http, settings));
   // The header's agent count: this console's, and any remote console's.
   await parts.open('agents poll', () => pollAgents(settings, broker, http));
@@ -41,7 +42,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   let waiting: readonly PendingCall[];
   try {
     waiting = opts.console
-      ? await runConsoleOutput({ state, settings, broker, http, stopped, stop })
+      ? await runConsoleOutput({ state, settings, broker, presence: core.presence, http, stopped, stop })
       : await runHeadless({ broker, http, hasToken: Boolean(settings.token), stopped, stop });
   } catch (error) {
     await parts.close(STOPPED_MESSAGE);

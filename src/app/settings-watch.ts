@@ -3,19 +3,19 @@
  * requirement, retention); a broken or unsafe one is reported and the last good settings stay in
  * force. Closing it stops watching.
  */
-import type { Broker } from '../core/broker.js';
+import type { Core } from './core.js';
 import { ownFilesProblem } from '../store/own-files.js';
 import type { WatchResult } from '../store/settings.js';
 import type { LiveSettings } from './live-settings.js';
 import type { Part } from './parts.js';
 import type { State } from './state.js';
 
-export function watchSettings(state: State, settings: LiveSettings, broker: Broker, timeoutFlag: number | undefined): Part<void> {
-  const stop = settings.store.watch((result) => reload(result, state, settings, broker, timeoutFlag));
+export function watchSettings(state: State, settings: LiveSettings, core: Core, timeoutFlag: number | undefined): Part<void> {
+  const stop = settings.store.watch((result) => reload(result, state, settings, core, timeoutFlag));
   return { value: undefined, close: stop };
 }
 
-function reload(result: WatchResult, state: State, settings: LiveSettings, broker: Broker, timeoutFlag: number | undefined): void {
+function reload(result: WatchResult, state: State, settings: LiveSettings, { broker, presence }: Core, timeoutFlag: number | undefined): void {
   const { log, alerts } = state;
   const unsafe = result.ok ? ownFilesProblem(state.paths) : undefined;
   if (unsafe !== undefined) {
@@ -26,6 +26,8 @@ function reload(result: WatchResult, state: State, settings: LiveSettings, broke
       broker.setPolicy(settings.policyOf(result.settings));
       broker.setTimeouts(timeoutFlag ?? result.settings.timeoutMs, result.settings.timeoutAction);
       broker.setAuditRequired(result.settings.auditRequired);
+      broker.setWhenAway(result.settings.whenAway);
+      presence.setAwayAfter(result.settings.awayAfterMs);
       settings.adopt(result.settings);
       log('info', `config reloaded: ${result.settings.rules.length} rules, default ${result.settings.defaultAction}`);
       alerts.clear('config');

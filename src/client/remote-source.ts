@@ -44,6 +44,8 @@ export interface RemoteServer {
 }
 
 const CONNECTION = 'connection';
+/** Key presses are told to the server at most this often. */
+const ACTIVITY_EVERY_MS = 5000;
 const EMPTY_COUNTS = { allowed: 0, denied: 0, timedOut: 0, cancelled: 0 };
 const defaultRetry = (n: number) => Math.min(5000, 250 * 2 ** n);
 
@@ -62,6 +64,7 @@ export class RemoteSource implements ConsoleSource {
   private closed = false;
   private abort: AbortController | undefined;
   private url = '';
+  private lastActivity = -Infinity;
   private readonly opts: Required<Omit<RemoteSourceOptions, 'endpoint'>> & Pick<RemoteSourceOptions, 'endpoint'>;
 
   constructor(opts: RemoteSourceOptions) {
@@ -139,6 +142,16 @@ export class RemoteSource implements ConsoleSource {
   async alwaysAllow(grant: Grant): Promise<{ id: string }> {
     const { rule } = await this.live().request<{ rule: string }>('POST', '/api/console/always', { grant });
     return { id: String(rule) };
+  }
+
+  /**
+   * A key was pressed here: tell the server someone is present (at most every 5 s; a lost
+   * connection or a refusal only means the server thinks nobody is, which denies, never allows).
+   */
+  activity(now = Date.now()): void {
+    if (!this.connected || !this.client || now - this.lastActivity < ACTIVITY_EVERY_MS) return;
+    this.lastActivity = now;
+    this.client.request('POST', '/api/console/activity').catch(() => {});
   }
 
   private live(): ApiClient {

@@ -4,6 +4,7 @@ import { MAX_WAIT_MS } from './duration.js';
 import { DecidedCalls } from './decided-calls.js';
 import * as made from './decision-messages.js';
 import { WaitingCalls } from './waiting-calls.js';
+import { AWAY_MESSAGE, type WhenAway } from './presence.js';
 import type {
   BrokerCounts,
   BrokerEvent,
@@ -47,6 +48,10 @@ export interface BrokerOptions {
   auditBatch?: (events: readonly BrokerEvent[]) => void;
   /** When true, a call whose request or decision cannot be audited is denied (decidedBy `error`). */
   auditRequired?: boolean;
+  /** Whether a person is at a console now; without it someone always is. */
+  presence?: { away(now: number): boolean };
+  /** What a call that needs a person gets while nobody is present (default `wait`); an ask rule may say otherwise. */
+  whenAway?: WhenAway;
 }
 
 /** Every call waits for a person; the rules engine replaces this. */
@@ -97,6 +102,7 @@ export class Broker {
   private timeoutMs: number;
   private timeoutAction: TimeoutAction;
   private auditRequired: boolean;
+  private whenAway: WhenAway;
 
   constructor(private readonly options: BrokerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -108,6 +114,12 @@ export class Broker {
     this.policy = options.policy ?? askEveryCall;
     this.maxPending = options.maxPending ?? 5000;
     this.auditRequired = options.auditRequired ?? false;
+    this.whenAway = options.whenAway ?? 'wait';
+  }
+
+  /** What a call that needs a person gets while nobody is present, from now on (hot reload). */
+  setWhenAway(whenAway: WhenAway): void {
+    this.whenAway = whenAway;
   }
 
   /** Whether calls are denied while the audit log cannot be written (hot reload). */
@@ -193,6 +205,7 @@ export class Broker {
     }
     if (verdict.action === 'allow') return decide(made.allowed(at(), verdict.decidedBy, call.input));
     if (verdict.action === 'deny') return decide(made.ruleDenial(at(), verdict.decidedBy, verdict.message));
+    if ((verdict.whenAway ?? this.whenAway) === 'deny' && this.options.presence?.away(now)) return decide(made.away(at(), AWAY_MESSAGE));
     return { verdict };
   }
 

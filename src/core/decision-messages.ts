@@ -60,3 +60,6 @@ export const unaudited = (at: number, error: unknown) =>
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A call that needed a person while nobody was present, denied at once (`whenAway: deny`). */
+export const away = (at: number, message: string) => denied(at, 'away', message);

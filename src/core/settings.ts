@@ -13,6 +13,7 @@ import { checkWait, parseDuration } from './duration.js';
 import { UserError } from './errors.js';
 import { TOKEN_HINT, TOKEN_RE } from './token.js';
 import type { TimeoutAction } from './types.js';
+import type { WhenAway } from './presence.js';
 import type { Rule, RuleAction } from './rules/types.js';
 
 /** The zod/mini functions the schemas are built with. */
@@ -77,7 +78,7 @@ function choice<T extends string>(z: Zod, key: string, values: readonly T[], aft
   return z.custom<T>((v) => values.includes(v as T), { error: (iss) => `"${key}" must be ${list} (got ${got(iss.input)})${after}` });
 }
 
-function duration(z: Zod, key: 'timeout' | 'retention', check: (ms: number, text: string) => string | undefined) {
+function duration(z: Zod, key: 'timeout' | 'retention' | 'awayAfter', check: (ms: number, text: string) => string | undefined) {
   return z.string({ error: (iss) => `"${key}" must be a duration text such as "5m" (got ${got(iss.input)})` }).check(failure(z, key, (v: string) => check(parseDuration(v), v)));
 }
 
@@ -125,6 +126,22 @@ export const SETTINGS = {
     default: 'deny',
     help: 'what a timeout does: deny, or interrupt (deny and stop the agent run)',
     fromText: (text) => text as TimeoutAction,
+  }),
+  whenAway: define<WhenAway>({
+    schema: (z) => choice<WhenAway>(z, 'whenAway', ['wait', 'deny']),
+    default: 'wait',
+    help: 'a call that needs a person while nobody is at a console: wait (for its timeout), or deny at once telling the model nobody is watching',
+    fromText: (text) => text as WhenAway,
+  }),
+  awayAfter: define<string>({
+    schema: (z) =>
+      duration(z, 'awayAfter', (ms) => {
+        checkWait(ms, '"awayAfter"');
+        return undefined;
+      }),
+    default: '15m',
+    help: 'a console with no key pressed for this long counts as nobody present, e.g. 15m',
+    fromText: durationFromText,
   }),
   port: define<number>({
     schema: (z) => z.number({ error: (iss) => portMessage(iss.input) }).check(z.refine((v) => Number.isInteger(v) && v >= 1 && v <= 65535, { error: (iss) => portMessage(iss.input) })),
@@ -205,6 +222,8 @@ export interface Settings {
   defaultAction: RuleAction;
   timeoutMs: number;
   timeoutAction: TimeoutAction;
+  whenAway: WhenAway;
+  awayAfterMs: number;
   port: number;
   retentionMs: number;
   retentionBytes: number;
@@ -219,6 +238,8 @@ export function resolveSettings(file: SettingsFile): Settings {
     defaultAction: file.defaultAction ?? DEFAULTS.defaultAction,
     timeoutMs: parseDuration(file.timeout ?? DEFAULTS.timeout),
     timeoutAction: file.timeoutAction ?? DEFAULTS.timeoutAction,
+    whenAway: file.whenAway ?? DEFAULTS.whenAway,
+    awayAfterMs: parseDuration(file.awayAfter ?? DEFAULTS.awayAfter),
     port: file.port ?? DEFAULTS.port,
     retentionMs: parseDuration(file.retention ?? DEFAULTS.retention),
     retentionBytes: parseSize(String(file.retentionSize ?? DEFAULTS.retentionSize)),

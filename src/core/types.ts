@@ -60,7 +60,9 @@ export type PermissionUpdate =
  * waiting when a previous cco died (written at the next start, from the audit log); `guard` is
  * cco protecting its own files (config, state, audit log, server file), before any rule;
  * `elsewhere` is a call answered outside cco (at the agent's own prompt, or on the agent's other
- * route into cco) while it waited here: nobody denied it, and no answer from cco is sent for it.
+ * route into cco) while it waited here: nobody denied it, and no answer from cco is sent for it;
+ * `away` is a call that needed a person while nobody was at a console, denied at once because
+ * `whenAway` (a setting, or the deciding ask rule's) says so.
  */
 export type DecidedBy =
   | 'user'
@@ -72,7 +74,8 @@ export type DecidedBy =
   | 'elsewhere'
   | 'error'
   | 'interrupted'
-  | 'guard';
+  | 'guard'
+  | 'away';
 
 export type Behavior = 'allow' | 'deny';
 
@@ -105,7 +108,7 @@ export type Verdict =
 export type PolicyVerdict =
   | { action: 'allow'; decidedBy: DecidedBy }
   | { action: 'deny'; decidedBy: DecidedBy; message?: string }
-  | { action: 'ask'; decidedBy: DecidedBy; timeoutMs?: number };
+  | { action: 'ask'; decidedBy: DecidedBy; timeoutMs?: number; whenAway?: 'wait' | 'deny' };
 
 /** Decides calls at once where it can. The rules engine implements this. */
 export type Policy = (call: ToolCall) => PolicyVerdict;

@@ -30,6 +30,8 @@ export interface ConsoleApiDeps {
   alerts: Pick<AlertBoard, 'snapshot' | 'subscribe'>;
   pastAsks: (limit: number) => readonly LogEntry[] | Promise<readonly LogEntry[]>;
   readFile: (path: string) => Promise<DiskFile>;
+  /** Each open console stream is a console attached; `POST /activity` is a key pressed in one. */
+  presence?: { attach(): () => void; touch(): void };
   /** Save the grant's allow rule (and allow the other waiting calls it decides). */
   alwaysAllow: (grant: Grant) => Promise<{ id: string; allowed: readonly string[] }>;
 }
@@ -65,6 +67,12 @@ export function consoleApi(broker: Broker, deps: ConsoleApiDeps, opts: ConsoleAp
   const api = new Hono();
 
   api.get('/stream', (c) => eventStream(c, (push) => openFeed(broker, deps, push), { ...opts, ping }));
+
+  // A key pressed in a remote console: someone is there (cco's presence, for `whenAway`).
+  api.post('/activity', (c) => {
+    deps.presence?.touch();
+    return c.body(null, 204);
+  });
 
   api.get('/asks', async (c) => {
     const limit = Number(c.req.query('limit') ?? '200');
@@ -130,6 +138,7 @@ function openFeed(broker: Broker, deps: ConsoleApiDeps, push: (e: StreamEvent) =
     push(message('decided', { call: { id: e.id, call: e.call, ...t, decision: e.decision }, counts: broker.counts() }));
   };
   const offEvents = broker.onEvent(onEvent);
+  const detach = deps.presence?.attach();
   const sendStatus = () => push(message('status', { status: deps.status.snapshot(), alerts: deps.alerts.snapshot() }));
   const offStatus = deps.status.subscribe(sendStatus);
   const offAlerts = deps.alerts.subscribe(sendStatus);
@@ -147,6 +156,7 @@ function openFeed(broker: Broker, deps: ConsoleApiDeps, push: (e: StreamEvent) =
     first,
     close: () => {
       offEvents();
+      detach?.();
       offStatus();
       offAlerts();
     },

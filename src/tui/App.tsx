@@ -61,6 +61,8 @@ export interface AppProps {
   onEdit?: (input: Record<string, unknown>) => Promise<EditResult>;
   /** Reads the file a Write would replace, so the detail shows a diff against it. */
   readFile?: (path: string) => Promise<DiskFile>;
+  /** Called at each key read: a person is at this console (cco's presence). */
+  onActivity?: () => void;
   /** Broker changes redraw the screen at most this often (a burst of calls is one redraw). */
   throttleMs?: number;
 }
@@ -105,7 +107,7 @@ function Screen(props: AppProps) {
   const { send, run } = useDecisions({ source, onAlwaysAllow, setNotice, quit });
 
   const ctx = (): StepContext => stepContext(props, worldRef.current, clock(), decisionGuardMs);
-  useKeys({ stateRef, commit, run, ctx, active: isRawModeSupported === true && mode.kind !== 'editing' });
+  useKeys({ stateRef, commit, run, ctx, onActivity: props.onActivity, active: isRawModeSupported === true && mode.kind !== 'editing' });
 
   // After useInput: its effect has released the terminal before the editor starts.
   useEditSession(mode.kind === 'editing' ? mode.id : undefined, {

@@ -22,6 +22,8 @@ export interface RunConsoleOptions {
   readFile?: (path: string) => Promise<DiskFile>;
   /** What `~/` means in the patterns `A` proposes (default: this user's home). */
   homeDir?: string;
+  /** Called at each key the console reads: someone is at it (presence). */
+  onActivity?: () => void;
   /** Resolves when the process is told to stop (SIGINT, SIGTERM…). */
   stopSignal: Promise<NodeJS.Signals>;
 }
@@ -108,6 +110,7 @@ export async function runConsole(opts: RunConsoleOptions): Promise<'quit' | Node
       color={colorFromEnv(process.env)}
       homeDir={opts.homeDir ?? homedir()}
       {...(opts.onAlwaysAllow ? { onAlwaysAllow: opts.onAlwaysAllow } : {})}
+      {...(opts.onActivity ? { onActivity: opts.onActivity } : {})}
     />,
     { patchConsole: false, exitOnCtrlC: true, stdout: out.stream },
   );

@@ -64,6 +64,7 @@ export interface KeyDeps {
   commit: (s: ConsoleState) => void;
   run: (e: Effect) => void;
   ctx: () => StepContext;
+  onActivity: (() => void) | undefined;
   /** While the editor has the terminal the console lets go of the keyboard (raw mode off). */
   active: boolean;
 }
@@ -73,9 +74,10 @@ export interface KeyDeps {
  * drawn: the ref always holds this render's handler, and the handler reads the state from its
  * ref, never from a closure.
  */
-export function useKeys({ stateRef, commit, run, ctx, active }: KeyDeps): void {
+export function useKeys({ stateRef, commit, run, ctx, onActivity, active }: KeyDeps): void {
   const onKey = useRef<Parameters<typeof useInput>[0]>(() => {});
   onKey.current = (input, key) => {
+    onActivity?.();
     const r = applyKeys(stateRef.current, splitKeys(input, key), ctx());
     commit(r.state);
     for (const e of r.effects) run(e);

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AlertBoard } from '../../src/core/alerts.js';
+import { systemClock } from '../../src/core/clock.js';
+import { Presence } from '../../src/core/presence.js';
 import { StatusBoard } from '../../src/core/console-status.js';
 import { compileRules, toPolicy } from '../../src/core/rules/index.js';
 import { NotPendingError } from '../../src/core/errors.js';
@@ -31,7 +33,7 @@ function tempDir(): string {
 }
 
 /** What `cco serve` gives the console routes, over a real settings file. */
-function consoleDeps(dir: string, broker: () => Broker): ConsoleApiDeps & { alertBoard: AlertBoard; statusBoard: StatusBoard; store: SettingsStore } {
+function consoleDeps(dir: string, broker: () => Broker, presence: Presence): ConsoleApiDeps & { alertBoard: AlertBoard; statusBoard: StatusBoard; store: SettingsStore } {
   const store = new SettingsStore(join(dir, 'config.json'));
   const statusBoard = new StatusBoard({ agents: 0, defaultAction: 'ask', rules: 0 });
   const alertBoard = new AlertBoard();
@@ -47,6 +49,7 @@ function consoleDeps(dir: string, broker: () => Broker): ConsoleApiDeps & { aler
     store,
     pastAsks: () => [],
     readFile: readDiskFile,
+    presence,
     alwaysAllow: async (grant) => {
       const { rule, allowed } = await alwaysAllow(grant, {
         store,
@@ -58,12 +61,13 @@ function consoleDeps(dir: string, broker: () => Broker): ConsoleApiDeps & { aler
   };
 }
 
-async function serverWithConsole(opts: { port?: number; dir?: string } = {}) {
+async function serverWithConsole(opts: { port?: number; dir?: string; whenAway?: 'wait' | 'deny' } = {}) {
   const dir = opts.dir ?? tempDir();
   const held: { t?: TestServer } = {};
-  const deps = consoleDeps(dir, () => held.t!.broker);
-  const t = (held.t = await h.start({ console: deps, ...(opts.port !== undefined ? { port: opts.port } : {}) }));
-  return { t, deps, dir };
+  const presence = new Presence(systemClock, 15 * 60_000);
+  const deps = consoleDeps(dir, () => held.t!.broker, presence);
+  const t = (held.t = await h.start({ console: deps, presence, whenAway: opts.whenAway ?? 'wait', ...(opts.port !== undefined ? { port: opts.port } : {}) }));
+  return { t, deps, dir, presence };
 }
 
 async function remote(endpoint: () => Promise<Endpoint>, opts: { retryMs?: () => number; silenceMs?: number } = {}) {
@@ -246,13 +250,37 @@ describe('cco watch --connect: consoles on a running cco', () => {
   });
 });
 
+describe('presence through remote consoles', () => {
+  it('a connected console is someone present; its keys keep it so; closed, nobody is, and whenAway deny denies at once', async () => {
+    const { t, presence } = await serverWithConsole({ whenAway: 'deny' });
+    const client = await h.client(t.server.mcpUrl);
+    expect(parseResult(await askApproval(client, 'Bash', { command: 'make a' }))).toMatchObject({ behavior: 'deny', message: expect.stringContaining('No person is watching') });
+
+    const one = await remote(endpointOf(t));
+    await waitFor(() => presence.view().consoles === 1, 5000, 'the console to count');
+    const before = presence.view().lastActiveAt!;
+    await new Promise((r) => setTimeout(r, 5));
+    one.source.activity();
+    await waitFor(() => presence.view().lastActiveAt! > before, 5000, 'the key to reach the server');
+    const waiting = askApproval(client, 'Bash', { command: 'make b' });
+    await waitFor(() => one.source.snapshot().pending.length === 1, 5000, 'the call to wait for the person');
+    await one.source.decide(one.source.snapshot().pending[0]!.id, { behavior: 'allow' });
+    expect(parseResult(await waiting)).toMatchObject({ behavior: 'allow' });
+
+    one.source.close();
+    await waitFor(() => presence.view().consoles === 0, 5000, 'the closed console to stop counting');
+    expect(parseResult(await askApproval(client, 'Bash', { command: 'make c' }))).toMatchObject({ behavior: 'deny' });
+    expect(t.broker.snapshot().recent[0]?.decision.decidedBy).toBe('away');
+  });
+});
+
 describe('the console routes refuse what they should', () => {
   const api = (t: TestServer, path: string, init: RequestInit = {}, token = t.token) =>
     fetch(`${t.server.url}/api/console${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
 
   it('every route needs the decision token; the /mcp token is not it', async () => {
     const { t } = await serverWithConsole();
-    for (const [path, method] of [['/stream', 'GET'], ['/asks', 'GET'], ['/disk?path=/etc/passwd', 'GET'], ['/always', 'POST']] as const) {
+    for (const [path, method] of [['/stream', 'GET'], ['/asks', 'GET'], ['/disk?path=/etc/passwd', 'GET'], ['/always', 'POST'], ['/activity', 'POST']] as const) {
       const res = await api(t, path, { method, ...(method === 'POST' ? { body: '{}' } : {}) }, 'wrong');
       expect(res.status, path).toBe(401);
     }
