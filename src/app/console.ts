@@ -15,6 +15,7 @@ import { VERSION } from '../version.js';
 import type { Http } from './http.js';
 import type { OutputRun } from './headless.js';
 import type { LiveSettings } from './live-settings.js';
+import type { Notifier } from './notify.js';
 import { errorText, type Log } from './log.js';
 import type { Part } from './parts.js';
 import type { State } from './state.js';
@@ -33,6 +34,8 @@ export function pollAgents(settings: LiveSettings, broker: Broker, http: Http): 
 export interface ConsoleRun extends OutputRun {
   state: State;
   settings: LiveSettings;
+  /** Told of each key press, so no notice goes while the person is typing. */
+  notify?: Notifier;
 }
 
 /** Run the console until it ends; then stop. Returns the calls that were still waiting (and so were denied). */
@@ -47,6 +50,7 @@ export async function runConsoleOutput(run: ConsoleRun): Promise<readonly Pendin
       alerts: state.alerts,
       status: settings.status,
       bell: () => settings.current().bell,
+      ...(run.notify ? { onKey: run.notify.keyPressed } : {}),
       onAlwaysAllow: async (grant: Grant) => {
         const { rule, allowed } = await alwaysAllow(grant, { store: settings.store, broker, policyOf: settings.policyOf });
         log('info', `always allow: saved ${rule.id} ${escapeText(grant.pattern)} (${grant.scope}); allowed ${allowed.length} other waiting call(s)`);

@@ -1,6 +1,7 @@
 /**
  * The composition root of `cco serve` and `cco watch`: the parts opened in order, each closed in
  * the reverse order when cco stops (see ./parts.ts). Stopping thus goes: the console's agent poll,
+ * the notices' timers,
  * every waiting call denied with the reason and the HTTP server closed, the settings watch, the
  * audit log flushed and closed, and last the server file removed, so no second cco can start on
  * this state folder before this one is done with it.
@@ -14,6 +15,7 @@ import { runHeadless } from './headless.js';
 import { openHttp, publishServer } from './http.js';
 import { openSettings } from './live-settings.js';
 import { errorText, fileLog, stderrLog } from './log.js';
+import { openNotify } from './notify.js';
 import { openParts } from './parts.js';
 import { watchSettings } from './settings-watch.js';
 import { openState } from './state.js';
@@ -34,13 +36,14 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   await parts.open('settings watch', () => watchSettings(state, settings, broker, opts.timeout));
   const http = await parts.open('http', () => openHttp(opts, state, settings, broker));
   await parts.open('server file', () => publishServer(state, http, settings));
+  const notify = await parts.open('notify', () => openNotify(state, settings, broker, { console: opts.console }));
   if (opts.console) await parts.open('agents poll', () => pollAgents(settings, broker, http));
   const stopped = untilSignal();
   const stop = (reason: string) => parts.close(reason);
   let waiting: readonly PendingCall[];
   try {
     waiting = opts.console
-      ? await runConsoleOutput({ state, settings, broker, http, stopped, stop })
+      ? await runConsoleOutput({ state, settings, broker, http, stopped, stop, notify })
       : await runHeadless({ broker, http, hasToken: Boolean(settings.token), stopped, stop });
   } catch (error) {
     await parts.close(STOPPED_MESSAGE);

@@ -20,6 +20,8 @@ export interface RunConsoleOptions {
   bell?: () => boolean;
   /** Resolves when the process is told to stop (SIGINT, SIGTERM…). */
   stopSignal: Promise<NodeJS.Signals>;
+  /** Called whenever Ink reads a key press (the notices wait while the person types). */
+  onKey?: () => void;
 }
 
 const ALT_SCREEN_ON = '\u001B[?1049h\u001B[H';
@@ -47,6 +49,23 @@ function gatedStdout(): { stream: NodeJS.WriteStream; pause(): void; resume(): v
     },
   });
   return { stream, pause: () => (paused = true), resume: () => (paused = false) };
+}
+
+/** process.stdin for Ink, calling `onKey` each time Ink reads input from it. */
+function tappedStdin(onKey: () => void): NodeJS.ReadStream {
+  const input = process.stdin;
+  const read = (size?: number) => {
+    const chunk = input.read(size) as unknown;
+    if (chunk !== null) onKey();
+    return chunk;
+  };
+  return new Proxy(input, {
+    get(target, prop, receiver) {
+      if (prop === 'read') return read;
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /**
@@ -105,7 +124,7 @@ export async function runConsole(opts: RunConsoleOptions): Promise<'quit' | Node
       homeDir={homedir()}
       {...(opts.onAlwaysAllow ? { onAlwaysAllow: opts.onAlwaysAllow } : {})}
     />,
-    { patchConsole: false, exitOnCtrlC: true, stdout: out.stream },
+    { patchConsole: false, exitOnCtrlC: true, stdout: out.stream, ...(opts.onKey ? { stdin: tappedStdin(opts.onKey) } : {}) },
   );
   void opts.stopSignal.then((sig) => {
     reason ??= sig;
