@@ -48,6 +48,8 @@ export interface NotifyOptions {
   notifySend?: (args: readonly string[]) => Promise<void>;
   coalesceMs?: number;
   quietMs?: number;
+  /** How long a webhook POST may take (default DELIVERY_TIMEOUT_MS). */
+  deliveryTimeoutMs?: number;
 }
 
 export type DesktopRoute = { kind: OscKind } | { kind: 'notify-send' } | undefined;
@@ -100,22 +102,20 @@ function runNotifySend(args: readonly string[]): Promise<void> {
   });
 }
 
-/** Start notifying; returns the console's key feed and how to stop. */
-export function startNotify(opts: NotifyOptions): Notifier & { close(): void } {
-  const env = opts.env ?? process.env;
-  const terminal = opts.terminal ?? process.stdout;
-  const doFetch = opts.fetch ?? fetch;
-  const notifySend = opts.notifySend ?? runNotifySend;
-  const clock = opts.clock ?? systemClock;
-  const { log } = opts;
-  let lastKey: number | undefined;
-  let hasNotifySend: boolean | undefined;
+/** Logs each kind of problem once (a missing notify-send would otherwise be logged per notice). */
+function onceLog(log: Log): (key: string, message: string) => void {
   const warned = new Set<string>();
-  const warnOnce = (key: string, message: string) => {
+  return (key, message) => {
     if (warned.has(key)) return;
     warned.add(key);
     log('warn', message);
   };
+}
+
+/** The desktop step's delivery: the terminal's OSC, or notify-send, as `notify.desktop` says now. */
+function desktopSender(opts: NotifyOptions, env: Readonly<Record<string, string | undefined>>, terminal: Terminal, warnOnce: (key: string, message: string) => void) {
+  const notifySend = opts.notifySend ?? runNotifySend;
+  let hasNotifySend: boolean | undefined;
   const route = (): DesktopRoute => {
     const mode = opts.settings().desktop;
     const found = desktopRoute(mode, {
@@ -127,9 +127,7 @@ export function startNotify(opts: NotifyOptions): Notifier & { close(): void } {
     if (!found && mode === 'notify-send') warnOnce('notify-send', 'notify.desktop is "notify-send" but notify-send is not on PATH; no desktop notices are sent (install libnotify, or set notify.desktop to osc).');
     return found;
   };
-  const aborts = new Set<AbortController>();
-
-  const desktop = (notice: Notice) => {
+  return (notice: Notice): void => {
     const to = route();
     if (!to) return;
     const text = desktopText(notice);
@@ -139,14 +137,20 @@ export function startNotify(opts: NotifyOptions): Notifier & { close(): void } {
     }
     terminal.write(oscNotification(text, to.kind, Boolean(env.TMUX)));
   };
+}
 
-  const webhook = (notice: Notice) => {
+/** The webhook step's delivery: one POST, bounded in time; failures are logged, with the URL's origin only. */
+function webhookSender(opts: NotifyOptions) {
+  const doFetch = opts.fetch ?? fetch;
+  const timeoutMs = opts.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS;
+  const aborts = new Set<AbortController>();
+  const send = (notice: Notice): void => {
     const { url, format, content } = opts.settings().webhook;
     if (url === undefined) return;
     const request = webhookRequest(notice, url, format, content);
     const abort = new AbortController();
     aborts.add(abort);
-    const timer = setTimeout(() => abort.abort(new Error(`no answer within ${DELIVERY_TIMEOUT_MS / 1000}s`)), DELIVERY_TIMEOUT_MS);
+    const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs);
     timer.unref();
     const where = showWebhookUrl(url).replace(/ \(set\)$/, '');
     doFetch(request.url, {
@@ -159,32 +163,41 @@ export function startNotify(opts: NotifyOptions): Notifier & { close(): void } {
     })
       .then(async (res) => {
         await res.body?.cancel().catch(() => {});
-        if (!res.ok) log('warn', `notify webhook ${where}: the receiver answered ${res.status}; check notify.webhook.url and notify.webhook.format.`);
+        if (!res.ok) opts.log('warn', `notify webhook ${where}: the receiver answered ${res.status}; check notify.webhook.url and notify.webhook.format.`);
       })
-      .catch((error: unknown) => {
-        const why = abort.signal.aborted ? String((abort.signal.reason as Error | undefined)?.message ?? 'stopped') : error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-        log('warn', `notify webhook ${where} failed: ${why}`);
-      })
+      .catch((error: unknown) => opts.log('warn', `notify webhook ${where} failed: ${failureText(abort.signal, error)}`))
       .finally(() => {
         clearTimeout(timer);
         aborts.delete(abort);
       });
   };
+  return { send, abortAll: () => aborts.forEach((a) => a.abort(new Error('cco stopped'))) };
+}
 
-  const schedule = (): NotifySchedule => {
-    const s = opts.settings();
-    return {
-      desktop: { on: s.desktop !== 'off', afterMs: s.desktopAfterMs },
-      webhook: { on: s.webhook.url !== undefined, afterMs: s.webhook.afterMs },
-    };
-  };
+function failureText(signal: AbortSignal, error: unknown): string {
+  if (signal.aborted) return (signal.reason as Error | undefined)?.message ?? 'stopped';
+  if (!(error instanceof Error)) return String(error);
+  // fetch says "fetch failed"; the reason (ECONNREFUSED, a redirect refused) is its cause.
+  return (error.cause as Error | undefined)?.message ?? error.message;
+}
 
+const scheduleOf = (s: NotifySettings): NotifySchedule => ({
+  desktop: { on: s.desktop !== 'off', afterMs: s.desktopAfterMs },
+  webhook: { on: s.webhook.url !== undefined, afterMs: s.webhook.afterMs },
+});
+
+/** Start notifying; returns the console's key feed and how to stop. */
+export function startNotify(opts: NotifyOptions): Notifier & { close(): void } {
+  const clock = opts.clock ?? systemClock;
+  const desktop = desktopSender(opts, opts.env ?? process.env, opts.terminal ?? process.stdout, onceLog(opts.log));
+  const webhook = webhookSender(opts);
+  let lastKey: number | undefined;
   const planner = new NotifyPlanner({
     clock,
-    schedule,
+    schedule: () => scheduleOf(opts.settings()),
     keys: { lastKeyAt: () => lastKey },
-    send: (notice) => (notice.step === 'desktop' ? desktop(notice) : webhook(notice)),
-    onError: (error) => log('error', `notify: ${errorText(error)}`),
+    send: (notice) => (notice.step === 'desktop' ? desktop(notice) : webhook.send(notice)),
+    onError: (error) => opts.log('error', `notify: ${errorText(error)}`),
     ...(opts.coalesceMs !== undefined ? { coalesceMs: opts.coalesceMs } : {}),
     ...(opts.quietMs !== undefined ? { quietMs: opts.quietMs } : {}),
   });
@@ -203,7 +216,7 @@ export function startNotify(opts: NotifyOptions): Notifier & { close(): void } {
       unsubscribe();
       stopWatching?.();
       planner.close();
-      for (const a of aborts) a.abort(new Error('cco stopped'));
+      webhook.abortAll();
     },
   };
 }

@@ -222,7 +222,10 @@ export const SETTINGS = {
     fromText: durationFromText,
   }),
   'notify.webhook.url': define<string, undefined>({
-    schema: (z) => z.string({ error: (iss) => `"notify.webhook.url" must be an http(s) URL text (got ${got(iss.input)})` }).check(failure(z, 'notify.webhook.url', (v: string) => webhookUrlProblem(v))),
+    schema: (z) => z.string({ error: (iss) => `"notify.webhook.url" must be an http(s) URL text (got ${got(iss.input)})` }).check(failure(z, 'notify.webhook.url', (v: string) => {
+      const problem = webhookUrlProblem(v);
+      return problem === undefined ? undefined : `"notify.webhook.url": ${problem}`;
+    })),
     default: undefined,
     help: 'POST a notice here (it leaves this machine) for calls still waiting after notify.webhook.after: an ntfy topic URL, a Slack incoming webhook, or any JSON receiver',
     fromText: (text) => {
