@@ -34,18 +34,20 @@ function agentCount(waiting: readonly PendingCall[]): number {
 const oldestMs = (n: Notice) => Math.max(0, ...n.waiting.map((p) => n.at - p.receivedAt));
 
 /**
- * The desktop notice: `cco: api asks Bash: git push`, or `cco: 5 asks from 3 agents, oldest 12s:
- * api Bash: git push`. It starts with `cco:`, never a digit (a terminal reading OSC 9 as ConEmu's
+ * The desktop notice: `cco: api asks Bash: git push`, or `cco: 5 asks from 3 agents, oldest 12s;
+ * new: api Bash: git push (+4 more)` (the counts are of every waiting call, the call named is the
+ * first of this burst). It starts with `cco:`, never a digit (a terminal reading OSC 9 as ConEmu's
  * numbered commands would take `9;5` for one).
  */
 export function desktopText(n: Notice): { title: string; body: string } {
-  const first = n.waiting[0] ?? n.calls[0];
+  // The call named is the first of this notice's burst (the others were announced before).
+  const first = n.calls[0] ?? n.waiting[0];
   if (!first) return { title: 'cco', body: 'cco: a call is waiting' };
   const count = n.waiting.length;
   const body =
     count <= 1
       ? `cco: ${agentLabel(first.call.agent)} asks ${oneLine(first.call.toolName, 40)}: ${summarizeInput(first.call, 120)}`
-      : `cco: ${plural(count, 'ask')} from ${plural(agentCount(n.waiting), 'agent')}, oldest ${formatDuration(oldestMs(n))}: ${callLine(first, 120)}`;
+      : `cco: ${plural(count, 'ask')} from ${plural(agentCount(n.waiting), 'agent')}, oldest ${formatDuration(oldestMs(n))}; new: ${callLine(first, 120)}${n.calls.length > 1 ? ` (+${n.calls.length - 1} more)` : ''}`;
   return { title: 'cco', body: oneLine(body, MAX_DESKTOP_TEXT) };
 }
 
@@ -76,13 +78,13 @@ export function oscKindFor(env: Readonly<Record<string, string | undefined>>): O
   return 'osc9';
 }
 
-/** The webhook's text: content-free (counts and the wait) unless `content`, then the calls too. */
+/** The webhook's text: content-free (counts and the wait) unless `content`, then this burst's calls too. */
 export function webhookText(n: Notice, content: boolean): string {
   const count = n.waiting.length;
   const head = `cco: ${plural(count, 'call')} ${count === 1 ? 'is' : 'are'} waiting for a decision (${plural(agentCount(n.waiting), 'agent')}; the oldest for ${formatDuration(oldestMs(n))}).`;
   if (!content) return head;
-  const lines = n.waiting.slice(0, MAX_CALLS_LISTED).map((p) => `- ${callLine(p)}`);
-  if (count > MAX_CALLS_LISTED) lines.push(`- and ${count - MAX_CALLS_LISTED} more`);
+  const lines = n.calls.slice(0, MAX_CALLS_LISTED).map((p) => `- ${callLine(p)}`);
+  if (n.calls.length > MAX_CALLS_LISTED) lines.push(`- and ${n.calls.length - MAX_CALLS_LISTED} more`);
   return [head, ...lines].join('\n');
 }
 
@@ -120,7 +122,7 @@ export function webhookRequest(n: Notice, target: string, format: WebhookFormat,
   }
   const body: Record<string, unknown> = { source: 'cco', event: 'waiting', text, waiting: n.waiting.length, agents: agentCount(n.waiting), oldestWaitingMs: oldestMs(n) };
   if (content) {
-    body.calls = n.waiting.slice(0, MAX_CALLS_LISTED).map((p) => ({
+    body.calls = n.calls.slice(0, MAX_CALLS_LISTED).map((p) => ({
       id: escapeText(p.id),
       agent: agentLabel(p.call.agent),
       tool: oneLine(p.call.toolName, 40),

@@ -212,7 +212,7 @@ export const SETTINGS = {
   'notify.desktop': define<DesktopNotify>({
     schema: (z) => choice<DesktopNotify>(z, 'notify.desktop', DESKTOP_NOTIFY),
     default: 'auto',
-    help: 'desktop notice for a call still waiting after notify.desktopAfter: off, osc (the terminal, OSC 9 or 777 by terminal), osc9, osc777, notify-send, or auto (the terminal of cco watch; notify-send for cco serve when present)',
+    help: 'desktop notice for calls still waiting: auto (cco watch: the terminal; cco serve: notify-send if present), off, osc (OSC 9 or 777 by terminal), osc9, osc777 or notify-send',
     fromText: (text) => text as DesktopNotify,
   }),
   'notify.desktopAfter': define<string>({

@@ -55,7 +55,7 @@ describe('desktop notices through the terminal', () => {
     clock.advance(10_000 - 1000);
     expect(oscCount(written)).toBe(0);
     clock.advance(COALESCE_MS + 1000);
-    expect(written).toEqual(['\u001b]9;cco: 5 asks from 3 agents, oldest 12s: agent0 Bash: echo 0\u0007']);
+    expect(written).toEqual(['\u001b]9;cco: 5 asks from 3 agents, oldest 12s; new: agent0 Bash: echo 0 (+4 more)\u0007']);
     clock.advance(600_000);
     expect(oscCount(written)).toBe(1);
   });
@@ -64,7 +64,7 @@ describe('desktop notices through the terminal', () => {
     const { clock, broker, written } = setup(settingsOf({ desktop: 'osc777' }), { env: { TMUX: '/tmp/tmux-1/default,1,0' } });
     for (let i = 0; i < 5; i++) void broker.request(bash('ls'));
     clock.advance(20_000);
-    expect(written).toEqual(['\u001bPtmux;\u001b\u001b]777;notify;cco;cco: 5 asks from 1 agent, oldest 12s: api Bash: ls\u0007\u001b\\']);
+    expect(written).toEqual(['\u001bPtmux;\u001b\u001b]777;notify;cco;cco: 5 asks from 1 agent, oldest 12s; new: api Bash: ls (+4 more)\u0007\u001b\\']);
   });
 
   it('nothing for calls decided before the delay, by a person or a rule', () => {

@@ -20,8 +20,8 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u20
 describe('desktop text', () => {
   it.each([
     ['one call', [call('c1', 'api', 'git push')], 'cco: api asks Bash: git push'],
-    ['a burst from three agents', [call('c1', 'api', 'git push', 30_000), call('c2', 'web', 'ls'), call('c3', 'db', 'ls'), call('c4', 'api', 'ls'), call('c5', 'web', 'ls')], 'cco: 5 asks from 3 agents, oldest 30s: api Bash: git push'],
-    ['two from one agent', [call('c1', 'api', 'a'), call('c2', 'api', 'b')], 'cco: 2 asks from 1 agent, oldest 12s: api Bash: a'],
+    ['a burst from three agents', [call('c1', 'api', 'git push', 30_000), call('c2', 'web', 'ls'), call('c3', 'db', 'ls'), call('c4', 'api', 'ls'), call('c5', 'web', 'ls')], 'cco: 5 asks from 3 agents, oldest 30s; new: api Bash: git push (+4 more)'],
+    ['two from one agent', [call('c1', 'api', 'a'), call('c2', 'api', 'b')], 'cco: 2 asks from 1 agent, oldest 12s; new: api Bash: a (+1 more)'],
   ])('%s', (_name, waiting, body) => {
     expect(desktopText(notice(waiting))).toEqual({ title: 'cco', body });
   });
@@ -98,9 +98,14 @@ describe('webhook bodies', () => {
     }
   });
 
-  it('with content: the calls, escaped and listed at most five', () => {
+  it("with content: the burst's calls, escaped and listed at most five", () => {
     const many = [...waiting, ...Array.from({ length: 6 }, (_, i) => call(`x${i}`, 'api', `echo ${i}\u001b[31m`))];
     const text = webhookText(notice(many, 'webhook'), true);
+    // Only the calls of this burst are listed; the count is of all that wait.
+    expect(webhookText({ step: 'webhook', at: T, calls: [many[7]!], waiting: many }, true).split('\n')).toEqual([
+      'cco: 8 calls are waiting for a decision (2 agents; the oldest for 2m30s).',
+      '- api Bash: echo 5\\u001b[31m',
+    ]);
     expect(text.split('\n')).toEqual([
       'cco: 8 calls are waiting for a decision (2 agents; the oldest for 2m30s).',
       '- frontend Bash: git push --force',
