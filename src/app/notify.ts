@@ -155,7 +155,7 @@ function webhookSender(opts: NotifyOptions) {
     const where = showWebhookUrl(url).replace(/ \(set\)$/, '');
     doFetch(request.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: request.headers,
       body: JSON.stringify(request.body),
       signal: abort.signal,
       // A redirect could take the notice somewhere the person did not name.

@@ -88,10 +88,23 @@ export function webhookText(n: Notice, content: boolean): string {
   return [head, ...lines].join('\n');
 }
 
-/** A webhook request: where it goes and its JSON body. */
+/** A webhook request: where it goes, its headers and its JSON body. */
 export interface WebhookRequest {
   url: string;
+  headers: Record<string, string>;
   body: Record<string, unknown>;
+}
+
+/** `https://user:pass@host/…` becomes the URL without them and a Basic authorization (fetch refuses URLs with credentials). */
+function withoutCredentials(url: URL): { url: URL; headers: Record<string, string> } {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (!url.username && !url.password) return { url, headers };
+  const user = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  headers.authorization = `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(user)))}`;
+  const bare = new URL(url.href);
+  bare.username = '';
+  bare.password = '';
+  return { url: bare, headers };
 }
 
 /** The format `auto` means for a URL: Slack's and ntfy.sh's hosts are known, anything else is JSON. */
@@ -104,21 +117,22 @@ export function webhookFormatFor(url: URL, format: WebhookFormat): Exclude<Webho
 
 /**
  * The request for a notice. ntfy: the topic URL's last path segment is the topic, and the JSON is
- * posted to the server's root (ntfy's JSON publishing). Slack: `{"text": …}` to the incoming
+ * posted to the server's root (ntfy's JSON publishing; a user and password in the URL are sent
+ * as Basic authorization, as ntfy's access control takes them). Slack: `{"text": …}` to the incoming
  * webhook. JSON: counts, the text, and the calls only with `content`.
  */
 export function webhookRequest(n: Notice, target: string, format: WebhookFormat, content: boolean): WebhookRequest {
-  const url = new URL(target);
+  const { url, headers } = withoutCredentials(new URL(target));
   const text = webhookText(n, content);
   const kind = webhookFormatFor(url, format);
-  if (kind === 'slack') return { url: url.href, body: { text } };
+  if (kind === 'slack') return { url: url.href, headers, body: { text } };
   if (kind === 'ntfy') {
     const parts = url.pathname.split('/');
     const topic = decodeURIComponent(parts.pop() ?? '');
     const root = new URL(url.href);
     root.pathname = `${parts.join('/')}/`;
     root.search = '';
-    return { url: root.href, body: { topic, title: 'cco: calls are waiting', message: text, tags: ['hourglass'], priority: 4 } };
+    return { url: root.href, headers, body: { topic, title: 'cco: calls are waiting', message: text, tags: ['hourglass'], priority: 4 } };
   }
   const body: Record<string, unknown> = { source: 'cco', event: 'waiting', text, waiting: n.waiting.length, agents: agentCount(n.waiting), oldestWaitingMs: oldestMs(n) };
   if (content) {
@@ -130,5 +144,5 @@ export function webhookRequest(n: Notice, target: string, format: WebhookFormat,
       waitingMs: n.at - p.receivedAt,
     }));
   }
-  return { url: url.href, body };
+  return { url: url.href, headers, body };
 }

@@ -221,6 +221,15 @@ describe('the webhook, to a loopback receiver', () => {
     expect(JSON.parse(hook.got[0]!.body)).toEqual({ text: expect.stringContaining('\n- api Bash: echo \\u001b]0;pwned\\u0007') });
   });
 
+  it('a redirect is not followed: logged, and the notice goes nowhere else', async () => {
+    const hook = await receiver(() => 302);
+    const { broker, logged } = liveSetup(settingsOf({ desktop: 'off', webhook: { url: `${hook.url}/moved`, afterMs: 10 } }));
+    void broker.request(bash('ls'));
+    await waitFor(() => logged.length > 0, 5000, 'the failure logged');
+    expect(logged).toEqual([`warn notify webhook ${hook.url}/… failed: unexpected redirect`]);
+    expect(hook.got.map((g) => g.url)).toEqual(['/moved']);
+  });
+
   it('a failing or silent receiver is logged and decides nothing', async () => {
     const hook = await receiver((req) => (req.url === '/hang' ? 'hang' : 500));
     const a = liveSetup(settingsOf({ desktop: 'off', webhook: { url: `${hook.url}/fail/secret-path`, afterMs: 10 } }));

@@ -133,6 +133,13 @@ describe('webhook bodies', () => {
     expect(req.body).toEqual(body);
   });
 
+  it('a user and password in the URL become Basic authorization, not part of the URL', () => {
+    const req = webhookRequest(notice(waiting, 'webhook'), 'https://me:p%C3%A4ss@ntfy.example.com/team', 'ntfy', false);
+    expect(req.url).toBe('https://ntfy.example.com/');
+    expect(req.headers).toEqual({ 'content-type': 'application/json', authorization: `Basic ${Buffer.from('me:päss').toString('base64')}` });
+    expect(webhookRequest(notice(waiting, 'webhook'), 'https://ntfy.sh/t', 'auto', false).headers).toEqual({ 'content-type': 'application/json' });
+  });
+
   it('auto picks the format by host', () => {
     expect(webhookFormatFor(new URL('https://hooks.slack.com/x'), 'auto')).toBe('slack');
     expect(webhookFormatFor(new URL('https://ntfy.sh/x'), 'auto')).toBe('ntfy');
