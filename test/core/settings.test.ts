@@ -36,6 +36,7 @@ describe('the settings table', () => {
     [{ 'notify.webhook.url': 3 }, ['notify.webhook.url'], /^"notify\.webhook\.url" must be an http\(s\) URL text \(got 3\)$/],
     [{ 'notify.webhook.format': 'teams' }, ['notify.webhook.format'], /^"notify\.webhook\.format" must be "auto", "ntfy", "slack" or "json" \(got "teams"\)$/],
     [{ 'notify.webhook.content': 'no' }, ['notify.webhook.content'], /^"notify\.webhook\.content" must be true or false \(got "no"\)$/],
+    [{ notify: { desktop: 'off' } }, ['notify'], /^unknown setting "notify": its settings are flat keys with dots, e\.g\. "notify\.desktop" \(known: /],
     [{ colour: 'red' }, ['colour'], /^unknown setting "colour" \(known: defaultAction, .*token, rules\)$/],
     [[], [], /^the top level must be a JSON object$/],
     [null, [], /^the top level must be a JSON object$/],
