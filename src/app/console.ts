@@ -51,6 +51,7 @@ export async function runConsoleOutput(run: ConsoleRun): Promise<readonly Pendin
       onAlwaysAllow: grantSaver(state, settings, broker),
       info: { url: run.http.server.mcpUrl, version: VERSION },
       stopSignal: run.stopped,
+      // A key: someone is present (whenAway), and typing (the notices wait).
       onActivity: () => run.presence.touch(),
     });
     const waiting = broker.snapshot().pending;

@@ -30,6 +30,8 @@ export interface LiveSettings {
   policyOf(settings: Settings): Policy;
   /** The console's header: agents, default action, rule count. */
   readonly status: StatusBoard;
+  /** Called after new settings are put in force; returns the unsubscribe function. */
+  onChange(listener: (settings: Settings) => void): () => void;
 }
 
 const statusOf = (s: Settings) => ({ defaultAction: s.defaultAction, rules: s.rules.filter((r) => r.enabled !== false).length });
@@ -44,6 +46,7 @@ export function openSettings(paths: CcoPaths, opts: Pick<ServerCliOptions, 'host
   // cco's own files are off limits to agents, whatever the rules say: the guard runs first.
   const guard = selfGuard({ protected: protectedPaths(paths), homeDir: home });
   const status = new StatusBoard({ agents: 0, ...statusOf(current) });
+  const listeners = new Set<(settings: Settings) => void>();
   return nothingToClose<LiveSettings>({
     store,
     token,
@@ -52,6 +55,11 @@ export function openSettings(paths: CcoPaths, opts: Pick<ServerCliOptions, 'host
     adopt: (settings) => {
       current = settings;
       status.set(statusOf(settings));
+      for (const l of [...listeners]) l(settings);
+    },
+    onChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     policyOf: (s) => guardPolicy(toPolicy(compileRules(s.rules, { homeDir: home, defaultAction: s.defaultAction, realPath, now: () => Date.now() })), guard),
   });

@@ -1,6 +1,7 @@
 /**
  * The composition root of `cco serve` and `cco watch`: the parts opened in order, each closed in
  * the reverse order when cco stops (see ./parts.ts). Stopping thus goes: the console's agent poll,
+ * the notices' timers,
  * every waiting call denied with the reason and the HTTP server closed, the settings watch, the
  * audit log flushed and closed, and last the server file removed, so no second cco can start on
  * this state folder before this one is done with it.
@@ -14,6 +15,7 @@ import { runHeadless } from './headless.js';
 import { openHttp, publishServer } from './http.js';
 import { openSettings } from './live-settings.js';
 import { errorText, fileLog, stderrLog } from './log.js';
+import { openNotify } from './notify.js';
 import { openParts } from './parts.js';
 import { watchSettings } from './settings-watch.js';
 import { openState } from './state.js';
@@ -35,6 +37,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   await parts.open('settings watch', () => watchSettings(state, settings, core, opts.timeout));
   const http = await parts.open('http', () => openHttp(opts, state, settings, core));
   await parts.open('server file', () => publishServer(state, http, settings));
+  await parts.open('notify', () => openNotify(state, settings, core, { console: opts.console }));
   // The header's agent count: this console's, and any remote console's.
   await parts.open('agents poll', () => pollAgents(settings, broker, http));
   const stopped = untilSignal();

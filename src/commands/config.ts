@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { UserError } from '../core/errors.js';
-import { SETTING_KEYS, SETTINGS, showSetting, type SettingKey } from '../core/settings.js';
+import { SETTING_KEY_WIDTH, SETTING_KEYS, SETTINGS, showSetting, type SettingKey } from '../core/settings.js';
 import { ccoPaths } from '../store/paths.js';
 
 type Key = SettingKey;
@@ -18,7 +18,7 @@ const store = async () => {
 
 /** Every key, its default and what it does (`cco config --help`), from the settings table. */
 function settingsHelp(): string {
-  const rows = SETTING_KEYS.map((k) => `  ${k.padEnd(15)} ${(SETTINGS[k].default === undefined ? 'none' : showSetting(k, undefined)).padEnd(8)} ${SETTINGS[k].help}`);
+  const rows = SETTING_KEYS.map((k) => `  ${k.padEnd(SETTING_KEY_WIDTH)} ${(SETTINGS[k].default === undefined ? 'none' : showSetting(k, undefined)).padEnd(8)} ${SETTINGS[k].help}`);
   return `\nSettings (key, default, meaning):\n${rows.join('\n')}\n`;
 }
 
@@ -30,9 +30,9 @@ export function configCommand(): Command {
       const file = (await store()).readFile();
       const rows = SETTING_KEYS.map((k) => {
         const set = file[k] !== undefined;
-        return `${k.padEnd(15)} ${showSetting(k, file[k]).padEnd(8)} ${set ? '' : '(default) '}${SETTINGS[k].help}`;
+        return `${k.padEnd(SETTING_KEY_WIDTH)} ${showSetting(k, file[k]).padEnd(8)} ${set ? '' : '(default) '}${SETTINGS[k].help}`;
       });
-      process.stdout.write(`${rows.join('\n')}\nrules           ${(file.rules ?? []).length} (see \`cco rules list\`)\n`);
+      process.stdout.write(`${rows.join('\n')}\n${'rules'.padEnd(SETTING_KEY_WIDTH)} ${(file.rules ?? []).length} (see \`cco rules list\`)\n`);
     }),
   );
   config.addCommand(

@@ -63,6 +63,12 @@ export interface SettingsIssue {
 }
 
 
+/** `"notify": {…}` for the flat keys `"notify.desktop"`…: say how they are written. */
+function nestedHint(key: string): string {
+  const flat = SETTING_KEYS.find((k) => k.startsWith(`${key}.`));
+  return flat ? `: its settings are flat keys with dots, e.g. "${flat}"` : '';
+}
+
 /** Every problem of a parsed file, in file order, each naming the setting (or the rule) it is about. */
 export function settingsIssues(value: unknown): SettingsIssue[] {
   const result = fileSchema.safeParse(value);
@@ -71,7 +77,7 @@ export function settingsIssues(value: unknown): SettingsIssue[] {
   for (const issue of result.error.issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
-      for (const k of issue.keys) out.push({ path: [k], message: `unknown setting "${k}" (known: ${KNOWN.join(', ')})` });
+      for (const k of issue.keys) out.push({ path: [k], message: `unknown setting "${k}"${nestedHint(k)} (known: ${KNOWN.join(', ')})` });
     } else out.push({ path, message: issue.message });
   }
   // In the order of the file's keys (then of the rules).

@@ -9,7 +9,7 @@
  * zod to a few kB in the bundle, so reading the file stays quick (`cco rules list`).
  */
 import type { boolean, custom, number, refine, string, superRefine, union, ZodMiniType } from 'zod/mini';
-import { checkWait, parseDuration } from './duration.js';
+import { checkWait, MAX_WAIT_MS, parseDuration } from './duration.js';
 import { UserError } from './errors.js';
 import { TOKEN_HINT, TOKEN_RE } from './token.js';
 import type { TimeoutAction } from './types.js';
@@ -78,7 +78,7 @@ function choice<T extends string>(z: Zod, key: string, values: readonly T[], aft
   return z.custom<T>((v) => values.includes(v as T), { error: (iss) => `"${key}" must be ${list} (got ${got(iss.input)})${after}` });
 }
 
-function duration(z: Zod, key: 'timeout' | 'retention' | 'awayAfter', check: (ms: number, text: string) => string | undefined) {
+function duration(z: Zod, key: string, check: (ms: number, text: string) => string | undefined) {
   return z.string({ error: (iss) => `"${key}" must be a duration text such as "5m" (got ${got(iss.input)})` }).check(failure(z, key, (v: string) => check(parseDuration(v), v)));
 }
 
@@ -103,6 +103,44 @@ function durationFromText(text: string): string {
 }
 
 const asText = (text: string): string => text;
+
+/** How the desktop step reaches the person: see notify-text.ts and app/notify.ts. */
+export type DesktopNotify = 'off' | 'auto' | 'osc' | 'osc9' | 'osc777' | 'notify-send';
+export const DESKTOP_NOTIFY: readonly DesktopNotify[] = ['off', 'auto', 'osc', 'osc9', 'osc777', 'notify-send'];
+
+export type WebhookFormat = 'auto' | 'ntfy' | 'slack' | 'json';
+export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['auto', 'ntfy', 'slack', 'json'];
+
+/**
+ * A problem with a webhook URL, as a sentence, or undefined when it is usable: http(s) only, with
+ * a host, and for ntfy a topic.
+ */
+export function webhookUrlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `it is not a URL (got ${JSON.stringify(text)}); use e.g. https://ntfy.sh/your-topic or a Slack incoming-webhook URL`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `it must be an http:// or https:// URL (got ${JSON.stringify(url.protocol)})`;
+  if (!url.hostname) return 'it has no host';
+  return undefined;
+}
+
+/** A webhook URL as `cco config list` and cco's log show it: the origin only (the rest is often a secret). */
+export function showWebhookUrl(text: string | undefined): string {
+  if (text === undefined) return '(none)';
+  try {
+    return `${new URL(text).origin}/… (set)`;
+  } catch {
+    return '(set)';
+  }
+}
+
+/** A notification delay: from 0s (at once) to 24h. */
+function delay(z: Zod, key: string) {
+  return duration(z, key, (ms, text) => (ms > MAX_WAIT_MS ? `"${key}" must be at most 24h (got "${text}"): no call waits longer` : undefined));
+}
 
 export const SETTINGS = {
   defaultAction: define<RuleAction>({
@@ -188,6 +226,50 @@ export const SETTINGS = {
     help: 'true: cco watch rings the terminal bell when a call starts waiting; false: silent',
     fromText: flagFromText('bell'),
   }),
+  'notify.desktop': define<DesktopNotify>({
+    schema: (z) => choice<DesktopNotify>(z, 'notify.desktop', DESKTOP_NOTIFY),
+    default: 'auto',
+    help: 'desktop notice for calls still waiting: auto (cco watch: the terminal; cco serve: notify-send if present), off, osc (OSC 9 or 777 by terminal), osc9, osc777 or notify-send',
+    fromText: (text) => text as DesktopNotify,
+  }),
+  'notify.desktopAfter': define<string>({
+    schema: (z) => delay(z, 'notify.desktopAfter'),
+    default: '10s',
+    help: 'how long a call waits before the desktop notice, e.g. 10s (0s: at once; a burst is one notice)',
+    fromText: durationFromText,
+  }),
+  'notify.webhook.url': define<string, undefined>({
+    schema: (z) => z.string({ error: (iss) => `"notify.webhook.url" must be an http(s) URL text (got ${got(iss.input)})` }).check(failure(z, 'notify.webhook.url', (v: string) => {
+      const problem = webhookUrlProblem(v);
+      return problem === undefined ? undefined : `"notify.webhook.url": ${problem}`;
+    })),
+    default: undefined,
+    help: 'POST a notice here (it leaves this machine) for calls still waiting after notify.webhook.after: an ntfy topic URL, a Slack incoming webhook, or any JSON receiver',
+    fromText: (text) => {
+      const problem = webhookUrlProblem(text);
+      if (problem !== undefined) throw new UserError(`notify.webhook.url: ${problem}.`);
+      return text;
+    },
+    show: showWebhookUrl,
+  }),
+  'notify.webhook.after': define<string>({
+    schema: (z) => delay(z, 'notify.webhook.after'),
+    default: '2m',
+    help: 'how long a call waits before the webhook, e.g. 2m (one POST per burst)',
+    fromText: durationFromText,
+  }),
+  'notify.webhook.format': define<WebhookFormat>({
+    schema: (z) => choice<WebhookFormat>(z, 'notify.webhook.format', WEBHOOK_FORMATS),
+    default: 'auto',
+    help: 'the webhook body: ntfy, slack ({"text": ...}), json, or auto (by the URL: hooks.slack.com, ntfy.sh, else json)',
+    fromText: (text) => text as WebhookFormat,
+  }),
+  'notify.webhook.content': define<boolean>({
+    schema: (z) => flag(z, 'notify.webhook.content'),
+    default: false,
+    help: 'true: the webhook names the agents, tools and commands (escaped, cut short); false: counts and the wait only',
+    fromText: flagFromText('notify.webhook.content'),
+  }),
   token: define<string, undefined>({
     schema: (z) => z.custom<string>((v) => typeof v === 'string' && TOKEN_RE.test(v), { error: `"token": ${TOKEN_HINT}` }),
     default: undefined,
@@ -203,6 +285,8 @@ function portMessage(value: unknown): string {
 
 export type SettingKey = keyof typeof SETTINGS;
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+/** The width of the key column in `cco config list` and `--help`. */
+export const SETTING_KEY_WIDTH = Math.max(15, ...SETTING_KEYS.map((k) => k.length + 1));
 type ValueOf<K extends SettingKey> = (typeof SETTINGS)[K] extends Setting<infer T, infer _D> ? T : never;
 
 /** The settings file as the user reads and writes it (durations and sizes as text): the table's types. */
@@ -229,8 +313,16 @@ export interface Settings {
   retentionBytes: number;
   auditRequired: boolean;
   bell: boolean;
+  notify: NotifySettings;
   token: string | undefined;
   rules: Rule[];
+}
+
+/** The notification settings, resolved. */
+export interface NotifySettings {
+  desktop: DesktopNotify;
+  desktopAfterMs: number;
+  webhook: { url: string | undefined; afterMs: number; format: WebhookFormat; content: boolean };
 }
 
 export function resolveSettings(file: SettingsFile): Settings {
@@ -245,6 +337,16 @@ export function resolveSettings(file: SettingsFile): Settings {
     retentionBytes: parseSize(String(file.retentionSize ?? DEFAULTS.retentionSize)),
     auditRequired: file.auditRequired ?? DEFAULTS.auditRequired,
     bell: file.bell ?? DEFAULTS.bell,
+    notify: {
+      desktop: file['notify.desktop'] ?? DEFAULTS['notify.desktop'],
+      desktopAfterMs: parseDuration(file['notify.desktopAfter'] ?? DEFAULTS['notify.desktopAfter']),
+      webhook: {
+        url: file['notify.webhook.url'],
+        afterMs: parseDuration(file['notify.webhook.after'] ?? DEFAULTS['notify.webhook.after']),
+        format: file['notify.webhook.format'] ?? DEFAULTS['notify.webhook.format'],
+        content: file['notify.webhook.content'] ?? DEFAULTS['notify.webhook.content'],
+      },
+    },
     token: file.token,
     rules: file.rules ?? [],
   };

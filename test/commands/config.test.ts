@@ -114,10 +114,10 @@ describe('a broken config file', () => {
 
 describe('cco config --help and the broken-file positions', () => {
   it('lists every setting with its default and meaning, from the settings table', async () => {
-    const { SETTING_KEYS, SETTINGS } = await import('../../src/core/settings.js');
+    const { SETTING_KEY_WIDTH, SETTING_KEYS, SETTINGS } = await import('../../src/core/settings.js');
     const r = await runCli(tempHome(), 'config', '--help');
     const text = r.stdout + r.stderr;
-    for (const k of SETTING_KEYS) expect(text).toContain(`${k.padEnd(15)} ${String(SETTINGS[k].default ?? 'none').padEnd(8)} ${SETTINGS[k].help}`);
+    for (const k of SETTING_KEYS) expect(text).toContain(`${k.padEnd(SETTING_KEY_WIDTH)} ${String(SETTINGS[k].default ?? 'none').padEnd(8)} ${SETTINGS[k].help}`);
   });
 
   it('says the line and column of each problem in the file', async () => {

@@ -29,6 +29,14 @@ describe('the settings table', () => {
     [{ rules: [{ pattern: 'Read', action: 'allow' }] }, ['rules', 0], /^the rule at position 1 in "rules" \("Read"\) has no "id"$/],
     [{ rules: [{ id: 'r1', pattern: 'Bash(', action: 'allow' }] }, ['rules', 0], /^rule r1 \("Bash\("\): expected `\)`/],
     [{ rules: [{ id: 'r1', pattern: 'Read', action: 'allow', timeoutMs: 2 * 86_400_000 }] }, ['rules', 0], /rule r1 \("Read"\).*at most 24h/],
+    [{ 'notify.desktop': 'popup' }, ['notify.desktop'], /^"notify\.desktop" must be "off", "auto", "osc", "osc9", "osc777" or "notify-send" \(got "popup"\)$/],
+    [{ 'notify.desktopAfter': 'soon' }, ['notify.desktopAfter'], /^"notify\.desktopAfter": Invalid duration "soon"/],
+    [{ 'notify.webhook.after': '2d' }, ['notify.webhook.after'], /^"notify\.webhook\.after" must be at most 24h \(got "2d"\)/],
+    [{ 'notify.webhook.url': 'ftp://x/y' }, ['notify.webhook.url'], /^"notify\.webhook\.url": it must be an http:\/\/ or https:\/\/ URL \(got "ftp:"\)$/],
+    [{ 'notify.webhook.url': 3 }, ['notify.webhook.url'], /^"notify\.webhook\.url" must be an http\(s\) URL text \(got 3\)$/],
+    [{ 'notify.webhook.format': 'teams' }, ['notify.webhook.format'], /^"notify\.webhook\.format" must be "auto", "ntfy", "slack" or "json" \(got "teams"\)$/],
+    [{ 'notify.webhook.content': 'no' }, ['notify.webhook.content'], /^"notify\.webhook\.content" must be true or false \(got "no"\)$/],
+    [{ notify: { desktop: 'off' } }, ['notify'], /^unknown setting "notify": its settings are flat keys with dots, e\.g\. "notify\.desktop" \(known: /],
     [{ colour: 'red' }, ['colour'], /^unknown setting "colour" \(known: defaultAction, .*token, rules\)$/],
     [[], [], /^the top level must be a JSON object$/],
     [null, [], /^the top level must be a JSON object$/],
@@ -43,6 +51,7 @@ describe('the settings table', () => {
     [{}],
     [{ $schema: 'x', port: 1, timeout: '24h', retention: '1h', retentionSize: '1MB', bell: false, auditRequired: true, defaultAction: 'deny', timeoutAction: 'interrupt' }],
     [{ retentionSize: 2_000_000, token: 'a'.repeat(32), rules: [{ id: 'r1', pattern: 'Read', action: 'allow' }] }],
+    [{ 'notify.desktop': 'off', 'notify.desktopAfter': '0s', 'notify.webhook.url': 'https://ntfy.sh/t', 'notify.webhook.after': '24h', 'notify.webhook.format': 'ntfy', 'notify.webhook.content': true }],
   ])('%j is a good file', (value) => {
     expect(settingsProblems(value)).toEqual([]);
   });
@@ -62,7 +71,8 @@ describe('the settings table', () => {
     const defaults = Object.fromEntries(SETTING_KEYS.filter((k) => DEFAULTS[k] !== undefined).map((k) => [k, DEFAULTS[k]]));
     expect(settingsProblems(defaults)).toEqual([]);
     expect(resolveSettings({})).toEqual({
-      defaultAction: 'ask', timeoutMs: 300_000, timeoutAction: 'deny', port: 8660, retentionMs: 30 * 86_400_000, retentionBytes: 100_000_000, auditRequired: false, bell: true, token: undefined, rules: [],
+      defaultAction: 'ask', timeoutMs: 300_000, timeoutAction: 'deny', whenAway: 'wait', awayAfterMs: 900_000, port: 8660, retentionMs: 30 * 86_400_000, retentionBytes: 100_000_000, auditRequired: false, bell: true, token: undefined, rules: [],
+      notify: { desktop: 'auto', desktopAfterMs: 10_000, webhook: { url: undefined, afterMs: 120_000, format: 'auto', content: false } },
     });
   });
 
@@ -71,6 +81,9 @@ describe('the settings table', () => {
     ['bell', 'FALSE', false],
     ['auditRequired', 'true', true],
     ['timeout', '90s', '90s'],
+    ['notify.desktopAfter', '0s', '0s'],
+    ['notify.webhook.url', 'https://ntfy.sh/cco-mine', 'https://ntfy.sh/cco-mine'],
+    ['notify.webhook.content', 'true', true],
   ] as const)('config set %s %j writes %j', (key, text, value) => {
     expect(SETTINGS[key].fromText(text)).toBe(value);
   });
@@ -80,6 +93,9 @@ describe('the settings table', () => {
     ['port', '0', /cco serve --port 0/],
     ['bell', 'yes', /^bell must be true or false \(got "yes"\)\.$/],
     ['timeout', 'soon', /Invalid duration "soon"/],
+    ['notify.webhook.url', 'ntfy.sh/topic', /^notify\.webhook\.url: it is not a URL \(got "ntfy\.sh\/topic"\); use e\.g\. https:\/\/ntfy\.sh\/your-topic/],
+    ['notify.webhook.url', 'file:///etc/passwd', /must be an http:\/\/ or https:\/\/ URL/],
+    ['notify.webhook.content', 'yes', /^notify\.webhook\.content must be true or false/],
   ] as const)('config set %s %j is refused: %s', (key, text, message) => {
     expect(() => SETTINGS[key].fromText(text)).toThrow(message);
   });
@@ -99,7 +115,7 @@ describe('the settings table', () => {
 
   it("the README's settings table lists every setting with its default", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const rows = [...readme.matchAll(/^\| `(\w+)` \| `?([^|`]+?)`? \| /gm)].map((m) => [m[1], m[2]]);
+    const rows = [...readme.matchAll(/^\| `([\w.]+)` \| `?([^|`]+?)`? \| /gm)].map((m) => [m[1], m[2]]);
     const table = Object.fromEntries(rows);
     for (const k of SETTING_KEYS) expect(table[k], k).toBe(DEFAULTS[k] === undefined ? 'none' : String(DEFAULTS[k]));
   });
