@@ -9,7 +9,7 @@ import { withPastAsks } from '../core/console-source.js';
 import { escapeText } from '../core/escape.js';
 import type { Grant } from '../core/grant.js';
 import type { PendingCall } from '../core/types.js';
-import { recentAsks } from '../store/audit.js';
+import { recentAsks } from '../store/audit-read.js';
 import { alwaysAllow } from '../commands/always-allow.js';
 import { VERSION } from '../version.js';
 import type { Http } from './http.js';

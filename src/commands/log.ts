@@ -45,7 +45,7 @@ export function logCommand(): Command {
     .option('--stats', 'counts per tool, agent and decision, and how long people took to decide')
     .action(async (opts: LogOptions) => {
       const view = await import('./log-view.js');
-      const { forEachAuditRecord, lastEntries } = await import('../store/audit.js');
+      const { forEachAuditRecord, lastEntries } = await import('../store/audit-read.js');
       const { EntryWindow } = await import('../core/audit.js');
       const now = Date.now();
       const match = view.matcher({
