@@ -8,7 +8,7 @@ import { hookAgents } from '../core/console-status.js';
 import { withPastAsks } from '../core/console-source.js';
 import type { Presence } from '../core/presence.js';
 import type { PendingCall } from '../core/types.js';
-import { recentAsks } from '../store/audit.js';
+import { recentAsks } from '../store/audit-read.js';
 import { VERSION } from '../version.js';
 import { grantSaver } from './grants.js';
 import type { Http } from './http.js';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
-import { recentAsks } from '../store/audit.js';
+import { recentAsks } from '../store/audit-read.js';
 import { readDiskFile } from '../store/disk-file.js';
 import { grantSaver } from './grants.js';
 import type { Core } from './core.js';

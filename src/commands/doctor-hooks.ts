@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../core/duration.js';
 import type { CcoPaths } from '../store/paths.js';
-import { ccoHooksIn, readClaudeSettings, settingsFileFor, type HookScope } from '../store/claude-settings.js';
+import { ccoHooksIn, readClaudeSettings, settingsFileFor, type HookScope, type HttpHook } from '../store/claude-settings.js';
 import { ccoLongestWaitMs, hookBaseUrl, hookTimeoutSeconds } from './setup-hooks.js';
 import { mcpToken } from './claude-code.js';
 import type { Finding } from './doctor.js';
@@ -66,53 +66,64 @@ export async function checkHooks(paths: CcoPaths, serverUp: boolean, cwd = proce
     const asks = hooks.filter((h) => h.event === 'PermissionRequest');
     if (hooks.length === 0) continue;
     found++;
-    const redo = `cco setup --hooks --scope ${scope}`;
     if (asks.length === 0) {
-      out.push(warn(`${file} has cco's PostToolUse hooks but no PermissionRequest hook: no question reaches cco that way.`, redo));
+      out.push(warn(`${file} has cco's PostToolUse hooks but no PermissionRequest hook: no question reaches cco that way.`, `cco setup --hooks --scope ${scope}`));
       continue;
     }
-    for (const { hook } of asks) {
-      const url = new URL(hook.url);
-      if (url.origin !== base) {
-        out.push(fail(`cco's PermissionRequest hook in ${file} posts to ${url.origin}, but cco is at ${base}.`, redo));
-        continue;
-      }
-      if (waitMs !== undefined && hook.timeout * 1000 <= waitMs) {
-        out.push(
-          fail(
-            `cco's PermissionRequest hook in ${file} has timeout ${formatDuration(hook.timeout * 1000)}, not longer than cco's longest wait (${formatDuration(waitMs)}): Claude would give up on a waiting call before cco's explained timeout.`,
-            `${redo} (it writes timeout ${hookTimeoutSeconds(waitMs)} s)`,
-          ),
-        );
-        continue;
-      }
-      if (token && !hook.headers?.Authorization) {
-        out.push(fail(`cco has a token, but its hook in ${file} sends no Authorization header: cco answers it 401 and Claude decides without cco.`, scope === 'project' ? 'cco setup --hooks --scope local (a private file; project settings are shared and never get the token)' : redo));
-        continue;
-      }
-      if (!hooks.some((h) => h.event === 'PostToolUse')) {
-        out.push(warn(`${file} has no PostToolUse hook for cco: a question answered at Claude's own prompt stays in cco's queue until its timeout.`, redo));
-      }
-      if (serverUp) {
-        const r = await probe(hook.url, hook.headers);
-        if (r === 'unauthorized') {
-          out.push(fail(`cco refuses the token in its hook in ${file} (401).`, redo));
-          continue;
-        }
-        if (r !== 'ok') {
-          out.push(fail(`cco's hook endpoint ${url.origin}${url.pathname} did not answer as expected (${r}).`, 'Restart cco (`cco watch` or `cco serve`) so it serves the hooks.'));
-          continue;
-        }
-      }
-      out.push(
-        pass(
-          `Claude Code's ${scope} settings (${file}) send permission questions to cco at ${url.origin}${url.pathname}${serverUp ? ', and cco answers there' : ''} (hook timeout ${formatDuration(hook.timeout * 1000)}; ${HOOKS_DOWN}).`,
-        ),
-      );
-    }
+    const at: HookPlace = { scope, file, base, waitMs, token: Boolean(token), serverUp, postToolUse: hooks.some((h) => h.event === 'PostToolUse') };
+    for (const { hook } of asks) out.push(...(await checkAskHook(hook, at)));
   }
   if (found === 0) {
     out.push(pass(`No cco hooks in Claude Code's settings: only \`claude -p\` runs with cco's prompt tool ask cco. \`cco setup --hooks\` sends interactive sessions' questions too (${HOOKS_DOWN}).`));
   }
+  return out;
+}
+
+/** Where a PermissionRequest hook was found, and what it is checked against. */
+interface HookPlace {
+  scope: HookScope;
+  file: string;
+  /** The origin cco serves hooks at. */
+  base: string;
+  /** cco's longest wait, when its config reads. */
+  waitMs: number | undefined;
+  /** cco has a token, so a hook must send it. */
+  token: boolean;
+  serverUp: boolean;
+  /** The same file has cco's PostToolUse hook. */
+  postToolUse: boolean;
+}
+
+/** One PermissionRequest hook: its URL, timeout and token, and (with a server up) whether cco answers it. */
+async function checkAskHook(hook: HttpHook, at: HookPlace): Promise<Finding[]> {
+  const { scope, file, base, waitMs } = at;
+  const redo = `cco setup --hooks --scope ${scope}`;
+  const url = new URL(hook.url);
+  if (url.origin !== base) return [fail(`cco's PermissionRequest hook in ${file} posts to ${url.origin}, but cco is at ${base}.`, redo)];
+  if (waitMs !== undefined && hook.timeout * 1000 <= waitMs) {
+    return [
+      fail(
+        `cco's PermissionRequest hook in ${file} has timeout ${formatDuration(hook.timeout * 1000)}, not longer than cco's longest wait (${formatDuration(waitMs)}): Claude would give up on a waiting call before cco's explained timeout.`,
+        `${redo} (it writes timeout ${hookTimeoutSeconds(waitMs)} s)`,
+      ),
+    ];
+  }
+  if (at.token && !hook.headers?.Authorization) {
+    return [fail(`cco has a token, but its hook in ${file} sends no Authorization header: cco answers it 401 and Claude decides without cco.`, scope === 'project' ? 'cco setup --hooks --scope local (a private file; project settings are shared and never get the token)' : redo)];
+  }
+  const out: Finding[] = [];
+  if (!at.postToolUse) {
+    out.push(warn(`${file} has no PostToolUse hook for cco: a question answered at Claude's own prompt stays in cco's queue until its timeout.`, redo));
+  }
+  if (at.serverUp) {
+    const r = await probe(hook.url, hook.headers);
+    if (r === 'unauthorized') return [...out, fail(`cco refuses the token in its hook in ${file} (401).`, redo)];
+    if (r !== 'ok') return [...out, fail(`cco's hook endpoint ${url.origin}${url.pathname} did not answer as expected (${r}).`, 'Restart cco (`cco watch` or `cco serve`) so it serves the hooks.')];
+  }
+  out.push(
+    pass(
+      `Claude Code's ${scope} settings (${file}) send permission questions to cco at ${url.origin}${url.pathname}${at.serverUp ? ', and cco answers there' : ''} (hook timeout ${formatDuration(hook.timeout * 1000)}; ${HOOKS_DOWN}).`,
+    ),
+  );
   return out;
 }

@@ -50,6 +50,41 @@ export function taskRule(entry: string): { pattern: string; input: Record<string
 export async function importClaudeSettings(files: string[], dryRun: boolean, store: SettingsStore): Promise<string> {
   const explicit = files.length > 0;
   const list = explicit ? files.map((f) => resolve(f)) : defaultClaudeSettingsFiles();
+  const { found, unsupported, read } = await readClaudeSettings(list, explicit);
+  // Settings entries are text anyone could have written (or an agent, through a file): escaped.
+  const e = (s: string) => escapeText(s);
+  if (read.length === 0) return 'No Claude Code settings files found (looked at:\n' + list.map((f) => `  ${e(f)}`).join('\n') + ')\n';
+
+  const out: string[] = [`Read ${read.map(e).join(', ')}`];
+  let added: Rule[] = [];
+  if (dryRun) added = newRules(found, store.readFile().rules ?? []);
+  else {
+    await store.update((file) => {
+      added = newRules(found, file.rules ?? []);
+      file.rules = [...(file.rules ?? []), ...added];
+    });
+  }
+
+  out.push(`${dryRun ? 'Would add' : 'Added'} ${added.length} rule${added.length === 1 ? '' : 's'}${added.length ? ':' : '.'}`);
+  if (added.length) out.push(...(await addedLines(added, dryRun, store)));
+  const skippedDup = found.length - added.length;
+  if (skippedDup > 0) out.push(`${skippedDup} already present, not added again.`);
+  if (unsupported.length) {
+    out.push(`Not imported (${unsupported.length}):`);
+    for (const u of unsupported) out.push(`  ${e(u)}`);
+  }
+  const bypass = found.filter((f) => f.action === 'allow');
+  if (bypass.length) {
+    out.push('', 'Note: Claude Code applies these allow rules itself, so matching calls never reach cco:');
+    const { columns } = await import('./table.js');
+    out.push(...columns(bypass.map((f) => [e(f.entry), `(${e(f.file)})`]), { indent: '  ' }));
+    out.push('Remove them from the Claude settings if you want cco to see those calls.');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The permission entries of each settings file that exists (a missing one is an error when named), and those cco cannot take. */
+async function readClaudeSettings(list: readonly string[], explicit: boolean): Promise<{ found: Found[]; unsupported: string[]; read: string[] }> {
   const found: Found[] = [];
   const unsupported: string[] = [];
   const read: string[] = [];
@@ -68,85 +103,71 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
       throw new UserError(`${file} is not valid JSON (${(error as Error).message}); nothing was imported.`);
     }
     read.push(file);
-    const perms = json.permissions ?? {};
-    for (const action of ['deny', 'ask', 'allow'] as const) {
-      const entries = perms[action];
-      if (entries === undefined) continue;
-      if (!Array.isArray(entries)) {
-        unsupported.push(`${file}: permissions.${action} is not a list`);
+    collectEntries(file, json.permissions ?? {}, found, unsupported);
+  }
+  return { found, unsupported, read };
+}
+
+/** One file's `permissions.deny`, `.ask` and `.allow`, each entry a valid cco rule or a reason it is not. */
+function collectEntries(file: string, perms: Record<string, unknown>, found: Found[], unsupported: string[]): void {
+  for (const action of ['deny', 'ask', 'allow'] as const) {
+    const entries = perms[action];
+    if (entries === undefined) continue;
+    if (!Array.isArray(entries)) {
+      unsupported.push(`${file}: permissions.${action} is not a list`);
+      continue;
+    }
+    for (const entry of entries) {
+      if (typeof entry !== 'string') {
+        unsupported.push(`${file}: ${action} ${JSON.stringify(entry)} (not a string)`);
         continue;
       }
-      for (const entry of entries) {
-        if (typeof entry !== 'string') {
-          unsupported.push(`${file}: ${action} ${JSON.stringify(entry)} (not a string)`);
-          continue;
-        }
-        const task = taskRule(entry);
-        const pattern = task ? task.pattern : anchorPattern(entry, file);
-        try {
-          validateRule({ id: 'import', pattern, action, ...(task ? { input: task.input } : {}) });
-          found.push({ file, action, entry, pattern, ...(task ? { input: task.input } : {}) });
-        } catch (error) {
-          unsupported.push(`${file}: ${action} ${entry} (${(error as Error).message})`);
-        }
+      const task = taskRule(entry);
+      const pattern = task ? task.pattern : anchorPattern(entry, file);
+      try {
+        validateRule({ id: 'import', pattern, action, ...(task ? { input: task.input } : {}) });
+        found.push({ file, action, entry, pattern, ...(task ? { input: task.input } : {}) });
+      } catch (error) {
+        unsupported.push(`${file}: ${action} ${entry} (${(error as Error).message})`);
       }
     }
   }
-  // Settings entries are text anyone could have written (or an agent, through a file): escaped.
+}
+
+/** The found entries not already among `existing` (nor twice among themselves), as new rules. */
+function newRules(found: readonly Found[], existing: Rule[]): Rule[] {
+  const keyOf = (r: { action: string; pattern: string; input?: unknown }) => `${r.action} ${r.pattern} ${r.input ? JSON.stringify(r.input) : ''}`;
+  const have = new Set(existing.map(keyOf));
+  const now = new Date().toISOString();
+  const added: Rule[] = [];
+  for (const f of found) {
+    const key = keyOf(f);
+    if (have.has(key)) continue;
+    have.add(key);
+    // Same priority for all: cco's tie-break (deny, then ask, then allow) is Claude's precedence.
+    added.push({ id: nextRuleId([...existing, ...added]), pattern: f.pattern, action: f.action, ...(f.input ? { input: f.input } : {}), priority: DEFAULT_PRIORITY, name: `from ${f.file}`, createdAt: now });
+  }
+  return added;
+}
+
+/** The added rules as a table, then the lint warnings about them. */
+async function addedLines(added: readonly Rule[], dryRun: boolean, store: SettingsStore): Promise<string[]> {
   const e = (s: string) => escapeText(s);
-  if (read.length === 0) return 'No Claude Code settings files found (looked at:\n' + list.map((f) => `  ${e(f)}`).join('\n') + ')\n';
-
-  const out: string[] = [`Read ${read.map(e).join(', ')}`];
-  let added: Rule[] = [];
-  const build = (existing: Rule[]) => {
-    const keyOf = (r: { action: string; pattern: string; input?: unknown }) => `${r.action} ${r.pattern} ${r.input ? JSON.stringify(r.input) : ''}`;
-    const have = new Set(existing.map(keyOf));
-    const now = new Date().toISOString();
-    added = [];
-    for (const f of found) {
-      const key = keyOf(f);
-      if (have.has(key)) continue;
-      have.add(key);
-      // Same priority for all: cco's tie-break (deny, then ask, then allow) is Claude's precedence.
-      added.push({ id: nextRuleId([...existing, ...added]), pattern: f.pattern, action: f.action, ...(f.input ? { input: f.input } : {}), priority: DEFAULT_PRIORITY, name: `from ${f.file}`, createdAt: now });
-    }
-    return added;
-  };
-  if (dryRun) build(store.readFile().rules ?? []);
-  else await store.update((file) => void (file.rules = [...(file.rules ?? []), ...build(file.rules ?? [])]));
-
-  out.push(`${dryRun ? 'Would add' : 'Added'} ${added.length} rule${added.length === 1 ? '' : 's'}${added.length ? ':' : '.'}`);
-  if (added.length) {
-    const { columns } = await import('./table.js');
-    const inputText = (r: Rule) => (r.input ? Object.entries(r.input).map(([k, v]) => ` --input ${k}=${String(v)}`).join('') : '');
-    out.push(...columns(added.map((r) => [r.id, r.action, e(r.pattern + inputText(r))]), { indent: '  ' }));
+  const out: string[] = [];
+  const { columns } = await import('./table.js');
+  const inputText = (r: Rule) => (r.input ? Object.entries(r.input).map(([k, v]) => ` --input ${k}=${String(v)}`).join('') : '');
+  out.push(...columns(added.map((r) => [r.id, r.action, e(r.pattern + inputText(r))]), { indent: '  ' }));
+  // An imported rule can mean something else in cco (or in Claude Code already): say so now.
+  const { lintContext, warningLines, warningsOf } = await import('./rule-warnings.js');
+  const saved = store.readFile().rules ?? [];
+  const all = dryRun ? [...saved, ...added] : saved;
+  const warnings = warningsOf(all, lintContext());
+  const flagged = added.filter((r) => warnings.has(r.id));
+  if (flagged.length) {
+    out.push(`Warnings about ${flagged.length} of them (${dryRun ? 'they would be added' : 'added'} as written):`);
+    for (const r of flagged) out.push(`  ${r.id}  ${e(r.pattern)}`, ...warningLines(warnings.get(r.id) ?? [], '    '));
   }
-  if (added.length) {
-    // An imported rule can mean something else in cco (or in Claude Code already): say so now.
-    const { lintContext, warningLines, warningsOf } = await import('./rule-warnings.js');
-    const saved = store.readFile().rules ?? [];
-    const all = dryRun ? [...saved, ...added] : saved;
-    const warnings = warningsOf(all, lintContext());
-    const flagged = added.filter((r) => warnings.has(r.id));
-    if (flagged.length) {
-      out.push(`Warnings about ${flagged.length} of them (${dryRun ? 'they would be added' : 'added'} as written):`);
-      for (const r of flagged) out.push(`  ${r.id}  ${e(r.pattern)}`, ...warningLines(warnings.get(r.id) ?? [], '    '));
-    }
-  }
-  const skippedDup = found.length - added.length;
-  if (skippedDup > 0) out.push(`${skippedDup} already present, not added again.`);
-  if (unsupported.length) {
-    out.push(`Not imported (${unsupported.length}):`);
-    for (const u of unsupported) out.push(`  ${e(u)}`);
-  }
-  const bypass = found.filter((f) => f.action === 'allow');
-  if (bypass.length) {
-    out.push('', 'Note: Claude Code applies these allow rules itself, so matching calls never reach cco:');
-    const { columns } = await import('./table.js');
-    out.push(...columns(bypass.map((f) => [e(f.entry), `(${e(f.file)})`]), { indent: '  ' }));
-    out.push('Remove them from the Claude settings if you want cco to see those calls.');
-  }
-  return `${out.join('\n')}\n`;
+  return out;
 }
 
 /** Rules as Claude Code settings (what Claude can express) or as cco JSON. */

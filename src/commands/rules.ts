@@ -171,7 +171,7 @@ function findRule(rules: Rule[], id: string): Rule {
 /** `cco rules add --preview`: what the rule would have done to the last asks of the audit log. */
 async function previewReport(pattern: string, action: RuleAction, o: RuleOptions): Promise<string> {
   const { replayLine, replayRule, REPLAY_LIMIT } = await import('../core/replay.js');
-  const { recentAsks } = await import('../store/audit.js');
+  const { recentAsks } = await import('../store/audit-read.js');
   const { homedir } = await import('node:os');
   const rule: Rule = { id: 'preview', pattern, action };
   applyOptions(rule, o);

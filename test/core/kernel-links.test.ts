@@ -65,7 +65,7 @@ describe("/proc's own symlinks and /dev's names for open files", () => {
   });
 });
 
-import { shellExpands } from '../../src/core/rules/engine.js';
+import { shellExpands } from '../../src/core/rules/bash-verdict.js';
 import { compileRules, toPolicy } from '../../src/core/rules/index.js';
 
 describe('shellExpands', () => {

@@ -6,7 +6,8 @@ import { auditRecord } from '../../src/core/audit.js';
 import { escapeText } from '../../src/core/escape.js';
 import { replayLine, replayRule } from '../../src/core/replay.js';
 import type { AgentInfo, DecidedBy, ToolCall } from '../../src/core/types.js';
-import { AuditLog, recentAsks } from '../../src/store/audit.js';
+import { AuditLog } from '../../src/store/audit.js';
+import { recentAsks } from '../../src/store/audit-read.js';
 
 const HOME = '/home/u';
 const AUG2 = Date.parse('2026-08-02T09:00:00Z');

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EntryWindow, type AuditRecord, type LogEntry } from '../../src/core/audit.js';
-import { forEachAuditRecord, forEachLineReverse, lastEntries } from '../../src/store/audit.js';
+import { forEachAuditRecord, lastEntries } from '../../src/store/audit-read.js';
+import { forEachLineReverse } from '../../src/store/lines.js';
 
 const dirs: string[] = [];
 afterEach(() => {

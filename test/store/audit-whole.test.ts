@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditRecord, EntryWindow, pairRecords, type AuditRecord, type LogEntry } from '../../src/core/audit.js';
 import { Broker } from '../../src/core/broker.js';
-import { AuditLog, forEachLine, readAuditRecords, recoverAudit } from '../../src/store/audit.js';
+import { AuditLog, recoverAudit } from '../../src/store/audit.js';
+import { readAuditRecords } from '../../src/store/audit-read.js';
+import { forEachLine } from '../../src/store/lines.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { tempHome } from '../helpers/cli.js';
 

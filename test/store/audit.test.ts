@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { auditRecord, pairRecords } from '../../src/core/audit.js';
 import { Broker } from '../../src/core/broker.js';
 import type { BrokerEvent } from '../../src/core/types.js';
-import { AuditLog, readAuditRecords, recoverAudit, removeExpired } from '../../src/store/audit.js';
+import { AuditLog, recoverAudit } from '../../src/store/audit.js';
+import { removeExpired } from '../../src/store/audit-files.js';
+import { readAuditRecords } from '../../src/store/audit-read.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { tempHome } from '../helpers/cli.js';
 

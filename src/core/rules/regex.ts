@@ -65,37 +65,9 @@ function translate(src: string, dotAll: boolean, unicode: boolean): string {
   for (let i = 0; i < src.length; i++) {
     const c = src[i] as string;
     if (c === '\\') {
-      const e = src[i + 1];
-      if (e === undefined) throw new RegexSyntaxError('the pattern ends with a lone `\\`');
-      i++;
-      if (/[1-9]/.test(e)) throw new RegexSyntaxError(`the backreference \`\\${e}\` is not supported: ${LINEAR}, which cannot compare a group with an earlier match`);
-      if (e === 'k') throw new RegexSyntaxError(`the named backreference \`\\k<…>\` is not supported: ${LINEAR}, which cannot compare a group with an earlier match`);
-      if (e === 'c') throw new RegexSyntaxError('the control escape `\\cX` is not supported: write `\\x01`…`\\x1F` instead');
-      if (e === 's') out += inClass ? SPACE : `[${SPACE}]`;
-      else if (e === 'S') {
-        if (inClass) throw new RegexSyntaxError('`\\S` inside `[…]` is not supported: write the characters, or use `\\s` outside the class');
-        out += `[^${SPACE}]`;
-      } else if (e === 'u') {
-        const braced = unicode ? /^\{([0-9a-fA-F]{1,6})\}/.exec(src.slice(i + 1)) : null;
-        const plain = /^[0-9a-fA-F]{4}/.exec(src.slice(i + 1));
-        if (braced) {
-          out += `\\x{${braced[1]}}`;
-          i += braced[0].length;
-        } else if (plain) {
-          out += `\\x{${plain[0]}}`;
-          i += 4;
-        } else throw new RegexSyntaxError('`\\u` must be followed by four hex digits (or `{…}` with the u flag)');
-      } else if (e === '0') {
-        if (/[0-9]/.test(src[i + 1] ?? '')) throw new RegexSyntaxError('octal escapes are not supported: write `\\xHH`');
-        out += '\\x00';
-      } else if (e === 'b' && inClass) out += '\\x08';
-      else if (e === 'p' || e === 'P') {
-        if (!unicode) throw new RegexSyntaxError(`\`\\${e}{…}\` needs the u flag (without it JavaScript reads \`${e}\` literally)`);
-        out += `\\${e}`;
-      } else if (/[a-zA-Z]/.test(e)) {
-        if (!/[dDwWbBnrtfvx]/.test(e)) throw new RegexSyntaxError(`\`\\${e}\` is not a regex escape: write \`${e}\` alone for the letter`);
-        out += `\\${e}`;
-      } else out += `\\${e}`;
+      const [text, end] = translateEscape(src, i, inClass, unicode);
+      out += text;
+      i = end;
       continue;
     }
     if (inClass) {
@@ -126,4 +98,37 @@ function translate(src: string, dotAll: boolean, unicode: boolean): string {
     else out += c;
   }
   return out;
+}
+
+/** The escape whose `\` is at `src[i]`, in RE2 syntax, and the index of its last character. */
+function translateEscape(src: string, i: number, inClass: boolean, unicode: boolean): [string, number] {
+  const e = src[i + 1];
+  if (e === undefined) throw new RegexSyntaxError('the pattern ends with a lone `\\`');
+  const at = i + 1;
+  if (/[1-9]/.test(e)) throw new RegexSyntaxError(`the backreference \`\\${e}\` is not supported: ${LINEAR}, which cannot compare a group with an earlier match`);
+  if (e === 'k') throw new RegexSyntaxError(`the named backreference \`\\k<…>\` is not supported: ${LINEAR}, which cannot compare a group with an earlier match`);
+  if (e === 'c') throw new RegexSyntaxError('the control escape `\\cX` is not supported: write `\\x01`…`\\x1F` instead');
+  if (e === 's') return [inClass ? SPACE : `[${SPACE}]`, at];
+  if (e === 'S') {
+    if (inClass) throw new RegexSyntaxError('`\\S` inside `[…]` is not supported: write the characters, or use `\\s` outside the class');
+    return [`[^${SPACE}]`, at];
+  }
+  if (e === 'u') {
+    const braced = unicode ? /^\{([0-9a-fA-F]{1,6})\}/.exec(src.slice(at + 1)) : null;
+    const plain = /^[0-9a-fA-F]{4}/.exec(src.slice(at + 1));
+    if (braced) return [`\\x{${braced[1]}}`, at + braced[0].length];
+    if (plain) return [`\\x{${plain[0]}}`, at + 4];
+    throw new RegexSyntaxError('`\\u` must be followed by four hex digits (or `{…}` with the u flag)');
+  }
+  if (e === '0') {
+    if (/[0-9]/.test(src[at + 1] ?? '')) throw new RegexSyntaxError('octal escapes are not supported: write `\\xHH`');
+    return ['\\x00', at];
+  }
+  if (e === 'b' && inClass) return ['\\x08', at];
+  if (e === 'p' || e === 'P') {
+    if (!unicode) throw new RegexSyntaxError(`\`\\${e}{…}\` needs the u flag (without it JavaScript reads \`${e}\` literally)`);
+    return [`\\${e}`, at];
+  }
+  if (/[a-zA-Z]/.test(e) && !/[dDwWbBnrtfvx]/.test(e)) throw new RegexSyntaxError(`\`\\${e}\` is not a regex escape: write \`${e}\` alone for the letter`);
+  return [`\\${e}`, at];
 }

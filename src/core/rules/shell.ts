@@ -9,64 +9,16 @@
  * iterative over words and recursive only into substitutions, with a depth limit.
  */
 
-/** One word of a simple command. */
-export interface ShellWord {
-  /** As written (quotes kept). */
-  raw: string;
-  /** The value after quote removal; undefined when an expansion (`$x`, `$(…)`, `*`) makes it unknown. */
-  value?: string;
-  /** An unquoted `~` at its start (the value then starts with `~`). */
-  tilde: boolean;
-}
+import { unquote } from './shell-quotes.js';
+import type { ShellAnalysis, ShellLayout, SimpleCommand } from './shell-types.js';
+import { META, Opaque, WordReader } from './shell-words.js';
 
-export type RedirectKind = 'write' | 'read' | 'dup' | 'heredoc';
+export type { LayoutMark, RedirectKind, ShellAnalysis, ShellLayout, ShellRedirect, ShellWord, SimpleCommand } from './shell-types.js';
+export { unquote } from './shell-quotes.js';
 
-export interface ShellRedirect {
-  kind: RedirectKind;
-  op: string;
-  /** The target word (for `write` and `read`). */
-  target?: ShellWord;
-}
-
-export interface SimpleCommand {
-  /** Leading `NAME=value` words. */
-  assignments: ShellWord[];
-  /** The command name and its arguments. */
-  words: ShellWord[];
-  redirects: ShellRedirect[];
-}
-
-export interface ShellAnalysis {
-  commands: SimpleCommand[];
-  /** Why what runs cannot be settled, when it cannot; the commands found are still listed. */
-  opaque?: string;
-  /** Where the top level splits, when asked for (`parseShell(src, { layout: true })`). */
-  layout?: ShellLayout;
-}
-
-/**
- * A top-level operator (`&&`, `||`, `;`, `|`, `|&`, `&`, a newline) or here-document body, as
- * `[start, end)` offsets into the parsed text. Operators inside quotes, substitutions, subshells,
- * comments and here-documents are not top-level.
- */
-export type LayoutMark =
-  | { kind: 'op'; start: number; end: number }
-  /** A body read after a top-level newline (its end line included); `opener` is the offset of its `<<`. */
-  | { kind: 'heredoc'; start: number; end: number; opener: number };
-
-export interface ShellLayout {
-  /** In source order. */
-  marks: LayoutMark[];
-  /** Indices into `commands` of the commands not run from inside a substitution. */
-  direct: number[];
-}
-
-/** Substitutions nested deeper than this are not followed (the call becomes opaque). */
-const MAX_DEPTH = 32;
 /** More simple commands than this in one call: the rest is not looked at (opaque). */
 export const MAX_COMMANDS = 2000;
 
-const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
 const RESERVED_START = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time', 'fi', 'done', '}']);
 const OPAQUE_START = new Set(['case', 'esac', 'function', 'select', 'coproc', '[[', ']]', '((']);
 
@@ -77,8 +29,6 @@ interface PendingHeredoc {
   /** Offset of its `<<`. */
   opener: number;
 }
-
-class Opaque extends Error {}
 
 /** Parses `src`; never throws. With `layout`, also says where its top level splits. */
 export function parseShell(src: string, options?: { layout?: boolean }): ShellAnalysis {
@@ -97,24 +47,18 @@ export function parseShell(src: string, options?: { layout?: boolean }): ShellAn
   return result;
 }
 
-class Parser {
-  pos = 0;
-  out: SimpleCommand[];
+/** The grammar: lists, groups, simple commands, redirections and here-documents, over the word reader. */
+class Parser extends WordReader {
   opaque?: string;
   /** Only on the outermost parser, when asked for: its top level's marks. */
   layout?: ShellLayout;
   private heredocs: PendingHeredoc[] = [];
 
-  constructor(
-    readonly src: string,
-    readonly depth: number,
-    out?: SimpleCommand[],
-  ) {
-    this.out = out ?? [];
-  }
-
-  fail(why: string): never {
-    throw new Opaque(why);
+  protected nestedList(text: string, from: number, close: ')' | null): number {
+    const sub = new Parser(text, this.depth + 1, this.out);
+    sub.pos = from;
+    sub.parseList(close);
+    return sub.pos;
   }
 
   /** Commands up to `close` (`)` or end); consumes the `)`. */
@@ -360,331 +304,8 @@ class Parser {
     const sub = new Parser(text, this.depth, this.out);
     sub.readDoubleQuotedBody(null);
   }
-
-  /** One word at pos; substitutions inside it are parsed and their commands pushed. */
-  readWord(): ShellWord {
-    const src = this.src;
-    const start = this.pos;
-    let value: string | undefined = '';
-    let tilde = false;
-    const unknown = () => {
-      value = undefined;
-    };
-    if (src[this.pos] === '~') tilde = true;
-    while (this.pos < src.length) {
-      const c = src[this.pos] as string;
-      if ((c === '<' || c === '>') && src[this.pos + 1] === '(') {
-        // Process substitution inside a word (`cat<(ls)`) is part of that word, as in bash.
-        this.substitute(this.pos + 2);
-        unknown();
-        continue;
-      }
-      if (META.has(c)) break;
-      if (c === '\\') {
-        const n = src[this.pos + 1];
-        if (n === undefined) this.fail('a trailing backslash');
-        if (n === '\n') {
-          this.pos += 2;
-          continue;
-        }
-        if (value !== undefined) value += n;
-        this.pos += 2;
-      } else if (c === "'") {
-        const end = src.indexOf("'", this.pos + 1);
-        if (end < 0) this.fail('an unclosed `\'`');
-        if (value !== undefined) value += src.slice(this.pos + 1, end);
-        this.pos = end + 1;
-      } else if (c === '"') {
-        this.pos++;
-        const v = this.readDoubleQuotedBody('"');
-        if (v === undefined) unknown();
-        else if (value !== undefined) value += v;
-      } else if (c === '$') {
-        const v = this.readDollar(false);
-        if (v === undefined) unknown();
-        else if (value !== undefined) value += v;
-      } else if (c === '`') {
-        this.readBackticks();
-        unknown();
-      } else if (c === '*' || c === '?' || c === '[') {
-        // A glob: the words it becomes depend on the files there.
-        if (value !== undefined) value += c;
-        this.pos++;
-        if (c !== '[' || this.closesBracket()) unknown();
-      } else if ((c === '@' || c === '+' || c === '!') && src[this.pos + 1] === '(') {
-        this.fail('an extended glob is not followed');
-      } else if (c === '{') {
-        // Brace expansion (`{a,b}`, `{1..3}`) turns one word into several.
-        if (/^\{[^\s{}]*(?:,|\.\.)[^\s{}]*\}/.test(src.slice(this.pos, this.pos + 256))) unknown();
-        else if (value !== undefined) value += c;
-        this.pos++;
-      } else {
-        // A run of plain characters at once (linear, and cheap for long words).
-        let end = this.pos + 1;
-        while (end < src.length && !isSpecial(src.charCodeAt(end))) end++;
-        if (value !== undefined) value += src.slice(this.pos, end);
-        this.pos = end;
-      }
-    }
-    if (this.pos === start) this.fail('an empty word');
-    const raw = src.slice(start, this.pos);
-    return value === undefined ? { raw, tilde } : { raw, value, tilde };
-  }
-
-  /** Where the last bracket scan stopped and what it found: a scan is reused for every `[` before that point. */
-  private bracketScan = { from: -1, to: -1, found: false };
-
-  /** Whether a `]` follows in the same word (`[` alone, as in `[ -f x ]`, is no glob). */
-  private closesBracket(): boolean {
-    const src = this.src;
-    const scan = this.bracketScan;
-    if (this.pos > scan.from && this.pos <= scan.to) return scan.found;
-    let i = this.pos;
-    let found = true;
-    for (; i < src.length; i++) {
-      const c = src[i] as string;
-      if (c === ']') break;
-      if (META.has(c)) {
-        found = false;
-        break;
-      }
-    }
-    if (i >= src.length) found = true;
-    this.bracketScan = { from: this.pos, to: i, found };
-    return found;
-  }
-
-  /**
-   * From just inside a `"` (or in an unquoted here-document, `close` null), to just after the
-   * closing quote; the value, or undefined when it holds an expansion.
-   */
-  readDoubleQuotedBody(close: '"' | null): string | undefined {
-    const src = this.src;
-    let value: string | undefined = '';
-    while (this.pos < src.length) {
-      const c = src[this.pos] as string;
-      if (close !== null && c === close) {
-        this.pos++;
-        return value;
-      }
-      if (c === '\\') {
-        const n = src[this.pos + 1];
-        if (n === undefined) break;
-        if (n === '\n') this.pos += 2;
-        else {
-          if (value !== undefined) value += n === '$' || n === '`' || n === '"' || n === '\\' ? n : `\\${n}`;
-          this.pos += 2;
-        }
-      } else if (c === '$') {
-        const v = this.readDollar(true);
-        if (v === undefined) value = undefined;
-        else if (value !== undefined) value += v;
-      } else if (c === '`') {
-        this.readBackticks();
-        value = undefined;
-      } else {
-        if (value !== undefined) value += c;
-        this.pos++;
-      }
-    }
-    if (close !== null) this.fail('an unclosed `"`');
-    return value;
-  }
-
-  /** A `$…` at pos: its literal value (`$'…'`, a lone `$`), or undefined for an expansion. */
-  private readDollar(inDouble: boolean): string | undefined {
-    const src = this.src;
-    const n = src[this.pos + 1];
-    // bash removes `\`-newline before it reads what follows the `$`: `$\⏎(cmd)` is `$(cmd)`.
-    if (n === '\\' && src[this.pos + 2] === '\n') this.fail('a line continuation after `$` is not followed');
-    if (n === "'" && !inDouble) {
-      const [decoded, end] = ansiC(src, this.pos);
-      if (end >= src.length) this.fail("an unclosed `$'`");
-      this.pos = end + 1;
-      return decoded;
-    }
-    if (n === '"' && !inDouble) {
-      this.pos += 2;
-      return this.readDoubleQuotedBody('"');
-    }
-    if (n === '(') {
-      if (src[this.pos + 2] === '(') this.arithmetic(this.pos + 3, '))');
-      else this.substitute(this.pos + 2);
-      return undefined;
-    }
-    if (n === '[') {
-      this.arithmetic(this.pos + 2, ']');
-      return undefined;
-    }
-    if (n === '{') {
-      this.parameter();
-      return undefined;
-    }
-    if (n !== undefined && /[A-Za-z_]/.test(n)) {
-      let i = this.pos + 2;
-      while (i < src.length && /[A-Za-z0-9_]/.test(src[i] as string)) i++;
-      this.pos = i;
-      return undefined;
-    }
-    if (n !== undefined && /[0-9#?$!*@-]/.test(n)) {
-      this.pos += 2;
-      return undefined;
-    }
-    this.pos++;
-    return '$';
-  }
-
-  /** `$(…)` from just inside the `(`: a nested list. */
-  private substitute(from: number): void {
-    if (this.depth + 1 > MAX_DEPTH) this.fail(`substitutions nested more than ${MAX_DEPTH} deep`);
-    const sub = new Parser(this.src, this.depth + 1, this.out);
-    sub.pos = from;
-    sub.parseList(')');
-    this.pos = sub.pos;
-  }
-
-  /** `` `…` `` at pos: its text, unescaped as bash does, parsed as a nested list. */
-  private readBackticks(): void {
-    const src = this.src;
-    let i = this.pos + 1;
-    let inner = '';
-    while (i < src.length && src[i] !== '`') {
-      if (src[i] === '\\' && i + 1 < src.length) {
-        const n = src[i + 1] as string;
-        if (n === '`') this.fail('nested backticks are not followed');
-        inner += n === '$' || n === '\\' ? n : `\\${n}`;
-        i += 2;
-      } else {
-        inner += src[i];
-        i++;
-      }
-    }
-    if (i >= src.length) this.fail('an unclosed backtick');
-    if (this.depth + 1 > MAX_DEPTH) this.fail(`substitutions nested more than ${MAX_DEPTH} deep`);
-    const sub = new Parser(inner, this.depth + 1, this.out);
-    sub.parseList(null);
-    this.pos = i + 1;
-  }
-
-  /**
-   * Arithmetic (`$((…))`, `$[…]`): bash reads quotes there as plain characters and still runs
-   * substitutions and subscripts, so only plain arithmetic is followed.
-   */
-  private arithmetic(from: number, close: string): void {
-    const end = this.src.indexOf(close, from);
-    if (end < 0) this.fail('unclosed arithmetic');
-    const body = this.src.slice(from, end);
-    if (!/^[\w\s+\-*/%<>=!&|^~?:,.()]*$/.test(body)) this.fail('arithmetic with expansions, quotes or subscripts is not followed');
-    // `$((a) && (b))` is a command substitution to bash, not arithmetic: the parentheses must nest.
-    let depth = 0;
-    for (const ch of body) {
-      if (ch === '(') depth++;
-      else if (ch === ')' && --depth < 0) this.fail('`$((` that may be a command substitution is not followed');
-    }
-    if (depth !== 0) this.fail('`$((` that may be a command substitution is not followed');
-    this.pos = end + close.length;
-  }
-
-  /** `${…}`: a plain name, or `${name:-word}` with a plain word; anything else is not followed. */
-  private parameter(): void {
-    const src = this.src;
-    const end = src.indexOf('}', this.pos + 2);
-    if (end < 0) this.fail('an unclosed `${`');
-    const body = src.slice(this.pos + 2, end);
-    if (!/^#?(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[#?$!*@-])(?::?[-=+?][\w./:@%+-]*)?$/.test(body)) this.fail(`\`\${${body.slice(0, 40)}}\` is not followed`);
-    this.pos = end + 1;
-  }
-}
-
-/** Characters readWord treats one by one (quotes, expansions, globs, operators); the rest are read in runs. */
-const SPECIAL = new Uint8Array(128);
-for (const c of ' \t\n;&|()<>\\\'"$`*?[{@+!') SPECIAL[c.charCodeAt(0)] = 1;
-
-function isSpecial(code: number): boolean {
-  return code < 128 && SPECIAL[code] === 1;
 }
 
 function isAssignment(raw: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(raw);
-}
-
-/** Quotes and backslashes removed the way the shell removes them: `'r'm` and `$'\x72m'` run `rm`. */
-export function unquote(text: string): string {
-  if (!/['"\\]/.test(text)) return text;
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\') {
-      out += text[i + 1] ?? '';
-      i++;
-    } else if (c === '$' && text[i + 1] === "'") {
-      const [decoded, end] = ansiC(text, i);
-      out += decoded;
-      i = end;
-    } else if (c === '$' && text[i + 1] === '"') {
-      // `$"…"` (a translated string) reads like `"…"`.
-    } else if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      const stop = end < 0 ? text.length : end;
-      out += text.slice(i + 1, stop);
-      i = stop;
-    } else if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') {
-        if (text[j] === '\\' && j + 1 < text.length) j++;
-        out += text[j];
-        j++;
-      }
-      i = j;
-    } else out += c;
-  }
-  return out;
-}
-
-const C_ESCAPES: Readonly<Record<string, string>> = {
-  a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
-  '\\': '\\', "'": "'", '"': '"', '?': '?',
-};
-
-/** The text of `$'…'` starting at `i` (at the `$`), decoded; and the index of its closing quote. */
-export function ansiC(text: string, i: number): [string, number] {
-  // The end is found as bash's lexer finds it: a backslash escapes the next character, whatever
-  // that escape means when decoded (`$'\c'` ends at its second quote).
-  let end = i + 2;
-  while (end < text.length && text[end] !== "'") end += text[end] === '\\' ? 2 : 1;
-  if (end > text.length) end = text.length;
-  const body = text.slice(i + 2, end);
-  let out = '';
-  let j = 0;
-  while (j < body.length) {
-    const c = body[j] as string;
-    if (c !== '\\' || j + 1 >= body.length) {
-      out += c;
-      j++;
-      continue;
-    }
-    const e = body[j + 1] as string;
-    let m: RegExpMatchArray | null;
-    if (Object.hasOwn(C_ESCAPES, e)) {
-      out += C_ESCAPES[e];
-      j += 2;
-    } else if ((m = /^[0-7]{1,3}/.exec(body.slice(j + 1, j + 4)))) {
-      out += String.fromCharCode(Number.parseInt(m[0], 8) & 0xff);
-      j += 1 + m[0].length;
-    } else if (e === 'x' && (m = /^[0-9a-fA-F]{1,2}/.exec(body.slice(j + 2, j + 4)))) {
-      out += String.fromCharCode(Number.parseInt(m[0], 16));
-      j += 2 + m[0].length;
-    } else if ((e === 'u' || e === 'U') && (m = new RegExp(`^[0-9a-fA-F]{1,${e === 'u' ? 4 : 8}}`).exec(body.slice(j + 2, j + 10)))) {
-      const code = Number.parseInt(m[0], 16);
-      out += code <= 0x10ffff ? String.fromCodePoint(code) : '';
-      j += 2 + m[0].length;
-    } else if (e === 'c') {
-      if (j + 2 < body.length) out += String.fromCharCode((body.charCodeAt(j + 2) & 0x1f) >>> 0);
-      j += 3;
-    } else {
-      out += `\\${e}`;
-      j += 2;
-    }
-  }
-  return [out, end];
 }

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch/posix.js';
 import { describe, expect, it } from 'vitest';
-import { expandBraces, globMatcher, GlobSyntaxError, wildcardMatcher } from '../../../src/core/rules/glob.js';
+import { expandBraces } from '../../../src/core/rules/glob-parse.js';
+import { globMatcher, GlobSyntaxError, wildcardMatcher } from '../../../src/core/rules/glob.js';
 
 /** A small seeded generator, so a failure names a case that can be run again. */
 function rng(seed: number): () => number {
