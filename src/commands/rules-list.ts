@@ -27,6 +27,7 @@ export function renderRules(rules: readonly Rule[], warnings: ReadonlyMap<string
       [
         r.input ? Object.entries(r.input).map(([k, v]) => `${k}=${v}`).join(' ') : '',
         r.timeoutMs !== undefined ? `timeout ${formatDuration(r.timeoutMs)}` : '',
+        r.whenAway !== undefined ? `when away ${r.whenAway}` : '',
         r.message ? `"${r.message}"` : '',
         r.name ?? '',
         serious(warnings.get(r.id)).length > 0 ? `! ${serious(warnings.get(r.id)).map((w) => w.code).join(', ')}` : '',

@@ -47,6 +47,7 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
   if (evaluation.note) lines.push(`  because ${e(evaluation.note)}`);
   if (evaluation.message) lines.push(`  message to the agent: ${e(evaluation.message)}`);
   if (evaluation.timeoutMs !== undefined) lines.push(`  waits up to ${evaluation.timeoutMs} ms`);
+  if (evaluation.whenAway !== undefined) lines.push(`  while nobody is at a console: ${evaluation.whenAway === 'deny' ? 'denied at once' : 'waits'}`);
   lines.push(`  call: ${e(tool)} ${escapeJson(JSON.stringify(input))}${o.agent ? ` from ${e(o.agent)}` : ''} in ${e(cwd)}`);
   if (evaluation.rule) {
     // The deciding rule may not mean what it looks like: say so beside its verdict.

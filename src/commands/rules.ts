@@ -26,6 +26,7 @@ interface RuleOptions {
   agent?: string;
   input?: string[];
   timeout?: string;
+  whenAway?: string;
   message?: string;
   name?: string;
   for?: string;
@@ -43,6 +44,7 @@ function ruleOptions(cmd: Command, forEdit: boolean): Command {
     .option('--agent <glob>', 'only calls from agents whose name matches (e.g. docs-*, or /regex/)')
     .option('--input <key=glob>', 'only calls whose input field matches, e.g. repo=myorg/* (repeatable; /regex/ allowed)', collect, [])
     .option('--timeout <duration>', 'for --ask only: how long matching calls wait (e.g. 2m)')
+    .option('--when-away <wait|deny>', 'for --ask only: what matching calls get while nobody is at a console (overrides the whenAway setting; "" removes it)')
     .option('-m, --message <text>', 'for --deny only: the reason sent to the agent')
     .option('--name <text>', 'a note shown in `cco rules list`')
     .option('--for <duration>', `the rule stops matching after this long (e.g. 15m, 1h, 4h)${forEdit ? ', counted from now; "" removes the limit' : ''}`)
@@ -87,6 +89,11 @@ function applyOptions(rule: Rule, o: RuleOptions): void {
       throw new UserError(`--timeout: ${(error as Error).message}`);
     }
   }
+  if (o.whenAway !== undefined) {
+    if (o.whenAway === '') delete rule.whenAway;
+    else if (o.whenAway === 'wait' || o.whenAway === 'deny') rule.whenAway = o.whenAway;
+    else throw new UserError(`--when-away must be wait or deny (got "${o.whenAway}").`);
+  }
   if (o.message !== undefined) rule.message = o.message;
   if (o.name !== undefined) rule.name = o.name;
   if (o.for !== undefined) {
@@ -116,6 +123,9 @@ function checkOptionsFit(action: RuleAction, o: RuleOptions): void {
   if (o.timeout !== undefined && action !== 'ask') {
     throw new UserError(`--timeout is for --ask rules (how long a call waits for a person); ${action === 'allow' ? 'an allow' : 'a deny'} rule decides at once. Leave it out, or make the rule --ask.`);
   }
+  if (o.whenAway !== undefined && o.whenAway !== '' && action !== 'ask') {
+    throw new UserError(`--when-away is for --ask rules (their calls wait for a person); ${action === 'allow' ? 'an allow' : 'a deny'} rule decides at once. Leave it out, or make the rule --ask.`);
+  }
   if (o.message !== undefined && action !== 'deny') {
     throw new UserError(`--message is for --deny rules (the reason the agent reads); a${action === 'ask' ? 'n ask' : 'n allow'} rule sends none. Leave it out, or make the rule --deny.`);
   }
@@ -123,7 +133,7 @@ function checkOptionsFit(action: RuleAction, o: RuleOptions): void {
 
 /** Whether `cco rules edit` was given anything to change. */
 function changesSomething(o: RuleOptions & { pattern?: string }): boolean {
-  const keys: (keyof RuleOptions | 'pattern')[] = ['pattern', 'allow', 'deny', 'ask', 'action', 'priority', 'agent', 'timeout', 'message', 'name', 'for', 'session', 'project'];
+  const keys: (keyof RuleOptions | 'pattern')[] = ['pattern', 'allow', 'deny', 'ask', 'action', 'priority', 'agent', 'timeout', 'whenAway', 'message', 'name', 'for', 'session', 'project'];
   return keys.some((k) => o[k] !== undefined) || (o.input?.length ?? 0) > 0;
 }
 

@@ -115,3 +115,34 @@ describe('Broker with whenAway', () => {
     expect(broker.snapshot().pending).toHaveLength(1);
   });
 });
+
+describe('an ask rule with whenAway', () => {
+  it('overrides the setting for the calls it decides; other rules and the default keep the setting', async () => {
+    const { compileRules, toPolicy } = await import('../../src/core/rules/index.js');
+    const policy = toPolicy(
+      compileRules(
+        [
+          { id: 'r1', pattern: 'Bash(deploy:*)', action: 'ask', whenAway: 'deny' },
+          { id: 'r2', pattern: 'Bash(make:*)', action: 'ask' },
+        ],
+        { homeDir: '/home/me' },
+      ),
+    );
+    expect(policy(bash('deploy prod'))).toEqual({ action: 'ask', decidedBy: 'rule:r1', whenAway: 'deny' });
+    const clock = new FakeClock();
+    let n = 0;
+    const broker = new Broker({ clock, newId: () => `c${++n}`, timeoutMs: 60_000, policy, presence: new Presence(clock, MIN), whenAway: 'wait' });
+    await expect(broker.request(bash('deploy prod'))).resolves.toMatchObject({ decidedBy: 'away' });
+    void broker.request(bash('make all'));
+    void broker.request(bash('ls'));
+    expect(broker.snapshot().pending.map((p) => p.call.input.command)).toEqual(['make all', 'ls']);
+  });
+
+  it.each([
+    [{ id: 'r1', pattern: 'Bash', action: 'allow', whenAway: 'deny' }, /only an ask rule uses/],
+    [{ id: 'r1', pattern: 'Bash', action: 'ask', whenAway: 'sometimes' }, /expected wait or deny/],
+  ] as const)('refuses %j', async (rule, why) => {
+    const { compileRules } = await import('../../src/core/rules/index.js');
+    expect(() => compileRules([rule as never], { homeDir: '/home/me' })).toThrow(why);
+  });
+});

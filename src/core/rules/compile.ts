@@ -120,6 +120,7 @@ function evaluationFor(rule: Rule): Evaluation {
     e.message = rule.message?.trim() || `cco rule ${rule.id} (\`${rule.pattern}\`${rule.name ? `, ${rule.name}` : ''}) denies this call.`;
   }
   if (rule.action === 'ask' && rule.timeoutMs !== undefined) e.timeoutMs = rule.timeoutMs;
+  if (rule.action === 'ask' && rule.whenAway !== undefined) e.whenAway = rule.whenAway;
   return e;
 }
 

@@ -134,7 +134,12 @@ export function toPolicy(set: RuleSet): Policy {
       case 'deny':
         return e.message === undefined ? { action: 'deny', decidedBy: e.decidedBy } : { action: 'deny', decidedBy: e.decidedBy, message: e.message };
       case 'ask':
-        return e.timeoutMs === undefined ? { action: 'ask', decidedBy: e.decidedBy } : { action: 'ask', decidedBy: e.decidedBy, timeoutMs: e.timeoutMs };
+        return {
+          action: 'ask',
+          decidedBy: e.decidedBy,
+          ...(e.timeoutMs === undefined ? {} : { timeoutMs: e.timeoutMs }),
+          ...(e.whenAway === undefined ? {} : { whenAway: e.whenAway }),
+        };
     }
   };
 }

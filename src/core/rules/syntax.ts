@@ -233,6 +233,12 @@ export function validateRule(rule: Rule): void {
   if (rule.timeoutMs !== undefined && !(Number.isFinite(rule.timeoutMs) && rule.timeoutMs > 0)) {
     throw new Error(`${label} has timeout \`${String(rule.timeoutMs)}\`; expected a positive number of milliseconds.`);
   }
+  if (rule.whenAway !== undefined && rule.whenAway !== 'wait' && rule.whenAway !== 'deny') {
+    throw new Error(`${label} has whenAway \`${String(rule.whenAway)}\`; expected wait or deny.`);
+  }
+  if (rule.whenAway !== undefined && rule.action !== 'ask') {
+    throw new Error(`${label} has whenAway, which only an ask rule uses (its calls wait for a person); an ${rule.action} rule decides at once.`);
+  }
   if (rule.enabled !== undefined && typeof rule.enabled !== 'boolean') throw new Error(`${label}: \`enabled\` must be true or false.`);
   if (rule.createdAt !== undefined && Number.isNaN(Date.parse(rule.createdAt))) {
     throw new Error(`${label} has createdAt \`${rule.createdAt}\`; expected an ISO time such as 2025-01-31T12:00:00Z.`);

@@ -24,6 +24,8 @@ export interface Rule {
   input?: Record<string, string>;
   /** How long a call this rule sends to a person may wait (action `ask` only). */
   timeoutMs?: number;
+  /** Action `ask` only: what its calls get while nobody is at a console (overrides the `whenAway` setting). */
+  whenAway?: 'wait' | 'deny';
   /** What a deny rule tells the agent. */
   message?: string;
   /** A note for people. */
@@ -74,6 +76,8 @@ export interface Evaluation {
   message?: string;
   /** Ask only: the deciding rule's timeout. */
   timeoutMs?: number;
+  /** Ask only: the deciding rule's `whenAway`. */
+  whenAway?: 'wait' | 'deny';
   /**
    * Why the verdict is stricter than the rule that matched the command: a redirection writes a
    * file no rule allows, or the command's shell syntax is not settled. A sentence for people.
