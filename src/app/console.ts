@@ -4,6 +4,7 @@
  * owns the terminal, console output from libraries goes to the log file, to the very end.
  */
 import type { Broker } from '../core/broker.js';
+import type { Core } from './core.js';
 import { hookAgents } from '../core/console-status.js';
 import { withPastAsks } from '../core/console-source.js';
 import type { Presence } from '../core/presence.js';
@@ -23,8 +24,11 @@ import { QUIT_MESSAGE, signalMessage } from './stop.js';
  * The agents part: agents come and go without telling us; a once-a-second look is cheap and enough
  * for a header (only the console shows it).
  */
-export function pollAgents(settings: LiveSettings, broker: Broker, http: Http): Part<void> {
-  const poll = setInterval(() => settings.status.set({ agents: http.server.connected() + hookAgents(broker.snapshot(), Date.now()) }), 1000);
+export function pollAgents(settings: LiveSettings, { broker, presence }: Core, http: Http): Part<void> {
+  const poll = setInterval(() => {
+    const agents = http.server.connected() + hookAgents(broker.snapshot(), Date.now());
+    settings.status.set({ agents, away: settings.current().whenAway === 'deny' && presence.away() });
+  }, 1000);
   poll.unref();
   return { value: undefined, close: () => clearInterval(poll) };
 }

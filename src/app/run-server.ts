@@ -39,7 +39,7 @@ export async function runServer(opts: RunServerOptions): Promise<void> {
   await parts.open('server file', () => publishServer(state, http, settings));
   await parts.open('notify', () => openNotify(state, settings, core, { console: opts.console }));
   // The header's agent count: this console's, and any remote console's.
-  await parts.open('agents poll', () => pollAgents(settings, broker, http));
+  await parts.open('agents poll', () => pollAgents(settings, core, http));
   const stopped = untilSignal();
   const stop = (reason: string) => parts.close(reason);
   let waiting: readonly PendingCall[];

@@ -12,6 +12,8 @@ export interface ConsoleStatus {
   defaultAction: RuleAction;
   /** Enabled rules in force. */
   rules: number;
+  /** `whenAway` is deny and nobody counts as present: a call that would wait is denied at once. */
+  away?: boolean;
 }
 
 /** A small store of the console status, so the header redraws only when one of the facts changes. */
@@ -25,7 +27,8 @@ export class StatusBoard {
 
   set(next: Partial<ConsoleStatus>): void {
     const merged = { ...this.snap, ...next };
-    if (merged.agents === this.snap.agents && merged.defaultAction === this.snap.defaultAction && merged.rules === this.snap.rules) return;
+    const same = merged.agents === this.snap.agents && merged.defaultAction === this.snap.defaultAction && merged.rules === this.snap.rules && merged.away === this.snap.away;
+    if (same) return;
     this.snap = merged;
     for (const l of [...this.listeners]) l();
   }

@@ -57,7 +57,7 @@ const pendingCall = z.looseObject({ id: text, call: toolCall, receivedAt: time, 
 const decidedCall = pendingCall.extend({ decision });
 
 const counts = z.object({ allowed: z.number().int(), denied: z.number().int(), timedOut: z.number().int(), cancelled: z.number().int() });
-const status = z.object({ agents: z.number().int(), defaultAction: z.enum(['allow', 'deny', 'ask']), rules: z.number().int() });
+const status = z.object({ agents: z.number().int(), defaultAction: z.enum(['allow', 'deny', 'ask']), rules: z.number().int(), away: z.boolean().optional() });
 const alerts = z.array(z.object({ key: z.string().max(200), message: z.string().max(10_000) })).max(100);
 
 export const CONSOLE_MESSAGES = {

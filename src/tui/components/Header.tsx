@@ -96,6 +96,7 @@ export function Header({ pending, counts, url, banners, status, width }: HeaderP
     { text: `${counts.allowed} allowed`, sep: ' · ', color: 'green', drop: 6 },
     { text: `${counts.denied} denied`, sep: ' · ', color: 'red', drop: 5 },
     ...(counts.timedOut ? [{ text: `(${counts.timedOut} timed out)`, sep: ' ', drop: 4 }] : []),
+    ...(status?.away ? [{ text: 'nobody present: new asks denied', sep: ' · ', color: 'yellow', bold: true, drop: 7 }] : []),
     ...(status
       ? [
           { text: plural(status.agents, 'agent'), sep: ' · ', dim: true, drop: 3 },
