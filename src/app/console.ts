@@ -6,10 +6,12 @@
 import type { Broker } from '../core/broker.js';
 import { hookAgents } from '../core/console-status.js';
 import { withPastAsks } from '../core/console-source.js';
+import { decidingAs } from '../core/people.js';
 import { escapeText } from '../core/escape.js';
 import type { Grant } from '../core/grant.js';
 import type { PendingCall } from '../core/types.js';
 import { recentAsks } from '../store/audit.js';
+import { localPerson } from '../store/tokens.js';
 import { alwaysAllow } from '../commands/always-allow.js';
 import { VERSION } from '../version.js';
 import type { Http } from './http.js';
@@ -43,7 +45,7 @@ export async function runConsoleOutput(run: ConsoleRun): Promise<readonly Pendin
   const restoreConsole = redirectConsole(log);
   try {
     const ended = await runConsole({
-      source: withPastAsks(broker, (limit) => recentAsks(paths.stateDir, limit, (m) => log('warn', `audit log: ${m}`))),
+      source: withPastAsks(decidingAs(broker, localPerson()), (limit) => recentAsks(paths.stateDir, limit, (m) => log('warn', `audit log: ${m}`))),
       alerts: state.alerts,
       status: settings.status,
       bell: () => settings.current().bell,

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Broker } from '../core/broker.js';
 import { startServer, type RunningServer } from '../server/listen.js';
 import type { ServerCliOptions } from '../commands/server-options.js';
+import { TokenBook, localPerson } from '../store/tokens.js';
 import { VERSION } from '../version.js';
 import type { LiveSettings } from './live-settings.js';
 import type { Part } from './parts.js';
@@ -26,9 +27,13 @@ export async function openHttp(opts: ServerCliOptions, state: State, settings: L
   const apiToken = randomBytes(32).toString('base64url');
   const { token } = settings;
   const askedPort = opts.port ?? settings.current().port;
+  const tokens = new TokenBook(state.paths.tokensFile);
   const server = await startServer({
     broker,
     apiToken,
+    // The per-start token decides as the OS user; named tokens (`cco token add`) as their names.
+    localPerson: localPerson(),
+    namedTokens: (presented) => tokens.lookup(presented),
     ...(token ? { mcpToken: token } : {}),
     ...(opts.allowHost ? { allowedHosts: opts.allowHost } : {}),
     host: opts.host,

@@ -3,6 +3,7 @@ import { readSse, type SseEvent } from '../../src/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Broker, type BrokerOptions } from '../../src/core/broker.js';
 import { startServer, type RunningServer } from '../../src/server/listen.js';
+import type { AppOptions } from '../../src/server/app.js';
 
 export interface TestServer {
   broker: Broker;
@@ -15,7 +16,7 @@ let counter = 0;
 
 /** The real HTTP server on 127.0.0.1, port 0, over a real broker. */
 export async function startTestServer(
-  opts: Partial<BrokerOptions> & { progressIntervalMs?: number; sessionIdleMs?: number; fastCalls?: boolean; mcpToken?: string; joinWindowMs?: number } = {},
+  opts: Partial<BrokerOptions> & { progressIntervalMs?: number; sessionIdleMs?: number; fastCalls?: boolean; mcpToken?: string; joinWindowMs?: number } & Pick<AppOptions, 'namedTokens' | 'localPerson'> = {},
 ): Promise<TestServer> {
   const broker = new Broker({ newId: () => `c${++counter}`, timeoutMs: 60_000, ...opts });
   const token = 'test-token';
@@ -30,6 +31,8 @@ export async function startTestServer(
     ...(opts.fastCalls !== undefined ? { fastCalls: opts.fastCalls } : {}),
     ...(opts.mcpToken !== undefined ? { mcpToken: opts.mcpToken } : {}),
     ...(opts.joinWindowMs !== undefined ? { joinWindowMs: opts.joinWindowMs } : {}),
+    ...(opts.namedTokens ? { namedTokens: opts.namedTokens } : {}),
+    ...(opts.localPerson ? { localPerson: opts.localPerson } : {}),
   });
   return {
     broker,
