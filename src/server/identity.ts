@@ -31,7 +31,7 @@ const refuse = (c: Context, status: 401 | 403, code: string, message: string) =>
 };
 
 export const UNKNOWN_TOKEN =
-  'This token is not known to this cco (revoked or mistyped). Use the token `cco token add NAME` printed, or on the cco host the server file\'s token (the cco commands read it for you).';
+  "This token is not known to this cco (revoked or mistyped); make one with `cco token add NAME` on the cco host, or use the server file's token there (the cco commands read it for you).";
 export const MCP_TOKEN_ON_API =
   "This is the agents' /mcp token: it never opens the decision API, so an agent cannot approve its own calls. Use a named token (`cco token add NAME`) or the server file's token.";
 

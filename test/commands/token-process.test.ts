@@ -54,7 +54,7 @@ describe('named tokens, real process', () => {
     const id2 = await pendingId(served.serverFile, 'git push origin next');
     const revoked = await cco(['approve', id2], home, 10_000, { env: { CCO_API_TOKEN: token } });
     expect(revoked.code).toBe(1);
-    expect(revoked.stderr).toContain('This token is not known to this cco (revoked or mistyped).');
+    expect(revoked.stderr).toContain('This token is not known to this cco (revoked or mistyped); make one with `cco token add NAME`');
     // The server file's token (the person at this machine) still decides.
     expect((await cco(['deny', id2], home)).code).toBe(0);
     expect(parseResult(await second)).toMatchObject({ behavior: 'deny' });

@@ -82,7 +82,7 @@ describe('named decision tokens', () => {
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="cco"');
       expect(await res.json()).toEqual({
-        error: { code: 'unauthorized', message: expect.stringMatching(/^This token is not known to this cco \(revoked or mistyped\)\. Use the token `cco token add NAME` printed/) },
+        error: { code: 'unauthorized', message: expect.stringMatching(/^This token is not known to this cco \(revoked or mistyped\); make one with `cco token add NAME`/) },
       });
     }
     expect(t.broker.snapshot().pending.map((p) => p.id)).toContain(id);
