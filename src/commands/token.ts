@@ -16,8 +16,8 @@ export function tokenCommand(): Command {
     .addHelpText(
       'after',
       `
-A named token opens the decision API (\`cco pending/approve/deny\` with CCO_API_TOKEN, a remote
-console, scripts) as that person: the audit log, \`cco log\` and the console's history say who
+A named token opens the decision API (\`cco pending/approve/deny\` with CCO_API_TOKEN, scripts,
+curl) as that person: the audit log, \`cco log\` and the console's history say who
 decided. Only a SHA-256 of each token is stored (in tokens.json in cco's config folder, 0600);
 the token is printed once. A running cco sees a new or revoked token at its next request.
 The agents' /mcp token never opens the decision API, and a named token never opens /mcp.
