@@ -25,9 +25,14 @@ The agents' /mcp token never opens the decision API, and a named token never ope
   cco token add ci-bot --deny-only
   CCO_API_TOKEN=<token> cco pending`,
     );
+  cmd.addCommand(addCommand());
+  cmd.addCommand(listCommand());
+  cmd.addCommand(rmCommand());
+  return cmd;
+}
 
-  cmd
-    .command('add')
+function addCommand(): Command {
+  return new Command('add')
     .description('make a token for NAME and print it (once; only its hash is kept)')
     .argument('<name>', `who holds it, as the audit log will name them: ${PERSON_NAME_HINT}`)
     .option('--deny-only', 'the token may deny calls but never allow one')
@@ -43,9 +48,10 @@ The agents' /mcp token never opens the decision API, and a named token never ope
       );
       process.stdout.write(`${token}\n`);
     });
+}
 
-  cmd
-    .command('list')
+function listCommand(): Command {
+  return new Command('list')
     .description('list the named tokens: name, limits, when made (never the tokens)')
     .option('--json', 'as JSON')
     .action(async (o: { json?: boolean }) => {
@@ -63,9 +69,10 @@ The agents' /mcp token never opens the decision API, and a named token never ope
       const rows = tokens.map((t) => [t.name, limitsText(t.limits), t.created].map((c) => escapeText(c)));
       process.stdout.write(`${columns([['NAME', 'LIMITS', 'CREATED'], ...rows], { trimEnd: true }).join('\n')}\n`);
     });
+}
 
-  cmd
-    .command('rm')
+function rmCommand(): Command {
+  return new Command('rm')
     .alias('revoke')
     .description("revoke NAME's token: a running cco refuses it from its next request")
     .argument('<name>', 'the name `cco token list` shows')
@@ -75,6 +82,4 @@ The agents' /mcp token never opens the decision API, and a named token never ope
       }
       process.stdout.write(`Revoked the token of ${escapeText(name)}.\n`);
     });
-
-  return cmd;
 }
