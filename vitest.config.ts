@@ -19,6 +19,7 @@ const BIN_TESTS = [
   'test/commands/second-server.test.ts',
   'test/commands/self-guard.test.ts',
   'test/commands/status.test.ts',
+  'test/commands/token-process.test.ts',
   'test/server/exposure.test.ts',
   'test/store/settings-lock.test.ts',
 ];

@@ -14,6 +14,7 @@ import { mcpConfigCommand } from './commands/mcp-config.js';
 import { runCommand } from './commands/run.js';
 import { doctorCommand } from './commands/doctor.js';
 import { hookCommand } from './commands/hook.js';
+import { tokenCommand } from './commands/token.js';
 import { VERSION } from './version.js';
 import { closedPipes } from './app/closed-pipe.js';
 
@@ -32,7 +33,7 @@ Then run agents with:
   cco run --agent api -- -p "task"                # or:
   claude -p "task" --permission-prompt-tool mcp__cco__approval_prompt`,
     );
-  const commands = [watchCommand, serveCommand, statusCommand, pendingCommand, approveCommand, denyCommand, rulesCommand, logCommand, configCommand, setupCommand, runCommand, mcpConfigCommand, doctorCommand, hookCommand];
+  const commands = [watchCommand, serveCommand, statusCommand, pendingCommand, approveCommand, denyCommand, rulesCommand, logCommand, tokenCommand, configCommand, setupCommand, runCommand, mcpConfigCommand, doctorCommand, hookCommand];
   for (const make of commands) program.addCommand(make());
   return program;
 }

@@ -3,13 +3,14 @@
  * header and "always allow" saving rules, until the person quits or a signal stops it. While Ink
  * owns the terminal, console output from libraries goes to the log file, to the very end.
  */
-import type { Broker } from '../core/broker.js';
 import type { Core } from './core.js';
 import { hookAgents } from '../core/console-status.js';
 import { withPastAsks } from '../core/console-source.js';
 import type { Presence } from '../core/presence.js';
 import type { PendingCall } from '../core/types.js';
 import { recentAsks } from '../store/audit-read.js';
+import { decidingAs } from '../core/people.js';
+import { localPerson } from '../store/tokens.js';
 import { VERSION } from '../version.js';
 import { grantSaver } from './grants.js';
 import type { Http } from './http.js';
@@ -48,7 +49,7 @@ export async function runConsoleOutput(run: ConsoleRun): Promise<readonly Pendin
   const detach = run.presence.attach();
   try {
     const ended = await runConsole({
-      source: withPastAsks(broker, (limit) => recentAsks(paths.stateDir, limit, (m) => log('warn', `audit log: ${m}`))),
+      source: withPastAsks(decidingAs(broker, localPerson()), (limit) => recentAsks(paths.stateDir, limit, (m) => log('warn', `audit log: ${m}`))),
       alerts: state.alerts,
       status: settings.status,
       bell: () => settings.current().bell,

@@ -9,12 +9,14 @@ import { alwaysAllow } from '../commands/always-allow.js';
 import type { LiveSettings } from './live-settings.js';
 import type { State } from './state.js';
 
-export type SaveGrant = (grant: Grant) => Promise<{ id: string; allowed: readonly string[] }>;
+/** `person`: who saved it, for cco's log (a remote console's token; the console here is the OS user). */
+export type SaveGrant = (grant: Grant, person?: string) => Promise<{ id: string; allowed: readonly string[] }>;
 
 export function grantSaver(state: State, settings: LiveSettings, broker: Broker): SaveGrant {
-  return async (grant) => {
+  return async (grant, person) => {
     const { rule, allowed } = await alwaysAllow(grant, { store: settings.store, broker, policyOf: settings.policyOf });
-    state.log('info', `always allow: saved ${rule.id} ${escapeText(grant.pattern)} (${grant.scope}); allowed ${allowed.length} other waiting call(s)`);
+    const by = person === undefined ? '' : ` by ${escapeText(person)}`;
+    state.log('info', `always allow${by}: saved ${rule.id} ${escapeText(grant.pattern)} (${grant.scope}); allowed ${allowed.length} other waiting call(s)`);
     return { id: rule.id, allowed };
   };
 }

@@ -19,7 +19,7 @@ export function eventLine(e: BrokerEvent): string | undefined {
     return `${time}  waiting  ${escapeText(e.id)}  ${agentLabel(e.call.agent)}  ${oneLine(e.call.toolName, 60)}  ${summarizeInput(e.call, 100)}`;
   }
   const d = e.decision;
-  const who = d.decidedBy === 'user' ? 'by user' : `by ${escapeText(d.decidedBy)}`;
+  const who = d.decidedBy === 'user' ? `by ${d.person !== undefined ? escapeText(d.person) : 'user'}` : `by ${escapeText(d.decidedBy)}`;
   const what = d.behavior === 'allow' ? (d.edited ? 'allowed (edited input)' : 'allowed') : 'denied';
   return `${time}  ${what.padEnd(7)}  ${escapeText(e.id)}  ${agentLabel(e.call.agent)}  ${oneLine(e.call.toolName, 60)}  ${summarizeInput(e.call, 60)}  ${who}, waited ${formatDuration(e.waitMs)}`;
 }

@@ -11,6 +11,7 @@ import { grantSaver } from './grants.js';
 import type { Core } from './core.js';
 import { startServer, type RunningServer } from '../server/listen.js';
 import type { ServerCliOptions } from '../commands/server-options.js';
+import { TokenBook, localPerson } from '../store/tokens.js';
 import { VERSION } from '../version.js';
 import type { LiveSettings } from './live-settings.js';
 import type { Part } from './parts.js';
@@ -31,9 +32,13 @@ export async function openHttp(opts: ServerCliOptions, state: State, settings: L
   const { token } = settings;
   const askedPort = opts.port ?? settings.current().port;
   let mcpUrl = '';
+  const tokens = new TokenBook(state.paths.tokensFile);
   const server: RunningServer = await startServer({
     broker,
     apiToken,
+    // The per-start token decides as the OS user; named tokens (`cco token add`) as their names.
+    localPerson: localPerson(),
+    namedTokens: (presented) => tokens.lookup(presented),
     ...(token ? { mcpToken: token } : {}),
     ...(opts.allowHost ? { allowedHosts: opts.allowHost } : {}),
     host: opts.host,

@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js';
+import { escapeText } from '../core/escape.js';
 import { readSse } from './sse.js';
 import { processAlive, readServerFile, type ServerInfo } from '../store/server-file.js';
 
@@ -20,10 +21,22 @@ const NO_SERVER = 'No cco server is running. Start one with `cco watch` (console
 export class ApiClient {
   constructor(readonly info: Pick<ServerInfo, 'url' | 'token'>) {}
 
-  static async fromServerFile(file: string): Promise<ApiClient> {
+  /**
+   * The running server of the server file, with its token; `CCO_API_TOKEN` (a named token) takes
+   * the token's place, and with `CCO_API_URL` the server file is not read at all (a cco on another
+   * machine, e.g. through an SSH tunnel).
+   */
+  static async fromServerFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ApiClient> {
+    const token = env.CCO_API_TOKEN?.trim() || undefined;
+    const url = env.CCO_API_URL?.trim() || undefined;
+    if (url !== undefined) {
+      if (!/^https?:\/\/[^/\s]+/i.test(url)) throw new UserError(`CCO_API_URL must be an http(s) URL such as http://127.0.0.1:8660 (got "${escapeText(url.slice(0, 80))}").`);
+      if (token === undefined) throw new UserError("CCO_API_URL is set but CCO_API_TOKEN is not: give the named token (`cco token add NAME`, run on that cco's host) in CCO_API_TOKEN.");
+      return new ApiClient({ url: url.replace(/\/+$/, ''), token });
+    }
     const info = await readServerFile(file);
     if (!info || !processAlive(info.pid)) throw new UserError(NO_SERVER);
-    return new ApiClient(info);
+    return new ApiClient(token !== undefined ? { url: info.url, token } : info);
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

@@ -35,6 +35,11 @@ interface SelectOptions {
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
+/** How the commands that talk to the decision API can be pointed elsewhere (`cco pending` too). */
+export const API_ENV_HELP = `With CCO_API_TOKEN=<token> it decides as that token's person (\`cco token add NAME\`) instead
+of with the server file's token; CCO_API_URL=http://127.0.0.1:8660 (with CCO_API_TOKEN) reaches
+a cco on another machine, e.g. through an SSH tunnel, without a server file.`;
+
 /** The selection flags both commands share (semantics: selection.ts, README "cco approve"). */
 function withSelection(cmd: Command, verb: string): Command {
   return cmd
@@ -51,7 +56,8 @@ shows how many calls match and the first few, and asks (y/N) on a terminal; with
 it decides nothing and says to add --yes. Only the calls it showed are decided. Each decision is
 printed, then a total; a call that ended meanwhile is reported and the others go on.
   cco ${cmd.name()} --agent frontend --tool Bash --match 'npm test*'
-  cco ${cmd.name()} --all --yes`,
+  cco ${cmd.name()} --all --yes
+${API_ENV_HELP}`,
     );
 }
 

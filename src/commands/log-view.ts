@@ -91,6 +91,7 @@ export function entryJson(e: LogEntry): Record<string, unknown> {
     ...(d
       ? {
           decidedBy: d.decidedBy,
+          ...(d.person !== undefined ? { person: d.person } : {}),
           decidedAt: d.time,
           ...(d.message !== undefined ? { message: d.message } : {}),
           ...(d.edited ? { edited: true, updatedInput: d.updatedInput } : {}),
@@ -115,6 +116,9 @@ function outcome(e: LogEntry): string {
   return d.interrupt ? 'denied, stopped' : 'denied';
 }
 
+/** Who decided a person's decision: the token's name (`alice`), or `user` in logs from before names. */
+const personOf = (d: AuditRecord) => (typeof d.person === 'string' ? escapeText(d.person) : 'user');
+
 /** One row of the `cco log` table, every cell escaped. */
 export function tableRow(e: LogEntry): string[] {
   const r = main(e);
@@ -125,7 +129,7 @@ export function tableRow(e: LogEntry): string[] {
     oneLine(r.agentLabel, 20),
     oneLine(r.tool, 24),
     outcome(e),
-    d ? (d.decidedBy === 'user' ? (typeof d.savedRule === 'string' ? `user · saved ${escapeText(d.savedRule)}` : 'user') : escapeText(String(d.decidedBy))) : '',
+    d ? (d.decidedBy === 'user' ? `${personOf(d)}${typeof d.savedRule === 'string' ? ` · saved ${escapeText(d.savedRule)}` : ''}` : escapeText(String(d.decidedBy))) : '',
     d?.waitMs !== undefined ? formatDuration(d.waitMs) : '',
     // An edited call ran as edited: show what ran.
     summarizeInput({ toolName: r.tool, input: d?.edited && d.updatedInput ? d.updatedInput : r.input }, 60),

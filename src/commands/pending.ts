@@ -4,6 +4,7 @@ import { escapeText } from '../core/escape.js';
 import { ApiClient } from '../client/api-client.js';
 import { ccoPaths } from '../store/paths.js';
 import type { PendingView } from './pending-table.js';
+import { API_ENV_HELP } from './decide.js';
 
 export function pendingCommand(): Command {
   return new Command('pending')
@@ -15,7 +16,8 @@ export function pendingCommand(): Command {
       'after',
       `
 The table cuts long inputs (they end in …) and says so; \`cco pending ID\` shows one call whole.
-A line wider than the terminal continues on the next line, marked ↳.`,
+A line wider than the terminal continues on the next line, marked ↳.
+${API_ENV_HELP.replace('it decides as', 'it reads as')}`,
     )
     .action(async (ids: string[], opts: { json?: boolean; full?: boolean }) => {
       const client = await ApiClient.fromServerFile(ccoPaths().serverFile);

@@ -34,6 +34,8 @@ export interface AuditRecord {
   /** Decision only. */
   behavior?: Behavior;
   decidedBy?: DecidedBy;
+  /** Decision only, by a person: who (a named token's name, or the OS user at the console). */
+  person?: string;
   message?: string;
   edited?: boolean;
   /** Decision only, when edited: what actually ran. */
@@ -88,6 +90,7 @@ export function auditRecord(e: BrokerEvent, label: string): AuditRecord {
     ...callFields(e.id, e.call, label),
     behavior: d.behavior,
     decidedBy: d.decidedBy,
+    ...(d.person !== undefined ? { person: d.person } : {}),
     ...(d.message !== undefined ? { message: d.message } : {}),
     ...(d.edited ? { edited: true, updatedInput: d.updatedInput ?? {} } : {}),
     ...(d.interrupt ? { interrupt: true } : {}),
@@ -266,6 +269,7 @@ export function toDecidedCalls(entries: readonly LogEntry[], max: number): Decid
         ...(d.behavior === 'allow' ? { updatedInput: d.updatedInput ?? d.input } : {}),
         ...(d.edited ? { edited: true } : {}),
         ...(typeof d.savedRule === 'string' ? { savedRule: d.savedRule } : {}),
+        ...(typeof d.person === 'string' ? { person: d.person } : {}),
       },
     });
   }

@@ -228,6 +228,8 @@ export class Broker {
       decision = made.denied(now, decidedBy, verdict.message?.trim() || made.DENIED_BY_USER);
       if (verdict.interrupt) decision.interrupt = true;
     }
+    // An edited allow that a deny rule caught is the rule's decision, not the person's.
+    if (verdict.person !== undefined && decision.decidedBy === decidedBy) decision.person = verdict.person;
     return this.settle(id, decision) ?? decision;
   }
 

@@ -95,14 +95,20 @@ export interface Decision {
   /** Allow only, by a person: the rule they saved with it and its scope (`r7 for 1h`). */
   savedRule?: string;
   decidedBy: DecidedBy;
+  /** A person's decision: who (a named token's name, or the OS user at this machine). */
+  person?: string;
   /** Epoch milliseconds. */
   at: number;
 }
 
 /** What a person (or script) says about a pending call. */
-export type Verdict =
+export type Verdict = (
   | { behavior: 'allow'; updatedInput?: Record<string, unknown>; updatedPermissions?: readonly PermissionUpdate[]; savedRule?: string }
-  | { behavior: 'deny'; message?: string; interrupt?: boolean };
+  | { behavior: 'deny'; message?: string; interrupt?: boolean }
+) & {
+  /** Who says it (Decision.person). */
+  person?: string;
+};
 
 /** What the policy (rules) says about a call before anyone sees it. */
 export type PolicyVerdict =

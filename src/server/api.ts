@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Broker } from '../core/broker.js';
 import { NotPendingError } from '../core/errors.js';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { statusView } from '../core/status-line.js';
 import { agentLabel, summarizeInput } from '../core/summary.js';
 import { readJsonBody } from './body.js';
 import { eventStream } from './event-stream.js';
+import { refuseUnless, type ApiEnv } from './identity.js';
 
 /** A pending call as the API shows it: the call plus the one-line summary the console shows. */
 export function pendingView(p: PendingCall) {
@@ -82,15 +83,19 @@ export interface DecisionApiOptions {
 /** Events a slow reader may fall behind by: thousands of calls, bounded even for 1 MiB inputs. */
 export const MAX_EVENT_BACKLOG_BYTES = 8 * 1024 * 1024;
 
-export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBytes = MAX_EVENT_BACKLOG_BYTES }: DecisionApiOptions = {}): Hono {
-  const api = new Hono();
+export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBytes = MAX_EVENT_BACKLOG_BYTES }: DecisionApiOptions = {}): Hono<ApiEnv> {
+  // Every route runs after apiAuth (identity.ts): c.get('identity') is who asks, with their token's limits.
+  const api = new Hono<ApiEnv>();
 
   api.get('/pending', (c) => c.json({ pending: broker.snapshot().pending.map(pendingView) }));
   // Cheap enough to ask every few seconds (a status line): a count and the oldest call, bounded.
   api.get('/status', (c) => c.json(statusView(broker.snapshot().pending, Date.now())));
 
-  const decide = async (req: Request, id: string, behavior: 'allow' | 'deny') => {
-    const body = await optionalBody(req);
+  const decide = async (c: Context<ApiEnv>, id: string, behavior: 'allow' | 'deny') => {
+    const refused = refuseUnless(c, behavior);
+    if (refused) return refused;
+    const { person } = c.get('identity');
+    const body = await optionalBody(c.req.raw);
     if (!body.ok) return body.res;
     const { updatedInput, message, updatedPermissions, confirmShared, interrupt, savedRule } = body.value;
     if (behavior === 'deny' && interrupt !== undefined && typeof interrupt !== 'boolean') return fail(400, 'bad_body', '"interrupt" must be true or false.');
@@ -114,6 +119,9 @@ export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBy
         return fail(400, 'bad_body', `"updatedPermissions" saves to ${shared.destination}, which is shared beyond this session; send "confirmShared": true to mean it.`);
       }
       permissions = parsed.data as PermissionUpdate[];
+      // Asking the agent to save a rule is an "always": a --no-always (or deny-only) token may not.
+      const always = permissions.length ? refuseUnless(c, 'always') : undefined;
+      if (always) return always;
     }
     try {
       const decision = broker.decide(
@@ -124,8 +132,9 @@ export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBy
               ...(updatedInput ? { updatedInput: updatedInput as Record<string, unknown> } : {}),
               ...(permissions?.length ? { updatedPermissions: permissions } : {}),
               ...(typeof savedRule === 'string' && savedRule !== '' ? { savedRule } : {}),
+              person,
             }
-          : { behavior, ...(message !== undefined ? { message: message as string } : {}), ...(interrupt === true ? { interrupt } : {}) },
+          : { behavior, ...(message !== undefined ? { message: message as string } : {}), ...(interrupt === true ? { interrupt } : {}), person },
       );
       return Response.json({ id, decision });
     } catch (error) {
@@ -136,8 +145,8 @@ export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBy
     }
   };
 
-  api.post('/pending/:id/approve', (c) => decide(c.req.raw, c.req.param('id'), 'allow'));
-  api.post('/pending/:id/deny', (c) => decide(c.req.raw, c.req.param('id'), 'deny'));
+  api.post('/pending/:id/approve', (c) => decide(c, c.req.param('id'), 'allow'));
+  api.post('/pending/:id/deny', (c) => decide(c, c.req.param('id'), 'deny'));
 
   api.get('/events', (c) =>
     eventStream(

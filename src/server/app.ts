@@ -6,6 +6,8 @@ import { decisionApi, MAX_EVENT_BACKLOG_BYTES } from './api.js';
 import { CONSOLE_KEEPALIVE_MS, consoleApi, type ConsoleApiDeps } from './console-api.js';
 import { jsonRpcError, readJsonBody } from './body.js';
 import { bearerAuth, hostGuard } from './security.js';
+import { apiAuth } from './identity.js';
+import type { TokenLookup } from '../core/people.js';
 import { PERMISSION_REQUEST_PATH, POST_TOOL_USE_PATH, permissionRequestHook, postToolUseHook } from './hooks.js';
 import { RouteJoin } from './route-join.js';
 import type { LiteAnswer } from './lite-session.js';
@@ -15,8 +17,12 @@ import { CODEX_PERMISSION_REQUEST_PATH, codexPermissionRequestHook } from './cod
 
 export interface AppOptions {
   broker: Broker;
-  /** Bearer token for the decision API. */
+  /** Bearer token for the decision API: the person at this machine's (the server file's). */
   apiToken: string;
+  /** The name decisions made with `apiToken` carry (default "local"). */
+  localPerson?: string;
+  /** Named decision tokens (`cco token add`), looked up on each `/api` request. */
+  namedTokens?: (presented: string) => TokenLookup;
   /** The address the server is bound to (its name passes the Host check). */
   host: string;
   /** How long an MCP call and a hook question count as the same question (route-join.ts). */
@@ -199,7 +205,15 @@ export function createApp(opts: AppOptions) {
   app.post(POST_TOOL_USE_PATH, (c) => postToolUseHook(c.req.raw, hookOpts));
   app.post(`${POST_TOOL_USE_PATH}/:agent`, (c) => postToolUseHook(c.req.raw, hookOpts));
 
-  app.use('/api/*', bearerAuth(opts.apiToken));
+  app.use(
+    '/api/*',
+    apiAuth({
+      apiToken: opts.apiToken,
+      localPerson: opts.localPerson ?? 'local',
+      ...(opts.namedTokens ? { lookup: opts.namedTokens } : {}),
+      ...(opts.mcpToken ? { mcpToken: opts.mcpToken } : {}),
+    }),
+  );
   if (opts.console) {
     const backlog = opts.eventBacklogBytes ?? MAX_EVENT_BACKLOG_BYTES;
     app.route('/api/console', consoleApi(opts.broker, opts.console, { keepAliveMs: opts.consoleKeepAliveMs ?? CONSOLE_KEEPALIVE_MS, maxBacklogBytes: backlog }));

@@ -16,6 +16,7 @@ import { compileRules } from '../core/rules/index.js';
 import type { BrokerEvent, PendingCall } from '../core/types.js';
 import { readJsonBody } from './body.js';
 import { eventStream, type StreamEvent } from './event-stream.js';
+import { refuseUnless, type ApiEnv } from './identity.js';
 import type { DiskFile } from '../store/disk-file.js';
 
 export interface ConsoleApiDeps {
@@ -33,7 +34,7 @@ export interface ConsoleApiDeps {
   /** Each open console stream is a console attached; `POST /activity` is a key pressed in one. */
   presence?: { attach(): () => void; touch(): void };
   /** Save the grant's allow rule (and allow the other waiting calls it decides). */
-  alwaysAllow: (grant: Grant) => Promise<{ id: string; allowed: readonly string[] }>;
+  alwaysAllow: (grant: Grant, person?: string) => Promise<{ id: string; allowed: readonly string[] }>;
 }
 
 export interface ConsoleApiOptions {
@@ -63,8 +64,10 @@ const fail = (status: 400 | 404 | 413, code: string, message: string) => Respons
 const ping: StreamEvent = { event: 'ping', data: '{}' };
 const message = <K extends keyof ConsoleMessages>(event: K, data: ConsoleMessages[K]): StreamEvent => ({ event, data: JSON.stringify(data) });
 
-export function consoleApi(broker: Broker, deps: ConsoleApiDeps, opts: ConsoleApiOptions): Hono {
-  const api = new Hono();
+export function consoleApi(broker: Broker, deps: ConsoleApiDeps, opts: ConsoleApiOptions): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>();
+  // Everything here is seeing (any token may), except saving a rule (`A`), which its limits decide.
+  api.use('*', async (c, next) => refuseUnless(c, 'read') ?? (await next()));
 
   api.get('/stream', (c) => eventStream(c, (push) => openFeed(broker, deps, push), { ...opts, ping }));
 
@@ -89,6 +92,8 @@ export function consoleApi(broker: Broker, deps: ConsoleApiDeps, opts: ConsoleAp
   });
 
   api.post('/always', async (c) => {
+    const refused = refuseUnless(c, 'always');
+    if (refused) return refused;
     const body = await readJsonBody(c.req.raw);
     if (!body.ok) return fail(body.status === 413 ? 413 : 400, body.status === 413 ? 'too_large' : 'bad_body', body.message);
     const parsed = GRANT.safeParse((body.value as { grant?: unknown } | null)?.grant);
@@ -102,7 +107,7 @@ export function consoleApi(broker: Broker, deps: ConsoleApiDeps, opts: ConsoleAp
     } catch (error) {
       return fail(400, 'bad_rule', `The pattern is not a rule cco can save: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const saved = await deps.alwaysAllow(grant);
+    const saved = await deps.alwaysAllow(grant, c.get('identity').person);
     return c.json({ rule: saved.id, allowed: saved.allowed });
   });
 

@@ -29,6 +29,8 @@ export function protectedPaths(paths: CcoPaths, env: NodeJS.ProcessEnv = process
   add(paths.configDir, true, 'config folder (rules and settings)');
   add(paths.configFile, false, 'config file (rules and settings)');
   add(`${paths.configFile}.lock`, false, "config file's lock");
+  add(paths.tokensFile, false, 'tokens file (who may decide through the decision API)');
+  add(`${paths.tokensFile}.lock`, false, "tokens file's lock");
   add(paths.stateDir, true, STATE_WHAT);
   add(paths.serverFile, false, "server file (it holds the decision API's token)");
   // The default folders too when CCO_HOME or CCO_CONFIG_PATH moved this cco's: another cco uses them.
@@ -71,6 +73,7 @@ export function ownFilesProblem(paths: CcoPaths, platform: NodeJS.Platform = pro
   const items: Array<[string, 'folder' | 'file', string]> = [
     [paths.configDir, 'folder', 'config folder'],
     [paths.configFile, 'file', 'config file'],
+    [paths.tokensFile, 'file', 'tokens file'],
     [paths.stateDir, 'folder', 'state folder'],
   ];
   for (const [path, kind, what] of items) {

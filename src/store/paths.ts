@@ -5,6 +5,8 @@ export interface CcoPaths {
   /** Folder of config.json (rules and settings). */
   configDir: string;
   configFile: string;
+  /** The named decision tokens (`cco token add`): names, limits and hashes, never a token. */
+  tokensFile: string;
   /** Folder of the server file, the audit log and the console's log. */
   stateDir: string;
   /** Where a running server says where it is and how to reach its decision API. */
@@ -24,6 +26,7 @@ export function ccoPaths(env: NodeJS.ProcessEnv = process.env, home = homedir())
   return {
     configDir,
     configFile: env.CCO_CONFIG_PATH || join(configDir, 'config.json'),
+    tokensFile: join(configDir, 'tokens.json'),
     stateDir,
     serverFile: join(stateDir, 'server.json'),
     logFile: join(stateDir, 'cco.log'),

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api-client.js';
+import { localPerson } from '../../src/store/tokens.js';
 import { askApproval, connectClient, parseResult, waitFor } from '../helpers/server.js';
 import { BIN, cco, pendingId, startServe, type Served } from './cco-process.js';
 
@@ -102,7 +103,7 @@ describe('audit log, real process', () => {
       const decidedAt = Date.now();
       await waitFor(() => out.includes(id), 1000, 'the decision in --follow output');
       expect(Date.now() - decidedAt).toBeLessThan(1000);
-      expect(out).toMatch(new RegExp(`${id}\\s+test-agent#\\w+\\s+Bash\\s+allowed\\s+user\\s+\\S+\\s+echo followed > f`));
+      expect(out).toMatch(new RegExp(`${id}\\s+test-agent#\\w+\\s+Bash\\s+allowed\\s+${localPerson()}\\s+\\S+\\s+echo followed > f`));
       await call;
       // Rows keep the header's columns, though they arrive after it.
       const lines = out.split('\n');

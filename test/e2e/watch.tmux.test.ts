@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readServerFile, type ServerInfo } from '../../src/store/server-file.js';
+import { localPerson } from '../../src/store/tokens.js';
 import { connectClient, parseResult } from '../helpers/server.js';
 import { shellQuote, Tmux, track, until } from './tmux.js';
 
@@ -124,7 +125,7 @@ describe('cco watch in a terminal', () => {
     const decision = await answer(result, 'the allow to reach the client');
     expect(decision, await context()).toEqual({ behavior: 'allow', updatedInput: input });
     await until(async () => (await tmux.screen()).includes('1 allowed'), 'the header to count the allow', context);
-    expect(tmux.lastScreen, await context()).toMatch(/✓ Bash\s+.*you/);
+    expect(tmux.lastScreen, await context()).toMatch(new RegExp(`✓ Bash\\s+.*${localPerson()}`));
   });
 
   it('d denies it with a message for the agent', async () => {
@@ -135,7 +136,7 @@ describe('cco watch in a terminal', () => {
     expect(decision.behavior, await context()).toBe('deny');
     expect(decision.message, await context()).toEqual(expect.stringMatching(/\S/));
     await until(async () => (await tmux.screen()).includes('1 denied'), 'the header to count the deny', context);
-    expect(tmux.lastScreen, await context()).toMatch(/✗ Bash\s+.*you/);
+    expect(tmux.lastScreen, await context()).toMatch(new RegExp(`✗ Bash\\s+.*${localPerson()}`));
   });
 
   it('D denies with a message typed inline, which reaches the agent as typed', async () => {
@@ -167,7 +168,7 @@ describe('cco watch in a terminal', () => {
     const config = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { rules: Array<Record<string, unknown>> };
     expect(config.rules, await context()).toEqual([expect.objectContaining({ id: 'r1', pattern: 'Bash(npm test:*)', action: 'allow', session: expect.any(String), expires: expect.any(Number) })]);
     expect((config.rules[0]!.expires as number) - Date.now()).toBeGreaterThan(3_500_000);
-    await until(async () => (await tmux.screen()).includes('you · saved r1 for 1h'), 'the history to say who decided', context);
+    await until(async () => (await tmux.screen()).includes(`${localPerson()} · saved r1 for 1h`), 'the history to say who decided', context);
     // The same session: the rule decides at once.
     const again = call(mine, 'npm test', 'toolu_e2e2');
     expect(await answer(again, 'the rule to allow the same session'), await context()).toEqual({ behavior: 'allow', updatedInput: { command: 'npm test' } });

@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { Broker, type BrokerOptions } from '../../src/core/broker.js';
 import { startServer, type RunningServer } from '../../src/server/listen.js';
 import type { ConsoleApiDeps } from '../../src/server/console-api.js';
+import type { AppOptions } from '../../src/server/app.js';
 
 export interface TestServer {
   broker: Broker;
@@ -25,7 +26,7 @@ export async function startTestServer(
     port?: number;
     console?: ConsoleApiDeps;
     consoleKeepAliveMs?: number;
-  } = {},
+  } & Pick<AppOptions, 'namedTokens' | 'localPerson'> = {},
 ): Promise<TestServer> {
   const broker = new Broker({ newId: () => `c${++counter}`, timeoutMs: 60_000, ...opts });
   const token = 'test-token';
@@ -42,6 +43,8 @@ export async function startTestServer(
     ...(opts.fastCalls !== undefined ? { fastCalls: opts.fastCalls } : {}),
     ...(opts.mcpToken !== undefined ? { mcpToken: opts.mcpToken } : {}),
     ...(opts.joinWindowMs !== undefined ? { joinWindowMs: opts.joinWindowMs } : {}),
+    ...(opts.namedTokens ? { namedTokens: opts.namedTokens } : {}),
+    ...(opts.localPerson ? { localPerson: opts.localPerson } : {}),
   });
   return {
     broker,

@@ -91,3 +91,33 @@ describe('state files are never written through a symlink (O_NOFOLLOW)', () => {
     expect(lstatSync(other).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('the tokens file is one of cco\'s own files', () => {
+  it('agents may not read or change it, by any route the guard checks, with the usual folders or CCO_HOME', async () => {
+    const { selfGuard } = await import('../../src/core/self-guard.js');
+    const home = '/home/u';
+    for (const env of [{}, { CCO_HOME: '/srv/cco' }, { CCO_CONFIG_PATH: '/etc/cco.json' }] as NodeJS.ProcessEnv[]) {
+      const paths = ccoPaths(env, home);
+      const list = protectedPaths(paths, env, home);
+      expect(list).toContainEqual({ path: paths.tokensFile, dir: false, what: 'tokens file (who may decide through the decision API)' });
+      const guard = selfGuard({ protected: list, homeDir: home });
+      const shown = paths.tokensFile.replace(home, '~');
+      for (const call of [
+        { toolName: 'Read', input: { file_path: paths.tokensFile } },
+        { toolName: 'Write', input: { file_path: paths.tokensFile, content: '{}' } },
+        { toolName: 'Bash', input: { command: `cat ${shown}` } },
+        { toolName: 'Bash', input: { command: `echo x > ${paths.tokensFile}.lock` } },
+      ]) {
+        expect(guard(call)?.message, JSON.stringify({ env, call })).toMatch(/^cco protects its own files: /);
+      }
+    }
+  });
+
+  posixOnly('a tokens file others can write is refused at start', () => {
+    const home = tempHome();
+    const paths = ccoPaths({ CCO_HOME: home });
+    writeFileSync(paths.tokensFile, '{"version":1,"tokens":[]}', { mode: 0o600 });
+    chmodSync(paths.tokensFile, 0o620);
+    expect(ownFilesProblem(paths)).toMatch(/tokens file .*tokens\.json can be written by its group .*chmod 600/);
+  });
+});

@@ -2,7 +2,8 @@ import { Text } from 'ink';
 import { memo } from 'react';
 import { cellWidth, fitCells, padCells, padCellsStart, truncateCells } from '../../core/cells.js';
 import { formatDuration } from '../../core/duration.js';
-import { agentLabel, deciderText, oneLine, summarizeInput } from '../../core/summary.js';
+import { agentLabel, oneLine, summarizeInput } from '../../core/summary.js';
+import { whoDecided } from '../../core/people.js';
 import type { DecidedCall, PendingCall } from '../../core/types.js';
 import { useColor } from '../theme.js';
 
@@ -79,7 +80,7 @@ export const HistoryRow = memo(function HistoryRow({ d, selected = false, width 
   const color = useColor();
   const allowed = d.decision.behavior === 'allow';
   const elsewhere = d.decision.decidedBy === 'elsewhere';
-  const who = elsewhere ? 'elsewhere' : deciderText(d.decision.decidedBy);
+  const who = elsewhere ? 'elsewhere' : whoDecided(d.decision);
   const wide = width >= WIDE_ROW;
   // An edited call ran as edited: that is what the history shows (marked ✎).
   const edited = d.decision.edited === true && d.decision.updatedInput !== undefined;

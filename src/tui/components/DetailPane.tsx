@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { agentLabel, deciderText, oneLine, outcomeText, routeText } from '../../core/summary.js';
+import { agentLabel, oneLine, outcomeText, routeText } from '../../core/summary.js';
+import { whoDecided } from '../../core/people.js';
 import { formatDuration } from '../../core/duration.js';
 import type { DecidedCall, PendingCall } from '../../core/types.js';
 import type { DetailLine } from '../detail-lines.js';
@@ -40,7 +41,7 @@ export function DetailPane({ call, lines, height, bodyRows, offset }: DetailPane
       {decision ? (
         <Text wrap="truncate" color={decision.decidedBy === 'elsewhere' ? undefined : color(decision.behavior === 'allow' ? 'green' : 'red')}>
           {outcomeText(decision)}
-          {decision.decidedBy === 'elsewhere' ? '' : ` by ${deciderText(decision.decidedBy)}`} after {formatDuration(decision.at - call.receivedAt)}
+          {decision.decidedBy === 'elsewhere' ? '' : ` by ${whoDecided(decision)}`} after {formatDuration(decision.at - call.receivedAt)}
           {decision.message ? `: ${oneLine(decision.message, 200)}` : ''}
         </Text>
       ) : null}
