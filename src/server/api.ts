@@ -155,7 +155,7 @@ export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBy
         const off = broker.onEvent((e) => push({ event: e.type, data: JSON.stringify(eventView(e)) }));
         return { first: { event: 'hello', data: JSON.stringify({ pending: broker.snapshot().pending.map(pendingView) }) }, close: off };
       },
-      { keepAliveMs, maxBacklogBytes },
+      { keepAliveMs, maxBacklogBytes, stillValid: c.get('stillValid') },
     ),
   );
 

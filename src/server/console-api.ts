@@ -69,7 +69,7 @@ export function consoleApi(broker: Broker, deps: ConsoleApiDeps, opts: ConsoleAp
   // Everything here is seeing (any token may), except saving a rule (`A`), which its limits decide.
   api.use('*', async (c, next) => refuseUnless(c, 'read') ?? (await next()));
 
-  api.get('/stream', (c) => eventStream(c, (push) => openFeed(broker, deps, push), { ...opts, ping }));
+  api.get('/stream', (c) => eventStream(c, (push) => openFeed(broker, deps, push), { ...opts, ping, stillValid: c.get('stillValid') }));
 
   // A key pressed in a remote console: someone is there (cco's presence, for `whenAway`).
   api.post('/activity', (c) => {

@@ -14,6 +14,8 @@ export interface EventStreamOptions {
   maxBacklogBytes: number;
   /** What an idle stream sends: this event, or (without it) an SSE comment. */
   ping?: StreamEvent;
+  /** Asked at most once a second: false ends the stream (its token was revoked). */
+  stillValid?: () => boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface EventStreamOptions {
 export function eventStream(
   c: Context,
   open: (push: (e: StreamEvent) => void) => { first: StreamEvent; close: () => void },
-  { keepAliveMs, maxBacklogBytes, ping }: EventStreamOptions,
+  { keepAliveMs, maxBacklogBytes, ping, stillValid }: EventStreamOptions,
 ): Response {
   return streamSSE(c, async (stream) => {
     const queue: StreamEvent[] = [];
@@ -53,13 +55,23 @@ export function eventStream(
     closeFeed = feed.close;
     stream.onAbort(stop);
     const timer = setInterval(() => wake?.(), keepAliveMs);
+    let checkedAt = Date.now();
+    let gone = false;
+    const revoked = () => {
+      if (gone || !stillValid || Date.now() - checkedAt < 1000) return gone;
+      checkedAt = Date.now();
+      gone = !stillValid();
+      return gone;
+    };
+    const recheck = stillValid ? setInterval(() => wake?.(), Math.min(keepAliveMs, 5000)) : undefined;
     try {
       await stream.writeSSE(feed.first);
       while (!closed) {
+        if (revoked()) break;
         if (queue.length === 0) {
           await new Promise<void>((r) => (wake = r));
           wake = undefined;
-          if (queue.length === 0 && !closed) await (ping ? stream.writeSSE(ping) : stream.write(': keep-alive\n\n'));
+          if (queue.length === 0 && !closed && !revoked()) await (ping ? stream.writeSSE(ping) : stream.write(': keep-alive\n\n'));
           continue;
         }
         const next = queue.shift()!;
@@ -68,6 +80,7 @@ export function eventStream(
       }
     } finally {
       clearInterval(timer);
+      clearInterval(recheck);
       feed.close();
     }
   });

@@ -12,7 +12,7 @@ import { tokenMatches } from './security.js';
 export type { Identity } from '../core/people.js';
 
 /** The Hono environment of the decision API's routes: the authenticated caller. */
-export type ApiEnv = { Variables: { identity: Identity } };
+export type ApiEnv = { Variables: { identity: Identity; stillValid: () => boolean } };
 
 export interface ApiAuthOptions {
   /** The per-start token (server file). */
@@ -54,6 +54,13 @@ export function apiAuth(opts: ApiAuthOptions): MiddlewareHandler<ApiEnv> {
     }
     if (!identity) return refuse(c, 401, 'unauthorized', UNKNOWN_TOKEN);
     c.set('identity', identity);
+    // A long request (an event stream) asks again now and then: a token revoked meanwhile ends it.
+    const lookup = opts.lookup;
+    const person = identity.person;
+    c.set('stillValid', identity.local || !lookup ? () => true : () => {
+      const again = lookup(presented);
+      return 'identity' in again && again.identity.person === person;
+    });
     await next();
   };
 }

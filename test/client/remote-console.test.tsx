@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AlertBoard } from '../../src/core/alerts.js';
+import { auditRecord, type AuditRecord } from '../../src/core/audit.js';
+import { decidingAs } from '../../src/core/people.js';
+import { agentLabel } from '../../src/core/summary.js';
+import { TokenBook, TokenStore } from '../../src/store/tokens.js';
 import { systemClock } from '../../src/core/clock.js';
 import { Presence } from '../../src/core/presence.js';
 import { StatusBoard } from '../../src/core/console-status.js';
@@ -61,13 +65,24 @@ function consoleDeps(dir: string, broker: () => Broker, presence: Presence): Con
   };
 }
 
-async function serverWithConsole(opts: { port?: number; dir?: string; whenAway?: 'wait' | 'deny' } = {}) {
+async function serverWithConsole(opts: { port?: number; dir?: string; whenAway?: 'wait' | 'deny'; tokens?: boolean } = {}) {
   const dir = opts.dir ?? tempDir();
   const held: { t?: TestServer } = {};
   const presence = new Presence(systemClock, 15 * 60_000);
   const deps = consoleDeps(dir, () => held.t!.broker, presence);
-  const t = (held.t = await h.start({ console: deps, presence, whenAway: opts.whenAway ?? 'wait', ...(opts.port !== undefined ? { port: opts.port } : {}) }));
-  return { t, deps, dir, presence };
+  const store = new TokenStore(join(dir, 'tokens.json'));
+  const book = new TokenBook(store.file);
+  const audited: AuditRecord[] = [];
+  const t = (held.t = await h.start({
+    console: deps,
+    presence,
+    whenAway: opts.whenAway ?? 'wait',
+    localPerson: 'owner',
+    namedTokens: (presented) => book.lookup(presented),
+    audit: (e) => audited.push(auditRecord(e, agentLabel(e.call.agent))),
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+  }));
+  return { t, deps, dir, presence, tokens: store, audited };
 }
 
 async function remote(endpoint: () => Promise<Endpoint>, opts: { retryMs?: () => number; silenceMs?: number } = {}) {
@@ -247,6 +262,73 @@ describe('cco watch --connect: consoles on a running cco', () => {
     expect(await one.source.readFile(file)).toEqual({ kind: 'text', text: 'old text\n' });
     await expect(one.source.readFile(join(dir, 'config.json'))).rejects.toThrow(/No waiting Write names this file/);
     await expect(one.source.readFile('/etc/passwd')).rejects.toThrow(/No waiting Write names this file/);
+  });
+});
+
+describe('people: who decided, seen from every console', () => {
+  it('alice and bob on remote consoles, the owner in-process: alice allows; the agent gets it once, both other queues lose it with "alice", and the audit line names her', async () => {
+    const { t, tokens, audited } = await serverWithConsole();
+    const alice = (await tokens.add('alice', {})).token;
+    const bob = (await tokens.add('bob', {})).token;
+    const one = await remote(async () => ({ url: t.server.url, token: alice }));
+    const two = await remote(async () => ({ url: t.server.url, token: bob }));
+    const a = mount(one.source, { alerts: one.source.alerts, status: one.source.status });
+    const b = mount(two.source, { alerts: two.source.alerts, status: two.source.status });
+    const local = mount(decidingAs(t.broker, 'owner'));
+
+    const client = await h.client(t.server.mcpUrl);
+    const result = askApproval(client, 'Bash', { command: 'git push origin main' });
+    for (const c of [a, b, local]) await vi.waitFor(() => expect(c.frame()).toContain('git push origin main'), { timeout: 5000 });
+    const id = t.broker.snapshot().pending[0]!.id;
+    a.ui.stdin.write('a');
+    expect(parseResult(await result)).toMatchObject({ behavior: 'allow' });
+    await waitFor(() => two.source.snapshot().recent[0]?.id === id, 5000, "the decision in bob's history");
+    expect(two.source.snapshot().pending).toHaveLength(0);
+    expect(two.source.snapshot().recent[0]?.decision).toMatchObject({ behavior: 'allow', decidedBy: 'user', person: 'alice' });
+    expect(t.broker.snapshot().recent[0]?.decision.person).toBe('alice');
+    // Both other consoles show who decided in their history.
+    for (const c of [b, local]) await vi.waitFor(() => expect(c.frame()).toMatch(/✓ Bash .* alice/), { timeout: 5000 });
+    expect(audited.filter((r) => r.event === 'decision' && r.id === id)).toEqual([expect.objectContaining({ person: 'alice', behavior: 'allow' })]);
+  });
+
+  it('a deny-only token: a and A in its console are refused with the limit named, d denies; a no-always token may allow but not save', async () => {
+    const { t, tokens, deps } = await serverWithConsole();
+    const bot = (await tokens.add('ci-bot', { denyOnly: true })).token;
+    const carol = (await tokens.add('carol', { noAlways: true })).token;
+    const one = await remote(async () => ({ url: t.server.url, token: bot }));
+    const two = await remote(async () => ({ url: t.server.url, token: carol }));
+    const client = await h.client(t.server.mcpUrl);
+    const first = askApproval(client, 'Bash', { command: 'npm publish' });
+    await waitFor(() => one.source.snapshot().pending.length === 1, 5000, 'the call');
+    const id = one.source.snapshot().pending[0]!.id;
+    await expect(one.source.decide(id, { behavior: 'allow' })).rejects.toThrow(/may only deny calls/);
+    const grant = { pattern: 'Bash(npm publish:*)', fields: {}, scope: 'every agent, 1h', callId: id };
+    await expect(one.source.alwaysAllow(grant)).rejects.toThrow(/may only deny calls/);
+    await expect(two.source.alwaysAllow(grant)).rejects.toThrow(/may not save always rules/);
+    expect(deps.store.readFile().rules ?? []).toEqual([]);
+    expect(t.broker.snapshot().pending).toHaveLength(1);
+    await one.source.decide(id, { behavior: 'deny', message: 'Not from CI.' });
+    expect(parseResult(await first)).toMatchObject({ behavior: 'deny', message: 'Not from CI.' });
+    const second = askApproval(client, 'Bash', { command: 'npm test' });
+    const npmTest = () => two.source.snapshot().pending.find((p) => p.call.input.command === 'npm test');
+    await waitFor(() => npmTest() !== undefined, 5000, 'the second call');
+    await two.source.decide(npmTest()!.id, { behavior: 'allow' });
+    expect(parseResult(await second)).toMatchObject({ behavior: 'allow' });
+  });
+
+  it('a revoked token: its open stream ends within seconds, its reconnects are refused saying why, and a new console cannot start', async () => {
+    const { t, tokens } = await serverWithConsole();
+    const dave = (await tokens.add('dave', {})).token;
+    const source = new RemoteSource({ endpoint: async () => ({ url: t.server.url, token: dave }), retryMs: () => 50 });
+    cleanups.push(() => source.close());
+    await source.start();
+    await tokens.remove('dave');
+    await waitFor(() => !source.isConnected(), 10_000, 'the revoked stream to end');
+    await waitFor(() => /not known to this cco/.test(source.alerts.snapshot()[0]?.message ?? ''), 5000, 'the refusal in the banner');
+    expect(source.snapshot().pending).toHaveLength(0);
+    const again = new RemoteSource({ endpoint: async () => ({ url: t.server.url, token: dave }) });
+    cleanups.push(() => again.close());
+    await expect(again.start()).rejects.toThrow(/refused the token \(HTTP 401\).*not known to this cco \(revoked or mistyped\)/);
   });
 });
 
