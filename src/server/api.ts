@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Broker } from '../core/broker.js';
 import { NotPendingError } from '../core/errors.js';
 import { z } from 'zod';
-import type { BrokerEvent, PendingCall, PermissionUpdate } from '../core/types.js';
+import type { BrokerEvent, PendingCall, PermissionUpdate, Verdict } from '../core/types.js';
 import { statusView } from '../core/status-line.js';
 import { agentLabel, summarizeInput } from '../core/summary.js';
 import { readJsonBody } from './body.js';
@@ -91,59 +91,7 @@ export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBy
   // Cheap enough to ask every few seconds (a status line): a count and the oldest call, bounded.
   api.get('/status', (c) => c.json(statusView(broker.snapshot().pending, Date.now())));
 
-  const decide = async (c: Context<ApiEnv>, id: string, behavior: 'allow' | 'deny') => {
-    const refused = refuseUnless(c, behavior);
-    if (refused) return refused;
-    const { person } = c.get('identity');
-    const body = await optionalBody(c.req.raw);
-    if (!body.ok) return body.res;
-    const { updatedInput, message, updatedPermissions, confirmShared, interrupt, savedRule } = body.value;
-    if (behavior === 'deny' && interrupt !== undefined && typeof interrupt !== 'boolean') return fail(400, 'bad_body', '"interrupt" must be true or false.');
-    if (behavior === 'allow' && savedRule !== undefined && (typeof savedRule !== 'string' || savedRule.length > 200)) {
-      return fail(400, 'bad_body', '"savedRule" must be a short text: the rule saved with this allow (`r7 for 1h`).');
-    }
-    if (behavior === 'allow' && updatedInput !== undefined && (typeof updatedInput !== 'object' || updatedInput === null || Array.isArray(updatedInput))) {
-      return fail(400, 'bad_body', '"updatedInput" must be a JSON object (the tool\'s whole input).');
-    }
-    if (behavior === 'deny' && message !== undefined && typeof message !== 'string') {
-      return fail(400, 'bad_body', '"message" must be a string.');
-    }
-    let permissions: PermissionUpdate[] | undefined;
-    if (behavior === 'allow' && updatedPermissions !== undefined) {
-      const parsed = PERMISSION_UPDATES.safeParse(updatedPermissions);
-      if (!parsed.success) {
-        return fail(400, 'bad_body', `"updatedPermissions" must be a list of Claude Code permission updates: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') || 'the top'}.`);
-      }
-      const shared = parsed.data.find((u) => u.destination === 'projectSettings' || u.destination === 'userSettings');
-      if (shared !== undefined && confirmShared !== true) {
-        return fail(400, 'bad_body', `"updatedPermissions" saves to ${shared.destination}, which is shared beyond this session; send "confirmShared": true to mean it.`);
-      }
-      permissions = parsed.data as PermissionUpdate[];
-      // Asking the agent to save a rule is an "always": a --no-always (or deny-only) token may not.
-      const always = permissions.length ? refuseUnless(c, 'always') : undefined;
-      if (always) return always;
-    }
-    try {
-      const decision = broker.decide(
-        id,
-        behavior === 'allow'
-          ? {
-              behavior,
-              ...(updatedInput ? { updatedInput: updatedInput as Record<string, unknown> } : {}),
-              ...(permissions?.length ? { updatedPermissions: permissions } : {}),
-              ...(typeof savedRule === 'string' && savedRule !== '' ? { savedRule } : {}),
-              person,
-            }
-          : { behavior, ...(message !== undefined ? { message: message as string } : {}), ...(interrupt === true ? { interrupt } : {}), person },
-      );
-      return Response.json({ id, decision });
-    } catch (error) {
-      if (error instanceof NotPendingError) {
-        return fail(error.state === 'decided' ? 409 : 404, error.state === 'decided' ? 'already_decided' : 'not_found', error.message);
-      }
-      throw error;
-    }
-  };
+  const decide = (c: Context<ApiEnv>, id: string, behavior: 'allow' | 'deny') => decideCall(broker, c, id, behavior);
 
   api.post('/pending/:id/approve', (c) => decide(c, c.req.param('id'), 'allow'));
   api.post('/pending/:id/deny', (c) => decide(c, c.req.param('id'), 'deny'));
@@ -160,4 +108,63 @@ export function decisionApi(broker: Broker, { keepAliveMs = 15_000, maxBacklogBy
   );
 
   return api;
+}
+
+/** `POST /api/pending/:id/approve|deny`: the caller's verdict on a waiting call, if their token may give it. */
+async function decideCall(broker: Broker, c: Context<ApiEnv>, id: string, behavior: 'allow' | 'deny'): Promise<Response> {
+  const refused = refuseUnless(c, behavior);
+  if (refused) return refused;
+  const body = await optionalBody(c.req.raw);
+  if (!body.ok) return body.res;
+  const verdict = behavior === 'allow' ? allowVerdict(c, body.value) : denyVerdict(body.value);
+  if (verdict instanceof Response) return verdict;
+  try {
+    const decision = broker.decide(id, { ...verdict, person: c.get('identity').person });
+    return Response.json({ id, decision });
+  } catch (error) {
+    if (error instanceof NotPendingError) {
+      return fail(error.state === 'decided' ? 409 : 404, error.state === 'decided' ? 'already_decided' : 'not_found', error.message);
+    }
+    throw error;
+  }
+}
+
+/** An approve's body as a verdict, or the 400/403 that says what is wrong with it. */
+function allowVerdict(c: Context<ApiEnv>, value: Record<string, unknown>): Verdict | Response {
+  const { updatedInput, updatedPermissions, confirmShared, savedRule } = value;
+  if (savedRule !== undefined && (typeof savedRule !== 'string' || savedRule.length > 200)) {
+    return fail(400, 'bad_body', '"savedRule" must be a short text: the rule saved with this allow (`r7 for 1h`).');
+  }
+  if (updatedInput !== undefined && (typeof updatedInput !== 'object' || updatedInput === null || Array.isArray(updatedInput))) {
+    return fail(400, 'bad_body', '"updatedInput" must be a JSON object (the tool\'s whole input).');
+  }
+  let permissions: PermissionUpdate[] | undefined;
+  if (updatedPermissions !== undefined) {
+    const parsed = PERMISSION_UPDATES.safeParse(updatedPermissions);
+    if (!parsed.success) {
+      return fail(400, 'bad_body', `"updatedPermissions" must be a list of Claude Code permission updates: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') || 'the top'}.`);
+    }
+    const shared = parsed.data.find((u) => u.destination === 'projectSettings' || u.destination === 'userSettings');
+    if (shared !== undefined && confirmShared !== true) {
+      return fail(400, 'bad_body', `"updatedPermissions" saves to ${shared.destination}, which is shared beyond this session; send "confirmShared": true to mean it.`);
+    }
+    permissions = parsed.data as PermissionUpdate[];
+    // Asking the agent to save a rule is an "always": a --no-always (or deny-only) token may not.
+    const always = permissions.length ? refuseUnless(c, 'always') : undefined;
+    if (always) return always;
+  }
+  return {
+    behavior: 'allow',
+    ...(updatedInput ? { updatedInput: updatedInput as Record<string, unknown> } : {}),
+    ...(permissions?.length ? { updatedPermissions: permissions } : {}),
+    ...(typeof savedRule === 'string' && savedRule !== '' ? { savedRule } : {}),
+  };
+}
+
+/** A deny's body as a verdict, or the 400 that says what is wrong with it. */
+function denyVerdict(value: Record<string, unknown>): Verdict | Response {
+  const { message, interrupt } = value;
+  if (interrupt !== undefined && typeof interrupt !== 'boolean') return fail(400, 'bad_body', '"interrupt" must be true or false.');
+  if (message !== undefined && typeof message !== 'string') return fail(400, 'bad_body', '"message" must be a string.');
+  return { behavior: 'deny', ...(message !== undefined ? { message } : {}), ...(interrupt === true ? { interrupt } : {}) };
 }

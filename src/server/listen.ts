@@ -55,34 +55,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   server.maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;
   server.keepAliveTimeout = 65_000;
 
-  const listening = new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      if (error.code === 'EADDRINUSE') {
-        reject(
-          new UserError(
-            `Port ${opts.port} on ${opts.host} is already in use (another cco may be running: try \`cco pending\`). ` +
-              `Stop that process, or start cco on another port with --port ${opts.port + 1} (or --port 0 for any free port).`,
-            1,
-            { cause: error },
-          ),
-        );
-      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-        reject(new UserError(`Cannot listen on ${opts.host}: no such address on this machine. Use --host 127.0.0.1.`, 1, { cause: error }));
-      } else if (error.code === 'EACCES') {
-        reject(new UserError(`Not allowed to listen on port ${opts.port}. Use a port above 1024, e.g. --port 8660.`, 1, { cause: error }));
-      } else {
-        reject(error);
-      }
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(opts.port, opts.host);
-  });
+  const listening = listen(server, opts.port, opts.host);
   await listening.catch(async (error: unknown) => {
     await sessions.closeAll();
     throw error;
@@ -112,4 +85,37 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return closing;
     },
   };
+}
+
+/** Listen on `port` at `host`; the usual failures become UserErrors that say the way out. */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(listenError(error, port, host));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function listenError(error: NodeJS.ErrnoException, port: number, host: string): Error {
+  if (error.code === 'EADDRINUSE') {
+    return new UserError(
+      `Port ${port} on ${host} is already in use (another cco may be running: try \`cco pending\`). ` +
+        `Stop that process, or start cco on another port with --port ${port + 1} (or --port 0 for any free port).`,
+      1,
+      { cause: error },
+    );
+  }
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+    return new UserError(`Cannot listen on ${host}: no such address on this machine. Use --host 127.0.0.1.`, 1, { cause: error });
+  }
+  if (error.code === 'EACCES') return new UserError(`Not allowed to listen on port ${port}. Use a port above 1024, e.g. --port 8660.`, 1, { cause: error });
+  return error;
 }
