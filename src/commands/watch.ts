@@ -24,7 +24,7 @@ function keysHelp(): string {
 const SERVER_ONLY = ['host', 'port', 'timeout', 'token', 'allowHost', 'progressInterval'] as const;
 
 export function watchCommand(): Command {
-  const cmd = serverCommand('watch', 'run the approval endpoint with the live console (approve with a, deny with d)');
+  const cmd = serverCommand('watch', 'run the approval endpoint with the live console (approve with a, deny with d); with --connect, the console on a cco already running');
   return cmd
     .addOption(
       new Option(
