@@ -113,4 +113,21 @@ describe('cco watch --connect in a terminal', () => {
     expect(await readFile(join(home, 'exit-status'), 'utf8')).toBe('0\n');
     expect(processAlive(second.child.pid!)).toBe(true);
   });
+
+  it('a wrong token: the console says the server refused it and exits 2, deciding nothing', async () => {
+    const { info } = await serve();
+    const command = [
+      'env -u CONTINUOUS_INTEGRATION CI=0',
+      `CCO_HOME=${shellQuote(home)}`,
+      'CCO_API_TOKEN=not-a-token-of-this-cco',
+      shellQuote(process.execPath),
+      shellQuote(BIN),
+      `watch --connect ${shellQuote(info.url)};`,
+      'echo $? > exit-status',
+    ].join(' ');
+    await tmux.start(command, { cwd: home, width: 250, height: 30 });
+    await until(async () => /^\d+\n$/.test(await readFile(join(home, 'exit-status'), 'utf8').catch(() => '')), 'the console to exit', context);
+    expect(await readFile(join(home, 'exit-status'), 'utf8')).toBe('2\n');
+    expect(await tmux.screen()).toMatch(/refused the token \(HTTP 401\)/);
+  });
 });
