@@ -97,14 +97,14 @@ function Screen(props: AppProps) {
   useAttention(snap.pending, { onBell: props.onBell, onTitle: props.onTitle });
 
   const { state, stateRef, commit, update, setNotice } = useConsoleState();
-  const { view, worldRef } = useWorld(state, stateRef, commit, { snap, width, height, bannerCount, readFile: props.readFile, homeDir, clock });
 
   const mode = state.mode;
   const grant = mode.kind === 'allowRule' ? mode : undefined;
   const { preview, replay } = useGrantPreview(grant, snap, homeDir, source);
 
   const quit = () => (onQuit(), exit());
-  const { send, run } = useDecisions({ source, onAlwaysAllow, setNotice, quit });
+  const { send, run, sent } = useDecisions({ source, onAlwaysAllow, setNotice, quit });
+  const { view, worldRef } = useWorld(state, stateRef, commit, { snap, width, height, bannerCount, readFile: props.readFile, homeDir, clock, sent });
 
   const ctx = (): StepContext => stepContext(props, worldRef.current, clock(), decisionGuardMs);
   useKeys({ stateRef, commit, run, ctx, onActivity: props.onActivity, active: isRawModeSupported === true && mode.kind !== 'editing' });

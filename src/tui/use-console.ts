@@ -12,6 +12,7 @@ import { type DetailLine, detailLines, wrapDetail } from './detail-lines.js';
 import type { DiskFile } from './disk-file.js';
 import { splitKeys } from './key-events.js';
 import { useDiskFile } from './use-disk-file.js';
+import { whoDecided } from '../core/people.js';
 
 /** The one state of the screen. Keys are applied to the ref (the latest state, whatever React has drawn), then the ref is handed to React to draw. */
 export function useConsoleState() {
@@ -36,6 +37,8 @@ export interface WorldInput {
   readFile: ((path: string) => Promise<DiskFile>) | undefined;
   homeDir: string | undefined;
   clock: () => number;
+  /** The calls this console sent a decision for: their leaving needs no word. */
+  sent: ReadonlySet<string>;
 }
 
 /** What this frame shows (the view) and the world the key handler reads (always the latest, through its ref). */
@@ -52,11 +55,24 @@ export function useWorld(state: ConsoleState, stateRef: MutableRefObject<Console
   // The cursor follows the calls drawn (a call ending hands it on, and the guard starts), and what
   // this frame shows of the detail counts as read.
   useEffect(() => {
-    const s = reconcile(stateRef.current, worldRef.current, clock());
-    const shown = markShown(s, viewOf(s, worldRef.current));
+    const before = stateRef.current;
+    const s = reconcile(before, worldRef.current, clock());
+    let shown = markShown(s, viewOf(s, worldRef.current));
+    // The call under the cursor was decided elsewhere (another console, its timeout): say by whom.
+    const gone = before.selected;
+    if (gone !== undefined && s.selected !== gone && !input.sent.has(gone)) {
+      const decided = worldRef.current.snapshot.recent.slice(0, 50).find((d) => d.id === gone);
+      if (decided) shown = { ...shown, notice: leftNotice(decided) };
+    }
     if (shown !== stateRef.current) commit(shown);
   });
   return { view: viewOf(state, world), worldRef };
+}
+
+/** The footer's line when the call under the cursor leaves the queue decided by someone else. */
+export function leftNotice(d: DecidedCall): string {
+  const how = d.decision.decidedBy === 'cancelled' || d.decision.decidedBy === 'elsewhere' ? 'was withdrawn' : `was ${d.decision.behavior === 'allow' ? 'allowed' : 'denied'}`;
+  return `${d.id} left the queue: it ${how} (${whoDecided(d.decision, 'this console')}).`;
 }
 
 export interface KeyDeps {

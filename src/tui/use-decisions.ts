@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import type { ConsoleSource } from '../core/console-source.js';
 import { formatDuration } from '../core/duration.js';
 import type { Grant } from '../core/grant.js';
@@ -17,9 +18,15 @@ export interface DecisionDeps {
  * refusals included, ends as the footer's notice.
  */
 export function useDecisions({ source, onAlwaysAllow, setNotice, quit }: DecisionDeps) {
+  // The calls this console decided (or tried to): when they leave the queue, the notice is ours.
+  const sent = useRef(new Set<string>()).current;
+  const mark = (id: string) => {
+    sent.add(id);
+    if (sent.size > 10_000) sent.delete(sent.values().next().value as string);
+  };
   const send = (id: string, verdict: Verdict, how = '') => {
     Promise.resolve()
-      .then(() => source.decide(id, verdict))
+      .then(() => (mark(id), source.decide(id, verdict)))
       .then(
         (d) => setNotice(decisionNotice(id, d, how)),
         (e: unknown) => setNotice(e instanceof Error ? e.message : String(e)),
@@ -27,6 +34,7 @@ export function useDecisions({ source, onAlwaysAllow, setNotice, quit }: Decisio
   };
   const sendMany = (ids: readonly string[], verdict: Verdict) => {
     const verb = verdict.behavior === 'allow' ? 'Allowed' : 'Denied';
+    ids.forEach(mark);
     void Promise.allSettled(ids.map((id) => Promise.resolve().then(() => source.decide(id, verdict)))).then((results) => {
       const done = results.filter((r) => r.status === 'fulfilled' && r.value.behavior === verdict.behavior && r.value.decidedBy === 'user').length;
       const other = results.length - done;
@@ -64,7 +72,7 @@ export function useDecisions({ source, onAlwaysAllow, setNotice, quit }: Decisio
         return quit();
     }
   };
-  return { send, run };
+  return { send, run, sent: sent as ReadonlySet<string> };
 }
 
 /** The footer's line after a decision the console sent (`how`: " with your edit"). */

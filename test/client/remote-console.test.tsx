@@ -288,6 +288,10 @@ describe('people: who decided, seen from every console', () => {
     expect(t.broker.snapshot().recent[0]?.decision.person).toBe('alice');
     // Both other consoles show who decided in their history.
     for (const c of [b, local]) await vi.waitFor(() => expect(c.frame()).toMatch(/✓ Bash .* alice/), { timeout: 5000 });
+    // Where the call was under the cursor, the footer says who took it; alice's own says what she did.
+    for (const c of [b, local]) await vi.waitFor(() => expect(c.frame()).toContain(`${id} left the queue: it was allowed (alice).`), { timeout: 5000 });
+    await vi.waitFor(() => expect(a.frame()).toContain(`Allowed ${id}.`), { timeout: 5000 });
+    expect(a.frame()).not.toContain('left the queue');
     expect(audited.filter((r) => r.event === 'decision' && r.id === id)).toEqual([expect.objectContaining({ person: 'alice', behavior: 'allow' })]);
   });
 
