@@ -74,9 +74,29 @@ async function runCodex(w: World): Promise<string> {
   await w.tmux.start(`${env} ${shellQuote(inject('codexBin'))} ${shellQuote('make a file')}`, { cwd: w.work, width: 160, height: 45 });
   const screen = () => w.tmux.screen();
   await until(async () => (await screen()).includes('Hooks need review'), 'the hook review screen', screen, 30_000);
-  await w.tmux.press('2');
-  await until(async () => (await screen()).includes('› 2. Trust all'), 'option 2 selected', screen, 5_000).catch(() => undefined);
-  await w.tmux.press('Enter');
+  // A key can land before the screen reads keys (a busy machine): press until the choice shows,
+  // then Enter until the review screen is gone. Left untrusted, Codex would ask at its own prompt.
+  await until(
+    async () => {
+      if ((await screen()).includes('› 2. Trust all')) return true;
+      await w.tmux.press('2');
+      return false;
+    },
+    'option 2 selected',
+    screen,
+    15_000,
+  );
+  await until(
+    async () => {
+      if (!(await screen()).includes('Hooks need review')) return true;
+      await w.tmux.press('Enter');
+      await new Promise((r) => setTimeout(r, 300));
+      return !(await screen()).includes('Hooks need review');
+    },
+    'the hook to be trusted',
+    screen,
+    15_000,
+  );
   return until(() => w.api.toolOutput(), 'codex to send back the tool output', screen, 60_000);
 }
 
