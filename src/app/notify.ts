@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Broker } from '../core/broker.js';
+import type { PendingCall } from '../core/types.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { NotifyPlanner, type Notice, type NotifySchedule } from '../core/notify-plan.js';
 import { desktopText, oscKindFor, oscNotification, webhookRequest, type OscKind } from '../core/notify-text.js';
@@ -33,8 +34,28 @@ export interface Terminal {
   readonly isTTY?: boolean;
 }
 
+/** The calls that wait for a person, as notices need them: the broker here, or a remote console's snapshot. */
+export interface WaitingFeed {
+  waiting(): readonly PendingCall[];
+  subscribe(on: { waiting(p: PendingCall): void; left(id: string): void }): () => void;
+}
+
+/** The broker's waiting calls as a feed. */
+export function brokerFeed(broker: Pick<Broker, 'snapshot' | 'onEvent' | 'get'>): WaitingFeed {
+  return {
+    waiting: () => broker.snapshot().pending,
+    subscribe: (on) =>
+      broker.onEvent((e) => {
+        if (e.type === 'request') {
+          if (!e.autoDecided) on.waiting(broker.get(e.id) ?? { id: e.id, call: e.call, receivedAt: e.at, deadline: e.deadline });
+        } else on.left(e.id);
+      }),
+  };
+}
+
 export interface NotifyOptions {
-  broker: Broker;
+  /** Where the waiting calls come from (`brokerFeed(broker)`, or a remote console's). */
+  feed: WaitingFeed;
   settings: () => NotifySettings;
   /** Called with a function to run when the settings change; returns how to stop. */
   onSettingsChange?: (replan: () => void) => () => void;
@@ -204,12 +225,8 @@ export function startNotify(opts: NotifyOptions): Notifier & { close(): void } {
     ...(opts.coalesceMs !== undefined ? { coalesceMs: opts.coalesceMs } : {}),
     ...(opts.quietMs !== undefined ? { quietMs: opts.quietMs } : {}),
   });
-  for (const p of opts.broker.snapshot().pending) planner.waiting(p);
-  const unsubscribe = opts.broker.onEvent((e) => {
-    if (e.type === 'request') {
-      if (!e.autoDecided) planner.waiting(opts.broker.get(e.id) ?? { id: e.id, call: e.call, receivedAt: e.at, deadline: e.deadline });
-    } else planner.left(e.id);
-  });
+  for (const p of opts.feed.waiting()) planner.waiting(p);
+  const unsubscribe = opts.feed.subscribe({ waiting: (p) => planner.waiting(p), left: (id) => planner.left(id) });
   const stopWatching = opts.onSettingsChange?.(() => planner.replan());
   return {
     keyPressed: () => {
@@ -227,7 +244,7 @@ export function startNotify(opts: NotifyOptions): Notifier & { close(): void } {
 /** The part: notices for the broker's waiting calls, with the settings in force. */
 export function openNotify(state: State, settings: LiveSettings, { broker, presence }: Core, output: { console: boolean }): Part<Notifier> {
   const notify = startNotify({
-    broker,
+    feed: brokerFeed(broker),
     // Keys pressed in any console, this process's or a remote one, hold the notices.
     keys: { lastKeyAt: () => presence.view().lastActiveAt },
     settings: () => settings.current().notify,

@@ -9,10 +9,12 @@ import { isLoopback } from '../server/security.js';
 import { RemoteSource, type Endpoint } from '../client/remote-source.js';
 import { ccoPaths } from '../store/paths.js';
 import { processAlive, readServerFile } from '../store/server-file.js';
-import { SettingsStore } from '../store/settings.js';
+import { resolveSettings, SettingsStore } from '../store/settings.js';
+import type { NotifySettings } from '../core/settings.js';
+import { startNotify } from './notify.js';
 import { VERSION } from '../version.js';
 import { redirectConsole } from './console.js';
-import { fileLog } from './log.js';
+import { fileLog, type Log } from './log.js';
 import { untilSignal } from './stop.js';
 
 const NO_SERVER = 'No cco server is running on this machine. Start one with `cco serve` (or `cco watch`), or give the URL of one: `cco watch --connect https://…`.';
@@ -75,7 +77,10 @@ export async function runRemoteConsole(url: string | undefined): Promise<void> {
     }
   };
   const { runConsole } = await import('../tui/run.js');
-  const restoreConsole = redirectConsole(fileLog(paths.logFile));
+  const log = fileLog(paths.logFile);
+  const restoreConsole = redirectConsole(log);
+  const lastKey = { at: undefined as number | undefined };
+  const notify = desktopNotices(source, store, log, () => lastKey.at);
   try {
     await runConsole({
       source,
@@ -87,11 +92,38 @@ export async function runRemoteConsole(url: string | undefined): Promise<void> {
       homeDir: server.homeDir,
       info: { url: server.mcpUrl, version: VERSION },
       stopSignal: untilSignal(),
-      onActivity: () => source.activity(),
+      onActivity: () => {
+        lastKey.at = Date.now();
+        source.activity();
+      },
     });
   } finally {
+    notify.close();
     restoreConsole();
     source.close();
   }
   process.stdout.write(`cco console closed; ${server.url} keeps running, and its waiting calls wait for another console.\n`);
+}
+
+/**
+ * Desktop notices in this console's terminal for the calls it shows, with this machine's
+ * `notify.desktop` settings. The webhook stays the server's (one POST per burst, not one per console).
+ */
+function desktopNotices(source: RemoteSource, store: SettingsStore, log: Log, lastKeyAt: () => number | undefined): { close(): void } {
+  const settings = (): NotifySettings => {
+    let current: NotifySettings;
+    try {
+      current = store.read().notify;
+    } catch {
+      current = resolveSettings({}).notify;
+    }
+    return { ...current, webhook: { ...current.webhook, url: undefined } };
+  };
+  return startNotify({
+    feed: { waiting: () => source.snapshot().pending, subscribe: (on) => source.watchCalls(on) },
+    settings,
+    log,
+    console: true,
+    keys: { lastKeyAt },
+  });
 }

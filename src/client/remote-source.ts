@@ -13,7 +13,7 @@ import { parseConsoleMessage, type ConsoleMessage, type ConsoleMessages } from '
 import { escapeText } from '../core/escape.js';
 import { NotPendingError, UserError } from '../core/errors.js';
 import type { Grant } from '../core/grant.js';
-import type { BrokerSnapshot, Decision, Verdict } from '../core/types.js';
+import type { BrokerSnapshot, Decision, PendingCall, Verdict } from '../core/types.js';
 import type { DiskFile } from '../store/disk-file.js';
 import { ApiClient, ApiError } from './api-client.js';
 import { readSse } from './sse.js';
@@ -33,6 +33,12 @@ export interface RemoteSourceOptions {
   silenceMs?: number;
   /** How many decided calls the history keeps (as the broker does). */
   historySize?: number;
+}
+
+/** Told when a call starts waiting on this console's screen, and when it leaves it. */
+export interface CallWatcher {
+  waiting(p: PendingCall): void;
+  left(id: string): void;
 }
 
 /** What the first connection learned about the server. */
@@ -58,6 +64,7 @@ export class RemoteSource implements ConsoleSource {
   readonly status = new StatusBoard({ agents: 0, defaultAction: 'ask', rules: 0 });
   private snap: BrokerSnapshot = { pending: [], recent: [], counts: EMPTY_COUNTS, version: 0 };
   private readonly listeners = new Set<() => void>();
+  private readonly callWatchers = new Set<CallWatcher>();
   private serverAlerts = new Set<string>();
   private client: ApiClient | undefined;
   private connected = false;
@@ -301,8 +308,25 @@ export class RemoteSource implements ConsoleSource {
   }
 
   private change(next: Partial<Omit<BrokerSnapshot, 'version'>>): void {
+    const before = this.snap.pending;
     this.snap = { ...this.snap, ...next, version: this.snap.version + 1 };
+    if (next.pending !== undefined && this.callWatchers.size > 0) this.tellCalls(before, next.pending);
     for (const l of [...this.listeners]) l();
+  }
+
+  /** Calls that start or stop waiting here (shown, or gone: decided, withdrawn, or the connection lost). */
+  watchCalls(on: CallWatcher): () => void {
+    this.callWatchers.add(on);
+    return () => this.callWatchers.delete(on);
+  }
+
+  private tellCalls(before: readonly PendingCall[], after: readonly PendingCall[]): void {
+    const now = new Set(after.map((p) => p.id));
+    const was = new Set(before.map((p) => p.id));
+    for (const w of [...this.callWatchers]) {
+      for (const p of before) if (!now.has(p.id)) w.left(p.id);
+      for (const p of after) if (!was.has(p.id)) w.waiting(p);
+    }
   }
 }
 

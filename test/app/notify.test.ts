@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { desktopRoute, startNotify } from '../../src/app/notify.js';
+import { desktopRoute, startNotify, brokerFeed } from '../../src/app/notify.js';
 import type { Log } from '../../src/app/log.js';
 import { Broker } from '../../src/core/broker.js';
 import { COALESCE_MS } from '../../src/core/notify-plan.js';
@@ -40,7 +40,7 @@ function setup(settings: NotifySettings, extra: { env?: Record<string, string>; 
   const { written, terminal } = fakeTerminal();
   const logged: string[] = [];
   const log: Log = (level, m) => logged.push(`${level} ${m}`);
-  const notify = startNotify({ broker, settings: () => settings, log, console: extra.console ?? true, terminal, env: extra.env ?? {}, clock });
+  const notify = startNotify({ feed: brokerFeed(broker), settings: () => settings, log, console: extra.console ?? true, terminal, env: extra.env ?? {}, clock });
   closers.push(() => notify.close(), () => broker.shutdown());
   return { clock, broker, written, logged, notify };
 }
@@ -108,7 +108,7 @@ describe('desktop notices through the terminal', () => {
     const broker = new Broker({ clock, newId: () => 'c1', timeoutMs: 300_000 });
     const runs: (readonly string[])[] = [];
     const notify = startNotify({
-      broker,
+      feed: brokerFeed(broker),
       settings: () => settingsOf({ desktop: 'notify-send', desktopAfterMs: 0 }),
       log: () => {},
       console: false,
@@ -163,7 +163,7 @@ function liveSetup(settings: NotifySettings, opts: { deliveryTimeoutMs?: number 
   const broker = new Broker({ newId: () => `k3f9q${++n}`, timeoutMs: 60_000 });
   const logged: string[] = [];
   const notify = startNotify({
-    broker,
+    feed: brokerFeed(broker),
     settings: () => settings,
     log: (level, m) => logged.push(`${level} ${m}`),
     console: false,

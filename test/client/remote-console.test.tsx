@@ -8,6 +8,8 @@ import { auditRecord, type AuditRecord } from '../../src/core/audit.js';
 import { decidingAs } from '../../src/core/people.js';
 import { agentLabel } from '../../src/core/summary.js';
 import { TokenBook, TokenStore } from '../../src/store/tokens.js';
+import { startNotify } from '../../src/app/notify.js';
+import { resolveSettings } from '../../src/store/settings.js';
 import { systemClock } from '../../src/core/clock.js';
 import { Presence } from '../../src/core/presence.js';
 import { StatusBoard } from '../../src/core/console-status.js';
@@ -333,6 +335,38 @@ describe('people: who decided, seen from every console', () => {
     const again = new RemoteSource({ endpoint: async () => ({ url: t.server.url, token: dave }) });
     cleanups.push(() => again.close());
     await expect(again.start()).rejects.toThrow(/refused the token \(HTTP 401\).*not known to this cco \(revoked or mistyped\)/);
+  });
+});
+
+describe('notices in the remote console', () => {
+  it('a burst of calls waiting on the server gives one desktop notice in the console\'s terminal; calls leave the planner when decided or when the connection is lost', async () => {
+    const { t } = await serverWithConsole();
+    const one = await remote(endpointOf(t), { silenceMs: 60_000 });
+    const seen: string[] = [];
+    one.source.watchCalls({ waiting: (p) => seen.push(`+${p.id}`), left: (id) => seen.push(`-${id}`) });
+    const written: string[] = [];
+    const notify = startNotify({
+      feed: { waiting: () => one.source.snapshot().pending, subscribe: (on) => one.source.watchCalls(on) },
+      settings: () => ({ ...resolveSettings({}).notify, desktop: 'osc9', desktopAfterMs: 0 }),
+      log: () => {},
+      console: true,
+      terminal: { write: (text: string) => written.push(text), isTTY: true },
+      env: {},
+      coalesceMs: 50,
+    });
+    cleanups.push(() => notify.close());
+    const client = await h.client(t.server.mcpUrl);
+    for (let i = 0; i < 5; i++) void askApproval(client, 'Bash', { command: `make step${i}` }).catch(() => {});
+    await waitFor(() => one.source.snapshot().pending.length === 5, 5000, 'five calls');
+    await waitFor(() => written.length > 0, 5000, 'the notice');
+    expect(written[0]).toMatch(/^\u001b\]9;cco: 5 asks/);
+    const first = one.source.snapshot().pending[0]!.id;
+    t.broker.decide(first, { behavior: 'allow' });
+    await waitFor(() => seen.includes(`-${first}`), 5000, 'the decided call to leave');
+    await t.close();
+    await waitFor(() => seen.filter((e) => e.startsWith('-')).length === 5, 5000, 'every call to leave with the connection');
+    // One notice for the burst, however long it waited.
+    expect(written).toHaveLength(1);
   });
 });
 
