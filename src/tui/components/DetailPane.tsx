@@ -40,7 +40,7 @@ export function DetailPane({ call, lines, height, bodyRows, offset }: DetailPane
       {decision ? (
         <Text wrap="truncate" color={decision.decidedBy === 'elsewhere' ? undefined : color(decision.behavior === 'allow' ? 'green' : 'red')}>
           {outcomeText(decision)}
-          {decision.decidedBy === 'elsewhere' ? '' : ` by ${deciderText(decision.decidedBy)}`} after {formatDuration(decision.at - call.receivedAt)}
+          {decision.decidedBy === 'elsewhere' ? '' : ` by ${oneLine(deciderText(decision.decidedBy), 100)}`} after {formatDuration(decision.at - call.receivedAt)}
           {decision.message ? `: ${oneLine(decision.message, 200)}` : ''}
         </Text>
       ) : null}

@@ -1,0 +1,83 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RemoteSource } from '../../src/client/remote-source.js';
+import { CONSOLE_WIRE_FORMAT } from '../../src/core/console-wire.js';
+import { App } from '../../src/tui/App.js';
+
+/** A server that speaks the console stream as told: a hostile one, or a broken one. */
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function fakeServer(onStream: (res: ServerResponse) => void): Promise<string> {
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/api/console/stream') {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      onStream(res);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"not_found","message":"no"}}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const ESC_TITLE = '\u001b]0;owned\u0007';
+const CLEAR = '\u001b[2J';
+
+function snapshot(over: Record<string, unknown> = {}) {
+  const now = Date.now();
+  return {
+    format: CONSOLE_WIRE_FORMAT,
+    instance: 'x',
+    server: { version: '9', mcpUrl: `http://127.0.0.1:1/mcp${ESC_TITLE}${CLEAR}`, homeDir: `/home/me${ESC_TITLE}` },
+    pending: [{ id: 'p1', call: { toolName: 'Bash', input: { command: 'ls' } }, receivedAt: now, deadline: now + 60_000 }],
+    recent: [
+      {
+        id: 'r1',
+        call: { toolName: 'Bash', input: { command: 'pwd' } },
+        receivedAt: now - 1000,
+        deadline: now + 60_000,
+        decision: { behavior: 'allow', decidedBy: `rule:x${ESC_TITLE}${CLEAR}`, at: now - 500 },
+      },
+    ],
+    counts: { allowed: 1, denied: 0, timedOut: 0, cancelled: 0 },
+    status: { agents: 1, defaultAction: 'ask', rules: 0 },
+    alerts: [{ key: `k${ESC_TITLE}`, message: `alert${ESC_TITLE}` }],
+    ...over,
+  };
+}
+
+const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+describe('a remote console facing a hostile server', () => {
+  it('shows no escape sequence the server sent: not in the header URL, nor in who decided a call', async () => {
+    const url = await fakeServer((res) => res.write(sse('snapshot', snapshot())));
+    const source = new RemoteSource({ endpoint: async () => ({ url, token: 't' }), retryMs: () => 50 });
+    cleanups.push(() => source.close());
+    const server = await source.start();
+    const ui = render(<App source={source} url={server.mcpUrl} version="0.0.0" onQuit={() => {}} decisionGuardMs={0} throttleMs={0} alerts={source.alerts} status={source.status} />);
+    cleanups.push(ui.unmount);
+    const frame = () => ui.lastFrame() ?? '';
+    await vi.waitFor(() => expect(frame()).toContain('ls'));
+    // The history, where the decider is shown.
+    ui.stdin.write('\t');
+    await vi.waitFor(() => expect(frame()).toContain('pwd'));
+    // The history's detail: who decided it.
+    await vi.waitFor(() => expect(frame()).toMatch(/allowed by rule:x/));
+    const frames = ui.frames.join('\n');
+    expect(frames).not.toContain('\u0007');
+    expect(frames).not.toContain('\u001b]');
+    expect(frames).not.toContain(CLEAR);
+  });
+});
