@@ -1,0 +1,83 @@
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AlertBoard } from '../../src/core/alerts.js';
+import { StatusBoard } from '../../src/core/console-status.js';
+import { Presence } from '../../src/core/presence.js';
+import type { ConsoleApiDeps } from '../../src/server/console-api.js';
+import { testHarness, waitFor, type TestServer } from '../helpers/server.js';
+
+const h = testHarness();
+afterEach(() => h.cleanup());
+
+function deps(presence: Presence): ConsoleApiDeps {
+  return {
+    instance: 'i',
+    version: '0',
+    mcpUrl: () => 'http://127.0.0.1:1/mcp',
+    homeDir: '/home/me',
+    status: new StatusBoard({ agents: 0, defaultAction: 'ask', rules: 0 }),
+    alerts: new AlertBoard(),
+    pastAsks: () => [],
+    readFile: async () => ({ kind: 'absent' }),
+    presence,
+    alwaysAllow: async () => {
+      throw new Error('not here');
+    },
+  };
+}
+
+/** Open the console stream and drop the connection at `when`. */
+function openAndDrop(t: TestServer, when: 'sent' | 'headers' | 'first-byte'): Promise<void> {
+  const url = new URL(`${t.server.url}/api/console/stream`);
+  return new Promise((resolve) => {
+    const req = request(url, { headers: { authorization: `Bearer ${t.token}` } }, (res) => {
+      if (when === 'headers') {
+        req.destroy();
+        resolve();
+        return;
+      }
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', () => resolve());
+    req.end();
+    if (when === 'sent') {
+      setImmediate(() => {
+        req.destroy();
+        resolve();
+      });
+    }
+  });
+}
+
+describe('presence counts the console streams that are open, whatever way they end', () => {
+  it('many streams dropped at every stage leave no console counted; then whenAway deny denies at once', async () => {
+    let now = 1_000_000;
+    const presence = new Presence({ now: () => now }, 60_000);
+    const t = await h.start({ console: deps(presence), presence, whenAway: 'deny' });
+    const stages = ['sent', 'headers', 'first-byte'] as const;
+    await Promise.all(Array.from({ length: 60 }, (_, i) => openAndDrop(t, stages[i % 3]!)));
+    await waitFor(() => presence.view().consoles === 0, 5000, 'every dropped stream to be let go');
+    now += 1;
+    const d = await t.broker.request({ toolName: 'Bash', input: { command: 'ls' } });
+    expect(d).toMatchObject({ behavior: 'deny', decidedBy: 'away' });
+  });
+
+  it('a console that stops reading is dropped past the backlog, and no longer counts', async () => {
+    const presence = new Presence({ now: () => Date.now() }, 60_000);
+    const t = await h.start({ console: deps(presence), presence, whenAway: 'wait' });
+    const url = new URL(`${t.server.url}/api/console/stream`);
+    const req = request(url, { headers: { authorization: `Bearer ${t.token}` } }, (res) => res.pause());
+    req.end();
+    await waitFor(() => presence.view().consoles === 1, 5000, 'the console to attach');
+    // Big waiting calls: 24 MB of events for a reader that takes none, past the 8 MiB backlog (and the socket's buffers).
+    const big = 'x'.repeat(200_000);
+    const asks = Array.from({ length: 120 }, (_, i) => t.broker.request({ toolName: 'Write', input: { file_path: `/tmp/f${i}`, content: big } }));
+    await waitFor(() => presence.view().consoles === 0, 10_000, 'the stalled console to be dropped');
+    t.broker.shutdown();
+    await Promise.all(asks);
+    req.destroy();
+  });
+});
