@@ -36,7 +36,7 @@ export function endpointOf(url: string | undefined, serverFile: string, env: Nod
     // The cco of this machine, named by its URL: its own token, read afresh (it changes at each start).
     const info = await fromFile();
     if (info && info.url === base) return { url: base, token: info.token };
-    throw new UserError(`Connecting to ${base} needs one of its decision tokens: make one there with \`cco token add NAME\` and set CCO_API_TOKEN to it.`, 2);
+    throw new UserError(`Connecting to ${base} needs its decision token: set CCO_API_TOKEN to the "token" of the server file on that machine (server.json in its state folder, ~/.local/state/cco; it changes at each start of that cco).`, 2);
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkUrl } from '../../src/app/remote-console.js';
+import { checkUrl, endpointOf } from '../../src/app/remote-console.js';
 
 describe('cco watch --connect URL: a token goes in clear text only to this machine', () => {
   it.each([
@@ -28,5 +28,15 @@ describe('cco watch --connect URL: a token goes in clear text only to this machi
     'http://127.0.0.1:8660/?x=1',
   ])('%s is refused', (url) => {
     expect(() => checkUrl(url)).toThrow();
+  });
+});
+
+describe('cco watch --connect URL without CCO_API_TOKEN', () => {
+  it('says where the decision token is (there is no command that makes one)', async () => {
+    const endpoint = endpointOf('https://cco.example.org', '/nonexistent/server.json', {});
+    const error = await endpoint().catch((e: unknown) => e as Error);
+    expect((error as Error).message).toMatch(/CCO_API_TOKEN/);
+    expect((error as Error).message).toMatch(/server file/);
+    expect((error as Error).message).not.toMatch(/cco token/);
   });
 });
