@@ -81,3 +81,61 @@ describe('presence counts the console streams that are open, whatever way they e
     req.destroy();
   });
 });
+
+describe('the console routes behind the decision token and the host guard', () => {
+  const paths = [
+    '/api/console/stream',
+    '/api/console/stream/',
+    '//api/console/stream',
+    '/api//console/stream',
+    '/api/console/./stream',
+    '/api/x/../console/stream',
+    '/api/%63onsole/stream',
+    '/%61pi/console/stream',
+    '/api%2Fconsole/stream',
+    '/API/console/stream',
+    '/api/console/activity',
+    '/api/console/always',
+    '/api/console/asks',
+    '/api/console/disk?path=/etc/passwd',
+  ];
+
+  /** Status of a raw request (no URL normalization by the client). */
+  function status(t: TestServer, path: string, headers: Record<string, string>, method = 'GET'): Promise<number> {
+    const { port } = new URL(t.server.url);
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, method, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.end(method === 'POST' ? '{}' : undefined);
+    });
+  }
+
+  it('no path spelling reaches them without the decision token; the /mcp token is not it', async () => {
+    const presence = new Presence({ now: () => Date.now() }, 60_000);
+    const t = await h.start({ console: deps(presence), presence, mcpToken: 'agent-token' });
+    for (const path of paths) {
+      for (const method of ['GET', 'POST']) {
+        for (const headers of [{}, { authorization: 'Bearer agent-token' }, { authorization: 'Basic dGVzdC10b2tlbg==' }, { authorization: 'Bearer' }]) {
+          const s = await status(t, path, headers, method);
+          expect([401, 403, 404], `${method} ${path} ${JSON.stringify(headers)}: ${s}`).toContain(s);
+        }
+      }
+    }
+    expect(presence.view().consoles).toBe(0);
+  });
+
+  it('a page on another name (DNS rebinding) or origin is refused even with the token', async () => {
+    const presence = new Presence({ now: () => Date.now() }, 60_000);
+    const t = await h.start({ console: deps(presence), presence });
+    const auth = { authorization: `Bearer ${t.token}` };
+    expect(await status(t, '/api/console/activity', { ...auth, host: 'evil.example:8660' }, 'POST')).toBe(403);
+    expect(await status(t, '/api/console/activity', { ...auth, origin: 'http://evil.example' }, 'POST')).toBe(403);
+    expect(await status(t, '/api/console/activity', { ...auth, origin: 'null' }, 'POST')).toBe(403);
+    expect(await status(t, '/api/console/activity', { ...auth, host: '127.0.0.1.evil.example' }, 'POST')).toBe(403);
+    expect(presence.view().lastActiveAt).toBeUndefined();
+    expect(await status(t, '/api/console/activity', auth, 'POST')).toBe(204);
+  });
+});
