@@ -196,8 +196,17 @@ export class RemoteSource implements ConsoleSource {
       silent.unref?.();
     };
     arm();
+    // Bytes arriving are a live link, even in the middle of one message (a big snapshot on a slow tunnel).
+    const heard = body.pipeThrough(
+      new TransformStream<BufferSource, BufferSource>({
+        transform(chunk, controller) {
+          arm();
+          controller.enqueue(chunk);
+        },
+      }),
+    );
     try {
-      for await (const { event, data } of readSse(body)) {
+      for await (const { event, data } of readSse(heard)) {
         arm();
         let json: unknown;
         try {

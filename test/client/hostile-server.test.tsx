@@ -81,3 +81,26 @@ describe('a remote console facing a hostile server', () => {
     expect(frames).not.toContain(CLEAR);
   });
 });
+
+describe('a remote console on a slow link', () => {
+  it('a snapshot that takes longer than the silence limit to arrive, bytes flowing all along, is not taken for a dead link', async () => {
+    const text = sse('snapshot', snapshot({ server: { version: '9', mcpUrl: 'http://127.0.0.1:1/mcp', homeDir: '/home/me' }, alerts: [] }));
+    const timers: ReturnType<typeof setInterval>[] = [];
+    cleanups.push(() => timers.forEach(clearInterval));
+    const url = await fakeServer((res) => {
+      // The snapshot in 20 pieces, one every 50 ms: a second in all, the silence limit is 300 ms.
+      const size = Math.ceil(text.length / 20);
+      let at = 0;
+      const t = setInterval(() => {
+        res.write(text.slice(at, at + size));
+        at += size;
+        if (at >= text.length) clearInterval(t);
+      }, 50);
+      timers.push(t);
+    });
+    const source = new RemoteSource({ endpoint: async () => ({ url, token: 't' }), retryMs: () => 50, silenceMs: 300 });
+    cleanups.push(() => source.close());
+    await source.start();
+    expect(source.snapshot().pending.map((p) => p.id)).toEqual(['p1']);
+  });
+});
