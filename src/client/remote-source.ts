@@ -179,8 +179,18 @@ export class RemoteSource implements ConsoleSource {
     }
     if (!res.ok || !res.body) throw await refusal(res, endpoint.url);
     const stream = this.messages(res.body, abort);
-    const first = await stream.next();
-    if (first.done || first.value.event !== 'snapshot') throw new UserError(`${endpoint.url} did not send the console's snapshot: is it a cco server of this version?`);
+    const notCco = (why: string) => new UserError(`${endpoint.url} did not send the console's snapshot (${why}): is it a cco server of this version?`, 2);
+    let first: IteratorResult<ConsoleMessage>;
+    try {
+      first = await stream.next();
+    } catch (error) {
+      abort.abort();
+      throw notCco(errorMessage(error));
+    }
+    if (first.done || first.value.event !== 'snapshot') {
+      abort.abort();
+      throw notCco(first.done ? 'the stream ended' : `it began with "${first.value.event}"`);
+    }
     const snap = first.value.data;
     this.client = client;
     this.applySnapshot(snap);

@@ -4,6 +4,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RemoteSource } from '../../src/client/remote-source.js';
 import { CONSOLE_WIRE_FORMAT } from '../../src/core/console-wire.js';
+import { UserError } from '../../src/core/errors.js';
 import { App } from '../../src/tui/App.js';
 
 /** A server that speaks the console stream as told: a hostile one, or a broken one. */
@@ -102,5 +103,25 @@ describe('a remote console on a slow link', () => {
     cleanups.push(() => source.close());
     await source.start();
     expect(source.snapshot().pending.map((p) => p.id)).toEqual(['p1']);
+  });
+});
+
+describe('an address that answers 200 but is not a cco console stream', () => {
+  it.each([
+    ['an HTML page', (res: ServerResponse) => res.end('<html><body>hello</body></html>')],
+    ['a stream that ends at once', (res: ServerResponse) => res.end()],
+    ['an event that is not JSON', (res: ServerResponse) => res.end('event: snapshot\ndata: {nope\n\n')],
+    ['a ping before any snapshot', (res: ServerResponse) => res.write(sse('ping', {}))],
+  ])('%s: the first connection fails with a message the person can act on (exit 2)', async (_what, onStream) => {
+    const url = await fakeServer(onStream);
+    const source = new RemoteSource({ endpoint: async () => ({ url, token: 't' }), retryMs: () => 50, silenceMs: 2000 });
+    cleanups.push(() => source.close());
+    const error = await source.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(/did not send the console's snapshot/);
+    expect((error as UserError).exitCode).toBe(2);
   });
 });
