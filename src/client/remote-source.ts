@@ -162,7 +162,8 @@ export class RemoteSource implements ConsoleSource {
   }
 
   /** One connection: open the stream and read its snapshot. */
-  private async connect(): Promise<{ stream: AsyncGenerator<ConsoleMessage>; server: RemoteServer }> {
+  /** `resumed`: a reconnect, made by this console on its own (the server does not take it for a key pressed). */
+  private async connect(resumed = false): Promise<{ stream: AsyncGenerator<ConsoleMessage>; server: RemoteServer }> {
     const endpoint = await this.opts.endpoint();
     this.url = endpoint.url;
     const client = new ApiClient(endpoint);
@@ -170,7 +171,7 @@ export class RemoteSource implements ConsoleSource {
     this.abort = abort;
     let res: Response;
     try {
-      res = await fetch(`${endpoint.url}/api/console/stream`, {
+      res = await fetch(`${endpoint.url}/api/console/stream${resumed ? '?resumed=1' : ''}`, {
         headers: { authorization: `Bearer ${endpoint.token}`, accept: 'text/event-stream' },
         signal: abort.signal,
       });
@@ -254,7 +255,7 @@ export class RemoteSource implements ConsoleSource {
       await new Promise((r) => setTimeout(r, this.opts.retryMs(attempt)));
       if (this.closed) return;
       try {
-        current = (await this.connect()).stream;
+        current = (await this.connect(true)).stream;
         attempt = 0;
       } catch (error) {
         this.lose(why, attempt, errorMessage(error));

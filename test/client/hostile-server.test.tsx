@@ -13,9 +13,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function fakeServer(onStream: (res: ServerResponse) => void): Promise<string> {
+async function fakeServer(onStream: (res: ServerResponse) => void, urls: string[] = []): Promise<string> {
   const server: Server = createServer((req, res) => {
-    if (req.url === '/api/console/stream') {
+    urls.push(req.url ?? '');
+    if (req.url?.split('?')[0] === '/api/console/stream') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       onStream(res);
       return;
@@ -123,5 +124,18 @@ describe('an address that answers 200 but is not a cco console stream', () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toMatch(/did not send the console's snapshot/);
     expect((error as UserError).exitCode).toBe(2);
+  });
+});
+
+describe('reconnecting', () => {
+  it('the console tells the server a reconnect is its own (resumed), so it is not taken for a person at the keys', async () => {
+    const urls: string[] = [];
+    const url = await fakeServer((res) => res.end(sse('snapshot', snapshot({ server: { version: '9', mcpUrl: 'http://127.0.0.1:1/mcp', homeDir: '/home/me' }, alerts: [] }))), urls);
+    const source = new RemoteSource({ endpoint: async () => ({ url, token: 't' }), retryMs: () => 20 });
+    cleanups.push(() => source.close());
+    await source.start();
+    await vi.waitFor(() => expect(urls.length).toBeGreaterThanOrEqual(2));
+    expect(urls[0]).toBe('/api/console/stream');
+    expect(urls[1]).toBe('/api/console/stream?resumed=1');
   });
 });

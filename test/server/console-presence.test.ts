@@ -139,3 +139,27 @@ describe('the console routes behind the decision token and the host guard', () =
     expect(await status(t, '/api/console/activity', auth, 'POST')).toBe(204);
   });
 });
+
+describe('a remote console reconnecting by itself is not a person', () => {
+  it('a stream reopened with ?resumed=1 counts as a console but not as a key; a first open is both', async () => {
+    let now = 1_000_000;
+    const presence = new Presence({ now: () => now }, 60_000);
+    const t = await h.start({ console: deps(presence), presence, whenAway: 'deny' });
+    const open = (path: string) =>
+      new Promise<() => void>((resolve, reject) => {
+        const req = request(new URL(`${t.server.url}${path}`), { headers: { authorization: `Bearer ${t.token}` } }, (res) => res.once('data', () => resolve(() => req.destroy())));
+        req.on('error', reject);
+        req.end();
+      });
+    const first = await open('/api/console/stream');
+    expect(presence.view()).toMatchObject({ consoles: 1, lastActiveAt: 1_000_000, away: false });
+    first();
+    await waitFor(() => presence.view().consoles === 0, 5000, 'the stream to close');
+    // An hour later nobody has pressed a key; the console's link flapped and it reconnected.
+    now += 3_600_000;
+    const again = await open('/api/console/stream?resumed=1');
+    expect(presence.view()).toMatchObject({ consoles: 1, lastActiveAt: 1_000_000, away: true });
+    expect(await t.broker.request({ toolName: 'Bash', input: { command: 'ls' } })).toMatchObject({ behavior: 'deny', decidedBy: 'away' });
+    again();
+  });
+});
