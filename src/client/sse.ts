@@ -21,7 +21,7 @@ export async function* readSse(body: ReadableStream<BufferSource>): AsyncGenerat
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      let text = (pendingCr ? '\r' : '') + value;
+      let text: string = (pendingCr ? '\r' : '') + value;
       pendingCr = text.endsWith('\r');
       if (pendingCr) text = text.slice(0, -1);
       text = text.replace(/\r\n?/g, '\n');

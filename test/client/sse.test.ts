@@ -4,9 +4,9 @@ import { readSse, type SseEvent } from '../../src/client/sse.js';
 const encoder = new TextEncoder();
 
 /** A body that hands out `chunks` one per read. */
-function body(chunks: Iterable<string>): ReadableStream<Uint8Array> {
+function body(chunks: Iterable<string>): ReadableStream<Uint8Array<ArrayBuffer>> {
   const it = chunks[Symbol.iterator]();
-  return new ReadableStream<Uint8Array>({
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
     pull(c) {
       const next = it.next();
       if (next.done) c.close();
@@ -15,7 +15,7 @@ function body(chunks: Iterable<string>): ReadableStream<Uint8Array> {
   });
 }
 
-async function all(b: ReadableStream<Uint8Array>): Promise<SseEvent[]> {
+async function all(b: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<SseEvent[]> {
   const out: SseEvent[] = [];
   for await (const e of readSse(b)) out.push(e);
   return out;

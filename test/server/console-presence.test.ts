@@ -36,6 +36,7 @@ function openAndDrop(t: TestServer, when: 'sent' | 'headers' | 'first-byte'): Pr
         resolve();
         return;
       }
+      res.on('error', () => {});
       res.once('data', () => {
         req.destroy();
         resolve();
@@ -69,7 +70,12 @@ describe('presence counts the console streams that are open, whatever way they e
     const presence = new Presence({ now: () => Date.now() }, 60_000);
     const t = await h.start({ console: deps(presence), presence, whenAway: 'wait' });
     const url = new URL(`${t.server.url}/api/console/stream`);
-    const req = request(url, { headers: { authorization: `Bearer ${t.token}` } }, (res) => res.pause());
+    const req = request(url, { headers: { authorization: `Bearer ${t.token}` } }, (res) => {
+      res.on('error', () => {});
+      res.pause();
+    });
+    // The server drops this reader: its connection then breaks, as expected.
+    req.on('error', () => {});
     req.end();
     await waitFor(() => presence.view().consoles === 1, 5000, 'the console to attach');
     // Big waiting calls: 24 MB of events for a reader that takes none, past the 8 MiB backlog (and the socket's buffers).
@@ -105,6 +111,7 @@ describe('the console routes behind the decision token and the host guard', () =
     const { port } = new URL(t.server.url);
     return new Promise((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port, path, method, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+        res.on('error', () => {});
         resolve(res.statusCode ?? 0);
         req.destroy();
       });
@@ -118,7 +125,7 @@ describe('the console routes behind the decision token and the host guard', () =
     const t = await h.start({ console: deps(presence), presence, mcpToken: 'agent-token' });
     for (const path of paths) {
       for (const method of ['GET', 'POST']) {
-        for (const headers of [{}, { authorization: 'Bearer agent-token' }, { authorization: 'Basic dGVzdC10b2tlbg==' }, { authorization: 'Bearer' }]) {
+        for (const headers of [{} as Record<string, string>, { authorization: 'Bearer agent-token' }, { authorization: 'Basic dGVzdC10b2tlbg==' }, { authorization: 'Bearer' }]) {
           const s = await status(t, path, headers, method);
           expect([401, 403, 404], `${method} ${path} ${JSON.stringify(headers)}: ${s}`).toContain(s);
         }
@@ -147,7 +154,10 @@ describe('a remote console reconnecting by itself is not a person', () => {
     const t = await h.start({ console: deps(presence), presence, whenAway: 'deny' });
     const open = (path: string) =>
       new Promise<() => void>((resolve, reject) => {
-        const req = request(new URL(`${t.server.url}${path}`), { headers: { authorization: `Bearer ${t.token}` } }, (res) => res.once('data', () => resolve(() => req.destroy())));
+        const req = request(new URL(`${t.server.url}${path}`), { headers: { authorization: `Bearer ${t.token}` } }, (res) => {
+          res.on('error', () => {});
+          res.once('data', () => resolve(() => req.destroy()));
+        });
         req.on('error', reject);
         req.end();
       });
