@@ -38,7 +38,7 @@ export function endpointOf(url: string | undefined, serverFile: string, env: Nod
     // The cco of this machine, named by its URL: its own token, read afresh (it changes at each start).
     const info = await fromFile();
     if (info && info.url === base) return { url: base, token: info.token };
-    throw new UserError(`Connecting to ${base} needs one of its decision tokens: make one there with \`cco token add NAME\` and set CCO_API_TOKEN to it.`, 2);
+    throw new UserError(`Connecting to ${base} needs one of its decision tokens: make one there with \`cco token add NAME\` and set CCO_API_TOKEN to it (or use the "token" of its server file, which changes at each start of that cco).`, 2);
   };
 }
 

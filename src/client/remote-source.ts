@@ -169,7 +169,8 @@ export class RemoteSource implements ConsoleSource {
   }
 
   /** One connection: open the stream and read its snapshot. */
-  private async connect(): Promise<{ stream: AsyncGenerator<ConsoleMessage>; server: RemoteServer }> {
+  /** `resumed`: a reconnect, made by this console on its own (the server does not take it for a key pressed). */
+  private async connect(resumed = false): Promise<{ stream: AsyncGenerator<ConsoleMessage>; server: RemoteServer }> {
     const endpoint = await this.opts.endpoint();
     this.url = endpoint.url;
     const client = new ApiClient(endpoint);
@@ -177,7 +178,7 @@ export class RemoteSource implements ConsoleSource {
     this.abort = abort;
     let res: Response;
     try {
-      res = await fetch(`${endpoint.url}/api/console/stream`, {
+      res = await fetch(`${endpoint.url}/api/console/stream${resumed ? '?resumed=1' : ''}`, {
         headers: { authorization: `Bearer ${endpoint.token}`, accept: 'text/event-stream' },
         signal: abort.signal,
       });
@@ -186,8 +187,18 @@ export class RemoteSource implements ConsoleSource {
     }
     if (!res.ok || !res.body) throw await refusal(res, endpoint.url);
     const stream = this.messages(res.body, abort);
-    const first = await stream.next();
-    if (first.done || first.value.event !== 'snapshot') throw new UserError(`${endpoint.url} did not send the console's snapshot: is it a cco server of this version?`);
+    const notCco = (why: string) => new UserError(`${endpoint.url} did not send the console's snapshot (${why}): is it a cco server of this version?`, 2);
+    let first: IteratorResult<ConsoleMessage>;
+    try {
+      first = await stream.next();
+    } catch (error) {
+      abort.abort();
+      throw notCco(errorMessage(error));
+    }
+    if (first.done || first.value.event !== 'snapshot') {
+      abort.abort();
+      throw notCco(first.done ? 'the stream ended' : `it began with "${first.value.event}"`);
+    }
     const snap = first.value.data;
     this.client = client;
     this.applySnapshot(snap);
@@ -203,8 +214,17 @@ export class RemoteSource implements ConsoleSource {
       silent.unref?.();
     };
     arm();
+    // Bytes arriving are a live link, even in the middle of one message (a big snapshot on a slow tunnel).
+    const heard = body.pipeThrough(
+      new TransformStream<BufferSource, BufferSource>({
+        transform(chunk, controller) {
+          arm();
+          controller.enqueue(chunk);
+        },
+      }),
+    );
     try {
-      for await (const { event, data } of readSse(body)) {
+      for await (const { event, data } of readSse(heard)) {
         arm();
         let json: unknown;
         try {
@@ -242,7 +262,7 @@ export class RemoteSource implements ConsoleSource {
       await new Promise((r) => setTimeout(r, this.opts.retryMs(attempt)));
       if (this.closed) return;
       try {
-        current = (await this.connect()).stream;
+        current = (await this.connect(true)).stream;
         attempt = 0;
       } catch (error) {
         this.lose(why, attempt, errorMessage(error));

@@ -32,9 +32,15 @@ const agent = z.looseObject({
 /** Permission updates are checked again by the server when a console sends them back. */
 const updates = z.array(z.looseObject({ type: z.string(), destination: z.string() })).max(64);
 
+/**
+ * A tool's input, kept as it was read (JSON.parse's own keys): a rebuilt copy would lose a key
+ * named `__proto__` (set as the copy's prototype), and the console must show every key it has.
+ */
+const input = z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object');
+
 const toolCall = z.looseObject({
   toolName: text,
-  input: z.record(z.string(), z.unknown()),
+  input,
   toolUseId: text.optional(),
   agent: agent.optional(),
   suggestions: updates.optional(),
@@ -43,7 +49,7 @@ const toolCall = z.looseObject({
 const decision = z.looseObject({
   behavior: z.enum(['allow', 'deny']),
   message: text.optional(),
-  updatedInput: z.record(z.string(), z.unknown()).optional(),
+  updatedInput: input.optional(),
   edited: z.boolean().optional(),
   updatedPermissions: updates.optional(),
   interrupt: z.boolean().optional(),

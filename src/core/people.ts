@@ -76,5 +76,5 @@ export function decidingAs<S extends Pick<ConsoleSource, 'snapshot' | 'subscribe
 
 /** Who decided, for a screen: the person's name (escaped) when a person's token said, else as deciderText (`you`, `rule:r3`). */
 export function whoDecided(d: Pick<Decision, 'decidedBy' | 'person'>, you = 'you'): string {
-  return d.person !== undefined ? oneLine(d.person, 32) : deciderText(d.decidedBy, you);
+  return d.person !== undefined ? oneLine(d.person, 32) : oneLine(deciderText(d.decidedBy, you), 100);
 }

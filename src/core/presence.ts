@@ -25,10 +25,14 @@ export class Presence {
     private awayAfterMs: number,
   ) {}
 
-  /** A console is open; the returned function closes it (once; a second call does nothing). */
-  attach(): () => void {
+  /**
+   * A console is open; the returned function closes it (once; a second call does nothing).
+   * Opening counts as a key press, unless `resumed`: a remote console reconnecting by itself
+   * says nothing about a person.
+   */
+  attach(opts: { resumed?: boolean } = {}): () => void {
     this.consoles++;
-    this.touch();
+    if (!opts.resumed) this.touch();
     let open = true;
     return () => {
       if (!open) return;

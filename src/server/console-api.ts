@@ -32,7 +32,7 @@ export interface ConsoleApiDeps {
   pastAsks: (limit: number) => readonly LogEntry[] | Promise<readonly LogEntry[]>;
   readFile: (path: string) => Promise<DiskFile>;
   /** Each open console stream is a console attached; `POST /activity` is a key pressed in one. */
-  presence?: { attach(): () => void; touch(): void };
+  presence?: { attach(opts?: { resumed?: boolean }): () => void; touch(): void };
   /** Save the grant's allow rule (and allow the other waiting calls it decides). */
   alwaysAllow: (grant: Grant, person?: string) => Promise<{ id: string; allowed: readonly string[] }>;
 }
@@ -69,7 +69,10 @@ export function consoleApi(broker: Broker, deps: ConsoleApiDeps, opts: ConsoleAp
   // Everything here is seeing (any token may), except saving a rule (`A`), which its limits decide.
   api.use('*', async (c, next) => refuseUnless(c, 'read') ?? (await next()));
 
-  api.get('/stream', (c) => eventStream(c, (push) => openFeed(broker, deps, push), { ...opts, ping, stillValid: c.get('stillValid') }));
+  // `?resumed=1`: a console reconnecting by itself (no person opened it: not a key press).
+  api.get('/stream', (c) =>
+    eventStream(c, (push) => openFeed(broker, deps, push, c.req.query('resumed') === '1'), { ...opts, ping, stillValid: c.get('stillValid') }),
+  );
 
   // A key pressed in a remote console: someone is there (cco's presence, for `whenAway`).
   api.post('/activity', (c) => {
@@ -127,7 +130,7 @@ function stripUndefined(g: z.infer<typeof GRANT>): Grant {
  * The console stream's feed: the snapshot now, then each call that starts waiting, each decision
  * (with the counts after it) and each change of the header's facts or the alerts.
  */
-function openFeed(broker: Broker, deps: ConsoleApiDeps, push: (e: StreamEvent) => void): { first: StreamEvent; close: () => void } {
+function openFeed(broker: Broker, deps: ConsoleApiDeps, push: (e: StreamEvent) => void, resumed: boolean): { first: StreamEvent; close: () => void } {
   const snap = broker.snapshot();
   // When each undecided call arrived and its deadline: a decision event names only its wait.
   const times = new Map<string, Pick<PendingCall, 'receivedAt' | 'deadline'>>();
@@ -143,7 +146,7 @@ function openFeed(broker: Broker, deps: ConsoleApiDeps, push: (e: StreamEvent) =
     push(message('decided', { call: { id: e.id, call: e.call, ...t, decision: e.decision }, counts: broker.counts() }));
   };
   const offEvents = broker.onEvent(onEvent);
-  const detach = deps.presence?.attach();
+  const detach = deps.presence?.attach({ resumed });
   const sendStatus = () => push(message('status', { status: deps.status.snapshot(), alerts: deps.alerts.snapshot() }));
   const offStatus = deps.status.subscribe(sendStatus);
   const offAlerts = deps.alerts.subscribe(sendStatus);

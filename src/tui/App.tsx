@@ -3,6 +3,7 @@ import { useSyncExternalStore } from 'react';
 import type { AlertBoard } from '../core/alerts.js';
 import type { ConsoleSource } from '../core/console-source.js';
 import type { ConsoleStatus } from '../core/console-status.js';
+import { escapeText } from '../core/escape.js';
 import type { StepContext } from './console-keys.js';
 import { grantFooterRows } from './grant-keys.js';
 import { Footer } from './components/Footer.js';
@@ -86,7 +87,9 @@ export function App(props: AppProps) {
 }
 
 function Screen(props: AppProps) {
-  const { source, url, version, onQuit, decisionGuardMs = 300, clock = Date.now, homeDir, onAlwaysAllow, onEdit } = props;
+  const { source, version, onQuit, decisionGuardMs = 300, clock = Date.now, homeDir, onAlwaysAllow, onEdit } = props;
+  // A remote console's URL is the server's word (its snapshot names it): shown like agent text.
+  const url = escapeText(props.url);
   const snap = useSnapshot(source, props.throttleMs);
   const { banners, status } = useBoards(props);
   const now = useNow(1000);

@@ -34,6 +34,37 @@ describe('cco protects its own files', () => {
     expect(log.stdout).toContain('"decidedBy":"guard"');
   });
 
+  it('a rule saved with "always allow" from a remote console (POST /api/console/always) does not get past the guard', async () => {
+    const home = tempHome();
+    served = await startServe(home);
+    const client = await connectClient(served.info.mcpUrl);
+    const ask = (tool_name: string, input: Record<string, unknown>) =>
+      client.callTool({ name: 'approval_prompt', arguments: { tool_name, input } }, undefined, { timeout: 10_000 });
+    // A call waits; the console saves an allow-everything rule, everywhere, forever, on it.
+    const waiting = ask('Bash', { command: 'npm test' });
+    for (let started = Date.now(); ; ) {
+      const res = await fetch(`${served.info.url}/api/pending`, { headers: { authorization: `Bearer ${served.info.token}` } });
+      if (((await res.json()) as { pending: unknown[] }).pending.length > 0) break;
+      if (Date.now() - started > 10_000) throw new Error('the call did not wait');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (const pattern of ['*', 'Read', 'Bash(cat:*)']) {
+      const res = await fetch(`${served.info.url}/api/console/always`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${served.info.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ grant: { pattern, fields: {}, scope: 'every agent, forever', callId: 'another' } }),
+      });
+      expect(res.status, pattern).toBe(200);
+    }
+    // The waiting call is allowed by the new rule (it is not the call the grant was made on).
+    expect(parseResult(await waiting)).toMatchObject({ behavior: 'allow' });
+    expect(parseResult(await ask('Read', { file_path: join(home, 'config.json') }))).toMatchObject({ behavior: 'deny', message: expect.stringMatching(/^cco protects its own files/) });
+    expect(parseResult(await ask('Read', { file_path: join(home, 'server.json') }))).toMatchObject({ behavior: 'deny', message: expect.stringMatching(/^cco protects its own files/) });
+    expect(parseResult(await ask('Bash', { command: `cat ${join(home, 'server.json')}` }))).toMatchObject({ behavior: 'deny', message: expect.stringMatching(/^cco protects its own files/) });
+    expect(parseResult(await ask('Read', { file_path: '/etc/hostname' }))).toMatchObject({ behavior: 'allow' });
+    await client.close();
+  });
+
   it('`cco rules test` shows the guard denial, before any rule', async () => {
     const home = tempHome();
     await runCli(home, 'rules', 'add', 'Read', '--allow');

@@ -44,3 +44,16 @@ describe('the console stream: one schema per message', () => {
     if (!r.ok) expect(r.why).toMatch(why);
   });
 });
+
+describe('a call input crosses the stream key for key', () => {
+  it('an input key named __proto__ stays a key of the input (the console shows every key the call has)', () => {
+    const data = JSON.parse('{"call":{"id":"a","receivedAt":1,"deadline":2,"call":{"toolName":"mcp__db__query","input":{"__proto__":{"sql":"DROP TABLE users"},"q":"select 1"}}}}');
+    const r = parseConsoleMessage('waiting', data);
+    expect(r.ok).toBe(true);
+    if (!r.ok || r.message.event !== 'waiting') return;
+    const input = r.message.data.call.call.input;
+    expect(Object.keys(input).sort()).toEqual(['__proto__', 'q']);
+    expect(Object.getPrototypeOf(input)).toBe(Object.prototype);
+    expect((input as { sql?: unknown }).sql).toBeUndefined();
+  });
+});
