@@ -29,7 +29,7 @@ export function watchCommand(): Command {
     .addOption(
       new Option(
         '--connect [url]',
-        "start no server: open the console on a running cco (this machine's by default; or its URL, with CCO_API_TOKEN set to one of its tokens: \`cco token add NAME\` there). Several consoles may watch one cco; the first answer wins",
+        "start no server: open the console on a running cco (this machine's by default; or its URL, with CCO_API_TOKEN set to one of its tokens: `cco token add NAME` there). Several consoles may watch one cco; the first answer wins",
       ),
     )
     .action(async (opts: ServerCliOptions & { connect?: string | true }) => {
