@@ -17,6 +17,9 @@ export class ApiError extends UserError {
 
 const NO_SERVER = 'No cco server is running. Start one with `cco watch` (console) or `cco serve` (headless).';
 
+/** How long one decision API request may take before it counts as failed. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** A client of a running server's decision API, found through its server file. */
 export class ApiClient {
   constructor(readonly info: Pick<ServerInfo, 'url' | 'token'>) {}
@@ -43,6 +46,8 @@ export class ApiClient {
     let res: Response;
     try {
       res = await fetch(`${this.info.url}${path}`, {
+        // A server that takes the request and never answers must not hold a decision open forever.
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         method,
         headers: {
           authorization: `Bearer ${this.info.token}`,
@@ -51,6 +56,9 @@ export class ApiClient {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (error) {
+      if ((error as Error).name === 'TimeoutError') {
+        throw new UserError(`${this.info.url} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s; whether it acted is unknown (see \`cco pending\`).`, 1, { cause: error });
+      }
       throw new UserError(`${NO_SERVER} (nothing answers at ${this.info.url})`, 1, { cause: error });
     }
     const text = await res.text();

@@ -1,9 +1,11 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, realpath } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 
 /** What is on disk where a Write would go: shown as a diff against the new content. */
 export type DiskFile = { kind: 'text'; text: string } | { kind: 'absent' } | { kind: 'skipped'; why: string };
+
+const KERNEL_DIRS = ['/proc', '/sys', '/dev'];
 
 /** Larger files are not read (the diff view is cut at 100,000 characters anyway). */
 const MAX_BYTES = 1024 * 1024;
@@ -14,6 +16,15 @@ const MAX_BYTES = 1024 * 1024;
  */
 export async function readDiskFile(path: string): Promise<DiskFile> {
   if (!isAbsolute(path)) return { kind: 'skipped', why: 'the path is not absolute' };
+  // What the kernel makes up (a process's environment, its memory maps) is no file to compare
+  // with, and would put the server's secrets on the screen: not read, however it is named.
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch {
+    real = path;
+  }
+  if (KERNEL_DIRS.some((d) => real === d || real.startsWith(`${d}/`))) return { kind: 'skipped', why: 'it is a kernel file (/proc, /sys or /dev)' };
   let handle;
   try {
     // Non-blocking: the path comes from the agent, and opening a named pipe would otherwise wait

@@ -69,6 +69,11 @@ export function grantKey(s: ConsoleState, mode: GrantMode, ev: KeyEvent, ctx: St
   if (p.kind === 'cancel') return note({ ...s, mode: { kind: 'normal' } }, 'No rule saved; nothing was decided.');
   const pattern = p.text.trim();
   if (pattern === '' || ctx.ruleError(pattern) !== undefined) return { state: s, effects: [] };
+  // The rule saved is the rule read: a pattern the pane can show only cut is not saved.
+  const { width, height, banners } = ctx.world;
+  if (grantFooterRows({ ...mode, text: p.text }, width, height, banners).prompt.cut) {
+    return note(s, 'Not saved: too long to show whole here (enlarge the pane).');
+  }
   const where = whereFields(mode.where, mode.call);
   if (!where.ok) return note(s, `No rule saved: ${where.why}; Tab picks another scope.`);
   const forMs = GRANT_FOR[mode.forIndex];

@@ -439,3 +439,18 @@ describe('the console routes refuse what they should', () => {
     await expect(source.start()).rejects.toThrow(/no console stream \(HTTP 404\)/);
   });
 });
+
+describe('the file a Write would replace, read on the server', () => {
+  it('a kernel file is not read, however it is named (no server environment on screen)', async () => {
+    const { t, dir } = await serverWithConsole();
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync('/proc/self/environ', join(dir, 'env-link'));
+    const one = await remote(endpointOf(t));
+    const client = await h.client(t.server.mcpUrl);
+    for (const file_path of ['/proc/self/environ', join(dir, 'env-link')]) void askApproval(client, 'Write', { file_path, content: 'x' }).catch(() => {});
+    await waitFor(() => one.source.snapshot().pending.length === 2, 5000, 'both Writes');
+    for (const p of ['/proc/self/environ', join(dir, 'env-link')]) {
+      expect(await one.source.readFile(p)).toEqual({ kind: 'skipped', why: 'it is a kernel file (/proc, /sys or /dev)' });
+    }
+  });
+});

@@ -90,3 +90,19 @@ describe('the console at 50×20', () => {
     expect(broker.snapshot().pending).toHaveLength(1);
   });
 });
+
+describe('a pattern the pane shows only cut', () => {
+  it('is not saved: Enter says why, and nothing is decided', async () => {
+    const saved: unknown[] = [];
+    const { broker, frame, press } = phone({ onAlwaysAllow: (g) => (saved.push(g), { id: 'r1' }) });
+    void broker.request({ toolName: 'Bash', input: { command: 'ls' }, agent: { sessionId: 's1' } });
+    await vi.waitFor(() => expect(frame()).toContain('› c1'));
+    await press('A', () => frame().includes('Always allow:'));
+    for (let i = 0; i < 20; i++) await press(keys.backspace, () => true);
+    const before = frame();
+    await press(`Bash(${'a'.repeat(400)}:*)`, () => frame() !== before && frame().includes(':*)'));
+    await press(keys.enter, () => frame().includes('Not saved: too long to show whole here'));
+    expect(saved).toEqual([]);
+    expect(broker.snapshot().pending).toHaveLength(1);
+  });
+});

@@ -98,7 +98,7 @@ export function Footer({ mode, width, notice, preview, replay, roomy = true, pro
     );
   }
   if (mode.kind === 'answer') return <AnswerFooter mode={mode} width={width} notice={notice} />;
-  if (mode.kind === 'allowRule') return <GrantFooter mode={mode} width={width} preview={preview} replay={replay} roomy={roomy} prompt={prompt} />;
+  if (mode.kind === 'allowRule') return <GrantFooter mode={mode} width={width} preview={preview} replay={replay} roomy={roomy} prompt={prompt} notice={notice} />;
   return (
     <>
       <Text dimColor wrap="truncate">

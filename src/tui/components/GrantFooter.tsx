@@ -15,13 +15,15 @@ export interface GrantFooterProps {
   replay?: string | undefined;
   roomy: boolean;
   prompt?: PromptRows | undefined;
+  /** Why the last key did nothing (a refused save): in place of the status line until the next key. */
+  notice?: string;
 }
 
 /**
  * The always-allow chooser (A): the pattern, wrapped whole; then, where the pane has room, the
  * scope, what the rule matches, what it would have done to past asks, and where the rule lives.
  */
-export function GrantFooter({ mode, width, preview, replay, roomy, prompt }: GrantFooterProps) {
+export function GrantFooter({ mode, width, preview, replay, roomy, prompt, notice }: GrantFooterProps) {
   const color = useColor();
     const choices = writeBackChoices(mode.call);
     const choice = choices[mode.writeBack] ?? { kind: 'none' as const };
@@ -32,18 +34,14 @@ export function GrantFooter({ mode, width, preview, replay, roomy, prompt }: Gra
     return (
       <>
         <WrappedPrompt label={GRANT_LABEL} prompt={prompt ?? grantPrompt(mode, width)} hint={grantHint(mode)} />
-        {roomy ? null : (
-          <Text wrap="truncate">
-            {oneLine(`${scopeLabel(mode.where, forMs)} · ${mode.locked !== undefined && empty ? `type a pattern: ${mode.locked}` : preview?.ok ? `matches ${preview.pending} waiting` : (preview?.error ?? '')}`, width)}
-          </Text>
-        )}
+        {notice || !roomy ? <ShortStatus mode={mode} width={width} preview={preview} notice={notice} /> : null}
         {roomy ? <Text wrap="truncate">
           <Text bold>Scope: </Text>
           <Text color={color('cyan')}>{scopeLabel(mode.where, forMs)}</Text>
           {where.ok ? '' : <Text color={color('red')}>{` (${where.why})`}</Text>}
           <Text dimColor>{`  ${grantHints(choices.length > 1)}`}</Text>
         </Text> : null}
-        {!roomy ? null : mode.locked !== undefined && empty ? (
+        {!roomy || notice ? null : mode.locked !== undefined && empty ? (
           <Text color={color('yellow')} wrap="truncate">
             {oneLine(`Type a pattern (${mode.locked}); proposal: ${mode.proposal}`, width)}
           </Text>
@@ -78,3 +76,18 @@ export function GrantFooter({ mode, width, preview, replay, roomy, prompt }: Gra
       </>
     );
   }
+
+/** The one status line: why the last key did nothing, or (a small pane) the scope and what the pattern matches. */
+function ShortStatus({ mode, width, preview, notice }: Pick<GrantFooterProps, 'mode' | 'width' | 'preview' | 'notice'>) {
+  const color = useColor();
+  if (notice) {
+    return (
+      <Text color={color('yellow')} wrap="truncate">
+        {oneLine(notice, width)}
+      </Text>
+    );
+  }
+  const typing = mode.locked !== undefined && mode.text.trim() === '';
+  const what = typing ? `type a pattern: ${mode.locked}` : preview?.ok ? `matches ${preview.pending} waiting` : (preview?.error ?? '');
+  return <Text wrap="truncate">{oneLine(`${scopeLabel(mode.where, GRANT_FOR[mode.forIndex])} · ${what}`, width)}</Text>;
+}
