@@ -47,7 +47,10 @@ export default tseslint.config(
       // Tests match aligned table columns, where the literal spaces are the point.
       'no-regex-spaces': 'off',
       // `_name` is how this code base marks a value it must take but does not use.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {

@@ -18,7 +18,10 @@ await server.stop();
 const unit = fresh ? 'session' : 'call';
 console.log(`${r.callsPerSec.toFixed(0)} ${unit}s/s, ${r.cpuMsPerCall.toFixed(3)} server CPU ms/${unit}, p50 ${r.p50.toFixed(2)} ms`);
 
-const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.cpuprofile')));
+const file = join(
+  dir,
+  readdirSync(dir).find((f) => f.endsWith('.cpuprofile')),
+);
 const p = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const parent = new Map();

@@ -58,8 +58,18 @@ export const CALLS: ReadonlyArray<[string, ToolCall]> = [
 
 /** Calls that need the parser's harder paths (here-documents, substitutions, redirections, wrappers): target p50 ≤ 50 µs. */
 export const PARSER_CALLS: ReadonlyArray<[string, ToolCall]> = [
-  ['Bash heredoc + $( ) + redirect', { toolName: 'Bash', input: { command: 'cat > notes.md <<\'EOF\'\n# Notes\n$(not run) and `this`\nEOF\nnpm run test -- --reporter=$(node -p 1) 2>&1 | tee out.log' }, agent }],
-  ['Bash wrappers + bash -c', { toolName: 'Bash', input: { command: 'sudo -u ci env A=1 timeout 60 bash -c \'cd pkg && npm run build\' && find . -name "*.tmp" -exec rm {} +' }, agent }],
+  [
+    'Bash heredoc + $( ) + redirect',
+    {
+      toolName: 'Bash',
+      input: { command: "cat > notes.md <<'EOF'\n# Notes\n$(not run) and `this`\nEOF\nnpm run test -- --reporter=$(node -p 1) 2>&1 | tee out.log" },
+      agent,
+    },
+  ],
+  [
+    'Bash wrappers + bash -c',
+    { toolName: 'Bash', input: { command: 'sudo -u ci env A=1 timeout 60 bash -c \'cd pkg && npm run build\' && find . -name "*.tmp" -exec rm {} +' }, agent },
+  ],
 ];
 
 /** Hostile sizes: how long a whole decision takes (ms), once each. Over 256 KiB is denied unread. */

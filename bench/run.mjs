@@ -48,11 +48,13 @@ const step = async (name, fn) => {
   results[name] = await fn();
 };
 
-await step('load', () =>
-  throughput({ full, log, kinds: ['http', 'sdk', ...compare.map((c) => ({ kind: 'cco', ...c })), 'cco'] }),
-);
+await step('load', () => throughput({ full, log, kinds: ['http', 'sdk', ...compare.map((c) => ({ kind: 'cco', ...c })), 'cco'] }));
 await step('sessions', () =>
-  freshSessions({ full, log, kinds: ['http', 'sdk', ...(seed ? [{ kind: 'seed', label: 'seed', bin: seed }] : []), ...compare.map((c) => ({ kind: 'cco', ...c })), 'cco'] }),
+  freshSessions({
+    full,
+    log,
+    kinds: ['http', 'sdk', ...(seed ? [{ kind: 'seed', label: 'seed', bin: seed }] : []), ...compare.map((c) => ({ kind: 'cco', ...c })), 'cco'],
+  }),
 );
 await step('reaction', async () => ({ api: await reactionApi({ full }), tmux: await reactionTmux({ full }) }));
 await step('rules', () => JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bench/rules.mjs'), '--json'], { encoding: 'utf8' })));
@@ -164,7 +166,11 @@ const cols = [
   ['target', 'target'],
 ];
 const widths = cols.map(([k, h]) => Math.max(h.length, ...rows.filter((r) => !r.title).map((r) => String(r[k] ?? '').length)));
-const fmt = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+const fmt = (cells) =>
+  cells
+    .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+    .join('  ')
+    .trimEnd();
 const out = [
   `cco benchmarks (${results.mode}): node ${process.version}, ${results.cpus} × ${results.cpuModel}, ${results.seconds.toFixed(0)} s`,
   fmt(cols.map(([, h]) => h)),

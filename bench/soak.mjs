@@ -239,7 +239,10 @@ const result = {
   autoRatePerSecond: Math.round(auto.sent / elapsedAuto),
   ccoCpuSecondsDuringTraffic: Math.round(cpuDuringLoop / 100) / 10,
   ccoCpuMsPerAutoCall: Math.round((cpuDuringLoop / Math.max(1, auto.sent)) * 100) / 100,
-  machineLoadAverage: (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' '),
+  machineLoadAverage: (await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' '),
   autoLatencyMs: { p50: pct(0.5), p99: pct(0.99), max: lat.length ? lat.at(-1).toFixed(1) : 'n/a' },
   rssAfterPending: mb(rssAfterPending),
   rssEnd: mb(rssEnd),

@@ -95,7 +95,9 @@ for (const r of applicable) console.log(`  ${r.failed ? '✗' : '✓'} ${r.name}
 console.log(`\nNot applicable to a one-tool approval server (${skipped.length}):`);
 for (const r of skipped) console.log(`  - ${r.name}: ${NOT_APPLICABLE[r.name]}`);
 const checks = applicable.reduce((n, r) => n + r.passed, 0);
-console.log(`\n${applicable.length - failing.length} of ${applicable.length} applicable scenarios passed (${checks} checks); ${skipped.length} not applicable.`);
+console.log(
+  `\n${applicable.length - failing.length} of ${applicable.length} applicable scenarios passed (${checks} checks); ${skipped.length} not applicable.`,
+);
 if (failing.length) {
   console.log(`\nFailing: ${failing.map((r) => r.name).join(', ')}. Full output:\n${output}`);
   process.exit(1);

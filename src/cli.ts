@@ -33,7 +33,23 @@ Then run agents with:
   cco run --agent api -- -p "task"                # or:
   claude -p "task" --permission-prompt-tool mcp__cco__approval_prompt`,
     );
-  const commands = [watchCommand, serveCommand, statusCommand, pendingCommand, approveCommand, denyCommand, rulesCommand, logCommand, tokenCommand, configCommand, setupCommand, runCommand, mcpConfigCommand, doctorCommand, hookCommand];
+  const commands = [
+    watchCommand,
+    serveCommand,
+    statusCommand,
+    pendingCommand,
+    approveCommand,
+    denyCommand,
+    rulesCommand,
+    logCommand,
+    tokenCommand,
+    configCommand,
+    setupCommand,
+    runCommand,
+    mcpConfigCommand,
+    doctorCommand,
+    hookCommand,
+  ];
   for (const make of commands) program.addCommand(make());
   return program;
 }
@@ -68,7 +84,9 @@ export async function main(argv = process.argv): Promise<number> {
       process.stderr.write(`cco: ${escapeLines(error.message)}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`cco: unexpected error: ${escapeLines(error instanceof Error ? ((process.env.CCO_DEBUG ? error.stack : error.message) ?? '') : String(error))}\n`);
+    process.stderr.write(
+      `cco: unexpected error: ${escapeLines(error instanceof Error ? ((process.env.CCO_DEBUG ? error.stack : error.message) ?? '') : String(error))}\n`,
+    );
     process.stderr.write('Run with CCO_DEBUG=1 for the stack trace.\n');
     return 1;
   }

@@ -72,7 +72,10 @@ async function startSeed(bin, nodeArgs) {
   const home = mkdtempSync(join(tmpdir(), 'cco-bench-seed-'));
   const config = join(home, 'config.json');
   const rule = { id: 'bash', name: 'bash', priority: 1, match: { tool: { type: 'builtin', toolName: 'Bash' } }, action: 'approve' };
-  writeFileSync(config, JSON.stringify({ approvals: { enabled: true, rules: [rule], defaultAction: 'review', timeout: { duration: 300000, defaultAction: 'deny' } } }));
+  writeFileSync(
+    config,
+    JSON.stringify({ approvals: { enabled: true, rules: [rule], defaultAction: 'review', timeout: { duration: 300000, defaultAction: 'deny' } } }),
+  );
   const port = await freePort();
   const env = { ...process.env, HOME: home, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', CCO_CONFIG_PATH: config };
   const s = await spawnListening([...nodeArgs, bin], env, (out) => (/"port":(\d+)/.exec(out) ? port : undefined));

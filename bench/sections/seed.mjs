@@ -20,9 +20,19 @@ export function seedAudit(home, calls, now = Date.now()) {
           : tool.startsWith('mcp__')
             ? { repo: 'acme/app', title: `Issue ${i}` }
             : { file_path: `/home/dev/app/src/file-${i}.ts`, old_string: 'a', new_string: 'b', replace_all: false };
-    const common = { id, agentLabel: `agent-${i % 8}`, agent: `agent-${i % 8}`, sessionId: `s-${i % 8}`, client: { name: 'claude-code', version: '2.1.328' }, tool, input };
+    const common = {
+      id,
+      agentLabel: `agent-${i % 8}`,
+      agent: `agent-${i % 8}`,
+      sessionId: `s-${i % 8}`,
+      client: { name: 'claude-code', version: '2.1.328' },
+      tool,
+      input,
+    };
     const auto = i % 3 !== 0;
-    lines.push(JSON.stringify({ time: new Date(at).toISOString(), event: 'request', ...common, autoDecided: auto, deadline: new Date(at + 300_000).toISOString() }));
+    lines.push(
+      JSON.stringify({ time: new Date(at).toISOString(), event: 'request', ...common, autoDecided: auto, deadline: new Date(at + 300_000).toISOString() }),
+    );
     lines.push(
       JSON.stringify({
         time: new Date(at + (auto ? 0 : 2500)).toISOString(),

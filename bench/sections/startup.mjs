@@ -18,7 +18,11 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export async function startup({ full, compare = [] }) {
   const n = full ? 40 : 15;
-  const home = ccoHome([['Bash(npm test:*)', '--allow'], ['Read(./src/**)', '--allow'], ['WebFetch(domain:example.com)', '--deny']]);
+  const home = ccoHome([
+    ['Bash(npm test:*)', '--allow'],
+    ['Read(./src/**)', '--allow'],
+    ['WebFetch(domain:example.com)', '--deny'],
+  ]);
   // `cco log` reads the last calls from the end of the log: its start-up must not grow with it.
   seedAudit(home, 100_000);
   const env = { ...process.env, CCO_HOME: home };

@@ -15,7 +15,9 @@ export async function throughput({ full, kinds, log }) {
   await eachServerRound(kinds, rounds, async (server, label) => {
     for (const sessions of LEVELS) {
       const r = await load(server, { sessions, warmupMs, durationMs });
-      log(`  ${label.padEnd(10)} ${String(sessions).padStart(2)} sessions: ${r.callsPerSec.toFixed(0)} calls/s, p50 ${r.p50.toFixed(2)} ms, ${r.cpuMsPerCall.toFixed(3)} CPU ms/call`);
+      log(
+        `  ${label.padEnd(10)} ${String(sessions).padStart(2)} sessions: ${r.callsPerSec.toFixed(0)} calls/s, p50 ${r.p50.toFixed(2)} ms, ${r.cpuMsPerCall.toFixed(3)} CPU ms/call`,
+      );
       ((results[label] ??= {})[sessions] ??= []).push(r);
     }
     (results[label].rss ??= []).push(memoryMb(server.pid).peak);

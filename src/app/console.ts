@@ -71,7 +71,10 @@ export async function runConsoleOutput(run: ConsoleRun): Promise<readonly Pendin
 /** While Ink owns the terminal, console output from libraries goes to the log file. */
 export function redirectConsole(log: Log): () => void {
   const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
-  const to = (level: 'info' | 'warn' | 'error') => (...args: unknown[]) => log(level, args.map((a) => (typeof a === 'string' ? a : errorText(a))).join(' '));
+  const to =
+    (level: 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) =>
+      log(level, args.map((a) => (typeof a === 'string' ? a : errorText(a))).join(' '));
   console.log = to('info');
   console.info = to('info');
   console.debug = to('info');

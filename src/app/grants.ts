@@ -16,7 +16,10 @@ export function grantSaver(state: State, settings: LiveSettings, broker: Broker)
   return async (grant, person) => {
     const { rule, allowed } = await alwaysAllow(grant, { store: settings.store, broker, policyOf: settings.policyOf });
     const by = person === undefined ? '' : ` by ${escapeText(person)}`;
-    state.log('info', `always allow${by}: saved ${rule.id} ${escapeText(grant.pattern)} (${escapeText(grant.scope)}); allowed ${allowed.length} other waiting call(s)`);
+    state.log(
+      'info',
+      `always allow${by}: saved ${rule.id} ${escapeText(grant.pattern)} (${escapeText(grant.scope)}); allowed ${allowed.length} other waiting call(s)`,
+    );
     return { id: rule.id, allowed };
   };
 }

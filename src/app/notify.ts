@@ -83,7 +83,10 @@ export type DesktopRoute = { kind: OscKind } | { kind: 'notify-send' } | undefin
  * `cco serve` `notify-send` when it is on PATH with a desktop session, else the terminal when
  * stdout is one, else nowhere.
  */
-export function desktopRoute(mode: NotifySettings['desktop'], ctx: { console: boolean; env: Readonly<Record<string, string | undefined>>; isTTY: boolean; hasNotifySend: () => boolean }): DesktopRoute {
+export function desktopRoute(
+  mode: NotifySettings['desktop'],
+  ctx: { console: boolean; env: Readonly<Record<string, string | undefined>>; isTTY: boolean; hasNotifySend: () => boolean },
+): DesktopRoute {
   switch (mode) {
     case 'off':
       return undefined;
@@ -137,7 +140,12 @@ function onceLog(log: Log): (key: string, message: string) => void {
 }
 
 /** The desktop step's delivery: the terminal's OSC, or notify-send, as `notify.desktop` says now. */
-function desktopSender(opts: NotifyOptions, env: Readonly<Record<string, string | undefined>>, terminal: Terminal, warnOnce: (key: string, message: string) => void) {
+function desktopSender(
+  opts: NotifyOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  terminal: Terminal,
+  warnOnce: (key: string, message: string) => void,
+) {
   const notifySend = opts.notifySend ?? runNotifySend;
   let hasNotifySend: boolean | undefined;
   const route = (): DesktopRoute => {
@@ -148,7 +156,11 @@ function desktopSender(opts: NotifyOptions, env: Readonly<Record<string, string 
       isTTY: terminal.isTTY === true,
       hasNotifySend: () => (hasNotifySend ??= opts.notifySend !== undefined || onPath('notify-send', env.PATH)),
     });
-    if (!found && mode === 'notify-send') warnOnce('notify-send', 'notify.desktop is "notify-send" but notify-send is not on PATH; no desktop notices are sent (install libnotify, or set notify.desktop to osc).');
+    if (!found && mode === 'notify-send')
+      warnOnce(
+        'notify-send',
+        'notify.desktop is "notify-send" but notify-send is not on PATH; no desktop notices are sent (install libnotify, or set notify.desktop to osc).',
+      );
     return found;
   };
   return (notice: Notice): void => {
@@ -156,7 +168,9 @@ function desktopSender(opts: NotifyOptions, env: Readonly<Record<string, string 
     if (!to) return;
     const text = desktopText(notice);
     if (to.kind === 'notify-send') {
-      notifySend(['--app-name=cco', '--', text.title, markupText(text.body)]).catch((error: unknown) => warnOnce('notify-send-failed', `notify-send failed (desktop notices may not show): ${errorText(error)}`));
+      notifySend(['--app-name=cco', '--', text.title, markupText(text.body)]).catch((error: unknown) =>
+        warnOnce('notify-send-failed', `notify-send failed (desktop notices may not show): ${errorText(error)}`),
+      );
       return;
     }
     terminal.write(oscNotification(text, to.kind, Boolean(env.TMUX)));

@@ -17,7 +17,8 @@ import { redirectConsole } from './console.js';
 import { fileLog, type Log } from './log.js';
 import { untilSignal } from './stop.js';
 
-const NO_SERVER = 'No cco server is running on this machine. Start one with `cco serve` (or `cco watch`), or give the URL of one: `cco watch --connect https://…`.';
+const NO_SERVER =
+  'No cco server is running on this machine. Start one with `cco serve` (or `cco watch`), or give the URL of one: `cco watch --connect https://…`.';
 
 /** The server to connect to: the one this machine's server file names, or `url` with CCO_API_TOKEN. */
 export function endpointOf(url: string | undefined, serverFile: string, env: NodeJS.ProcessEnv = process.env): () => Promise<Endpoint> {
@@ -38,7 +39,10 @@ export function endpointOf(url: string | undefined, serverFile: string, env: Nod
     // The cco of this machine, named by its URL: its own token, read afresh (it changes at each start).
     const info = await fromFile();
     if (info && info.url === base) return { url: base, token: info.token };
-    throw new UserError(`Connecting to ${base} needs one of its decision tokens: make one there with \`cco token add NAME\` and set CCO_API_TOKEN to it (or use the "token" of its server file, which changes at each start of that cco).`, 2);
+    throw new UserError(
+      `Connecting to ${base} needs one of its decision tokens: make one there with \`cco token add NAME\` and set CCO_API_TOKEN to it (or use the "token" of its server file, which changes at each start of that cco).`,
+      2,
+    );
   };
 }
 

@@ -10,8 +10,7 @@ export function untilSignal(): Promise<NodeJS.Signals> {
 }
 
 /** What a call still waiting is told when a signal stops cco. */
-export const signalMessage = (sig: string) =>
-  `cco stopped (${sig}) before anyone decided this call, so it was denied. Retry when cco is running again.`;
+export const signalMessage = (sig: string) => `cco stopped (${sig}) before anyone decided this call, so it was denied. Retry when cco is running again.`;
 
 /** What a call still waiting is told when cco stops for another reason (its output failed). */
 export const STOPPED_MESSAGE = 'cco stopped before anyone decided this call, so it was denied. Retry when cco is running again.';

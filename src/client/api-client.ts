@@ -33,8 +33,12 @@ export class ApiClient {
     const token = env.CCO_API_TOKEN?.trim() || undefined;
     const url = env.CCO_API_URL?.trim() || undefined;
     if (url !== undefined) {
-      if (!/^https?:\/\/[^/\s]+/i.test(url)) throw new UserError(`CCO_API_URL must be an http(s) URL such as http://127.0.0.1:8660 (got "${escapeText(url.slice(0, 80))}").`);
-      if (token === undefined) throw new UserError("CCO_API_URL is set but CCO_API_TOKEN is not: give the named token (`cco token add NAME`, run on that cco's host) in CCO_API_TOKEN.");
+      if (!/^https?:\/\/[^/\s]+/i.test(url))
+        throw new UserError(`CCO_API_URL must be an http(s) URL such as http://127.0.0.1:8660 (got "${escapeText(url.slice(0, 80))}").`);
+      if (token === undefined)
+        throw new UserError(
+          "CCO_API_URL is set but CCO_API_TOKEN is not: give the named token (`cco token add NAME`, run on that cco's host) in CCO_API_TOKEN.",
+        );
       return new ApiClient({ url: url.replace(/\/+$/, ''), token });
     }
     const info = await readServerFile(file);
@@ -57,7 +61,9 @@ export class ApiClient {
       });
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') {
-        throw new UserError(`${this.info.url} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s; whether it acted is unknown (see \`cco pending\`).`, 1, { cause: error });
+        throw new UserError(`${this.info.url} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s; whether it acted is unknown (see \`cco pending\`).`, 1, {
+          cause: error,
+        });
       }
       throw new UserError(`${NO_SERVER} (nothing answers at ${this.info.url})`, 1, { cause: error });
     }

@@ -23,7 +23,8 @@ export async function refusal(res: Response, url: string): Promise<UserError> {
     // No JSON body: the status says enough.
   }
   const said = message ? `: ${escapeText(message.slice(0, 500)).replace(/\.$/, '')}` : '';
-  if (res.status === 401) return new UserError(`${url} refused the token (HTTP 401)${said}. Set CCO_API_TOKEN to a token of that cco (\`cco token add NAME\` there).`, 2);
+  if (res.status === 401)
+    return new UserError(`${url} refused the token (HTTP 401)${said}. Set CCO_API_TOKEN to a token of that cco (\`cco token add NAME\` there).`, 2);
   if (res.status === 403) return new UserError(`${url} does not let this token watch (HTTP 403)${said}.`, 2);
   if (res.status === 404) return new UserError(`${url} has no console stream (HTTP 404): is it a cco server of this version?`, 2);
   return new UserError(`${url} refused the console stream (HTTP ${res.status})${said}.`, 2);

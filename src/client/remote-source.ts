@@ -128,7 +128,9 @@ export class RemoteSource implements ConsoleSource {
         throw new NotPendingError(id, error.code === 'already_decided' ? 'decided' : 'unknown');
       }
       if (error instanceof ApiError) throw error;
-      throw new UserError(`The decision may not have reached cco (${errorMessage(error)}); the queue shows whether ${id} is still waiting.`, 1, { cause: error });
+      throw new UserError(`The decision may not have reached cco (${errorMessage(error)}); the queue shows whether ${id} is still waiting.`, 1, {
+        cause: error,
+      });
     }
   }
 
@@ -287,7 +289,10 @@ export class RemoteSource implements ConsoleSource {
     this.client = undefined;
     // The first sentence of why the last attempt failed is enough here.
     const failed = retryError === undefined ? '' : ` (attempt ${attempt}: ${escapeText(firstSentence(retryError))})`;
-    this.alerts.set(CONNECTION, `Disconnected from cco at ${escapeText(this.url)}: ${escapeText(why)}. Reconnecting${failed}… Nothing can be decided here until it is back.`);
+    this.alerts.set(
+      CONNECTION,
+      `Disconnected from cco at ${escapeText(this.url)}: ${escapeText(why)}. Reconnecting${failed}… Nothing can be decided here until it is back.`,
+    );
     if (this.snap.pending.length > 0) this.change({ pending: [] });
   }
 
@@ -350,4 +355,3 @@ export class RemoteSource implements ConsoleSource {
     }
   }
 }
-

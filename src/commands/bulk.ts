@@ -61,11 +61,13 @@ export async function decideCalls(
           ? { kind: 'failed', why: `not allowed: ${oneLine(decision.message ?? 'denied', 200)} (${oneLine(decision.decidedBy, 40)}); the call was denied` }
           : { kind: 'decided' };
     } catch (error) {
-      if (error instanceof ApiError && error.status === 409) outcome = { kind: 'ended', why: 'ended meanwhile: already decided (elsewhere, by a timeout, or its agent left)' };
+      if (error instanceof ApiError && error.status === 409)
+        outcome = { kind: 'ended', why: 'ended meanwhile: already decided (elsewhere, by a timeout, or its agent left)' };
       else if (error instanceof ApiError && error.status === 404) {
-        outcome = typedIds ? { kind: 'failed', why: 'no pending call with this id; see cco pending' } : { kind: 'ended', why: 'ended meanwhile: no longer waiting' };
-      }
-      else if (error instanceof UserError) outcome = { kind: 'failed', why: `failed: ${oneLine(error.message, 200)}` };
+        outcome = typedIds
+          ? { kind: 'failed', why: 'no pending call with this id; see cco pending' }
+          : { kind: 'ended', why: 'ended meanwhile: no longer waiting' };
+      } else if (error instanceof UserError) outcome = { kind: 'failed', why: `failed: ${oneLine(error.message, 200)}` };
       else throw error;
     }
     counts[outcome.kind]++;

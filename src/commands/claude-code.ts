@@ -35,12 +35,14 @@ const SERVER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** Commander parsers for the options these commands share. */
 export function agentName(value: string): string {
-  if (!AGENT_NAME.test(value)) throw new InvalidArgumentError('use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. api, docs-bot).');
+  if (!AGENT_NAME.test(value))
+    throw new InvalidArgumentError('use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. api, docs-bot).');
   return value;
 }
 
 export function serverName(value: string): string {
-  if (!SERVER_NAME_RE.test(value)) throw new InvalidArgumentError('use 1-64 letters, digits, "_" or "-", starting with a letter or digit (the default is cco).');
+  if (!SERVER_NAME_RE.test(value))
+    throw new InvalidArgumentError('use 1-64 letters, digits, "_" or "-", starting with a letter or digit (the default is cco).');
   return value;
 }
 

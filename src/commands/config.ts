@@ -18,7 +18,9 @@ const store = async () => {
 
 /** Every key, its default and what it does (`cco config --help`), from the settings table. */
 function settingsHelp(): string {
-  const rows = SETTING_KEYS.map((k) => `  ${k.padEnd(SETTING_KEY_WIDTH)} ${(SETTINGS[k].default === undefined ? 'none' : showSetting(k, undefined)).padEnd(8)} ${SETTINGS[k].help}`);
+  const rows = SETTING_KEYS.map(
+    (k) => `  ${k.padEnd(SETTING_KEY_WIDTH)} ${(SETTINGS[k].default === undefined ? 'none' : showSetting(k, undefined)).padEnd(8)} ${SETTINGS[k].help}`,
+  );
   return `\nSettings (key, default, meaning):\n${rows.join('\n')}\n`;
 }
 
@@ -52,7 +54,9 @@ export function configCommand(): Command {
       .action(async (name: string, value: string) => {
         const k = key(name);
         const v = SETTINGS[k].fromText(value);
-        await (await store()).update((file) => {
+        await (
+          await store()
+        ).update((file) => {
           (file as Record<string, unknown>)[k] = v;
         });
         process.stdout.write(k === 'token' ? 'token saved; restart cco serve/watch and run `cco setup` again so Claude Code sends it.\n' : `${k} = ${v}\n`);
@@ -65,7 +69,9 @@ export function configCommand(): Command {
       .action(async (name: string) => {
         const k = key(name);
         let had = false;
-        await (await store()).update((file) => {
+        await (
+          await store()
+        ).update((file) => {
           had = (file as Record<string, unknown>)[k] !== undefined;
           delete (file as Record<string, unknown>)[k];
         });
@@ -73,8 +79,6 @@ export function configCommand(): Command {
         process.stdout.write(had ? `${k} unset: ${now}.\n` : `${k} was not set: ${now} already applies.\n`);
       }),
   );
-  config.addCommand(
-    new Command('path').description('print where the config file is').action(() => void process.stdout.write(`${ccoPaths().configFile}\n`)),
-  );
+  config.addCommand(new Command('path').description('print where the config file is').action(() => void process.stdout.write(`${ccoPaths().configFile}\n`)));
   return config;
 }

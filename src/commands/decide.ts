@@ -46,7 +46,11 @@ function withSelection(cmd: Command, verb: string): Command {
     .option('--all', `${verb} every waiting call`)
     .option('--agent <name>', 'only calls from this agent, exactly as `cco pending` shows it (repeat for any of several)', collect)
     .option('--tool <name>', 'only calls of this tool, exactly (Bash, Edit, mcp__server__tool; repeat for any of several)', collect)
-    .option('--match <glob>', "only calls whose whole command (or path, URL, query; other tools: input JSON) matches: * any run of characters, ? one, [abc] a set; case-sensitive (repeat for any of several)", collect)
+    .option(
+      '--match <glob>',
+      'only calls whose whole command (or path, URL, query; other tools: input JSON) matches: * any run of characters, ? one, [abc] a set; case-sensitive (repeat for any of several)',
+      collect,
+    )
     .option('-y, --yes', 'decide the selected calls without asking (needed when stdin is not a terminal)')
     .addHelpText(
       'after',
@@ -87,7 +91,7 @@ export function approveCommand(): Command {
       .option('--input <json>', 'run the call with this input instead (JSON object; one id only); cco re-checks its deny rules on it'),
     'allow',
   ).action(async (ids: string[], opts: SelectOptions & { input?: string }) => {
-    if (opts.input !== undefined && ids.length !== 1) throw new UserError('--input replaces one call\'s input: give exactly one call id, and no selection.');
+    if (opts.input !== undefined && ids.length !== 1) throw new UserError("--input replaces one call's input: give exactly one call id, and no selection.");
     if (await bulk(ids, opts, 'approve', undefined)) return;
     const id = ids[0]!;
     const decision = await send(id, 'approve', opts.input !== undefined ? { updatedInput: parseInput(opts.input) } : {});
@@ -104,7 +108,7 @@ export function denyCommand(): Command {
     new Command('deny')
       .description('deny pending calls (one by id, several ids, or a selection); the agent sees the message')
       .argument('[ids...]', 'the call ids')
-      .option('-m, --message <text>', 'why; sent to every call\'s agent verbatim, so say what it should do instead'),
+      .option('-m, --message <text>', "why; sent to every call's agent verbatim, so say what it should do instead"),
     'deny',
   ).action(async (ids: string[], opts: SelectOptions & { message?: string }) => {
     if (await bulk(ids, opts, 'deny', opts.message)) return;

@@ -103,10 +103,20 @@ async function checkCodexHook(f: FoundCodexHook, at: CodexHookPlace): Promise<Fi
   }
   const wait = Number(flag(w, '--wait') ?? 590);
   if (waitMs !== undefined && wait * 1000 <= waitMs) {
-    return [fail(`cco's Codex hook in ${file} waits ${formatDuration(wait * 1000)}, not longer than cco's longest wait (${formatDuration(waitMs)}): it would deny a waiting call before cco's explained timeout.`, redo)];
+    return [
+      fail(
+        `cco's Codex hook in ${file} waits ${formatDuration(wait * 1000)}, not longer than cco's longest wait (${formatDuration(waitMs)}): it would deny a waiting call before cco's explained timeout.`,
+        redo,
+      ),
+    ];
   }
   if (f.hook.timeout <= wait) {
-    return [fail(`cco's Codex hook in ${file} has timeout ${formatDuration(f.hook.timeout * 1000)}, not longer than its --wait (${formatDuration(wait * 1000)}): Codex would kill it first and ask at its own prompt.`, redo)];
+    return [
+      fail(
+        `cco's Codex hook in ${file} has timeout ${formatDuration(f.hook.timeout * 1000)}, not longer than its --wait (${formatDuration(wait * 1000)}): Codex would kill it first and ask at its own prompt.`,
+        redo,
+      ),
+    ];
   }
   const url = flag(w, '--url');
   if (url && new URL(url).origin !== base) return [fail(`cco's Codex hook in ${file} posts to ${new URL(url).origin}, but cco is at ${base}.`, redo)];
@@ -125,10 +135,20 @@ async function checkCodexHook(f: FoundCodexHook, at: CodexHookPlace): Promise<Fi
   if (at.serverUp) {
     const r = await probe(`${url ? new URL(url).origin : base}${CODEX_PERMISSION_REQUEST_PATH}`, await mcpToken(at.paths));
     if (r !== 'ok') {
-      out.push(fail(`cco's Codex endpoint did not answer as expected (${r}).`, r === 'unauthorized' ? 'Give Codex the token: export CCO_TOKEN before starting it.' : 'Restart cco (`cco watch` or `cco serve`).'));
+      out.push(
+        fail(
+          `cco's Codex endpoint did not answer as expected (${r}).`,
+          r === 'unauthorized' ? 'Give Codex the token: export CCO_TOKEN before starting it.' : 'Restart cco (`cco watch` or `cco serve`).',
+        ),
+      );
       return out;
     }
   }
-  if (trust === 'trusted') out.push(pass(`Codex (${file}) sends its approvals to cco${at.serverUp ? ', and cco answers them' : ''} (hook timeout ${formatDuration(f.hook.timeout * 1000)}; ${CODEX_DOWN}).`));
+  if (trust === 'trusted')
+    out.push(
+      pass(
+        `Codex (${file}) sends its approvals to cco${at.serverUp ? ', and cco answers them' : ''} (hook timeout ${formatDuration(f.hook.timeout * 1000)}; ${CODEX_DOWN}).`,
+      ),
+    );
   return out;
 }

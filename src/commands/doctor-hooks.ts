@@ -17,7 +17,7 @@ const warn = (text: string, fix: string): Finding => ({ ok: false, warning: true
 
 /** What happens to a hook question when cco is down (README "Claude Code hooks"). */
 export const HOOKS_DOWN =
-  'when cco is not running, interactive sessions ask at Claude\'s own prompt; `claude -p` runs with only the hook deny every call that needs asking';
+  "when cco is not running, interactive sessions ask at Claude's own prompt; `claude -p` runs with only the hook deny every call that needs asking";
 
 /**
  * POST a body no hook sends: a cco that serves hooks answers 400 unknown_event (after the Host and
@@ -67,14 +67,20 @@ export async function checkHooks(paths: CcoPaths, serverUp: boolean, cwd = proce
     if (hooks.length === 0) continue;
     found++;
     if (asks.length === 0) {
-      out.push(warn(`${file} has cco's PostToolUse hooks but no PermissionRequest hook: no question reaches cco that way.`, `cco setup --hooks --scope ${scope}`));
+      out.push(
+        warn(`${file} has cco's PostToolUse hooks but no PermissionRequest hook: no question reaches cco that way.`, `cco setup --hooks --scope ${scope}`),
+      );
       continue;
     }
     const at: HookPlace = { scope, file, base, waitMs, token: Boolean(token), serverUp, postToolUse: hooks.some((h) => h.event === 'PostToolUse') };
     for (const { hook } of asks) out.push(...(await checkAskHook(hook, at)));
   }
   if (found === 0) {
-    out.push(pass(`No cco hooks in Claude Code's settings: only \`claude -p\` runs with cco's prompt tool ask cco. \`cco setup --hooks\` sends interactive sessions' questions too (${HOOKS_DOWN}).`));
+    out.push(
+      pass(
+        `No cco hooks in Claude Code's settings: only \`claude -p\` runs with cco's prompt tool ask cco. \`cco setup --hooks\` sends interactive sessions' questions too (${HOOKS_DOWN}).`,
+      ),
+    );
   }
   return out;
 }
@@ -109,7 +115,12 @@ async function checkAskHook(hook: HttpHook, at: HookPlace): Promise<Finding[]> {
     ];
   }
   if (at.token && !hook.headers?.Authorization) {
-    return [fail(`cco has a token, but its hook in ${file} sends no Authorization header: cco answers it 401 and Claude decides without cco.`, scope === 'project' ? 'cco setup --hooks --scope local (a private file; project settings are shared and never get the token)' : redo)];
+    return [
+      fail(
+        `cco has a token, but its hook in ${file} sends no Authorization header: cco answers it 401 and Claude decides without cco.`,
+        scope === 'project' ? 'cco setup --hooks --scope local (a private file; project settings are shared and never get the token)' : redo,
+      ),
+    ];
   }
   const out: Finding[] = [];
   if (!at.postToolUse) {
@@ -118,7 +129,14 @@ async function checkAskHook(hook: HttpHook, at: HookPlace): Promise<Finding[]> {
   if (at.serverUp) {
     const r = await probe(hook.url, hook.headers);
     if (r === 'unauthorized') return [...out, fail(`cco refuses the token in its hook in ${file} (401).`, redo)];
-    if (r !== 'ok') return [...out, fail(`cco's hook endpoint ${url.origin}${url.pathname} did not answer as expected (${r}).`, 'Restart cco (`cco watch` or `cco serve`) so it serves the hooks.')];
+    if (r !== 'ok')
+      return [
+        ...out,
+        fail(
+          `cco's hook endpoint ${url.origin}${url.pathname} did not answer as expected (${r}).`,
+          'Restart cco (`cco watch` or `cco serve`) so it serves the hooks.',
+        ),
+      ];
   }
   out.push(
     pass(

@@ -50,15 +50,27 @@ async function checkServer(paths: CcoPaths): Promise<{ findings: Finding[]; serv
   const fileFinding =
     mode === 0o600
       ? pass(`The server file ${paths.serverFile} is private (mode 600).`)
-      : fail(`The server file ${paths.serverFile} has mode ${mode?.toString(8)}: other users could read the decision token.`, `chmod 600 ${paths.serverFile}, and restart cco to get a fresh token.`);
+      : fail(
+          `The server file ${paths.serverFile} has mode ${mode?.toString(8)}: other users could read the decision token.`,
+          `chmod 600 ${paths.serverFile}, and restart cco to get a fresh token.`,
+        );
   if (!processAlive(info.pid)) {
     return { findings: [fail(`No cco server is running: the server file names pid ${info.pid}, which has exited.`, START), fileFinding] };
   }
   const h = await health(info.url);
   if (h?.name !== 'cco') {
-    return { findings: [fail(`cco (pid ${info.pid}) does not answer GET ${info.url}/health.`, `Restart it: stop pid ${info.pid}, then ${START.toLowerCase()}`), fileFinding], server: info };
+    return {
+      findings: [
+        fail(`cco (pid ${info.pid}) does not answer GET ${info.url}/health.`, `Restart it: stop pid ${info.pid}, then ${START.toLowerCase()}`),
+        fileFinding,
+      ],
+      server: info,
+    };
   }
-  return { findings: [pass(`A cco server (pid ${info.pid}, version ${h.version ?? '?'}) is running at ${info.mcpUrl} and answering /health.`), fileFinding], server: info };
+  return {
+    findings: [pass(`A cco server (pid ${info.pid}, version ${h.version ?? '?'}) is running at ${info.mcpUrl} and answering /health.`), fileFinding],
+    server: info,
+  };
 }
 
 async function checkPort(paths: CcoPaths, server: ServerInfo | undefined): Promise<Finding> {
@@ -76,7 +88,10 @@ async function checkPort(paths: CcoPaths, server: ServerInfo | undefined): Promi
   } catch {
     return pass(`Port ${port} (configured) is free for cco.`);
   }
-  return fail(`Port ${port} is in use by another program, so cco could not start there.`, `Stop that program, or pick another port: \`cco config set port <number>\`, then \`cco setup\` again.`);
+  return fail(
+    `Port ${port} is in use by another program, so cco could not start there.`,
+    `Stop that program, or pick another port: \`cco config set port <number>\`, then \`cco setup\` again.`,
+  );
 }
 
 async function checkConfig(paths: CcoPaths): Promise<Finding[]> {
@@ -92,7 +107,14 @@ async function checkConfig(paths: CcoPaths): Promise<Finding[]> {
       const rule = settings.rules.find((r) => r.id === id);
       for (const w of warnings) {
         if (w.level !== 'warning') continue;
-        out.push(warn(`Rule ${id} (\`${rule?.pattern ?? ''}\`): ${w.message}`, w.fix ? `cco rules edit ${id} --pattern '${w.fix.replace(/'/g, `'\\''`)}'` : 'Change the rule as the warning says (`cco rules edit`), or remove it.'));
+        out.push(
+          warn(
+            `Rule ${id} (\`${rule?.pattern ?? ''}\`): ${w.message}`,
+            w.fix
+              ? `cco rules edit ${id} --pattern '${w.fix.replace(/'/g, `'\\''`)}'`
+              : 'Change the rule as the warning says (`cco rules edit`), or remove it.',
+          ),
+        );
       }
     }
   } catch (error) {
@@ -101,7 +123,10 @@ async function checkConfig(paths: CcoPaths): Promise<Finding[]> {
   out.push(
     mode === 0o600
       ? pass('The config file is private (mode 600).')
-      : fail(`The config file has mode ${mode.toString(8)}: other users can read${mode & 0o022 ? ' or change' : ''} your rules.`, `chmod 600 ${paths.configFile}`),
+      : fail(
+          `The config file has mode ${mode.toString(8)}: other users can read${mode & 0o022 ? ' or change' : ''} your rules.`,
+          `chmod 600 ${paths.configFile}`,
+        ),
   );
   return out;
 }
@@ -122,18 +147,28 @@ async function checkClaude(name: string, expectedUrl: string, serverUp: boolean)
   const claude = findExecutable('claude');
   if (!claude) return warn('claude not found on PATH: cannot check that Claude Code knows cco.', INSTALL_CLAUDE);
   const list = await runCaptured(claude, ['mcp', 'list']);
-  if (list.code !== 0) return fail(`\`claude mcp list\` failed (exit ${list.code}): ${(list.stderr || list.stdout).trim()}`, 'Check that Claude Code works: `claude --version`.');
+  if (list.code !== 0)
+    return fail(`\`claude mcp list\` failed (exit ${list.code}): ${(list.stderr || list.stdout).trim()}`, 'Check that Claude Code works: `claude --version`.');
   const found = registrationIn(list.stdout, name);
-  if (!found) return fail(`Claude Code has no MCP server named "${name}".`, `Run \`cco setup\`${name === SERVER_NAME ? '' : ` --name ${name}`} (or use \`cco run\`, which passes cco to claude itself).`);
+  if (!found)
+    return fail(
+      `Claude Code has no MCP server named "${name}".`,
+      `Run \`cco setup\`${name === SERVER_NAME ? '' : ` --name ${name}`} (or use \`cco run\`, which passes cco to claude itself).`,
+    );
   if (found.url !== expectedUrl) {
     return fail(
       `Claude Code's "${name}" points at ${found.url ?? '(no URL)'}, but cco is at ${expectedUrl}.`,
       `claude mcp remove ${name} -s <scope> (\`claude mcp get ${name}\` shows the scope), then \`cco setup\`.`,
     );
   }
-  if (found.failed && serverUp) return fail(`Claude Code knows "${name}" but cannot connect: ${found.line}`, 'Run `claude mcp get ' + name + '` for details; check the URL and headers.');
+  if (found.failed && serverUp)
+    return fail(`Claude Code knows "${name}" but cannot connect: ${found.line}`, 'Run `claude mcp get ' + name + '` for details; check the URL and headers.');
   // `claude -p` uses an unapproved project server as it is; only the interactive claude asks once.
-  const note = found.failed ? ' (it connects once cco runs)' : found.pendingApproval ? ' (a project server: interactive `claude` asks you to approve it once; `claude -p` uses it as it is)' : '';
+  const note = found.failed
+    ? ' (it connects once cco runs)'
+    : found.pendingApproval
+      ? ' (a project server: interactive `claude` asks you to approve it once; `claude -p` uses it as it is)'
+      : '';
   return pass(`Claude Code knows "${name}" at ${expectedUrl}${note}.`);
 }
 
@@ -158,7 +193,12 @@ export async function checkClaudeAllowRules(files?: string[]): Promise<Finding[]
     if (Array.isArray(allow)) for (const r of allow) if (typeof r === 'string') rules.push(`${r}  (${file})`);
     const mode = json.permissions?.defaultMode;
     if (mode === 'bypassPermissions' || mode === 'acceptEdits') {
-      out.push(warn(`${file} sets defaultMode "${mode}": ${mode === 'acceptEdits' ? 'file edits, and shell commands that only write files in the working directory (mkdir, touch, cp, mv, sed -i and the like),' : 'calls'} never reach cco.`, 'Remove permissions.defaultMode there, or pass --permission-mode default to claude.'));
+      out.push(
+        warn(
+          `${file} sets defaultMode "${mode}": ${mode === 'acceptEdits' ? 'file edits, and shell commands that only write files in the working directory (mkdir, touch, cp, mv, sed -i and the like),' : 'calls'} never reach cco.`,
+          'Remove permissions.defaultMode there, or pass --permission-mode default to claude.',
+        ),
+      );
     }
   }
   if (rules.length === 0) out.unshift(pass('No Claude Code allow rules let calls bypass cco.'));
@@ -200,14 +240,19 @@ export async function doctor(name: string, paths: CcoPaths = ccoPaths()): Promis
 
 export function doctorCommand(): Command {
   return new Command('doctor')
-    .description('check the server, Claude Code registration (MCP and http hooks), the Codex hook when there is one, config and Claude allow rules; says how to fix each problem')
+    .description(
+      'check the server, Claude Code registration (MCP and http hooks), the Codex hook when there is one, config and Claude allow rules; says how to fix each problem',
+    )
     .addOption(new Option('--name <name>', 'the server name in Claude Code').default(SERVER_NAME).argParser(serverName))
     .action(async (o: { name: string }) => {
       const findings = await doctor(o.name);
       process.stdout.write(renderFindings(findings));
       const problems = findings.filter((f) => !f.ok && !f.warning).length;
       const warnings = findings.filter((f) => f.warning).length;
-      if (problems > 0) throw new UserError(`${problems} problem${problems === 1 ? '' : 's'} found${warnings ? ` (and ${warnings} warning${warnings === 1 ? '' : 's'})` : ''}: fix them as shown above.`);
+      if (problems > 0)
+        throw new UserError(
+          `${problems} problem${problems === 1 ? '' : 's'} found${warnings ? ` (and ${warnings} warning${warnings === 1 ? '' : 's'})` : ''}: fix them as shown above.`,
+        );
       process.stdout.write(warnings ? `No problems; ${warnings} warning${warnings === 1 ? '' : 's'}.\n` : 'No problems found.\n');
     });
 }

@@ -44,7 +44,10 @@ const deny = (reason: string): HookResult => ({ stdout: '', stderr: `cco denied 
 /** One line of plain printable text (Codex shows it to the model and the person). */
 function oneLine(text: string, max = 500): string {
   // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat || 'no reason given';
 }
 
@@ -109,16 +112,30 @@ export function codexDecision(json: unknown): HookResult | undefined {
   const out = (json as { hookSpecificOutput?: unknown } | null)?.hookSpecificOutput as { hookEventName?: unknown; decision?: unknown } | undefined;
   if (!out || out.hookEventName !== 'PermissionRequest') return undefined;
   const d = out.decision as { behavior?: unknown; message?: unknown } | undefined;
-  if (d?.behavior === 'allow') return { stdout: `${JSON.stringify({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow' } } })}\n`, stderr: '', code: 0 };
+  if (d?.behavior === 'allow')
+    return {
+      stdout: `${JSON.stringify({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow' } } })}\n`,
+      stderr: '',
+      code: 0,
+    };
   if (d?.behavior === 'deny') {
     const message = typeof d.message === 'string' && d.message.trim() ? d.message : 'Denied by cco.';
-    return { stdout: `${JSON.stringify({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message } } })}\n`, stderr: '', code: 0 };
+    return {
+      stdout: `${JSON.stringify({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message } } })}\n`,
+      stderr: '',
+      code: 0,
+    };
   }
   return undefined;
 }
 
 /** Forward one hook input and turn the outcome into Codex's answer. Never throws. */
-export async function forwardCodexHook(input: Buffer | 'too-large' | 'timeout', o: HookCodexOptions = {}, paths: CcoPaths = ccoPaths(), env: NodeJS.ProcessEnv = process.env): Promise<HookResult> {
+export async function forwardCodexHook(
+  input: Buffer | 'too-large' | 'timeout',
+  o: HookCodexOptions = {},
+  paths: CcoPaths = ccoPaths(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<HookResult> {
   try {
     if (input === 'too-large') return deny(`the hook input is larger than ${MAX_HOOK_INPUT_BYTES} bytes.`);
     if (input === 'timeout') return deny('the hook input on stdin did not end within the wait.');

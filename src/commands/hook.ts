@@ -25,11 +25,13 @@ function badFlag(o: HookCodexFlags, extra: readonly string[]): string | undefine
 }
 
 export function hookCommand(): Command {
-  const hook = new Command('hook').description("the commands agents run as their hooks (Codex: `cco hook codex`); `cco setup --codex` registers them");
+  const hook = new Command('hook').description('the commands agents run as their hooks (Codex: `cco hook codex`); `cco setup --codex` registers them');
   hook.addCommand(
     new Command('codex')
-      .description("Codex's PermissionRequest hook: forward the question on stdin to the running cco and print its answer; denies (exit 2 with the reason) whenever cco cannot answer")
-      .option('--agent <name>', "name the agent its calls show in the console")
+      .description(
+        "Codex's PermissionRequest hook: forward the question on stdin to the running cco and print its answer; denies (exit 2 with the reason) whenever cco cannot answer",
+      )
+      .option('--agent <name>', 'name the agent its calls show in the console')
       .option('--url <url>', "cco's address (default: the running server's, from its server file)")
       .option('--wait <seconds>', "longest wait for cco's answer before denying (default 590; `cco setup --codex` sets it above cco's own timeout)")
       // Codex cannot show a usage error: every mistake in the registered command must still be a denial.
@@ -48,11 +50,14 @@ it exits 2 with one line on stderr, which Codex treats as a denial: the call doe
         const bad = badFlag(o, cmd.args);
         const result = bad
           ? { stdout: '', stderr: `cco denied this call: ${bad}\n`, code: 2 as const }
-          : await forwardCodexHook(await readBoundedStdin(process.stdin, undefined, (o.wait ? Number(o.wait) : DEFAULT_WAIT_S) * 1000).catch(() => Buffer.alloc(0)), {
-              ...(o.agent ? { agent: o.agent } : {}),
-              ...(o.url ? { url: o.url } : {}),
-              ...(o.wait ? { wait: Number(o.wait) } : {}),
-            });
+          : await forwardCodexHook(
+              await readBoundedStdin(process.stdin, undefined, (o.wait ? Number(o.wait) : DEFAULT_WAIT_S) * 1000).catch(() => Buffer.alloc(0)),
+              {
+                ...(o.agent ? { agent: o.agent } : {}),
+                ...(o.url ? { url: o.url } : {}),
+                ...(o.wait ? { wait: Number(o.wait) } : {}),
+              },
+            );
         if (result.stdout) process.stdout.write(result.stdout);
         if (result.stderr) process.stderr.write(result.stderr);
         // Exit 2 is Codex's denial; main() turns this into the exit code without printing more.

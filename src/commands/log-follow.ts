@@ -86,7 +86,10 @@ function sleepUnless(signal: AbortSignal, ms: number): Promise<void> {
 /** After the stream ended: whether the server is still alive, said on stderr. */
 async function sayWhyDropped(url: string): Promise<boolean> {
   // The server also drops a reader that falls far behind (output paused): say which it was.
-  const alive = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+  const alive = await fetch(`${url}/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
   process.stderr.write(
     alive
       ? 'cco: the server dropped this stream because it fell too far behind (was the output paused?); reconnecting. Decisions made meanwhile are in `cco log`.\n'

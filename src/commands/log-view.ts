@@ -129,7 +129,11 @@ export function tableRow(e: LogEntry): string[] {
     oneLine(r.agentLabel, 20),
     oneLine(r.tool, 24),
     outcome(e),
-    d ? (d.decidedBy === 'user' ? `${personOf(d)}${typeof d.savedRule === 'string' ? ` · saved ${escapeText(d.savedRule)}` : ''}` : escapeText(String(d.decidedBy))) : '',
+    d
+      ? d.decidedBy === 'user'
+        ? `${personOf(d)}${typeof d.savedRule === 'string' ? ` · saved ${escapeText(d.savedRule)}` : ''}`
+        : escapeText(String(d.decidedBy))
+      : '',
     d?.waitMs !== undefined ? formatDuration(d.waitMs) : '',
     // An edited call ran as edited: show what ran.
     summarizeInput({ toolName: r.tool, input: d?.edited && d.updatedInput ? d.updatedInput : r.input }, 60),
@@ -197,12 +201,25 @@ export function logStats(entries: readonly LogEntry[]): LogStats {
 export function renderStats(s: LogStats): string {
   const block = (title: string, m: Record<string, number>) => {
     const rows = Object.entries(m).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    return [`${title}:`, ...columns(rows.map(([k, n]) => [oneLine(k, 40), String(n)]), { indent: '  ' })].join('\n');
+    return [
+      `${title}:`,
+      ...columns(
+        rows.map(([k, n]) => [oneLine(k, 40), String(n)]),
+        { indent: '  ' },
+      ),
+    ].join('\n');
   };
   const w = s.personWait;
   const wait =
     w.count === 0
       ? 'Wait for a person: no decisions by a person.'
       : `Wait for a person (${w.count} decisions): median ${formatDuration(w.medianMs!)}, p90 ${formatDuration(w.p90Ms!)}`;
-  return [`${s.calls} calls`, block('By tool', s.byTool), block('By agent', s.byAgent), block('By decision', s.byDecision), block('Decided by', s.byDecidedBy), wait].join('\n');
+  return [
+    `${s.calls} calls`,
+    block('By tool', s.byTool),
+    block('By agent', s.byAgent),
+    block('By decision', s.byDecision),
+    block('Decided by', s.byDecidedBy),
+    wait,
+  ].join('\n');
 }

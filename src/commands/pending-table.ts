@@ -70,7 +70,9 @@ export function renderPendingFull(pending: readonly PendingView[], width: number
     if (out.length > 0) out.push('');
     const age = formatDuration(now - Date.parse(p.receivedAt));
     const left = formatDuration(Math.max(0, Date.parse(p.deadline) - now));
-    out.push(...wrapCells(`${escapeText(p.id)}  ${escapeText(p.toolName)}  from ${escapeText(p.agentLabel)}  waiting ${age}, ${left} left`, Math.max(10, width)));
+    out.push(
+      ...wrapCells(`${escapeText(p.id)}  ${escapeText(p.toolName)}  from ${escapeText(p.agentLabel)}  waiting ${age}, ${left} left`, Math.max(10, width)),
+    );
     const entries = Object.entries(p.input ?? {});
     if (entries.length === 0) out.push('  (no input)');
     for (const [key, value] of entries) {

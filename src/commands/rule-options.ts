@@ -90,19 +90,39 @@ export function applyOptions(rule: Rule, o: RuleOptions): void {
 /** Options that mean nothing for the rule's action are refused, not saved silently. */
 export function checkOptionsFit(action: RuleAction, o: RuleOptions): void {
   if (o.timeout !== undefined && action !== 'ask') {
-    throw new UserError(`--timeout is for --ask rules (how long a call waits for a person); ${action === 'allow' ? 'an allow' : 'a deny'} rule decides at once. Leave it out, or make the rule --ask.`);
+    throw new UserError(
+      `--timeout is for --ask rules (how long a call waits for a person); ${action === 'allow' ? 'an allow' : 'a deny'} rule decides at once. Leave it out, or make the rule --ask.`,
+    );
   }
   if (o.whenAway !== undefined && o.whenAway !== '' && action !== 'ask') {
-    throw new UserError(`--when-away is for --ask rules (their calls wait for a person); ${action === 'allow' ? 'an allow' : 'a deny'} rule decides at once. Leave it out, or make the rule --ask.`);
+    throw new UserError(
+      `--when-away is for --ask rules (their calls wait for a person); ${action === 'allow' ? 'an allow' : 'a deny'} rule decides at once. Leave it out, or make the rule --ask.`,
+    );
   }
   if (o.message !== undefined && action !== 'deny') {
-    throw new UserError(`--message is for --deny rules (the reason the agent reads); a${action === 'ask' ? 'n ask' : 'n allow'} rule sends none. Leave it out, or make the rule --deny.`);
+    throw new UserError(
+      `--message is for --deny rules (the reason the agent reads); a${action === 'ask' ? 'n ask' : 'n allow'} rule sends none. Leave it out, or make the rule --deny.`,
+    );
   }
 }
 
 /** Whether `cco rules edit` was given anything to change. */
 export function changesSomething(o: RuleOptions & { pattern?: string }): boolean {
-  const keys: (keyof RuleOptions | 'pattern')[] = ['pattern', 'allow', 'deny', 'ask', 'action', 'priority', 'agent', 'timeout', 'whenAway', 'message', 'name', 'for', 'session', 'project'];
+  const keys: (keyof RuleOptions | 'pattern')[] = [
+    'pattern',
+    'allow',
+    'deny',
+    'ask',
+    'action',
+    'priority',
+    'agent',
+    'timeout',
+    'whenAway',
+    'message',
+    'name',
+    'for',
+    'session',
+    'project',
+  ];
   return keys.some((k) => o[k] !== undefined) || (o.input?.length ?? 0) > 0;
 }
-

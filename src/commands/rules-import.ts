@@ -77,7 +77,12 @@ export async function importClaudeSettings(files: string[], dryRun: boolean, sto
   if (bypass.length) {
     out.push('', 'Note: Claude Code applies these allow rules itself, so matching calls never reach cco:');
     const { columns } = await import('./table.js');
-    out.push(...columns(bypass.map((f) => [e(f.entry), `(${e(f.file)})`]), { indent: '  ' }));
+    out.push(
+      ...columns(
+        bypass.map((f) => [e(f.entry), `(${e(f.file)})`]),
+        { indent: '  ' },
+      ),
+    );
     out.push('Remove them from the Claude settings if you want cco to see those calls.');
   }
   return `${out.join('\n')}\n`;
@@ -145,7 +150,15 @@ function newRules(found: readonly Found[], existing: Rule[]): Rule[] {
     if (have.has(key)) continue;
     have.add(key);
     // Same priority for all: cco's tie-break (deny, then ask, then allow) is Claude's precedence.
-    added.push({ id: nextRuleId([...existing, ...added]), pattern: f.pattern, action: f.action, ...(f.input ? { input: f.input } : {}), priority: DEFAULT_PRIORITY, name: `from ${f.file}`, createdAt: now });
+    added.push({
+      id: nextRuleId([...existing, ...added]),
+      pattern: f.pattern,
+      action: f.action,
+      ...(f.input ? { input: f.input } : {}),
+      priority: DEFAULT_PRIORITY,
+      name: `from ${f.file}`,
+      createdAt: now,
+    });
   }
   return added;
 }
@@ -155,8 +168,18 @@ async function addedLines(added: readonly Rule[], dryRun: boolean, store: Settin
   const e = (s: string) => escapeText(s);
   const out: string[] = [];
   const { columns } = await import('./table.js');
-  const inputText = (r: Rule) => (r.input ? Object.entries(r.input).map(([k, v]) => ` --input ${k}=${String(v)}`).join('') : '');
-  out.push(...columns(added.map((r) => [r.id, r.action, e(r.pattern + inputText(r))]), { indent: '  ' }));
+  const inputText = (r: Rule) =>
+    r.input
+      ? Object.entries(r.input)
+          .map(([k, v]) => ` --input ${k}=${String(v)}`)
+          .join('')
+      : '';
+  out.push(
+    ...columns(
+      added.map((r) => [r.id, r.action, e(r.pattern + inputText(r))]),
+      { indent: '  ' },
+    ),
+  );
   // An imported rule can mean something else in cco (or in Claude Code already): say so now.
   const { lintContext, warningLines, warningsOf } = await import('./rule-warnings.js');
   const saved = store.readFile().rules ?? [];

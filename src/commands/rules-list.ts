@@ -12,7 +12,7 @@ import { columns } from './table.js';
  * so every cell is escaped: no escape sequence or raw CR/LF reaches the terminal.
  */
 export function renderRules(rules: readonly Rule[], warnings: ReadonlyMap<string, readonly RuleWarning[]> = new Map()): string {
-  if (rules.length === 0) return 'No rules yet: every call goes to the default action. Add one with `cco rules add \'Bash(npm test:*)\' --allow`.';
+  if (rules.length === 0) return "No rules yet: every call goes to the default action. Add one with `cco rules add 'Bash(npm test:*)' --allow`.";
   // A SCOPE column only when some rule has one (session, project, time left).
   const now = Date.now();
   const scoped = rules.some((r) => ruleScope(r, now) !== '');
@@ -25,12 +25,20 @@ export function renderRules(rules: readonly Rule[], warnings: ReadonlyMap<string
       r.agent ?? '',
       ...(scoped ? [ruleScope(r, now)] : []),
       [
-        r.input ? Object.entries(r.input).map(([k, v]) => `${k}=${v}`).join(' ') : '',
+        r.input
+          ? Object.entries(r.input)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')
+          : '',
         r.timeoutMs !== undefined ? `timeout ${formatDuration(r.timeoutMs)}` : '',
         r.whenAway !== undefined ? `when away ${r.whenAway}` : '',
         r.message ? `"${r.message}"` : '',
         r.name ?? '',
-        serious(warnings.get(r.id)).length > 0 ? `! ${serious(warnings.get(r.id)).map((w) => w.code).join(', ')}` : '',
+        serious(warnings.get(r.id)).length > 0
+          ? `! ${serious(warnings.get(r.id))
+              .map((w) => w.code)
+              .join(', ')}`
+          : '',
       ]
         .filter(Boolean)
         .join('; '),

@@ -10,8 +10,8 @@ import { ccoPaths } from '../store/paths.js';
 import { SettingsStore } from '../store/settings.js';
 import { realPath } from '../store/real-path.js';
 
-/** `cco rules test`: the decision for a call, the rule that made it, and why the others did not. */
-export async function testCall(tool: string, inputJson: string, o: { agent?: string; cwd?: string; json?: boolean }): Promise<string> {
+/** The call's input: a JSON object, or a UserError with an example. */
+function parseInput(inputJson: string): Record<string, unknown> {
   let input: unknown;
   try {
     input = JSON.parse(inputJson);
@@ -21,10 +21,16 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new UserError('The input must be a JSON object, e.g. \'{"command":"npm test"}\'.');
   }
+  return input as Record<string, unknown>;
+}
+
+/** `cco rules test`: the decision for a call, the rule that made it, and why the others did not. */
+export async function testCall(tool: string, inputJson: string, o: { agent?: string; cwd?: string; json?: boolean }): Promise<string> {
+  const input = parseInput(inputJson);
   const paths = ccoPaths();
   const settings = new SettingsStore(paths.configFile).read();
   const cwd = resolve(o.cwd ?? process.cwd());
-  const call: ToolCall = { toolName: tool, input: input as Record<string, unknown>, agent: { cwd, ...(o.agent ? { name: o.agent } : {}) } };
+  const call: ToolCall = { toolName: tool, input, agent: { cwd, ...(o.agent ? { name: o.agent } : {}) } };
   // cco's own files come first, as in the server: no rule is consulted for them.
   const guard = guardPolicy(() => ({ action: 'ask', decidedBy: 'default' }), { protected: protectedPaths(paths), homeDir: homedir() })(call);
   if (guard.decidedBy === 'guard' && guard.action === 'deny') {
@@ -37,12 +43,19 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
       '',
     ].join('\n');
   }
-  const { evaluation, trace, writes } = compileRules(settings.rules, { homeDir: homedir(), defaultAction: settings.defaultAction, realPath, now: () => Date.now() }).explain(call);
+  const { evaluation, trace, writes } = compileRules(settings.rules, {
+    homeDir: homedir(),
+    defaultAction: settings.defaultAction,
+    realPath,
+    now: () => Date.now(),
+  }).explain(call);
   if (o.json) return `${escapeJson(JSON.stringify({ call, evaluation, trace, ...(writes ? { writes } : {}) }, null, 2))}\n`;
   // Patterns may come from an agent's command and reasons quote the call: all of it is escaped.
   const e = (s: string) => escapeText(s);
   const lines: string[] = [];
-  const by = evaluation.rule ? `rule ${e(evaluation.rule.id)} (${e(evaluation.rule.pattern)}, priority ${priorityOf(evaluation.rule)})` : 'the default action (no rule matched)';
+  const by = evaluation.rule
+    ? `rule ${e(evaluation.rule.id)} (${e(evaluation.rule.pattern)}, priority ${priorityOf(evaluation.rule)})`
+    : 'the default action (no rule matched)';
   lines.push(`${evaluation.action.toUpperCase()} by ${by}`);
   if (evaluation.note) lines.push(`  because ${e(evaluation.note)}`);
   if (evaluation.message) lines.push(`  message to the agent: ${e(evaluation.message)}`);
@@ -53,7 +66,11 @@ export async function testCall(tool: string, inputJson: string, o: { agent?: str
     // The deciding rule may not mean what it looks like: say so beside its verdict.
     const { lintContext, warningLines, warningsFor } = await import('./rule-warnings.js');
     const warnings = warningsFor(evaluation.rule, settings.rules, lintContext(cwd)).filter((w) => w.level === 'warning');
-    if (warnings.length) lines.push(`  rule ${e(evaluation.rule.id)} has ${warnings.length === 1 ? 'a warning' : `${warnings.length} warnings`}:`, ...warningLines(warnings, '    '));
+    if (warnings.length)
+      lines.push(
+        `  rule ${e(evaluation.rule.id)} has ${warnings.length === 1 ? 'a warning' : `${warnings.length} warnings`}:`,
+        ...warningLines(warnings, '    '),
+      );
   }
   if (trace.length) {
     const { columns } = await import('./table.js');

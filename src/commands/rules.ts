@@ -85,13 +85,18 @@ async function previewReport(pattern: string, action: RuleAction, o: RuleOptions
   const warnings: string[] = [];
   let r: ReturnType<typeof replayRule>;
   try {
-    r = replayRule(rule, recentAsks(ccoPaths().stateDir, REPLAY_LIMIT, (m) => warnings.push(m)), { homeDir: homedir() });
+    r = replayRule(
+      rule,
+      recentAsks(ccoPaths().stateDir, REPLAY_LIMIT, (m) => warnings.push(m)),
+      { homeDir: homedir() },
+    );
   } catch (error) {
     throw new UserError((error as Error).message);
   }
   for (const w of warnings) process.stderr.write(`audit log: ${escapeText(w)}\n`);
   const lines = [`Not saved (--preview). As an allow rule, ${escapeText(pattern)} ${replayLine(r, (t) => escapeText(t))}.`];
-  for (const d of r.denied.slice(0, 5)) lines.push(`  denied ${escapeText(d.id)} ${new Date(d.at).toISOString()}: ${escapeText(d.text.length > 100 ? `${d.text.slice(0, 99)}…` : d.text)}`);
+  for (const d of r.denied.slice(0, 5))
+    lines.push(`  denied ${escapeText(d.id)} ${new Date(d.at).toISOString()}: ${escapeText(d.text.length > 100 ? `${d.text.slice(0, 99)}…` : d.text)}`);
   if (action !== 'allow') lines.push(`(The replay counts the calls the pattern covers; this rule would ${action} them.)`);
   return `${lines.join('\n')}\n`;
 }
@@ -157,7 +162,9 @@ export function rulesCommand(): Command {
       .description(description)
       .argument('<id>', 'the rule id (see `cco rules list`)')
       .action(async (id: string) => {
-        await (await store()).update((file) => {
+        await (
+          await store()
+        ).update((file) => {
           const list = (file.rules ??= []);
           change(list, findRule(list, id));
         });
@@ -174,12 +181,16 @@ export function rulesCommand(): Command {
       .option('--pattern <pattern>', 'a new pattern')
       .action(async (id: string, o: RuleOptions & { pattern?: string }) => {
         if (!changesSomething(o)) {
-          throw new UserError(`Nothing to change: give rule ${escapeText(id)} a new --pattern, action (--allow, --deny, --ask) or option (see \`cco rules edit --help\`).`);
+          throw new UserError(
+            `Nothing to change: give rule ${escapeText(id)} a new --pattern, action (--allow, --deny, --ask) or option (see \`cco rules edit --help\`).`,
+          );
         }
         const action = await actionOf(o, false);
         const rw = await import('./rule-warnings.js');
         let warnings: RuleWarning[] = [];
-        await (await store()).update((file) => {
+        await (
+          await store()
+        ).update((file) => {
           const rule = findRule((file.rules ??= []), id);
           if (o.pattern !== undefined) rule.pattern = o.pattern;
           if (action) rule.action = action;
@@ -208,7 +219,7 @@ export function rulesCommand(): Command {
 
   rules.addCommand(
     new Command('import')
-      .description("turn Claude Code permission rules (settings files) into cco rules")
+      .description('turn Claude Code permission rules (settings files) into cco rules')
       .argument('[files...]', 'settings files (default: ~/.claude/settings.json, .claude/settings.json, .claude/settings.local.json)')
       .option('--dry-run', 'show what would be added, change nothing')
       .action(async (files: string[], o: { dryRun?: boolean }) => {

@@ -25,7 +25,13 @@ export function claudeRunArgs(mcpUrl: string, agent: string | undefined, userArg
  * The `--settings` value that gives one run cco's hooks (a JSON string, or a file when it holds a
  * token). With `both`, the hook lets the MCP prompt tool answer each question it also asks.
  */
-export function hookRunSettings(baseUrl: string, agent: string | undefined, via: 'hooks' | 'both', timeoutSeconds: number, token?: string): { hooks: ReturnType<typeof ccoHooks> } {
+export function hookRunSettings(
+  baseUrl: string,
+  agent: string | undefined,
+  via: 'hooks' | 'both',
+  timeoutSeconds: number,
+  token?: string,
+): { hooks: ReturnType<typeof ccoHooks> } {
   return { hooks: ccoHooks({ baseUrl, ...(agent ? { agent } : {}), ...(token ? { token } : {}), timeoutSeconds, viaBoth: via === 'both' }) };
 }
 
@@ -55,7 +61,7 @@ async function run(agent: string | undefined, userArgs: string[], via: Via): Pro
   if (!server) {
     throw new UserError(
       via === 'hooks'
-        ? 'No cco server is running, so Claude Code\'s hook would fail: an interactive session would ask at its own prompt, and a `-p` run would deny every call that needs asking. Start `cco watch` first (or `cco serve`), then run this again.'
+        ? "No cco server is running, so Claude Code's hook would fail: an interactive session would ask at its own prompt, and a `-p` run would deny every call that needs asking. Start `cco watch` first (or `cco serve`), then run this again."
         : 'No cco server is running, so Claude Code would fail with "MCP tool mcp__cco__approval_prompt … not found". Start `cco watch` first (or `cco serve`), then run this again.',
     );
   }
@@ -67,7 +73,8 @@ async function run(agent: string | undefined, userArgs: string[], via: Via): Pro
   const configFile = token && via !== 'hooks' ? join(stateDir, `run-${process.pid}.mcp.json`) : undefined;
   const settingsFile = token && via !== 'mcp' ? join(stateDir, `run-${process.pid}.settings.json`) : undefined;
   if (configFile) writeFileSync(configFile, JSON.stringify(mcpConfig(server.mcpUrl, agent, SERVER_NAME, token)), { mode: 0o600 });
-  if (settingsFile && via !== 'mcp') writeFileSync(settingsFile, JSON.stringify(hookRunSettings(new URL(server.url).origin, agent, via, timeoutSeconds, token)), { mode: 0o600 });
+  if (settingsFile && via !== 'mcp')
+    writeFileSync(settingsFile, JSON.stringify(hookRunSettings(new URL(server.url).origin, agent, via, timeoutSeconds, token)), { mode: 0o600 });
   const { spawn } = await import('node:child_process');
   const files = { ...(configFile ? { mcp: configFile } : {}), ...(settingsFile ? { settings: settingsFile } : {}) };
   const child = spawn(claude, claudeRunArgsVia(via, server, agent, userArgs, timeoutSeconds, files), { stdio: 'inherit' });

@@ -29,7 +29,12 @@ export const selectionGiven = (s: Selection): boolean => s.all || s.agents.lengt
 /** The selection as the flags that made it, for messages (quoted where needed). */
 export function describeSelection(s: Selection): string {
   const q = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
-  const parts = [...(s.all ? ['--all'] : []), ...s.agents.map((a) => `--agent ${q(a)}`), ...s.tools.map((t) => `--tool ${q(t)}`), ...s.globs.map((g) => `--match ${q(g)}`)];
+  const parts = [
+    ...(s.all ? ['--all'] : []),
+    ...s.agents.map((a) => `--agent ${q(a)}`),
+    ...s.tools.map((t) => `--tool ${q(t)}`),
+    ...s.globs.map((g) => `--match ${q(g)}`),
+  ];
   return parts.join(' ');
 }
 
@@ -72,7 +77,8 @@ function parseGlob(glob: string): Token[] {
           items.push([lo, hi]);
         } else items.push([lo, lo]);
       }
-      if (j >= cs.length) out.push({ kind: 'char', c }); // no closing `]`: a literal `[`
+      if (j >= cs.length)
+        out.push({ kind: 'char', c }); // no closing `]`: a literal `[`
       else {
         out.push({ kind: 'set', negate, items });
         i = j;

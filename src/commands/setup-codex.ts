@@ -43,7 +43,12 @@ const TRUST_NOTE =
   'Codex runs a new hook only after you trust it: at its next start it says "Hooks need review"; choose "Trust all and continue" ' +
   '(or review it in /hooks). Until then Codex asks at its own prompt as before. `cco doctor` shows whether Codex trusts it.\n';
 
-export async function setupCodex(o: SetupCodexOptions, paths: CcoPaths = ccoPaths(), env: NodeJS.ProcessEnv = process.env, words: readonly string[] = ccoCommandWords()): Promise<string> {
+export async function setupCodex(
+  o: SetupCodexOptions,
+  paths: CcoPaths = ccoPaths(),
+  env: NodeJS.ProcessEnv = process.env,
+  words: readonly string[] = ccoCommandWords(),
+): Promise<string> {
   const home = codexHome(env);
   const file = codexHooksFile(home);
   const current = readCodexHooks(file);
@@ -55,7 +60,11 @@ export async function setupCodex(o: SetupCodexOptions, paths: CcoPaths = ccoPath
   } else {
     waitMs = await ccoLongestWaitMs(paths);
     timeoutSeconds = hookTimeoutSeconds(waitMs);
-    const command = codexHookCommand(words, { ...(o.agent ? { agent: o.agent } : {}), ...(o.url ? { url: o.url } : {}), waitSeconds: codexWaitSeconds(timeoutSeconds) });
+    const command = codexHookCommand(words, {
+      ...(o.agent ? { agent: o.agent } : {}),
+      ...(o.url ? { url: o.url } : {}),
+      waitSeconds: codexWaitSeconds(timeoutSeconds),
+    });
     next = withCcoCodexHook(current.json, ccoCodexGroup(command, timeoutSeconds));
   }
   const text = (json: Record<string, unknown>) => `${JSON.stringify(json, null, 2)}\n`;

@@ -56,7 +56,12 @@ const DOWN_NOTE =
   'When cco is not running, interactive sessions ask at Claude\'s own prompt as before (the hook fails with onFailure "continue"); ' +
   'a `claude -p` run that has only the hook (no --permission-prompt-tool) denies every call that needs asking.\n';
 
-export async function setupHooks(o: SetupHooksOptions, paths: CcoPaths = ccoPaths(), cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function setupHooks(
+  o: SetupHooksOptions,
+  paths: CcoPaths = ccoPaths(),
+  cwd = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   const file = settingsFileFor(o.scope, cwd, env);
   const current = readClaudeSettings(file);
   let next: Record<string, unknown>;
@@ -74,7 +79,10 @@ export async function setupHooks(o: SetupHooksOptions, paths: CcoPaths = ccoPath
     }
     const waitMs = await ccoLongestWaitMs(paths);
     const timeoutSeconds = hookTimeoutSeconds(waitMs);
-    next = withCcoHooks(current.json, ccoHooks({ baseUrl: await hookBaseUrl(o.url, paths), ...(o.agent ? { agent: o.agent } : {}), ...(token ? { token } : {}), timeoutSeconds }));
+    next = withCcoHooks(
+      current.json,
+      ccoHooks({ baseUrl: await hookBaseUrl(o.url, paths), ...(o.agent ? { agent: o.agent } : {}), ...(token ? { token } : {}), timeoutSeconds }),
+    );
   }
   const before = current.exists ? settingsText(current.json) : '';
   const after = settingsText(next);

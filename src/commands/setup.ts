@@ -102,7 +102,8 @@ async function setup(o: SetupOptions): Promise<string> {
   let replaced = '';
   if (got.code === 0) {
     const scope = scopeIn(got.stdout) ?? o.scope;
-    if (sameRegistration(got.stdout, entry) && scope === o.scope) return `cco is already set up in Claude Code as "${o.name}" (${describe(entry)}); nothing changed.\n${runWith}`;
+    if (sameRegistration(got.stdout, entry) && scope === o.scope)
+      return `cco is already set up in Claude Code as "${o.name}" (${describe(entry)}); nothing changed.\n${runWith}`;
     if (scope !== o.scope) {
       // One name may be registered in several scopes (local over project over user): add this one.
       replaced = `Claude Code also has "${o.name}" in the ${scope} scope; where both apply, local wins over project, and project over user.\n`;
@@ -110,16 +111,21 @@ async function setup(o: SetupOptions): Promise<string> {
       // cco's own registration with another agent, token or timeout: replace it, saying what changes.
       const removed = await runCaptured(claude, ['mcp', 'remove', o.name, '-s', scope]);
       if (removed.code !== 0) {
-        throw new UserError(`\`claude mcp remove ${o.name} -s ${scope}\` failed (exit ${removed.code}): ${(removed.stderr || removed.stdout).trim() || 'no output'}. Nothing was changed.`);
+        throw new UserError(
+          `\`claude mcp remove ${o.name} -s ${scope}\` failed (exit ${removed.code}): ${(removed.stderr || removed.stdout).trim() || 'no output'}. Nothing was changed.`,
+        );
       }
       replaced = `Replaced cco's earlier registration in the ${scope} scope:\n${masked(diffLines(got.stdout))}  + ${describe(entry)}\n`;
     } else {
       throw new UserError(
-      `Claude Code already has an MCP server named "${o.name}" that is not this registration (${describe(entry)}):\n` +
-        // `claude mcp get` prints headers as they are: never echo a bearer token to the terminal.
-        `${got.stdout.trimEnd().replace(/(authorization:\s*bearer\s+)\S+/gi, '$1[hidden]').replace(/^/gm, '  ')}\n` +
-        `It was left as it is. To replace it, run \`claude mcp remove ${o.name} -s ${scope}\` and then \`cco setup\` again; ` +
-        `or keep it and register cco under another name with --name (its tool is then mcp__<name>__approval_prompt).`,
+        `Claude Code already has an MCP server named "${o.name}" that is not this registration (${describe(entry)}):\n` +
+          // `claude mcp get` prints headers as they are: never echo a bearer token to the terminal.
+          `${got.stdout
+            .trimEnd()
+            .replace(/(authorization:\s*bearer\s+)\S+/gi, '$1[hidden]')
+            .replace(/^/gm, '  ')}\n` +
+          `It was left as it is. To replace it, run \`claude mcp remove ${o.name} -s ${scope}\` and then \`cco setup\` again; ` +
+          `or keep it and register cco under another name with --name (its tool is then mcp__<name>__approval_prompt).`,
       );
     }
   }
@@ -163,7 +169,9 @@ export function isCcoRegistration(getOutput: string): boolean {
 
 export function setupCommand(): Command {
   return new Command('setup')
-    .description('register cco with Claude Code (runs `claude mcp add-json`; re-running changes nothing); --hooks adds its http hooks to Claude\'s settings instead; --codex adds its hook to Codex')
+    .description(
+      "register cco with Claude Code (runs `claude mcp add-json`; re-running changes nothing); --hooks adds its http hooks to Claude's settings instead; --codex adds its hook to Codex",
+    )
     .addOption(new Option('-s, --scope <scope>', 'where Claude Code keeps the registration').choices(['user', 'project', 'local']).default('user'))
     .addOption(new Option('--name <name>', 'the server name in Claude Code').default(SERVER_NAME).argParser(serverName))
     .addOption(new Option('--agent <name>', `name the agents of this registration (sent as the ${AGENT_HEADER} header)`).argParser(agentName))
@@ -184,7 +192,10 @@ export function setupCommand(): Command {
         process.stdout.write(await setupHooks(o));
         return;
       }
-      if (o.remove || o.dryRun) throw new UserError(`${o.remove ? '--remove' : '--dry-run'} goes with --hooks or --codex. To remove cco's MCP registration run \`claude mcp remove ${o.name} -s ${o.scope}\`.`);
+      if (o.remove || o.dryRun)
+        throw new UserError(
+          `${o.remove ? '--remove' : '--dry-run'} goes with --hooks or --codex. To remove cco's MCP registration run \`claude mcp remove ${o.name} -s ${o.scope}\`.`,
+        );
       const out = await setup(o);
       process.stdout.write(out);
       // Nothing registered (no `claude` on PATH): the text says what to do, the exit code says it

@@ -4,7 +4,7 @@ export function statusCommand(): Command {
   return new Command('status')
     .description('one line on the running server: how many calls wait and the oldest (cheap enough for a tmux status line)')
     .option('--json', 'print JSON: {"running":…,"pending":N,"oldest":{id,agent,tool,summary,waitingMs}}')
-    .option('--tmux', "a tmux status-line segment (⏳3 oldest 4m api Bash git push), empty when nothing waits or cco is not running")
+    .option('--tmux', 'a tmux status-line segment (⏳3 oldest 4m api Bash git push), empty when nothing waits or cco is not running')
     .addHelpText(
       'after',
       `

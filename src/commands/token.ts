@@ -11,11 +11,9 @@ const store = async () => {
 };
 
 export function tokenCommand(): Command {
-  const cmd = new Command('token')
-    .description('named decision tokens: each person approves or denies through the decision API as themself')
-    .addHelpText(
-      'after',
-      `
+  const cmd = new Command('token').description('named decision tokens: each person approves or denies through the decision API as themself').addHelpText(
+    'after',
+    `
 A named token opens the decision API (\`cco pending/approve/deny\` with CCO_API_TOKEN, scripts,
 curl) as that person: the audit log, \`cco log\` and the console's history say who
 decided. Only a SHA-256 of each token is stored (in tokens.json in cco's config folder, 0600);
@@ -24,7 +22,7 @@ The agents' /mcp token never opens the decision API, and a named token never ope
   cco token add alice
   cco token add ci-bot --deny-only
   CCO_API_TOKEN=<token> cco pending`,
-    );
+  );
   cmd.addCommand(addCommand());
   cmd.addCommand(listCommand());
   cmd.addCommand(rmCommand());
@@ -62,7 +60,7 @@ function listCommand(): Command {
         return;
       }
       if (tokens.length === 0) {
-        process.stdout.write('No named tokens yet: only the server file\'s token opens the decision API. Make one with `cco token add NAME`.\n');
+        process.stdout.write("No named tokens yet: only the server file's token opens the decision API. Make one with `cco token add NAME`.\n");
         return;
       }
       const { columns } = await import('./table.js');

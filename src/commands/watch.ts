@@ -17,14 +17,18 @@ function keysHelp(): string {
     'In the always-allow chooser (A), besides typing the pattern:',
     ...GRANT_KEYMAP.map((b) => `  ${b.hint.padEnd(w)}${b.help}`),
     '',
-    'Settings that change it: `cco config set bell false`; NO_COLOR turns colour off.'].join('\n');
+    'Settings that change it: `cco config set bell false`; NO_COLOR turns colour off.',
+  ].join('\n');
 }
 
 /** Options that start a server: they mean nothing to a console that connects to one. */
 const SERVER_ONLY = ['host', 'port', 'timeout', 'token', 'allowHost', 'progressInterval'] as const;
 
 export function watchCommand(): Command {
-  const cmd = serverCommand('watch', 'run the approval endpoint with the live console (approve with a, deny with d); with --connect, the console on a cco already running');
+  const cmd = serverCommand(
+    'watch',
+    'run the approval endpoint with the live console (approve with a, deny with d); with --connect, the console on a cco already running',
+  );
   return cmd
     .addOption(
       new Option(
@@ -46,7 +50,10 @@ export function watchCommand(): Command {
       if (opts.connect !== undefined) {
         const given = SERVER_ONLY.filter((o) => cmd.getOptionValueSource(o) === 'cli');
         if (given.length > 0) {
-          throw new UserError(`--connect starts no server, so ${given.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ${given.length === 1 ? 'means' : 'mean'} nothing with it; set them on the cco you connect to.`, 2);
+          throw new UserError(
+            `--connect starts no server, so ${given.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ${given.length === 1 ? 'means' : 'mean'} nothing with it; set them on the cco you connect to.`,
+            2,
+          );
         }
         const { runRemoteConsole } = await import('../app/remote-console.js');
         await runRemoteConsole(opts.connect === true ? undefined : opts.connect);

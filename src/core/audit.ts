@@ -203,7 +203,7 @@ export class EntryWindow {
 
   /** The kept entries: decided and passing `keep`, the last `max` of them. */
   result(): LogEntry[] {
-    const out = this.entries().filter((e) => e.decision === undefined ? this.keep(e) : true);
+    const out = this.entries().filter((e) => (e.decision === undefined ? this.keep(e) : true));
     return this.max > 0 ? out.slice(-this.max) : out;
   }
 

@@ -191,7 +191,10 @@ export class Broker {
     return this.atOnce(call, this.clock.now()).decision;
   }
 
-  private atOnce(call: ToolCall, now: number): { decision: Decision; verdict?: undefined } | { decision?: undefined; verdict: Extract<PolicyVerdict, { action: 'ask' }> } {
+  private atOnce(
+    call: ToolCall,
+    now: number,
+  ): { decision: Decision; verdict?: undefined } | { decision?: undefined; verdict: Extract<PolicyVerdict, { action: 'ask' }> } {
     const decide = (decision: Decision) => ({ decision: this.record({ id: this.freshId(), call, receivedAt: now, deadline: now, decision, atOnce: true }) });
     // Decided at the clock's time after the policy ran: the audit's waitMs is the time rules took.
     const at = () => this.clock.now();

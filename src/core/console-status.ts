@@ -27,7 +27,11 @@ export class StatusBoard {
 
   set(next: Partial<ConsoleStatus>): void {
     const merged = { ...this.snap, ...next };
-    const same = merged.agents === this.snap.agents && merged.defaultAction === this.snap.defaultAction && merged.rules === this.snap.rules && merged.away === this.snap.away;
+    const same =
+      merged.agents === this.snap.agents &&
+      merged.defaultAction === this.snap.defaultAction &&
+      merged.rules === this.snap.rules &&
+      merged.away === this.snap.away;
     if (same) return;
     this.snap = merged;
     for (const l of [...this.listeners]) l();

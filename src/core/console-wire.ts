@@ -110,7 +110,10 @@ export type ConsoleMessage = { [K in ConsoleMessageName]: { event: K; data: Cons
 export function parseConsoleMessage(event: string, data: unknown): { ok: true; message: ConsoleMessage } | { ok: false; why: string } {
   if (!Object.hasOwn(CONSOLE_MESSAGES, event)) return { ok: false, why: `unknown message "${event.slice(0, 40)}"` };
   if (event === 'snapshot' && typeof data === 'object' && data !== null && (data as { format?: unknown }).format !== CONSOLE_WIRE_FORMAT) {
-    return { ok: false, why: `a console stream of another format (${JSON.stringify((data as { format?: unknown }).format ?? null).slice(0, 20)}; this cco reads ${CONSOLE_WIRE_FORMAT}): run the same version of cco on both ends` };
+    return {
+      ok: false,
+      why: `a console stream of another format (${JSON.stringify((data as { format?: unknown }).format ?? null).slice(0, 20)}; this cco reads ${CONSOLE_WIRE_FORMAT}): run the same version of cco on both ends`,
+    };
   }
   const schema = CONSOLE_MESSAGES[event as ConsoleMessageName];
   const parsed = schema.safeParse(data);

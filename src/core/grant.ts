@@ -109,7 +109,9 @@ export function writeBackLabel(choice: WriteBack, call: ToolCall, pattern: strin
       : 'mode' in u
         ? `mode ${u.mode}`
         : `${u.type} ${u.directories.join(', ')}`;
-  const warn = SHARED_DESTINATIONS.has(dest) ? ` ⚠ ${dest === 'projectSettings' ? 'shared with everyone who uses the repository' : 'for every project of this user'}` : '';
+  const warn = SHARED_DESTINATIONS.has(dest)
+    ? ` ⚠ ${dest === 'projectSettings' ? 'shared with everyone who uses the repository' : 'for every project of this user'}`
+    : '';
   return `${choice.kind === 'suggestion' ? "Claude's suggestion: " : 'tell Claude too: '}${what} → ${dest}${warn}`;
 }
 

@@ -73,7 +73,9 @@ export function oscNotification(text: { title: string; body: string }, kind: Osc
  */
 export function oscKindFor(env: Readonly<Record<string, string | undefined>>): OscKind {
   const term = env.TERM ?? '';
-  const osc9 = /iTerm|WezTerm|ghostty/i.test(env.TERM_PROGRAM ?? '') || Boolean(env.KITTY_WINDOW_ID || env.WEZTERM_PANE || env.ITERM_SESSION_ID || env.GHOSTTY_RESOURCES_DIR);
+  const osc9 =
+    /iTerm|WezTerm|ghostty/i.test(env.TERM_PROGRAM ?? '') ||
+    Boolean(env.KITTY_WINDOW_ID || env.WEZTERM_PANE || env.ITERM_SESSION_ID || env.GHOSTTY_RESOURCES_DIR);
   if (!osc9 && (term.startsWith('foot') || term.startsWith('rxvt') || env.VTE_VERSION)) return 'osc777';
   return 'osc9';
 }
@@ -134,7 +136,14 @@ export function webhookRequest(n: Notice, target: string, format: WebhookFormat,
     root.search = '';
     return { url: root.href, headers, body: { topic, title: 'cco: calls are waiting', message: text, tags: ['hourglass'], priority: 4 } };
   }
-  const body: Record<string, unknown> = { source: 'cco', event: 'waiting', text, waiting: n.waiting.length, agents: agentCount(n.waiting), oldestWaitingMs: oldestMs(n) };
+  const body: Record<string, unknown> = {
+    source: 'cco',
+    event: 'waiting',
+    text,
+    waiting: n.waiting.length,
+    agents: agentCount(n.waiting),
+    oldestWaitingMs: oldestMs(n),
+  };
   if (content) {
     body.calls = n.calls.slice(0, MAX_CALLS_LISTED).map((p) => ({
       id: escapeText(p.id),

@@ -77,7 +77,8 @@ export function replayRule(rule: Rule, entries: readonly LogEntry[], opts: Engin
     allowed++;
     const d = e.decision;
     // Answered at the agent's own prompt or withdrawn: no one denied it in cco.
-    if (d?.behavior === 'deny' && !NOT_DENIED_BY_ANYONE.has(d.decidedBy ?? '')) denied.push({ id: e.id, at: Date.parse(d.time), text: primaryText(call) ?? call.toolName });
+    if (d?.behavior === 'deny' && !NOT_DENIED_BY_ANYONE.has(d.decidedBy ?? ''))
+      denied.push({ id: e.id, at: Date.parse(d.time), text: primaryText(call) ?? call.toolName });
   }
   denied.reverse();
   return { asks: asks.length, allowed, denied };

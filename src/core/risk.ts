@@ -164,7 +164,12 @@ function gitMarks(args: readonly string[], out: RiskMark[]): void {
   const sub = args[0];
   const rest = args.slice(1);
   if (sub === 'push') {
-    if (rest.some((a) => a === '--force' || a.startsWith('--force-with-lease') || a === '--force-if-includes' || /^-[a-zA-Z]*f/.test(a) || (a.startsWith('+') && a.length > 1))) {
+    if (
+      rest.some(
+        (a) =>
+          a === '--force' || a.startsWith('--force-with-lease') || a === '--force-if-includes' || /^-[a-zA-Z]*f/.test(a) || (a.startsWith('+') && a.length > 1),
+      )
+    ) {
       addMark(out, { kind: 'force', text: 'force push' });
     }
   } else if (sub === 'reset' && rest.includes('--hard')) addMark(out, { kind: 'force', text: 'git reset --hard' });

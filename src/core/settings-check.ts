@@ -49,7 +49,10 @@ const KNOWN = [...SETTING_KEYS, 'rules'];
 
 const fileSchema = strictObject(
   {
-    ...(Object.fromEntries(SETTING_KEYS.map((k) => [k, optional((SETTINGS[k] as { schema(z: Zod): ZodMiniType<unknown> }).schema(Z))])) as unknown as Record<SettingKey, ZodMiniType<unknown>>),
+    ...(Object.fromEntries(SETTING_KEYS.map((k) => [k, optional((SETTINGS[k] as { schema(z: Zod): ZodMiniType<unknown> }).schema(Z))])) as unknown as Record<
+      SettingKey,
+      ZodMiniType<unknown>
+    >),
     rules: optional(rulesSchema),
     $schema: optional(custom<unknown>()),
   },
@@ -61,7 +64,6 @@ export interface SettingsIssue {
   path: (string | number)[];
   message: string;
 }
-
 
 /** `"notify": {…}` for the flat keys `"notify.desktop"`…: say how they are written. */
 function nestedHint(key: string): string {

@@ -79,7 +79,9 @@ function choice<T extends string>(z: Zod, key: string, values: readonly T[], aft
 }
 
 function duration(z: Zod, key: string, check: (ms: number, text: string) => string | undefined) {
-  return z.string({ error: (iss) => `"${key}" must be a duration text such as "5m" (got ${got(iss.input)})` }).check(failure(z, key, (v: string) => check(parseDuration(v), v)));
+  return z
+    .string({ error: (iss) => `"${key}" must be a duration text such as "5m" (got ${got(iss.input)})` })
+    .check(failure(z, key, (v: string) => check(parseDuration(v), v)));
 }
 
 function flag(z: Zod, key: string) {
@@ -104,38 +106,8 @@ function durationFromText(text: string): string {
 
 const asText = (text: string): string => text;
 
-/** How the desktop step reaches the person: see notify-text.ts and app/notify.ts. */
-export type DesktopNotify = 'off' | 'auto' | 'osc' | 'osc9' | 'osc777' | 'notify-send';
-export const DESKTOP_NOTIFY: readonly DesktopNotify[] = ['off', 'auto', 'osc', 'osc9', 'osc777', 'notify-send'];
-
-export type WebhookFormat = 'auto' | 'ntfy' | 'slack' | 'json';
-export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['auto', 'ntfy', 'slack', 'json'];
-
-/**
- * A problem with a webhook URL, as a sentence, or undefined when it is usable: http(s) only, with
- * a host, and for ntfy a topic.
- */
-export function webhookUrlProblem(text: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return `it is not a URL (got ${JSON.stringify(text)}); use e.g. https://ntfy.sh/your-topic or a Slack incoming-webhook URL`;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `it must be an http:// or https:// URL (got ${JSON.stringify(url.protocol)})`;
-  if (!url.hostname) return 'it has no host';
-  return undefined;
-}
-
-/** A webhook URL as `cco config list` and cco's log show it: the origin only (the rest is often a secret). */
-export function showWebhookUrl(text: string | undefined): string {
-  if (text === undefined) return '(none)';
-  try {
-    return `${new URL(text).origin}/… (set)`;
-  } catch {
-    return '(set)';
-  }
-}
+export { DESKTOP_NOTIFY, showWebhookUrl, WEBHOOK_FORMATS, webhookUrlProblem, type DesktopNotify, type WebhookFormat } from './notify-settings.js';
+import { DESKTOP_NOTIFY, showWebhookUrl, WEBHOOK_FORMATS, webhookUrlProblem, type DesktopNotify, type WebhookFormat } from './notify-settings.js';
 
 /** A notification delay: from 0s (at once) to 24h. */
 function delay(z: Zod, key: string) {
@@ -152,9 +124,9 @@ export const SETTINGS = {
   timeout: define<string>({
     schema: (z) =>
       duration(z, 'timeout', (ms) => {
-      checkWait(ms, '"timeout"');
-      return undefined;
-    }),
+        checkWait(ms, '"timeout"');
+        return undefined;
+      }),
     default: '5m',
     help: 'how long a call waits for a person, e.g. 5m (at most 24h)',
     fromText: durationFromText,
@@ -182,7 +154,10 @@ export const SETTINGS = {
     fromText: durationFromText,
   }),
   port: define<number>({
-    schema: (z) => z.number({ error: (iss) => portMessage(iss.input) }).check(z.refine((v) => Number.isInteger(v) && v >= 1 && v <= 65535, { error: (iss) => portMessage(iss.input) })),
+    schema: (z) =>
+      z
+        .number({ error: (iss) => portMessage(iss.input) })
+        .check(z.refine((v) => Number.isInteger(v) && v >= 1 && v <= 65535, { error: (iss) => portMessage(iss.input) })),
     default: 8660,
     help: 'the port cco serve/watch listen on (1-65535; `--port 0` picks a free one for one run)',
     fromText: (text) => {
@@ -196,8 +171,8 @@ export const SETTINGS = {
   retention: define<string>({
     schema: (z) =>
       duration(z, 'retention', (ms, text) =>
-      ms < MIN_RETENTION_MS ? `"retention" must be at least 1h (got "${text}"): a shorter one would delete the history almost at once` : undefined,
-    ),
+        ms < MIN_RETENTION_MS ? `"retention" must be at least 1h (got "${text}"): a shorter one would delete the history almost at once` : undefined,
+      ),
     default: '30d',
     help: 'how long the audit log is kept, e.g. 30d (at least 1h)',
     fromText: durationFromText,
@@ -205,11 +180,15 @@ export const SETTINGS = {
   retentionSize: define<string | number>({
     // A number is bytes (older files wrote it so); text has a unit.
     schema: (z) =>
-      z.union([z.string(), z.number()], { error: (iss) => `"retentionSize" must be a size text such as "100MB" (got ${got(iss.input)})` }).check(
-      failure(z, 'retentionSize', (v: string | number) =>
-        parseSize(String(v)) < MIN_RETENTION_BYTES ? `"retentionSize" must be at least 1MB (got ${got(v)}): a smaller one would delete the history almost at once` : undefined,
-      ),
-    ),
+      z
+        .union([z.string(), z.number()], { error: (iss) => `"retentionSize" must be a size text such as "100MB" (got ${got(iss.input)})` })
+        .check(
+          failure(z, 'retentionSize', (v: string | number) =>
+            parseSize(String(v)) < MIN_RETENTION_BYTES
+              ? `"retentionSize" must be at least 1MB (got ${got(v)}): a smaller one would delete the history almost at once`
+              : undefined,
+          ),
+        ),
     default: '100MB',
     help: 'how large the audit log may grow, e.g. 100MB (at least 1MB)',
     fromText: asText,
@@ -239,10 +218,13 @@ export const SETTINGS = {
     fromText: durationFromText,
   }),
   'notify.webhook.url': define<string, undefined>({
-    schema: (z) => z.string({ error: (iss) => `"notify.webhook.url" must be an http(s) URL text (got ${got(iss.input)})` }).check(failure(z, 'notify.webhook.url', (v: string) => {
-      const problem = webhookUrlProblem(v);
-      return problem === undefined ? undefined : `"notify.webhook.url": ${problem}`;
-    })),
+    schema: (z) =>
+      z.string({ error: (iss) => `"notify.webhook.url" must be an http(s) URL text (got ${got(iss.input)})` }).check(
+        failure(z, 'notify.webhook.url', (v: string) => {
+          const problem = webhookUrlProblem(v);
+          return problem === undefined ? undefined : `"notify.webhook.url": ${problem}`;
+        }),
+      ),
     default: undefined,
     help: 'POST a notice here (it leaves this machine) for calls still waiting after notify.webhook.after: an ntfy topic URL, a Slack incoming webhook, or any JSON receiver',
     fromText: (text) => {
@@ -351,4 +333,3 @@ export function resolveSettings(file: SettingsFile): Settings {
     rules: file.rules ?? [],
   };
 }
-

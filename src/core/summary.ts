@@ -25,7 +25,6 @@ export function deciderText(decidedBy: string, you = 'you'): string {
   return decidedBy === 'user' ? you : decidedBy;
 }
 
-
 /**
  * Make text safe for one terminal line: control and invisible characters (including ESC, so no
  * escape sequence from an agent can reach the terminal) become visible escapes (`escapeText`),

@@ -64,18 +64,7 @@ export type PermissionUpdate =
  * `away` is a call that needed a person while nobody was at a console, denied at once because
  * `whenAway` (a setting, or the deciding ask rule's) says so.
  */
-export type DecidedBy =
-  | 'user'
-  | `rule:${string}`
-  | 'timeout'
-  | 'default'
-  | 'shutdown'
-  | 'cancelled'
-  | 'elsewhere'
-  | 'error'
-  | 'interrupted'
-  | 'guard'
-  | 'away';
+export type DecidedBy = 'user' | `rule:${string}` | 'timeout' | 'default' | 'shutdown' | 'cancelled' | 'elsewhere' | 'error' | 'interrupted' | 'guard' | 'away';
 
 export type Behavior = 'allow' | 'deny';
 

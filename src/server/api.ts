@@ -31,20 +31,24 @@ const TEXT = z.string().min(1).max(4096);
 const PERMISSION_UPDATES = z
   .array(
     z.discriminatedUnion('type', [
-      z.object({
-        type: z.enum(['addRules', 'replaceRules', 'removeRules']),
-        rules: z.array(z.object({ toolName: TEXT, ruleContent: TEXT.optional() }).strict()).min(1).max(64),
-        behavior: z.enum(['allow', 'deny', 'ask']),
-        destination: DESTINATION,
-      }).strict(),
+      z
+        .object({
+          type: z.enum(['addRules', 'replaceRules', 'removeRules']),
+          rules: z
+            .array(z.object({ toolName: TEXT, ruleContent: TEXT.optional() }).strict())
+            .min(1)
+            .max(64),
+          behavior: z.enum(['allow', 'deny', 'ask']),
+          destination: DESTINATION,
+        })
+        .strict(),
       z.object({ type: z.literal('setMode'), mode: z.enum(['default', 'acceptEdits', 'plan', 'dontAsk']), destination: DESTINATION }).strict(),
       z.object({ type: z.enum(['addDirectories', 'removeDirectories']), directories: z.array(TEXT).min(1).max(64), destination: DESTINATION }).strict(),
     ]),
   )
   .max(16);
 
-const fail = (status: 400 | 404 | 409 | 413, code: string, message: string) =>
-  Response.json({ error: { code, message } }, { status });
+const fail = (status: 400 | 404 | 409 | 413, code: string, message: string) => Response.json({ error: { code, message } }, { status });
 
 async function optionalBody(req: Request): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; res: Response }> {
   if (!req.body || req.headers.get('content-length') === '0') return { ok: true, value: {} };
@@ -142,11 +146,19 @@ function allowVerdict(c: Context<ApiEnv>, value: Record<string, unknown>): Verdi
   if (updatedPermissions !== undefined) {
     const parsed = PERMISSION_UPDATES.safeParse(updatedPermissions);
     if (!parsed.success) {
-      return fail(400, 'bad_body', `"updatedPermissions" must be a list of Claude Code permission updates: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') || 'the top'}.`);
+      return fail(
+        400,
+        'bad_body',
+        `"updatedPermissions" must be a list of Claude Code permission updates: ${parsed.error.issues[0]?.message ?? 'invalid'} at ${parsed.error.issues[0]?.path.join('.') || 'the top'}.`,
+      );
     }
     const shared = parsed.data.find((u) => u.destination === 'projectSettings' || u.destination === 'userSettings');
     if (shared !== undefined && confirmShared !== true) {
-      return fail(400, 'bad_body', `"updatedPermissions" saves to ${shared.destination}, which is shared beyond this session; send "confirmShared": true to mean it.`);
+      return fail(
+        400,
+        'bad_body',
+        `"updatedPermissions" saves to ${shared.destination}, which is shared beyond this session; send "confirmShared": true to mean it.`,
+      );
     }
     permissions = parsed.data as PermissionUpdate[];
     // Asking the agent to save a rule is an "always": a --no-always (or deny-only) token may not.

@@ -102,7 +102,15 @@ export function createApp(opts: AppOptions) {
   apiRoutes(app, opts);
 
   app.notFound((c) =>
-    c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}. The MCP endpoint is /mcp; Claude Code's hooks POST to ${PERMISSION_REQUEST_PATH} and ${POST_TOOL_USE_PATH}.` } }, 404),
+    c.json(
+      {
+        error: {
+          code: 'not_found',
+          message: `No route ${c.req.method} ${c.req.path}. The MCP endpoint is /mcp; Claude Code's hooks POST to ${PERMISSION_REQUEST_PATH} and ${POST_TOOL_USE_PATH}.`,
+        },
+      },
+      404,
+    ),
   );
   app.onError((error, c) => {
     opts.onError?.(error);
@@ -155,7 +163,10 @@ function apiRoutes(app: Hono<Env>, opts: AppOptions): void {
   );
   if (opts.console) {
     const backlog = opts.eventBacklogBytes ?? MAX_EVENT_BACKLOG_BYTES;
-    app.route('/api/console', consoleApi(opts.broker, opts.console, { keepAliveMs: opts.consoleKeepAliveMs ?? CONSOLE_KEEPALIVE_MS, maxBacklogBytes: backlog }));
+    app.route(
+      '/api/console',
+      consoleApi(opts.broker, opts.console, { keepAliveMs: opts.consoleKeepAliveMs ?? CONSOLE_KEEPALIVE_MS, maxBacklogBytes: backlog }),
+    );
   }
   app.route('/api', decisionApi(opts.broker, opts.eventBacklogBytes ? { maxBacklogBytes: opts.eventBacklogBytes } : {}));
 }

@@ -52,6 +52,7 @@ export function parseApprovalCall(params: unknown): ParsedApprovalCall {
     return { ok: false, problem: `Invalid arguments for ${APPROVAL_TOOL}: ${issue ? `${issue.path.join('.') || 'arguments'}: ${issue.message}` : 'invalid'}` };
   }
   const { tool_name: toolName, input, tool_use_id: toolUseId } = parsed.data;
-  if (jsonDepthExceeds(input, MAX_INPUT_DEPTH)) return { ok: false, problem: `Invalid arguments for ${APPROVAL_TOOL}: input is nested deeper than ${MAX_INPUT_DEPTH} levels` };
+  if (jsonDepthExceeds(input, MAX_INPUT_DEPTH))
+    return { ok: false, problem: `Invalid arguments for ${APPROVAL_TOOL}: input is nested deeper than ${MAX_INPUT_DEPTH} levels` };
   return { ok: true, call: toolUseId === undefined ? { toolName, input } : { toolName, input, toolUseId } };
 }

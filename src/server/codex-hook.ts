@@ -62,7 +62,8 @@ function codexAgent(name: string | undefined, body: CodexRequest): AgentInfo {
   return agent;
 }
 
-export const EDITED_INPUT_DENIED = "Denied by cco: Codex cannot run a changed command from a hook (it accepts only allow or deny), so the edited call was not allowed. Ask for the command you want instead.";
+export const EDITED_INPUT_DENIED =
+  'Denied by cco: Codex cannot run a changed command from a hook (it accepts only allow or deny), so the edited call was not allowed. Ask for the command you want instead.';
 
 /** Codex's hook answer for a decision: allow, or deny with its message. Nothing else Codex would reject. */
 export function codexHookAnswer(d: Decision): Record<string, unknown> {
@@ -78,22 +79,35 @@ async function parseCodexBody(req: Request): Promise<{ ok: true; value: CodexReq
   const body = await readJsonBody(req);
   if (!body.ok) return { ok: false, res: fail(body.status as 400, body.status === 413 ? 'too_large' : 'bad_json', body.message) };
   const v = body.value;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, res: fail(400, 'bad_body', 'The body must be a JSON object (the hook input Codex writes to `cco hook codex`).') };
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return { ok: false, res: fail(400, 'bad_body', 'The body must be a JSON object (the hook input Codex writes to `cco hook codex`).') };
   const event = (v as { hook_event_name?: unknown }).hook_event_name;
   if (event !== 'PermissionRequest') {
     const got = typeof event === 'string' ? JSON.stringify(event.slice(0, 64)) : 'none';
     return {
       ok: false,
-      res: fail(400, 'unknown_event', `This endpoint serves Codex's PermissionRequest hook (got hook_event_name ${got}). Register \`cco hook codex\` for PermissionRequest only; \`cco setup --codex\` does.`),
+      res: fail(
+        400,
+        'unknown_event',
+        `This endpoint serves Codex's PermissionRequest hook (got hook_event_name ${got}). Register \`cco hook codex\` for PermissionRequest only; \`cco setup --codex\` does.`,
+      ),
     };
   }
   const parsed = codexPermissionRequest.safeParse(v);
   if (!parsed.success) return { ok: false, res: fail(400, 'bad_body', `Invalid Codex PermissionRequest hook input: ${issueText(parsed.error)}.`) };
   const input = parsed.data.tool_input;
-  if (jsonDepthExceeds(input, MAX_INPUT_DEPTH)) return { ok: false, res: fail(400, 'bad_body', `Invalid Codex PermissionRequest hook input: tool_input is nested deeper than ${MAX_INPUT_DEPTH} levels.`) };
+  if (jsonDepthExceeds(input, MAX_INPUT_DEPTH))
+    return { ok: false, res: fail(400, 'bad_body', `Invalid Codex PermissionRequest hook input: tool_input is nested deeper than ${MAX_INPUT_DEPTH} levels.`) };
   // A shell call the rules could not read is never decided by them: no command string, no call.
   if (SHELL_TOOLS.has(parsed.data.tool_name) && typeof input.command !== 'string') {
-    return { ok: false, res: fail(400, 'bad_body', `Invalid Codex PermissionRequest hook input: tool_input.command must be the shell command as one string for ${parsed.data.tool_name}.`) };
+    return {
+      ok: false,
+      res: fail(
+        400,
+        'bad_body',
+        `Invalid Codex PermissionRequest hook input: tool_input.command must be the shell command as one string for ${parsed.data.tool_name}.`,
+      ),
+    };
   }
   return { ok: true, value: parsed.data };
 }

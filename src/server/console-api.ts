@@ -53,7 +53,12 @@ const GRANT = z
   .object({
     pattern: TEXT,
     fields: z.object({ session: TEXT.optional(), agent: TEXT.optional(), cwd: TEXT.optional() }).strict(),
-    forMs: z.number().int().positive().max(10 * 365 * 86_400_000).optional(),
+    forMs: z
+      .number()
+      .int()
+      .positive()
+      .max(10 * 365 * 86_400_000)
+      .optional(),
     scope: z.string().max(200),
     callId: TEXT,
   })

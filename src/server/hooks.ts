@@ -75,19 +75,25 @@ async function parseBody<T>(req: Request, schema: z.ZodType<T>, events: readonly
   const body = await readJsonBody(req);
   if (!body.ok) return { ok: false, res: fail(body.status, body.status === 413 ? 'too_large' : 'bad_json', body.message) };
   const v = body.value;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { ok: false, res: fail(400, 'bad_body', 'The body must be a JSON object (the hook input Claude Code sends).') };
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return { ok: false, res: fail(400, 'bad_body', 'The body must be a JSON object (the hook input Claude Code sends).') };
   const event = (v as { hook_event_name?: unknown }).hook_event_name;
   if (typeof event !== 'string' || !events.includes(event)) {
     const got = typeof event === 'string' ? JSON.stringify(event.slice(0, 64)) : 'none';
     return {
       ok: false,
-      res: fail(400, 'unknown_event', `This endpoint serves the hook event ${events.join(' and ')} (got ${got}). Register it for that event only; \`cco setup --hooks\` does.`),
+      res: fail(
+        400,
+        'unknown_event',
+        `This endpoint serves the hook event ${events.join(' and ')} (got ${got}). Register it for that event only; \`cco setup --hooks\` does.`,
+      ),
     };
   }
   const parsed = schema.safeParse(v);
   if (!parsed.success) return { ok: false, res: fail(400, 'bad_body', `Invalid ${event} hook input: ${issueText(parsed.error)}.`) };
   const input = (v as { tool_input?: unknown }).tool_input;
-  if (jsonDepthExceeds(input, MAX_INPUT_DEPTH)) return { ok: false, res: fail(400, 'bad_body', `Invalid ${event} hook input: tool_input is nested deeper than ${MAX_INPUT_DEPTH} levels.`) };
+  if (jsonDepthExceeds(input, MAX_INPUT_DEPTH))
+    return { ok: false, res: fail(400, 'bad_body', `Invalid ${event} hook input: tool_input is nested deeper than ${MAX_INPUT_DEPTH} levels.`) };
   return { ok: true, value: parsed.data };
 }
 

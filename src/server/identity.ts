@@ -42,7 +42,12 @@ export function apiAuth(opts: ApiAuthOptions): MiddlewareHandler<ApiEnv> {
     const m = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '');
     const presented = m?.[1]?.trim();
     if (!presented) {
-      return refuse(c, 401, 'unauthorized', "Missing bearer token: send \"Authorization: Bearer <token>\" with the server file's token (the cco commands read it for you) or a named token (`cco token add NAME`).");
+      return refuse(
+        c,
+        401,
+        'unauthorized',
+        'Missing bearer token: send "Authorization: Bearer <token>" with the server file\'s token (the cco commands read it for you) or a named token (`cco token add NAME`).',
+      );
     }
     let identity: Identity | undefined;
     if (tokenMatches(presented, opts.apiToken)) identity = local;
@@ -57,10 +62,15 @@ export function apiAuth(opts: ApiAuthOptions): MiddlewareHandler<ApiEnv> {
     // A long request (an event stream) asks again now and then: a token revoked meanwhile ends it.
     const lookup = opts.lookup;
     const person = identity.person;
-    c.set('stillValid', identity.local || !lookup ? () => true : () => {
-      const again = lookup(presented);
-      return 'identity' in again && again.identity.person === person;
-    });
+    c.set(
+      'stillValid',
+      identity.local || !lookup
+        ? () => true
+        : () => {
+            const again = lookup(presented);
+            return 'identity' in again && again.identity.person === person;
+          },
+    );
     await next();
   };
 }

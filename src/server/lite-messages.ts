@@ -74,7 +74,8 @@ export function liteMessageOf(m: unknown): LiteMessage | undefined {
     return undefined;
   }
   if (!isId(m.id) || !onlyKeys(m, REQUEST_KEYS)) return undefined;
-  if (m.method === 'ping' && (m.params === undefined || onlyKeys(m.params as Record<string, unknown>, META_KEY))) return { kind: 'request', method: 'ping', id: m.id };
+  if (m.method === 'ping' && (m.params === undefined || onlyKeys(m.params as Record<string, unknown>, META_KEY)))
+    return { kind: 'request', method: 'ping', id: m.id };
   if (m.method === 'tools/list' && listParamsOk(m.params)) return { kind: 'request', method: 'tools/list', id: m.id };
   return undefined;
 }

@@ -122,7 +122,13 @@ export class LiteSession {
     this.pendingRoots?.settle(undefined);
   }
 
-  private call(sid: string, request: ApprovalRequest, message: unknown, req: Request, signal: AbortSignal): LiteAnswer | Promise<LiteAnswer | undefined> | undefined {
+  private call(
+    sid: string,
+    request: ApprovalRequest,
+    message: unknown,
+    req: Request,
+    signal: AbortSignal,
+  ): LiteAnswer | Promise<LiteAnswer | undefined> | undefined {
     const s = this.session;
     const decide = () => decideAtOnce(s, request, this.opts.broker, this.opts.onError, this.onCall);
     const answer = (decision: Decision) => resultMessage(request.id, toCallToolResult(decision));

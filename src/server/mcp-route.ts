@@ -14,8 +14,7 @@ import type { Session } from './sessions.js';
 type Env = { Bindings: Partial<HttpBindings> };
 
 type Message = { method?: unknown; id?: unknown; params?: unknown };
-const messages = (body: unknown): Message[] =>
-  (Array.isArray(body) ? body : [body]).filter((m): m is Message => typeof m === 'object' && m !== null);
+const messages = (body: unknown): Message[] => (Array.isArray(body) ? body : [body]).filter((m): m is Message => typeof m === 'object' && m !== null);
 
 export interface McpRouteOptions {
   sessions: SessionRegistry;
@@ -98,7 +97,12 @@ function newSession(msgs: readonly Message[], opts: McpRouteOptions, agentName: 
     return jsonRpcError(400, -32000, 'Bad Request: no valid session id; send initialize first.');
   }
   if (!opts.sessions.makeRoom(opts.maxSessions)) {
-    return jsonRpcError(503, -32000, `Too many sessions: all ${opts.maxSessions} are in use. Retry later, or end agents that are no longer needed.`, msgs[0]!.id ?? null);
+    return jsonRpcError(
+      503,
+      -32000,
+      `Too many sessions: all ${opts.maxSessions} are in use. Retry later, or end agents that are no longer needed.`,
+      msgs[0]!.id ?? null,
+    );
   }
   return opts.sessions.create(agentName);
 }

@@ -131,7 +131,9 @@ export class RouteJoin {
     const key = keyOf(toolName, input);
     return this.broker
       .snapshot()
-      .pending.find((p) => p.call.agent?.route === 'claude-hook' && p.call.agent.conversationId === conversationId && keyOf(p.call.toolName, p.call.input) === key)?.id;
+      .pending.find(
+        (p) => p.call.agent?.route === 'claude-hook' && p.call.agent.conversationId === conversationId && keyOf(p.call.toolName, p.call.input) === key,
+      )?.id;
   }
 
   /** Forget the calls older than the window, oldest first; bounded, so a flood of MCP calls without twins cannot grow it past MAX_REMEMBERED. */

@@ -102,7 +102,8 @@ export function bearerAuth(token: string, shape: 'api' | 'jsonrpc' | 'hook' = 'a
             jsonrpc: '2.0',
             error: {
               code: -32001,
-              message: 'Unauthorized: this cco requires "Authorization: Bearer <token>". Register it with `cco setup` (which adds the header) or `claude mcp add --header "Authorization: Bearer <token>"`.',
+              message:
+                'Unauthorized: this cco requires "Authorization: Bearer <token>". Register it with `cco setup` (which adds the header) or `claude mcp add --header "Authorization: Bearer <token>"`.',
             },
             id: null,
           },
@@ -114,7 +115,8 @@ export function bearerAuth(token: string, shape: 'api' | 'jsonrpc' | 'hook' = 'a
           {
             error: {
               code: 'unauthorized',
-              message: 'Missing or wrong bearer token: this cco requires "Authorization: Bearer <token>" on its hooks. `cco setup --hooks` (or `cco run --via hooks`) adds the header.',
+              message:
+                'Missing or wrong bearer token: this cco requires "Authorization: Bearer <token>" on its hooks. `cco setup --hooks` (or `cco run --via hooks`) adds the header.',
             },
           },
           401,
@@ -124,7 +126,7 @@ export function bearerAuth(token: string, shape: 'api' | 'jsonrpc' | 'hook' = 'a
         {
           error: {
             code: 'unauthorized',
-            message: 'Missing or wrong bearer token. Use the token in cco\'s server file (the cco commands read it for you).',
+            message: "Missing or wrong bearer token. Use the token in cco's server file (the cco commands read it for you).",
           },
         },
         401,

@@ -189,7 +189,8 @@ export class Session {
     // The SDK keys a request's answer stream by its id: a second call with the id of one still
     // running would get that call's decision on its own stream. Refuse it instead.
     const reused = calls.find((id, i) => this.callsRunning.has(id) || calls.indexOf(id) !== i);
-    if (reused !== undefined) return jsonRpcError(400, -32600, `Invalid Request: id ${JSON.stringify(reused)} is already in use by a call still running on this session.`, reused);
+    if (reused !== undefined)
+      return jsonRpcError(400, -32600, `Invalid Request: id ${JSON.stringify(reused)} is already in use by a call still running on this session.`, reused);
     for (const id of calls) {
       this.httpSignals.set(id, signal);
       this.callsRunning.add(id);
@@ -226,9 +227,15 @@ export class Session {
     });
     transport.onclose = () => this.ended();
     // listChanged as the SDK's McpServer declared it, so the handshake is what it always was.
-    const server = new Server({ name: 'cco', version: this.opts.version }, { capabilities: { tools: { listChanged: true } }, jsonSchemaValidator: sharedValidator });
+    const server = new Server(
+      { name: 'cco', version: this.opts.version },
+      { capabilities: { tools: { listChanged: true } }, jsonSchemaValidator: sharedValidator },
+    );
     server.oninitialized = () =>
-      this.initialized(server.getClientCapabilities()?.roots !== undefined, this.getStreamOpen ? () => server.listRoots(undefined, { timeout: 10_000 }) : undefined);
+      this.initialized(
+        server.getClientCapabilities()?.roots !== undefined,
+        this.getStreamOpen ? () => server.listRoots(undefined, { timeout: 10_000 }) : undefined,
+      );
     registerApprovalTool(server, {
       broker: this.opts.broker,
       progressIntervalMs: this.opts.progressIntervalMs,

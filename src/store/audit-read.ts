@@ -44,7 +44,12 @@ export function readAuditRecords(dir: string, warn: (message: string) => void = 
  * first), until `fn` returns false. Bad lines are skipped and reported as forEachAuditRecord does.
  */
 export function forEachAuditRecordReverse(dir: string, warn: (message: string) => void, fn: (record: AuditRecord) => boolean | void): void {
-  const files = [join(dir, AUDIT_FILE), ...rotatedFiles(dir).map((f) => f.file).reverse()];
+  const files = [
+    join(dir, AUDIT_FILE),
+    ...rotatedFiles(dir)
+      .map((f) => f.file)
+      .reverse(),
+  ];
   for (const file of files) {
     let stopped = false;
     try {
@@ -103,7 +108,10 @@ export function lastEntries(dir: string, max: number, keep: (e: LogEntry) => boo
     const entry: LogEntry = { id: record.id, decision: record };
     if (keep(entry)) found.push({ entry, seq: at });
   }
-  return found.sort((a, b) => a.seq - b.seq).slice(-max).map((f) => f.entry);
+  return found
+    .sort((a, b) => a.seq - b.seq)
+    .slice(-max)
+    .map((f) => f.entry);
 }
 
 /** The JSON value of a line, or undefined when it is not JSON. */

@@ -18,7 +18,8 @@ export function claudeMcpServerNames(cwd = process.cwd(), env: NodeJS.ProcessEnv
   if (user) {
     add(user.mcpServers);
     const projects = user.projects;
-    if (typeof projects === 'object' && projects !== null && Object.hasOwn(projects, dir)) add((projects as Record<string, { mcpServers?: unknown }>)[dir]?.mcpServers);
+    if (typeof projects === 'object' && projects !== null && Object.hasOwn(projects, dir))
+      add((projects as Record<string, { mcpServers?: unknown }>)[dir]?.mcpServers);
   }
   add(readJson(join(dir, '.mcp.json'))?.mcpServers);
   return [...names];

@@ -51,7 +51,13 @@ export function ccoHooks(o: HookOptions): Record<HookEvent, Array<{ matcher: str
   const base = o.baseUrl.replace(/\/+$/, '');
   const agent = o.agent ? `/${o.agent}` : '';
   const headers = o.token ? { headers: { Authorization: `Bearer ${o.token}` } } : {};
-  const ask: HttpHook = { type: 'http', url: `${base}${PERMISSION_REQUEST_PATH}${agent}${o.viaBoth ? '?via=both' : ''}`, ...headers, timeout: o.timeoutSeconds, onFailure: 'continue' };
+  const ask: HttpHook = {
+    type: 'http',
+    url: `${base}${PERMISSION_REQUEST_PATH}${agent}${o.viaBoth ? '?via=both' : ''}`,
+    ...headers,
+    timeout: o.timeoutSeconds,
+    onFailure: 'continue',
+  };
   const ran: HttpHook = { type: 'http', url: `${base}${POST_TOOL_USE_PATH}${agent}`, ...headers, timeout: POST_TOOL_USE_TIMEOUT_S, onFailure: 'continue' };
   return {
     PermissionRequest: [{ matcher: '*', hooks: [ask] }],
@@ -92,10 +98,13 @@ export function readClaudeSettings(file: string): { exists: boolean; text: strin
   try {
     json = text.trim() === '' ? {} : JSON.parse(text);
   } catch (error) {
-    throw new UserError(`Claude Code's settings ${file} is not valid JSON (${(error as Error).message}), so cco did not change it. Fix the file (Claude Code cannot read it either), then run this again.`);
+    throw new UserError(
+      `Claude Code's settings ${file} is not valid JSON (${(error as Error).message}), so cco did not change it. Fix the file (Claude Code cannot read it either), then run this again.`,
+    );
   }
   if (!isObject(json)) throw new UserError(`Claude Code's settings ${file} is not a JSON object, so cco did not change it. Fix the file, then run this again.`);
-  if (json.hooks !== undefined && !isObject(json.hooks)) throw new UserError(`"hooks" in ${file} is not an object, so cco did not change the file. Fix it, then run this again.`);
+  if (json.hooks !== undefined && !isObject(json.hooks))
+    throw new UserError(`"hooks" in ${file} is not an object, so cco did not change the file. Fix it, then run this again.`);
   return { exists: true, text, json };
 }
 
@@ -109,7 +118,9 @@ export function withoutCcoHooks(settings: Json): Json {
       continue;
     }
     const kept = groups
-      .map((g: unknown) => (isObject(g) && Array.isArray(g.hooks) && g.hooks.some(isCcoHook) ? { ...g, hooks: g.hooks.filter((x: unknown) => !isCcoHook(x)) } : g))
+      .map((g: unknown) =>
+        isObject(g) && Array.isArray(g.hooks) && g.hooks.some(isCcoHook) ? { ...g, hooks: g.hooks.filter((x: unknown) => !isCcoHook(x)) } : g,
+      )
       .filter((g: unknown) => !(isObject(g) && Array.isArray(g.hooks) && g.hooks.length === 0));
     if (kept.length) hooks[event] = kept;
   }

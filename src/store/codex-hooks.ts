@@ -95,12 +95,16 @@ export function readCodexHooks(file: string): { exists: boolean; json: Json } {
   try {
     json = text.trim() === '' ? {} : JSON.parse(text);
   } catch (error) {
-    throw new UserError(`Codex's hooks file ${file} is not valid JSON (${(error as Error).message}), so cco did not change it. Fix the file (Codex skips it too, with a warning), then run this again.`);
+    throw new UserError(
+      `Codex's hooks file ${file} is not valid JSON (${(error as Error).message}), so cco did not change it. Fix the file (Codex skips it too, with a warning), then run this again.`,
+    );
   }
   if (!isObject(json)) throw new UserError(`Codex's hooks file ${file} is not a JSON object, so cco did not change it. Fix the file, then run this again.`);
-  if (json.hooks !== undefined && !isObject(json.hooks)) throw new UserError(`"hooks" in ${file} is not an object, so cco did not change the file. Fix it, then run this again.`);
+  if (json.hooks !== undefined && !isObject(json.hooks))
+    throw new UserError(`"hooks" in ${file} is not an object, so cco did not change the file. Fix it, then run this again.`);
   const pr = isObject(json.hooks) ? json.hooks.PermissionRequest : undefined;
-  if (pr !== undefined && !Array.isArray(pr)) throw new UserError(`"hooks.PermissionRequest" in ${file} is not a list, so cco did not change the file. Fix it, then run this again.`);
+  if (pr !== undefined && !Array.isArray(pr))
+    throw new UserError(`"hooks.PermissionRequest" in ${file} is not a list, so cco did not change the file. Fix it, then run this again.`);
   return { exists: true, json };
 }
 
@@ -130,7 +134,10 @@ export function withCcoCodexHook(json: Json, group: CodexMatcherGroup): Json {
   const base = withoutCcoCodexHook(json);
   const kept = groupsOf(base);
   // Groups before cco's old one that survive the removal: cco's new group goes right after them.
-  const before = at < 0 ? kept.length : groups.slice(0, at).filter((g) => !(isObject(g) && Array.isArray(g.hooks) && g.hooks.length > 0 && g.hooks.every(isCcoCodexHook))).length;
+  const before =
+    at < 0
+      ? kept.length
+      : groups.slice(0, at).filter((g) => !(isObject(g) && Array.isArray(g.hooks) && g.hooks.length > 0 && g.hooks.every(isCcoCodexHook))).length;
   const next = [...kept.slice(0, before), group, ...kept.slice(before)];
   const hooks: Json = isObject(base.hooks) ? { ...base.hooks } : {};
   hooks.PermissionRequest = next;
@@ -183,7 +190,13 @@ function canonical(v: unknown): string {
  * (discovery.rs command_hook_hash). Checked against Codex 0.171.0's own value in the tests.
  */
 export function codexTrustHash(matcher: string | undefined, hook: CodexCommandHook & { async?: boolean }): string {
-  const handler = { type: 'command', command: hook.command, timeout: Math.max(1, hook.timeout ?? 600), async: hook.async ?? false, statusMessage: hook.statusMessage };
+  const handler = {
+    type: 'command',
+    command: hook.command,
+    timeout: Math.max(1, hook.timeout ?? 600),
+    async: hook.async ?? false,
+    statusMessage: hook.statusMessage,
+  };
   const identity = { event_name: 'permission_request', matcher, hooks: [handler] };
   return `sha256:${createHash('sha256').update(canonical(identity)).digest('hex')}`;
 }

@@ -20,7 +20,8 @@ export async function lockFile(file: string, waitMs = 10_000): Promise<() => voi
       return () => rmSync(lock, { force: true });
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
-      if (e.code !== 'EEXIST') throw new UserError(`Cannot lock ${file} for writing (${e.code ?? e.message}); check the folder's permissions.`, 1, { cause: error });
+      if (e.code !== 'EEXIST')
+        throw new UserError(`Cannot lock ${file} for writing (${e.code ?? e.message}); check the folder's permissions.`, 1, { cause: error });
     }
     if (stale(lock)) {
       rmSync(lock, { force: true });

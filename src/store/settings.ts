@@ -1,4 +1,18 @@
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unwatchFile, watch, watchFile, writeSync, type FSWatcher } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unwatchFile,
+  watch,
+  watchFile,
+  writeSync,
+  type FSWatcher,
+} from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { locateJson } from '../core/json-locate.js';
@@ -66,7 +80,9 @@ export class SettingsStore {
         writeWhole(this.file, `${JSON.stringify(file, null, 2)}\n`);
       } catch (error) {
         const e = error as NodeJS.ErrnoException;
-        throw new UserError(`Cannot write ${this.file} (${e.code ?? e.message}); check the permissions of it and its folder. Nothing was changed.`, 1, { cause: error });
+        throw new UserError(`Cannot write ${this.file} (${e.code ?? e.message}); check the permissions of it and its folder. Nothing was changed.`, 1, {
+          cause: error,
+        });
       }
       return file;
     } finally {
@@ -89,7 +105,10 @@ export class SettingsStore {
       if (now === undefined) {
         // A config that vanishes while cco runs is more likely an accident than a wish to drop
         // every rule: keep the last good settings and say so.
-        onChange({ ok: false, error: new ConfigError(this.file, 'it is missing or unreadable now (deleted or moved?); restore it, or write a new one with `cco rules add`') });
+        onChange({
+          ok: false,
+          error: new ConfigError(this.file, 'it is missing or unreadable now (deleted or moved?); restore it, or write a new one with `cco rules add`'),
+        });
         return;
       }
       try {
@@ -139,7 +158,11 @@ export class SettingsStore {
     }
     normalizeActions(value);
     const issues = settingsIssues(value);
-    if (issues.length) throw new ConfigError(this.file, issues.map((i) => placed(text, i.path, i.message)));
+    if (issues.length)
+      throw new ConfigError(
+        this.file,
+        issues.map((i) => placed(text, i.path, i.message)),
+      );
     return value as SettingsFile;
   }
 

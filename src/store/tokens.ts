@@ -56,7 +56,9 @@ function entryProblem(e: unknown, i: number): string | undefined {
 /** The file's tokens, checked; a UserError naming the file and the problem when it is broken. */
 export function parseTokens(file: string, text: string): NamedToken[] {
   const broken = (why: string) =>
-    new UserError(`The tokens file ${file} is invalid: ${why}. Fix it by hand (cco never overwrites a broken file), or move it away and make the tokens again with \`cco token add NAME\`.`);
+    new UserError(
+      `The tokens file ${file} is invalid: ${why}. Fix it by hand (cco never overwrites a broken file), or move it away and make the tokens again with \`cco token add NAME\`.`,
+    );
   if (text.trim() === '') return [];
   let value: unknown;
   try {
@@ -141,7 +143,9 @@ export class TokenStore {
         writeWhole(this.file, `${JSON.stringify(file, null, 2)}\n`);
       } catch (error) {
         const e = error as NodeJS.ErrnoException;
-        throw new UserError(`Cannot write ${this.file} (${e.code ?? e.message}); check the permissions of it and its folder. Nothing was changed.`, 1, { cause: error });
+        throw new UserError(`Cannot write ${this.file} (${e.code ?? e.message}); check the permissions of it and its folder. Nothing was changed.`, 1, {
+          cause: error,
+        });
       }
     } finally {
       unlock();

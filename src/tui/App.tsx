@@ -169,4 +169,3 @@ function stepContext({ source, homeDir, onEdit, onAlwaysAllow }: AppProps, world
 }
 
 const ruleErrorOf = (p: ReturnType<typeof previewRule>): string | undefined => (p.ok ? undefined : p.error);
-

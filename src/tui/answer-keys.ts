@@ -61,7 +61,10 @@ export function answerKey(s: ConsoleState, mode: AnswerMode, { input, key }: Key
     case 'next': {
       const answer = q.multiSelect ? answerOf(q, mode.picked, undefined) : undefined;
       if (answer !== undefined) return advance(answer);
-      return note(s, q.multiSelect ? 'Pick at least one option by its number, or o to type your own answer.' : 'Pick an option by its number, or o to type your own answer.');
+      return note(
+        s,
+        q.multiSelect ? 'Pick at least one option by its number, or o to type your own answer.' : 'Pick an option by its number, or o to type your own answer.',
+      );
     }
     default:
       return { state: s, effects: [] };
@@ -73,6 +76,9 @@ export function answerStart(s: ConsoleState, t: { id: string; call: PendingCall 
   const input = t.call.call.input ?? {};
   const questions = parseQuestions(input);
   if (!questions) return note(s, `cco cannot read the questions of ${t.id}: d denies it, e edits its input (add "answers") and allows it.`);
-  return { state: { ...s, mode: { kind: 'answer', id: t.id, input, questions, index: 0, answers: [], picked: [], other: undefined } }, effects: [], stop: true };
+  return {
+    state: { ...s, mode: { kind: 'answer', id: t.id, input, questions, index: 0, answers: [], picked: [], other: undefined } },
+    effects: [],
+    stop: true,
+  };
 }
-

@@ -122,7 +122,23 @@ export function viewOf(s: ConsoleState, w: World): View {
   const offset = s.scroll.id === detailCall?.id ? clampOffset(s.scroll.offset, lines.length, bodyRows) : 0;
   const complete = isComplete(lines);
   const detailKey = detailCall ? `${detailCall.id}|${w.width}|${lines.length}` : '';
-  return { pending, recent, ids, historyIds, current, currentHistory, selectedCall, historyCall, detailCall, lines, layout, bodyRows, offset, detailKey, complete };
+  return {
+    pending,
+    recent,
+    ids,
+    historyIds,
+    current,
+    currentHistory,
+    selectedCall,
+    historyCall,
+    detailCall,
+    lines,
+    layout,
+    bodyRows,
+    offset,
+    detailKey,
+    complete,
+  };
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {
@@ -151,4 +167,3 @@ export function markShown(s: ConsoleState, v: View): ConsoleState {
   if (v.offset > prev) return s;
   return upTo > prev ? { ...s, seen: { key: v.detailKey, upTo } } : s;
 }
-

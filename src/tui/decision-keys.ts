@@ -34,7 +34,8 @@ function target(s: ConsoleState, ctx: StepContext): Target {
  */
 function unread(s: ConsoleState, t: Extract<Target, { ok: true }>, what: string): Step | undefined {
   const v = t.view;
-  if (!s.showDetail) return { state: { ...s, showDetail: true, notice: `The detail of ${t.id} was hidden; read it, then press ${what} again.` }, effects: [], stop: true };
+  if (!s.showDetail)
+    return { state: { ...s, showDetail: true, notice: `The detail of ${t.id} was hidden; read it, then press ${what} again.` }, effects: [], stop: true };
   if (!v.complete) return note(s, `${t.id} is too large to show whole here: d denies it, e opens all of it in your editor.`);
   const seen = s.seen.key === v.detailKey ? s.seen.upTo : 0;
   const shown = Math.max(seen, v.lines.length <= v.bodyRows ? v.lines.length : 0);
@@ -43,7 +44,11 @@ function unread(s: ConsoleState, t: Extract<Target, { ok: true }>, what: string)
   const offset = clampOffset(Math.max(0, shown - 1), v.lines.length, v.bodyRows);
   const end = Math.min(v.lines.length, offset + v.bodyRows);
   return {
-    state: { ...s, scroll: { id: t.id, offset }, notice: `${t.id} goes on: lines ${offset + 1}–${end} of ${v.lines.length} shown. ${what} again once you have read to the end.` },
+    state: {
+      ...s,
+      scroll: { id: t.id, offset },
+      notice: `${t.id} goes on: lines ${offset + 1}–${end} of ${v.lines.length} shown. ${what} again once you have read to the end.`,
+    },
     effects: [],
     stop: true,
   };
@@ -98,7 +103,9 @@ export function decisionKey(action: DecisionAction, s: ConsoleState, ctx: StepCo
       const v = viewOf(s, ctx.world);
       if (v.layout.tooSmall) return note(s, 'The pane is too small to show the calls; make it larger to decide.');
       if (v.pending.length === 0) return note(s, s.filterText ? 'No waiting call matches the filter.' : 'No calls waiting.');
-      const sample = v.pending.slice(0, SAMPLE).map((p) => `${p.id} ${p.call.toolName} ${agentLabel(p.call.agent)}: ${oneLine(summarizeInput(p.call, 80), 80)}`);
+      const sample = v.pending
+        .slice(0, SAMPLE)
+        .map((p) => `${p.id} ${p.call.toolName} ${agentLabel(p.call.agent)}: ${oneLine(summarizeInput(p.call, 80), 80)}`);
       return { state: { ...s, mode: { kind: 'many', ids: v.ids, sample, filter: s.filterText.trim() } }, effects: [], stop: true };
     }
   }

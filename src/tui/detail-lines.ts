@@ -216,7 +216,11 @@ function bashLines(out: Out, call: ToolCall, home: string | undefined): void {
     const indent = stringWidth(prefix);
     const suffix = marks.length > 0 ? `  ${escapeText(riskSummary(marks))}` : '';
     const tone = marks.length > 0 ? ({ tone: 'risk' } as const) : {};
-    out.text(piece.text, (t, i) => (i === 0 ? { text: `${prefix}${t}${suffix}`, ...tone, indent } : { text: `${' '.repeat(indent)}${t}`, ...tone, indent }), commandLine);
+    out.text(
+      piece.text,
+      (t, i) => (i === 0 ? { text: `${prefix}${t}${suffix}`, ...tone, indent } : { text: `${' '.repeat(indent)}${t}`, ...tone, indent }),
+      commandLine,
+    );
     for (const inner of part?.inner ?? []) {
       const s = inner.marks.length > 0 ? `  ${escapeText(riskSummary(inner.marks))}` : '';
       out.push({ text: `${' '.repeat(indent + 2)}runs inside: ${escapeText(inner.text)}${s}`, ...(s === '' ? {} : { tone: 'risk' }), indent: indent + 15 });

@@ -5,10 +5,7 @@ import { join } from 'node:path';
 
 /** What came back from the editor. Only `edited` leads to a decision. */
 export type EditResult =
-  | { kind: 'edited'; input: Record<string, unknown> }
-  | { kind: 'unchanged' }
-  | { kind: 'cancelled'; reason: string }
-  | { kind: 'invalid'; error: string };
+  { kind: 'edited'; input: Record<string, unknown> } | { kind: 'unchanged' } | { kind: 'cancelled'; reason: string } | { kind: 'invalid'; error: string };
 
 export interface EditorOptions {
   /** The environment to find the editor in (`VISUAL`, then `EDITOR`, else `vi`). */

@@ -1,5 +1,17 @@
 /** The always-allow chooser (A): its keys, the grant it saves, and the footer room it takes. */
-import { DEFAULT_FOR_INDEX, fromClaude, GRANT_FOR, GRANT_WHERE, narrowestWhere, scopeLabel, whereFields, writeBackChoices, writeBackUpdates, type Grant, type GrantWhere } from '../core/grant.js';
+import {
+  DEFAULT_FOR_INDEX,
+  fromClaude,
+  GRANT_FOR,
+  GRANT_WHERE,
+  narrowestWhere,
+  scopeLabel,
+  whereFields,
+  writeBackChoices,
+  writeBackUpdates,
+  type Grant,
+  type GrantWhere,
+} from '../core/grant.js';
 import { proposeRule } from '../core/rules/index.js';
 import type { ToolCall } from '../core/types.js';
 import type { ConsoleState } from './console-state.js';
@@ -105,4 +117,3 @@ export function openGrant(id: string, call: ToolCall, homeDir: string | undefine
     ...(fromHistory ? { fromHistory: true as const } : {}),
   };
 }
-

@@ -65,7 +65,14 @@ export const KEYMAP: readonly Binding<MainAction>[] = [
   },
   { action: 'alwaysAllow', keys: ['A'], hint: 'A', label: 'always', help: 'always allow: save a rule, then allow' },
   { action: 'edit', keys: ['e'], hint: 'e', label: 'edit', help: 'edit the input in $EDITOR (JSON), then allow it' },
-  { action: 'many', keys: ['m'], hint: 'm', label: 'all shown', help: 'allow or deny every waiting call the filter shows (asks first, with how many)', footer: false },
+  {
+    action: 'many',
+    keys: ['m'],
+    hint: 'm',
+    label: 'all shown',
+    help: 'allow or deny every waiting call the filter shows (asks first, with how many)',
+    footer: false,
+  },
   { action: 'toggleDetail', keys: ['return', ' '], hint: '⏎/space', label: 'detail', help: 'show or hide the detail pane', footer: false },
   { action: 'focus', keys: ['tab'], hint: 'Tab', label: 'history', help: 'move between the queue and the recent decisions' },
   { action: 'filter', keys: ['/'], hint: '/', label: 'filter', help: 'filter by text; tool:NAME and agent:NAME narrow a word' },
@@ -97,7 +104,13 @@ export const CONFIRM_KEYMAP: readonly Binding<ConfirmAction>[] = [
  * goes back a question, Esc cancels without deciding. Other keys do nothing.
  */
 export const ANSWER_KEYMAP: readonly Binding<AnswerAction>[] = [
-  { action: 'pick', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], hint: '1-9', label: 'pick', help: 'pick that option (on a multiple-choice question: toggle it)' },
+  {
+    action: 'pick',
+    keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    hint: '1-9',
+    label: 'pick',
+    help: 'pick that option (on a multiple-choice question: toggle it)',
+  },
   { action: 'other', keys: ['o'], hint: 'o', label: 'other', help: 'type an answer of your own' },
   { action: 'next', keys: ['return'], hint: '⏎', label: 'next', help: 'next question; after the last one, send the answers (the call is allowed with them)' },
   { action: 'back', keys: ['backspace', 'delete'], hint: '⌫', label: 'back', help: 'back to the question before' },
@@ -112,7 +125,13 @@ export const GRANT_KEYMAP: readonly Binding<GrantAction>[] = [
   { action: 'where', keys: ['tab'], hint: 'Tab', label: 'where', help: 'always allow: this session, this agent, this project, or every agent' },
   { action: 'longer', keys: ['rightArrow'], hint: '→', label: 'longer', help: 'always allow: last longer (15m, 1h, 4h, forever)' },
   { action: 'shorter', keys: ['leftArrow'], hint: '←', label: 'shorter', help: 'always allow: last less long' },
-  { action: 'writeBack', keys: ['downArrow'], hint: '↓', label: 'tell Claude', help: "always allow: also tell Claude (its suggestions, or cco's pattern for its session or local settings)" },
+  {
+    action: 'writeBack',
+    keys: ['downArrow'],
+    hint: '↓',
+    label: 'tell Claude',
+    help: "always allow: also tell Claude (its suggestions, or cco's pattern for its session or local settings)",
+  },
   { action: 'writeBackBack', keys: ['upArrow'], hint: '↑', label: 'back', help: 'always allow: the previous write-back choice' },
 ];
 
@@ -123,7 +142,9 @@ export function grantActionFor(input: string, key: Key): GrantAction | undefined
 /** The chooser's keys in one line: `Tab where · ←→ how long · ↓ tell Claude`. */
 export function grantHints(writeBack: boolean): string {
   const h = (a: GrantAction) => hintOf(GRANT_KEYMAP, a);
-  return [`${h('where')} where`, `${h('shorter')}${h('longer')} how long`, ...(writeBack ? [`${h('writeBackBack')}${h('writeBack')} tell Claude`] : [])].join(' · ');
+  return [`${h('where')} where`, `${h('shorter')}${h('longer')} how long`, ...(writeBack ? [`${h('writeBackBack')}${h('writeBack')} tell Claude`] : [])].join(
+    ' · ',
+  );
 }
 
 /** The keys of the prompts for the help: `⏎ confirm, Esc cancel, …`. */
@@ -163,7 +184,8 @@ export function answerActionFor(input: string, key: Key): AnswerAction | undefin
 export function answerHints(state: { options: number; multiSelect: boolean; review: boolean; typing: boolean }): string {
   const b = (a: AnswerAction) => ANSWER_KEYMAP.find((x) => x.action === a)!;
   if (state.typing) return promptHints('answer', 'back to the options');
-  if (state.review) return [`${b('next').hint} send the answers (allow)`, `${b('back').hint} ${b('back').label}`, `${b('cancel').hint} ${b('cancel').label}`].join(' · ');
+  if (state.review)
+    return [`${b('next').hint} send the answers (allow)`, `${b('back').hint} ${b('back').label}`, `${b('cancel').hint} ${b('cancel').label}`].join(' · ');
   const range = state.options > 1 ? `1-${Math.min(9, state.options)}` : '1';
   return [
     ...(state.options > 0 ? [`${range} ${state.multiSelect ? 'toggle' : 'pick one'}`] : []),

@@ -85,7 +85,7 @@ function rest(input: Record<string, unknown>, shown: readonly string[]): DetailL
     .filter((k) => !shown.includes(k))
     .map((k) => {
       const v = input[k];
-      const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+      const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
       return { text: `${escapeText(k)}: ${escapeText(s.length > 10_000 ? `${s.slice(0, 10_000)}…` : s)}`, tone: 'label' as const };
     });
 }
@@ -98,10 +98,11 @@ function rest(input: Record<string, unknown>, shown: readonly string[]): DetailL
 export function planLines(input: Record<string, unknown>): DetailLine[] {
   const plan = str(input.plan);
   const path = str(input.planFilePath);
-  const head: DetailLine[] = [
-    { text: 'The agent asks to leave plan mode and carry out this plan:', tone: 'dim' },
-  ];
-  const body: DetailLine[] = plan === undefined || plan.trim() === '' ? [{ text: '(no plan text was sent: the agent wrote no plan file)', tone: 'dim' }] : markdownLines(plan.replace(/\n+$/, ''));
+  const head: DetailLine[] = [{ text: 'The agent asks to leave plan mode and carry out this plan:', tone: 'dim' }];
+  const body: DetailLine[] =
+    plan === undefined || plan.trim() === ''
+      ? [{ text: '(no plan text was sent: the agent wrote no plan file)', tone: 'dim' }]
+      : markdownLines(plan.replace(/\n+$/, ''));
   return [
     ...head,
     ...body,

@@ -55,19 +55,23 @@ export function questionLines(input: Record<string, unknown>): DetailLine[] {
   const out: DetailLine[] = [{ text: `The agent asks you ${qs.length === 1 ? 'a question' : `${qs.length} questions`}:`, tone: 'dim' }];
   qs.forEach((q, i) => {
     const how = q.multiSelect ? 'pick any' : 'pick one';
-    out.push({ text: `${qs.length > 1 ? `${i + 1}/${qs.length} ` : ''}${q.header ? `[${escapeText(q.header)}] ` : ''}${escapeText(q.question)}  (${how})`, tone: 'label' });
+    out.push({
+      text: `${qs.length > 1 ? `${i + 1}/${qs.length} ` : ''}${q.header ? `[${escapeText(q.header)}] ` : ''}${escapeText(q.question)}  (${how})`,
+      tone: 'label',
+    });
     q.options.forEach((o, j) => out.push({ text: `  ${j + 1}. ${escapeText(o.label)}${o.description ? ` — ${escapeText(o.description)}` : ''}` }));
     out.push({ text: '  o. other: type your own answer', tone: 'dim' });
     const a = answers?.[q.question];
-    if (a !== undefined) out.push({ text: `  answer: ${escapeText(typeof a === 'string' ? a : JSON.stringify(a) ?? '')}`, tone: 'add' });
+    if (a !== undefined) out.push({ text: `  answer: ${escapeText(typeof a === 'string' ? a : (JSON.stringify(a) ?? ''))}`, tone: 'add' });
   });
   // Anything else in the input (annotations, answers to no question shown…), so nothing is hidden.
   const asked = new Set(qs.map((q) => q.question));
   for (const [k, a] of Object.entries(answers ?? {}).filter(([k]) => !asked.has(k))) {
-    out.push({ text: `answer to "${escapeText(k)}": ${escapeText(typeof a === 'string' ? a : JSON.stringify(a) ?? '')}`, tone: 'label' });
+    out.push({ text: `answer to "${escapeText(k)}": ${escapeText(typeof a === 'string' ? a : (JSON.stringify(a) ?? ''))}`, tone: 'label' });
   }
   const shown = new Set(['questions', 'answers']);
-  for (const k of Object.keys(input).filter((k) => !shown.has(k))) out.push({ text: `${escapeText(k)}: ${escapeText(JSON.stringify(input[k]) ?? '')}`, tone: 'label' });
+  for (const k of Object.keys(input).filter((k) => !shown.has(k)))
+    out.push({ text: `${escapeText(k)}: ${escapeText(JSON.stringify(input[k]) ?? '')}`, tone: 'label' });
   return out;
 }
 

@@ -3,11 +3,7 @@
  * moves the selection under the user's finger. When the selected call leaves, the selection
  * moves to the call that took its place (or the one above, at the end of the list).
  */
-export function reconcileSelection(
-  selected: string | undefined,
-  previousIds: readonly string[],
-  ids: readonly string[],
-): string | undefined {
+export function reconcileSelection(selected: string | undefined, previousIds: readonly string[], ids: readonly string[]): string | undefined {
   if (ids.length === 0) return undefined;
   if (selected !== undefined && ids.includes(selected)) return selected;
   if (selected === undefined) return ids[0];

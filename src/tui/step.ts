@@ -34,4 +34,3 @@ export interface Step {
 export function note(s: ConsoleState, notice: string): Step {
   return { state: { ...s, notice }, effects: [] };
 }
-

@@ -42,7 +42,12 @@ export interface WorldInput {
 }
 
 /** What this frame shows (the view) and the world the key handler reads (always the latest, through its ref). */
-export function useWorld(state: ConsoleState, stateRef: MutableRefObject<ConsoleState>, commit: (s: ConsoleState) => void, input: WorldInput): { view: View; worldRef: MutableRefObject<World> } {
+export function useWorld(
+  state: ConsoleState,
+  stateRef: MutableRefObject<ConsoleState>,
+  commit: (s: ConsoleState) => void,
+  input: WorldInput,
+): { view: View; worldRef: MutableRefObject<World> } {
   const { snap, width, height, bannerCount, homeDir, clock } = input;
   // Only a waiting Write is compared with the disk: after an allowed one the disk holds its text.
   const under = viewOf(state, { snapshot: snap, width, height, banners: bannerCount, detailOf: NO_LINES });
@@ -71,7 +76,10 @@ export function useWorld(state: ConsoleState, stateRef: MutableRefObject<Console
 
 /** The footer's line when the call under the cursor leaves the queue decided by someone else. */
 export function leftNotice(d: DecidedCall): string {
-  const how = d.decision.decidedBy === 'cancelled' || d.decision.decidedBy === 'elsewhere' ? 'was withdrawn' : `was ${d.decision.behavior === 'allow' ? 'allowed' : 'denied'}`;
+  const how =
+    d.decision.decidedBy === 'cancelled' || d.decision.decidedBy === 'elsewhere'
+      ? 'was withdrawn'
+      : `was ${d.decision.behavior === 'allow' ? 'allowed' : 'denied'}`;
   return `${d.id} left the queue: it ${how} (${whoDecided(d.decision, 'this console')}).`;
 }
 

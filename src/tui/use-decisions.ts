@@ -38,7 +38,9 @@ export function useDecisions({ source, onAlwaysAllow, setNotice, quit }: Decisio
     void Promise.allSettled(ids.map((id) => Promise.resolve().then(() => source.decide(id, verdict)))).then((results) => {
       const done = results.filter((r) => r.status === 'fulfilled' && r.value.behavior === verdict.behavior && r.value.decidedBy === 'user').length;
       const other = results.length - done;
-      setNotice(`${verb} ${done} of ${ids.length} ${ids.length === 1 ? 'call' : 'calls'}${other ? ` (${other} had already ended or were decided otherwise)` : ''}.`);
+      setNotice(
+        `${verb} ${done} of ${ids.length} ${ids.length === 1 ? 'call' : 'calls'}${other ? ` (${other} had already ended or were decided otherwise)` : ''}.`,
+      );
     });
   };
   const alwaysAllow = async (e: Extract<Effect, { kind: 'saveRule' }>) => {

@@ -165,7 +165,7 @@ function otherText(s: string, from: number, k: number, p: Pieces): number {
  */
 function segmenterEnd(s: string, i: number, k: number): number {
   let b = i + 1;
-  for (let run = 0, from = b; b < k; ) {
+  for (let run = 0, from = b; b < k;) {
     const l = alone(s, b);
     if (l === 0) {
       run = 0;

@@ -40,8 +40,19 @@ function setup(settings: NotifySettings, extra: { env?: Record<string, string>; 
   const { written, terminal } = fakeTerminal();
   const logged: string[] = [];
   const log: Log = (level, m) => logged.push(`${level} ${m}`);
-  const notify = startNotify({ feed: brokerFeed(broker), settings: () => settings, log, console: extra.console ?? true, terminal, env: extra.env ?? {}, clock });
-  closers.push(() => notify.close(), () => broker.shutdown());
+  const notify = startNotify({
+    feed: brokerFeed(broker),
+    settings: () => settings,
+    log,
+    console: extra.console ?? true,
+    terminal,
+    env: extra.env ?? {},
+    clock,
+  });
+  closers.push(
+    () => notify.close(),
+    () => broker.shutdown(),
+  );
   return { clock, broker, written, logged, notify };
 }
 
@@ -117,7 +128,10 @@ describe('desktop notices through the terminal', () => {
       clock,
       notifySend: async (args) => void runs.push(args),
     });
-    closers.push(() => notify.close(), () => broker.shutdown());
+    closers.push(
+      () => notify.close(),
+      () => broker.shutdown(),
+    );
     void broker.request(bash('echo "<a href=x>&"', 'a<b>'));
     clock.advance(COALESCE_MS);
     expect(runs).toEqual([['--app-name=cco', '--', 'cco', 'cco: a&lt;b&gt; asks Bash: echo "&lt;a href=x&gt;&amp;"']]);
@@ -132,7 +146,12 @@ describe('where notify.desktop sends a notice', () => {
     ['auto in the console under foot', 'auto', { env: { TERM: 'foot' } }, { kind: 'osc777' }],
     ['auto headless with a desktop: notify-send', 'auto', { console: false, env: { DISPLAY: ':0' } }, { kind: 'notify-send' }],
     ['auto headless, no desktop session, a terminal: OSC', 'auto', { console: false }, { kind: 'osc9' }],
-    ['auto headless, stdout a pipe, no notify-send: nothing', 'auto', { console: false, isTTY: false, env: { DISPLAY: ':0' }, hasNotifySend: () => false }, undefined],
+    [
+      'auto headless, stdout a pipe, no notify-send: nothing',
+      'auto',
+      { console: false, isTTY: false, env: { DISPLAY: ':0' }, hasNotifySend: () => false },
+      undefined,
+    ],
     ['notify-send missing', 'notify-send', { hasNotifySend: () => false }, undefined],
     ['osc picks by terminal', 'osc', { env: { VTE_VERSION: '7600' } }, { kind: 'osc777' }],
     ['osc9 as asked', 'osc9', { env: { TERM: 'foot' } }, { kind: 'osc9' }],
@@ -154,7 +173,10 @@ async function receiver(answer: (req: IncomingMessage) => number | 'hang' = () =
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  closers.push(() => new Promise<void>((r) => server.close(() => r())), () => server.closeAllConnections());
+  closers.push(
+    () => new Promise<void>((r) => server.close(() => r())),
+    () => server.closeAllConnections(),
+  );
   return { got, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
@@ -172,7 +194,10 @@ function liveSetup(settings: NotifySettings, opts: { deliveryTimeoutMs?: number 
     coalesceMs: 50,
     ...opts,
   });
-  closers.push(() => notify.close(), () => broker.shutdown());
+  closers.push(
+    () => notify.close(),
+    () => broker.shutdown(),
+  );
   return { broker, logged };
 }
 

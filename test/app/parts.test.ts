@@ -26,7 +26,14 @@ describe('openParts', () => {
     await parts.open('a', recorded(log, 'a'));
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
-    await parts.open('slow', () => ({ value: 1, close: async () => { log.push('slow closing'); await released; log.push('slow closed'); } }));
+    await parts.open('slow', () => ({
+      value: 1,
+      close: async () => {
+        log.push('slow closing');
+        await released;
+        log.push('slow closed');
+      },
+    }));
     const closing = parts.close('bye');
     await expect.poll(() => log.includes('slow closing')).toBe(true);
     expect(log).not.toContain('close a: bye');
@@ -41,7 +48,11 @@ describe('openParts', () => {
     await parts.open('a', recorded(log, 'a'));
     await parts.open('b', recorded(log, 'b'));
     const boom = new Error('port in use');
-    await expect(parts.open('http', async () => { throw boom; })).rejects.toBe(boom);
+    await expect(
+      parts.open('http', async () => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
     expect(log).toEqual(['open a', 'open b', `close b: ${FAILED_START}`, `close a: ${FAILED_START}`]);
     await expect(parts.open('later', recorded(log, 'later'))).rejects.toThrow(/stopping/);
     expect(log).not.toContain('open later');
@@ -52,7 +63,12 @@ describe('openParts', () => {
     const errors: unknown[] = [];
     const parts = openParts((e) => errors.push(e));
     await parts.open('a', recorded(log, 'a'));
-    await parts.open('broken', () => ({ value: 0, close: () => { throw new Error('cannot close'); } }));
+    await parts.open('broken', () => ({
+      value: 0,
+      close: () => {
+        throw new Error('cannot close');
+      },
+    }));
     await parts.open('c', recorded(log, 'c'));
     await parts.close('bye');
     expect(log).toEqual(['open a', 'open c', 'close c: bye', 'close a: bye']);

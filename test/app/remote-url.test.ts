@@ -32,7 +32,7 @@ describe('cco watch --connect URL: a token goes in clear text only to this machi
 });
 
 describe('cco watch --connect URL without CCO_API_TOKEN', () => {
-  it('says how to get a decision token: make a named one there, or use its server file\'s', async () => {
+  it("says how to get a decision token: make a named one there, or use its server file's", async () => {
     const endpoint = endpointOf('https://cco.example.org', '/nonexistent/server.json', {});
     const error = await endpoint().catch((e: unknown) => e as Error);
     expect((error as Error).message).toMatch(/CCO_API_TOKEN/);

@@ -21,9 +21,19 @@ describe('Bash through cco (real Claude Code)', () => {
     expect(existsSync(join(w.work, 'allowed.txt'))).toBe(true);
     expect(w.api.results).toEqual([expect.objectContaining({ toolUseId: w.api.toolUseId(0), isError: false })]);
     const decision = w.audit().find((e) => e.event === 'decision');
-    expect(decision).toMatchObject({ tool: 'Bash', input: { command: 'touch allowed.txt' }, behavior: 'allow', decidedBy: 'rule:r1', agent: 'builder', cwd: w.work });
+    expect(decision).toMatchObject({
+      tool: 'Bash',
+      input: { command: 'touch allowed.txt' },
+      behavior: 'allow',
+      decidedBy: 'rule:r1',
+      agent: 'builder',
+      cwd: w.work,
+    });
     // All Claude asked of the API: two streamed turns (the tool call, then the final text).
-    expect(w.api.requests.map((r) => `${r.method} ${r.path.split('?')[0]} ${r.stream ? 'stream' : ''}`)).toEqual(['POST /v1/messages stream', 'POST /v1/messages stream']);
+    expect(w.api.requests.map((r) => `${r.method} ${r.path.split('?')[0]} ${r.stream ? 'stream' : ''}`)).toEqual([
+      'POST /v1/messages stream',
+      'POST /v1/messages stream',
+    ]);
     expect(w.api.escaped).toEqual([]);
   });
 
@@ -41,7 +51,9 @@ describe('Bash through cco (real Claude Code)', () => {
     expect(w.api.results).toHaveLength(1);
     expect(w.api.results[0]).toMatchObject({ toolUseId: w.api.toolUseId(0), isError: true });
     expect(w.api.results[0]!.content).toBe(message);
-    expect(resultOf(run).permission_denials).toEqual([expect.objectContaining({ tool_name: 'Bash', tool_input: expect.objectContaining({ command: 'rm -f keep.txt' }) })]);
+    expect(resultOf(run).permission_denials).toEqual([
+      expect.objectContaining({ tool_name: 'Bash', tool_input: expect.objectContaining({ command: 'rm -f keep.txt' }) }),
+    ]);
     expect(w.audit().find((e) => e.event === 'decision')).toMatchObject({ behavior: 'deny', decidedBy: 'rule:r1', message });
     expect(w.api.escaped).toEqual([]);
   });
@@ -51,7 +63,10 @@ describe('Bash through cco (real Claude Code)', () => {
     await w.serve();
 
     const claude = w.claude(['run', '--agent', 'api', '--', '-p', 'write edited.txt', ...PRINT], { via: 'cco' });
-    const call = await until(async () => (await w.pending())[0], () => `the call to reach cco; claude said: ${claude.output()}`);
+    const call = await until(
+      async () => (await w.pending())[0],
+      () => `the call to reach cco; claude said: ${claude.output()}`,
+    );
 
     // What cco knows about the agent: the name from `cco run --agent`, the cwd from roots/list.
     expect(call).toMatchObject({ toolName: 'Bash', input: { command: 'echo original > edited.txt' }, agentLabel: 'api' });

@@ -24,12 +24,19 @@ describe('Write and Edit through cco (real Claude Code)', () => {
     writeFileSync(configFile, config.stdout);
 
     const claude = w.claude(['-p', 'keep a todo list', ...PRINT, '--mcp-config', configFile, '--permission-prompt-tool', 'mcp__cco__approval_prompt']);
-    const edit = await until(async () => (await w.pending())[0], () => `the Edit to reach cco; claude said: ${claude.output()}`);
+    const edit = await until(
+      async () => (await w.pending())[0],
+      () => `the Edit to reach cco; claude said: ${claude.output()}`,
+    );
 
     // The Write was decided by the rule before the Edit arrived, and is already on disk.
     expect(readFileSync(target, 'utf8')).toBe('one\ntwo\n');
     // Claude fills in its defaults: an absolute path, replace_all.
-    expect(edit).toMatchObject({ toolName: 'Edit', input: { file_path: target, old_string: 'two', new_string: 'three', replace_all: false }, agentLabel: 'writer' });
+    expect(edit).toMatchObject({
+      toolName: 'Edit',
+      input: { file_path: target, old_string: 'two', new_string: 'three', replace_all: false },
+      agentLabel: 'writer',
+    });
     await w.decide(edit.id, 'approve');
     const run = await claude.done;
 

@@ -65,7 +65,11 @@ interface MessagesBody {
 }
 
 const textOf = (content: unknown): string =>
-  typeof content === 'string' ? content : Array.isArray(content) ? content.map((b: Block) => (b.type === 'text' ? (b.text ?? '') : `[${b.type}]`)).join('') : '';
+  typeof content === 'string'
+    ? content
+    : Array.isArray(content)
+      ? content.map((b: Block) => (b.type === 'text' ? (b.text ?? '') : `[${b.type}]`)).join('')
+      : '';
 
 /** The events of one assistant message, as the streaming API sends them. */
 export function streamEvents(id: string, model: string, step: Step, toolUseId: string): Array<Record<string, unknown>> {
@@ -139,8 +143,18 @@ export async function startFakeAnthropic(script: Step[], final = 'Done.'): Promi
     const events = streamEvents(id, model, planned, `${prefix}${step}`);
     if (!body.stream) {
       // A non-streaming side request (a title, a summary): the same message, whole.
-      const block = 'tool' in planned ? { type: 'tool_use', id: `${prefix}${step}`, name: planned.tool, input: planned.input } : { type: 'text', text: planned.text };
-      return json(res, 200, { id, type: 'message', role: 'assistant', model, content: [block], stop_reason: 'tool' in planned ? 'tool_use' : 'end_turn', stop_sequence: null, usage: { input_tokens: 12, output_tokens: 20 } });
+      const block =
+        'tool' in planned ? { type: 'tool_use', id: `${prefix}${step}`, name: planned.tool, input: planned.input } : { type: 'text', text: planned.text };
+      return json(res, 200, {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [block],
+        stop_reason: 'tool' in planned ? 'tool_use' : 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: 12, output_tokens: 20 },
+      });
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     for (const e of events) res.write(`event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`);

@@ -10,13 +10,18 @@ import { describe, expect, it } from 'vitest';
 import { PRINT, createWorld, until } from './harness.js';
 
 describe("Claude Code's hard limit (real Claude Code)", () => {
-  it('a per-server timeout shorter than the wait ends the call on Claude\'s side, progress or not', async () => {
+  it("a per-server timeout shorter than the wait ends the call on Claude's side, progress or not", async () => {
     const w = await createWorld([{ tool: 'Bash', input: { command: 'echo late > late.txt', description: 'Write a file' } }]);
     await w.serve('--progress-interval', '500ms');
     const config = JSON.stringify({ mcpServers: { cco: { type: 'http', url: w.cco!.info.mcpUrl, timeout: 3000 } } });
     const claude = w.claude(['-p', 'write late.txt', ...PRINT, '--mcp-config', config, '--permission-prompt-tool', 'mcp__cco__approval_prompt']);
 
-    const decision = await until(() => w.audit().find((e) => e.event === 'decision'), () => `Claude to give up on the call; claude said: ${claude.output()}`, 60_000, 100);
+    const decision = await until(
+      () => w.audit().find((e) => e.event === 'decision'),
+      () => `Claude to give up on the call; claude said: ${claude.output()}`,
+      60_000,
+      100,
+    );
     const run = await claude.done;
 
     expect(decision).toMatchObject({ behavior: 'deny', decidedBy: 'cancelled' });

@@ -146,7 +146,11 @@ export async function createWorld(script: Step[] | ((work: string) => Step[])): 
     },
     audit() {
       try {
-        return readFileSync(join(ccoHome, 'audit.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEvent);
+        return readFileSync(join(ccoHome, 'audit.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as AuditEvent);
       } catch {
         return [];
       }

@@ -21,7 +21,15 @@ describe('claude -p through the http hook only (real Claude Code)', () => {
     expect(w.api.results).toEqual([expect.objectContaining({ toolUseId: w.api.toolUseId(0), isError: false })]);
     const decisions = w.audit().filter((e) => e.event === 'decision');
     expect(decisions).toHaveLength(1);
-    expect(decisions[0]).toMatchObject({ tool: 'Bash', behavior: 'allow', decidedBy: 'rule:r1', agent: 'hooker', cwd: w.work, route: 'claude-hook', conversationId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(decisions[0]).toMatchObject({
+      tool: 'Bash',
+      behavior: 'allow',
+      decidedBy: 'rule:r1',
+      agent: 'hooker',
+      cwd: w.work,
+      route: 'claude-hook',
+      conversationId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(w.api.escaped).toEqual([]);
   });
 
@@ -45,7 +53,10 @@ describe('claude -p through the http hook only (real Claude Code)', () => {
     const w = await createWorld([{ tool: 'Bash', input: { command: 'echo hooked > person.txt', description: 'Write a file' } }]);
     await w.serve();
     const claude = w.claude(['run', '--via', 'hooks', '--', '-p', 'write person.txt', ...PRINT], { via: 'cco' });
-    const call = await until(async () => (await w.pending())[0], () => `the call to reach cco; claude said: ${claude.output()}`);
+    const call = await until(
+      async () => (await w.pending())[0],
+      () => `the call to reach cco; claude said: ${claude.output()}`,
+    );
     expect(call.agent).toMatchObject({ route: 'claude-hook', cwd: w.work, conversationId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     await w.decide(call.id, 'approve');
     const run = await claude.done;
@@ -55,7 +66,17 @@ describe('claude -p through the http hook only (real Claude Code)', () => {
   });
 
   it('AskUserQuestion does not exist in a -p run without a prompt tool: Claude Code disables it, nothing reaches cco', async () => {
-    const questions = [{ question: 'Which database should we use?', header: 'Database', multiSelect: false, options: [{ label: 'Postgres', description: 'relational' }, { label: 'SQLite', description: 'one file' }] }];
+    const questions = [
+      {
+        question: 'Which database should we use?',
+        header: 'Database',
+        multiSelect: false,
+        options: [
+          { label: 'Postgres', description: 'relational' },
+          { label: 'SQLite', description: 'one file' },
+        ],
+      },
+    ];
     const w = await createWorld([{ tool: 'AskUserQuestion', input: { questions } }]);
     await w.serve();
     const run = await w.claude(['run', '--via', 'hooks', '--', '-p', 'ask me', ...PRINT], { via: 'cco' }).done;
@@ -67,7 +88,11 @@ describe('claude -p through the http hook only (real Claude Code)', () => {
   it('cco is not running: the hook fails and Claude denies the ask (no prompt tool decides)', async () => {
     const w = await createWorld([{ tool: 'Bash', input: { command: 'touch nobody.txt', description: 'Create a file' } }]);
     const settings = JSON.stringify({
-      hooks: { PermissionRequest: [{ matcher: '*', hooks: [{ type: 'http', url: 'http://127.0.0.1:9/hooks/claude/permission-request', timeout: 30, onFailure: 'continue' }] }] },
+      hooks: {
+        PermissionRequest: [
+          { matcher: '*', hooks: [{ type: 'http', url: 'http://127.0.0.1:9/hooks/claude/permission-request', timeout: 30, onFailure: 'continue' }] },
+        ],
+      },
     });
     const run = await w.claude(['--settings', settings, '-p', 'create nobody.txt', ...PRINT]).done;
     expect(run.code, run.stderr).toBe(0);
@@ -88,11 +113,17 @@ describe('claude -p with both the hook and the MCP prompt tool (real Claude Code
     await w.serve();
     const claude = w.claude(['run', '--via', 'both', '--agent', 'both', '--', '-p', 'write files', ...PRINT], { via: 'cco' });
 
-    const first = await until(async () => (await w.pending())[0], () => `the first call; claude said: ${claude.output()}`);
+    const first = await until(
+      async () => (await w.pending())[0],
+      () => `the first call; claude said: ${claude.output()}`,
+    );
     // The hook's copy waits a moment for its twin, then leaves it to the MCP route: one call shown.
     expect(await w.pending()).toHaveLength(1);
     await w.decide(first.id, 'approve');
-    const second = await until(async () => (await w.pending()).find((p) => p.id !== first.id), () => `the second call; claude said: ${claude.output()}`);
+    const second = await until(
+      async () => (await w.pending()).find((p) => p.id !== first.id),
+      () => `the second call; claude said: ${claude.output()}`,
+    );
     expect(await w.pending()).toHaveLength(1);
     await w.decide(second.id, 'deny', { message: 'Not two, please.' });
     const run = await claude.done;
@@ -122,7 +153,10 @@ describe('claude -p with both the hook and the MCP prompt tool (real Claude Code
     const setup = await w.ccoRun('setup', '--hooks', '--scope', 'user');
     expect(setup.code, setup.stderr).toBe(0);
     const claude = w.claude(['run', '--via', 'both', '--', '-p', 'write a', ...PRINT], { via: 'cco' });
-    const call = await until(async () => (await w.pending())[0], () => `the call; claude said: ${claude.output()}`);
+    const call = await until(
+      async () => (await w.pending())[0],
+      () => `the call; claude said: ${claude.output()}`,
+    );
     // Past the hooks' pairing wait: the MCP call is the only one shown.
     await until(async () => w.audit().length >= 1, 'the request in the audit log');
     expect((await w.pending()).map((p) => p.agent.route)).toEqual([undefined]);

@@ -14,7 +14,12 @@ describe("Claude Code's idle limit (real Claude Code)", () => {
     const w = await createWorld(script);
     await w.serve('--progress-interval', '200s');
     const claude = startClaude(w);
-    const decision = await until(() => w.audit().find((e) => e.event === 'decision'), () => `Claude to abort the silent call; claude said: ${claude.output()}`, 90_000, 250);
+    const decision = await until(
+      () => w.audit().find((e) => e.event === 'decision'),
+      () => `Claude to abort the silent call; claude said: ${claude.output()}`,
+      90_000,
+      250,
+    );
     const run = await claude.done;
 
     expect(decision).toMatchObject({ behavior: 'deny', decidedBy: 'cancelled' });

@@ -29,7 +29,10 @@ export function startClaude(w: World) {
  * that Claude ran the command: the wait survived.
  */
 export async function outliveIdleLimitThenApprove(w: World, claude: Claude): Promise<void> {
-  const call = await until(async () => (await w.pending())[0], () => `the call to reach cco; claude said: ${claude.output()}`);
+  const call = await until(
+    async () => (await w.pending())[0],
+    () => `the call to reach cco; claude said: ${claude.output()}`,
+  );
   const since = Date.now();
   await until(async () => Date.now() - since > WAIT_MS && (await w.pending()).length === 1, 'the call to outlive the idle limit', WAIT_MS + 20_000, 500);
   await w.decide(call.id, 'approve');

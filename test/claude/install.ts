@@ -61,6 +61,7 @@ export function ensureClaudeCode(version = CLAUDE_CODE_VERSION, log: (line: stri
   rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
   const bin = usable(dir, version);
-  if (!bin) throw new Error(`@anthropic-ai/claude-code@${version} installed in ${dir}, but no working claude binary for ${platform()}-${arch()} was found there.`);
+  if (!bin)
+    throw new Error(`@anthropic-ai/claude-code@${version} installed in ${dir}, but no working claude binary for ${platform()}-${arch()} was found there.`);
   return bin;
 }

@@ -18,7 +18,12 @@ beforeAll(() => Tmux.check());
 /** End Claude the way a person does (Ctrl-C twice) and wait for the pane to say it exited, so nothing writes into the world while it is removed. */
 async function quit(t: Tmux): Promise<void> {
   for (let i = 0; i < 2; i++) await t.press('C-c').catch(() => undefined);
-  await until(async () => /^exit \d+/m.test(await t.screen()), () => `claude to exit; the screen:\n${t.lastScreen}`, 20_000, 100).catch(() => undefined);
+  await until(
+    async () => /^exit \d+/m.test(await t.screen()),
+    () => `claude to exit; the screen:\n${t.lastScreen}`,
+    20_000,
+    100,
+  ).catch(() => undefined);
   await t.kill();
 }
 
@@ -46,12 +51,17 @@ async function startInteractive(w: World): Promise<Tmux> {
     .join(' ');
   const argv = [process.execPath, BIN, 'run', '--via', 'hooks', '--', '--permission-mode', 'default', '--model', 'claude-sonnet-4-5'];
   await t.start(`env -i ${env} ${argv.map(shellQuote).join(' ')}; echo "exit $?"; sleep 600`, { cwd: w.work, width: 140, height: 45 });
-  await until(async () => /for shortcuts|\? for|│ >|❯/.test(await t.screen()), () => `Claude's prompt; the screen:\n${t.lastScreen}`, 60_000, 200);
+  await until(
+    async () => /for shortcuts|\? for|│ >|❯/.test(await t.screen()),
+    () => `Claude's prompt; the screen:\n${t.lastScreen}`,
+    60_000,
+    200,
+  );
   return t;
 }
 
 describe('interactive Claude Code through the http hook (real Claude Code in tmux)', () => {
-  it('allowed in cco runs; denied in cco sends the message verbatim; answered at Claude\'s prompt leaves cco as answered elsewhere', async () => {
+  it("allowed in cco runs; denied in cco sends the message verbatim; answered at Claude's prompt leaves cco as answered elsewhere", async () => {
     const message = 'Not this file: write to notes/ instead.';
     const w = await createWorld([
       { tool: 'Bash', input: { command: 'echo allowed > allowed.txt', description: 'Write the allowed file' } },
@@ -75,7 +85,12 @@ async function converse(w: World, t: Tmux, message: string): Promise<void> {
     await t.press('Enter');
 
     // 1. A Bash write reaches cco's queue; allowing it there makes it run.
-    const first = await until(async () => (await w.pending())[0], () => `the first call in cco; the screen:\n${t.lastScreen}`, 60_000, 200);
+    const first = await until(
+      async () => (await w.pending())[0],
+      () => `the first call in cco; the screen:\n${t.lastScreen}`,
+      60_000,
+      200,
+    );
     expect(first).toMatchObject({ toolName: 'Bash', input: { command: 'echo allowed > allowed.txt' } });
     expect(first.agent).toMatchObject({ route: 'claude-hook', cwd: w.work, permissionMode: 'default', conversationId: expect.any(String) });
     await w.decide(first.id, 'approve');
@@ -83,15 +98,35 @@ async function converse(w: World, t: Tmux, message: string): Promise<void> {
     expect(readFileSync(join(w.work, 'allowed.txt'), 'utf8')).toBe('allowed\n');
 
     // 2. Denied in cco with a message: the model reads it verbatim; nothing runs.
-    const second = await until(async () => (await w.pending()).find((p) => p.input.command === 'echo denied > denied.txt'), () => `the second call; the screen:\n${t.lastScreen}`, 60_000, 200);
+    const second = await until(
+      async () => (await w.pending()).find((p) => p.input.command === 'echo denied > denied.txt'),
+      () => `the second call; the screen:\n${t.lastScreen}`,
+      60_000,
+      200,
+    );
     await w.decide(second.id, 'deny', { message });
-    await until(() => w.api.results.length >= 2, () => `the denial to reach the model; the screen:\n${t.lastScreen}`, 30_000, 100);
+    await until(
+      () => w.api.results.length >= 2,
+      () => `the denial to reach the model; the screen:\n${t.lastScreen}`,
+      30_000,
+      100,
+    );
     expect(w.api.results[1]).toMatchObject({ isError: true, content: message });
     expect(existsSync(join(w.work, 'denied.txt'))).toBe(false);
 
     // 3. Answered Yes at Claude's own prompt first: the call runs, and leaves cco's queue as answered elsewhere.
-    const third = await until(async () => (await w.pending()).find((p) => p.input.command === 'echo elsewhere > elsewhere.txt'), () => `the third call; the screen:\n${t.lastScreen}`, 60_000, 200);
-    await until(async () => /Do you want to proceed\?/.test(await t.screen()), () => `Claude's own dialog; the screen:\n${t.lastScreen}`, 30_000, 100);
+    const third = await until(
+      async () => (await w.pending()).find((p) => p.input.command === 'echo elsewhere > elsewhere.txt'),
+      () => `the third call; the screen:\n${t.lastScreen}`,
+      60_000,
+      200,
+    );
+    await until(
+      async () => /Do you want to proceed\?/.test(await t.screen()),
+      () => `Claude's own dialog; the screen:\n${t.lastScreen}`,
+      30_000,
+      100,
+    );
     await t.press('Enter');
     // A key that lands while the dialog is still being drawn can be lost: press again while it is shown.
     let shownSince = Date.now();
@@ -114,7 +149,12 @@ async function converse(w: World, t: Tmux, message: string): Promise<void> {
     expect(decided).toMatchObject({ decidedBy: 'elsewhere' });
     const log = await w.ccoRun('log');
     expect(log.stdout).toMatch(new RegExp(`${third.id}\\s+.*answered elsewhere`));
-    expect(w.audit().filter((e) => e.event === 'decision').map((e) => e.decidedBy)).toEqual(['user', 'user', 'elsewhere']);
+    expect(
+      w
+        .audit()
+        .filter((e) => e.event === 'decision')
+        .map((e) => e.decidedBy),
+    ).toEqual(['user', 'user', 'elsewhere']);
     // Interactive Claude looks for updates (downloads.claude.ai, github.com) even with the
     // no-traffic variables; the fake proxy refused each attempt, so nothing left loopback.
     expect(w.api.escaped.filter((e) => !/^CONNECT (downloads\.claude\.ai|github\.com):443$/.test(e))).toEqual([]);

@@ -23,10 +23,30 @@ import { startTestServer } from '../helpers/server.js';
 import type { Step } from './fake-anthropic.js';
 import { PRINT, createWorld, resultOf, until, type World } from './harness.js';
 
-const PLAN = ['# Add rate limiting', '', '## Steps', '1. Add `rateLimit()` to **src/auth.ts**', '   - keep _old_ sessions', '2. Test it', '', '```ts', 'rateLimit({ max: 3 });', '```', ''].join('\n');
+const PLAN = [
+  '# Add rate limiting',
+  '',
+  '## Steps',
+  '1. Add `rateLimit()` to **src/auth.ts**',
+  '   - keep _old_ sessions',
+  '2. Test it',
+  '',
+  '```ts',
+  'rateLimit({ max: 3 });',
+  '```',
+  '',
+].join('\n');
 
 const QUESTIONS: Question[] = [
-  { question: 'Which database should we use?', header: 'Database', multiSelect: false, options: [{ label: 'Postgres', description: 'relational' }, { label: 'SQLite', description: 'one file' }] },
+  {
+    question: 'Which database should we use?',
+    header: 'Database',
+    multiSelect: false,
+    options: [
+      { label: 'Postgres', description: 'relational' },
+      { label: 'SQLite', description: 'one file' },
+    ],
+  },
   {
     question: 'Which features should ship first?',
     header: 'Features',
@@ -80,7 +100,10 @@ describe('ExitPlanMode through cco (real Claude Code, plan mode)', () => {
     const { w, env, exitStep } = await planWorld();
     await w.serve();
     const claude = w.claude(['run', '--agent', 'planner', '--', ...PLAN_ARGS], { via: 'cco', env });
-    const call = await until(async () => (await w.pending())[0], () => `ExitPlanMode to reach cco; claude said: ${claude.output()}`);
+    const call = await until(
+      async () => (await w.pending())[0],
+      () => `ExitPlanMode to reach cco; claude said: ${claude.output()}`,
+    );
 
     // The Write of the plan file never reached cco: plan mode allows that one file.
     expect(call.toolName).toBe('ExitPlanMode');
@@ -94,8 +117,16 @@ describe('ExitPlanMode through cco (real Claude Code, plan mode)', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(w.api.requests.length).toBeGreaterThan(requestsBefore);
     expect(w.api.results.find((r) => r.toolUseId === w.api.toolUseId(exitStep))).toMatchObject({ content: feedback, isError: true });
-    expect(resultOf(run).permission_denials).toEqual([expect.objectContaining({ tool_name: 'ExitPlanMode', tool_input: expect.objectContaining({ plan: PLAN }) })]);
-    expect(w.audit().find((e) => e.event === 'decision')).toMatchObject({ tool: 'ExitPlanMode', behavior: 'deny', decidedBy: 'user', message: feedback, agent: 'planner' });
+    expect(resultOf(run).permission_denials).toEqual([
+      expect.objectContaining({ tool_name: 'ExitPlanMode', tool_input: expect.objectContaining({ plan: PLAN }) }),
+    ]);
+    expect(w.audit().find((e) => e.event === 'decision')).toMatchObject({
+      tool: 'ExitPlanMode',
+      behavior: 'deny',
+      decidedBy: 'user',
+      message: feedback,
+      agent: 'planner',
+    });
     expect(w.api.escaped).toEqual([]);
   });
 
@@ -103,7 +134,10 @@ describe('ExitPlanMode through cco (real Claude Code, plan mode)', () => {
     const { w, env, exitStep } = await planWorld();
     await w.serve();
     const claude = w.claude(['run', '--', ...PLAN_ARGS], { via: 'cco', env });
-    const call = await until(async () => (await w.pending())[0], () => `ExitPlanMode to reach cco; claude said: ${claude.output()}`);
+    const call = await until(
+      async () => (await w.pending())[0],
+      () => `ExitPlanMode to reach cco; claude said: ${claude.output()}`,
+    );
     await w.decide(call.id, 'approve');
     const run = await claude.done;
 
@@ -120,7 +154,10 @@ describe('AskUserQuestion through cco (real Claude Code, -p)', () => {
     const w = await createWorld([{ tool: 'AskUserQuestion', input: { questions: QUESTIONS } }]);
     await w.serve();
     const claude = w.claude(['run', '--', '-p', 'ask me', ...PRINT], { via: 'cco' });
-    const call = await until(async () => (await w.pending())[0], () => `AskUserQuestion to reach cco; claude said: ${claude.output()}`);
+    const call = await until(
+      async () => (await w.pending())[0],
+      () => `AskUserQuestion to reach cco; claude said: ${claude.output()}`,
+    );
     expect(call).toMatchObject({ toolName: 'AskUserQuestion', input: { questions: QUESTIONS } });
     await w.decide(call.id, 'approve', answers ? { updatedInput: { ...call.input, answers } } : {});
     const run = await claude.done;
@@ -145,7 +182,9 @@ describe('AskUserQuestion through cco (real Claude Code, -p)', () => {
     const [db, features] = QUESTIONS as [Question, Question];
     const answers = { [db.question]: answerOf(db, [], 'MySQL 8, we already run it')!, [features.question]: answerOf(features, [1], 'Billing')! };
     const result = await answered(answers);
-    expect(result.content).toMatch(/^The user answered: "Which database should we use\?"="MySQL 8, we already run it", "Which features should ship first\?"="Search, Billing"\. Read the answers carefully/);
+    expect(result.content).toMatch(
+      /^The user answered: "Which database should we use\?"="MySQL 8, we already run it", "Which features should ship first\?"="Search, Billing"\. Read the answers carefully/,
+    );
   });
 
   it('allowed without answers, the model reads that the user did not answer (why a opens the questions in the console)', async () => {
@@ -168,7 +207,10 @@ describe('the console answers questions and a plan (real Claude Code, the Ink co
     };
 
     const claude = w.claude(claudeRunArgs(cco.server.mcpUrl, 'planner', PLAN_ARGS), { env });
-    await until(() => frame().includes('Which features should ship first?'), () => `the questions on screen; claude said: ${claude.output()}\n${frame()}`);
+    await until(
+      () => frame().includes('Which features should ship first?'),
+      () => `the questions on screen; claude said: ${claude.output()}\n${frame()}`,
+    );
     expect(frame()).toContain('3. Export, CSV — a label with a comma');
     await press('a', () => frame().includes('1/2 [Database] Which database should we use? (pick one)'));
     await press('2', () => frame().includes('2/2 [Features]'));
@@ -176,8 +218,12 @@ describe('the console answers questions and a plan (real Claude Code, the Ink co
     await press('\r', () => frame().includes('Send these 2 answers'));
     await press('\r', () => frame().includes('with your answers'));
 
-    await until(() => frame().includes('# Add rate limiting'), () => `the plan on screen; claude said: ${claude.output()}\n${frame()}`);
-    for (const line of ['## Steps', '1. Add `rateLimit()` to **src/auth.ts**', '   - keep _old_ sessions', '```ts', '│ rateLimit({ max: 3 });']) expect(frame()).toContain(line);
+    await until(
+      () => frame().includes('# Add rate limiting'),
+      () => `the plan on screen; claude said: ${claude.output()}\n${frame()}`,
+    );
+    for (const line of ['## Steps', '1. Add `rateLimit()` to **src/auth.ts**', '   - keep _old_ sessions', '```ts', '│ rateLimit({ max: 3 });'])
+      expect(frame()).toContain(line);
     expect(frame()).toContain('a approve plan');
     const feedback = 'Split step 1: first the limiter, then its config.';
     await press('D', () => frame().includes('Feedback on the plan (the model reads it):'));

@@ -66,7 +66,11 @@ export async function startPromptRecorder(): Promise<PromptRecorder> {
       case 'tools/list':
         return {
           tools: [
-            ...EXTRA_TOOLS.map((name) => ({ name, description: `Answers ok (${name}).`, inputSchema: { type: 'object', properties: { text: { type: 'string' } } } })),
+            ...EXTRA_TOOLS.map((name) => ({
+              name,
+              description: `Answers ok (${name}).`,
+              inputSchema: { type: 'object', properties: { text: { type: 'string' } } },
+            })),
             {
               name: 'approval_prompt',
               description: 'Records a permission question and denies it.',
@@ -104,7 +108,10 @@ export async function startPromptRecorder(): Promise<PromptRecorder> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (msg.method === 'initialize') headers['mcp-session-id'] = session;
     // Anything else (the `server/discover` probe among them) is an unknown method: Claude falls back to initialize.
-    const body = result === undefined ? { jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: `Method not found: ${msg.method}` } } : { jsonrpc: '2.0', id: msg.id, result };
+    const body =
+      result === undefined
+        ? { jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: `Method not found: ${msg.method}` } }
+        : { jsonrpc: '2.0', id: msg.id, result };
     res.writeHead(result === undefined ? 400 : 200, headers).end(JSON.stringify(body));
   };
 

@@ -56,7 +56,13 @@ interface Group {
 }
 
 const bash = (command: string, claude: Verdict, cco: Verdict = claude, why?: string): Case => call('Bash', { command }, claude, cco, why);
-const call = (tool: string, input: Record<string, unknown>, claude: Verdict, cco: Verdict = claude, why?: string): Case => ({ tool, input, claude, cco, ...(why ? { why } : {}) });
+const call = (tool: string, input: Record<string, unknown>, claude: Verdict, cco: Verdict = claude, why?: string): Case => ({
+  tool,
+  input,
+  claude,
+  cco,
+  ...(why ? { why } : {}),
+});
 const read = (file_path: string): Prep => ({ prep: true, tool: 'Read', input: { file_path } });
 
 /** Files every world holds (paths with the same placeholders). */
@@ -79,7 +85,8 @@ const FILES = [
 
 // The commands are made-up names (deploy, build, nuke, ship, lint): an allowed one fails with
 // "command not found" and touches nothing.
-const INTERNAL = "Claude's built-in allowance (no rule): read-only commands and reads inside the working directory never reach cco, so cco's own default (ask) never applies to them";
+const INTERNAL =
+  "Claude's built-in allowance (no rule): read-only commands and reads inside the working directory never reach cco, so cco's own default (ask) never applies to them";
 const ONE_RULE = 'one allow rule must cover every part of a compound command; Claude accepts parts allowed by different rules (or by its read-only allowance)';
 const WRAPPERS = 'allow rules do not look through wrappers (timeout, quotes around the command name), only deny and ask rules do';
 
@@ -94,7 +101,10 @@ const GROUPS: Group[] = [
     steps: [
       bash('deploy staging', 'allow'),
       bash('deploy staging --force', 'ask'),
-      { ...bash('deploy  staging', 'ask', 'allow'), looser: 'same argv: cco compares the words of a command, so runs of blanks between words do not count; bash runs the same argv as for `deploy staging`' },
+      {
+        ...bash('deploy  staging', 'ask', 'allow'),
+        looser: 'same argv: cco compares the words of a command, so runs of blanks between words do not count; bash runs the same argv as for `deploy staging`',
+      },
       bash("deploy 'staging'", 'ask'),
       bash('deploy staging # note', 'allow'),
       bash(' deploy staging ', 'allow'),
@@ -109,7 +119,12 @@ const GROUPS: Group[] = [
       bash('lint src --fix', 'allow'),
       bash('lint --fix', 'ask'),
       bash('lint src', 'ask'),
-      bash('fmt', 'allow', 'ask', 'a wildcard rule `Bash(fmt *)` needs the space, so it does not match `fmt` alone; Claude treats a trailing ` *` like `:*` (write `Bash(fmt:*)` for that)'),
+      bash(
+        'fmt',
+        'allow',
+        'ask',
+        'a wildcard rule `Bash(fmt *)` needs the space, so it does not match `fmt` alone; Claude treats a trailing ` *` like `:*` (write `Bash(fmt:*)` for that)',
+      ),
       bash('fmt src', 'allow'),
       bash('build && deploy staging', 'allow', 'ask', ONE_RULE),
       bash('build; ls', 'allow', 'ask', ONE_RULE),
@@ -139,7 +154,18 @@ const GROUPS: Group[] = [
   {
     name: 'Read, Edit and Write paths: //abs, ~/, /project, ./, bare globs',
     permissions: {
-      allow: ['Bash(cat:*)', 'Bash(echo:*)', 'Read(//<out>/**)', 'Read(~/notes/**)', 'Edit(/src/**)', 'Edit(./docs/**)', 'Edit(lib/**)', 'Edit(**/*.gen.ts)', 'Edit(//<out>/sub/**)', 'mcp__recorder'],
+      allow: [
+        'Bash(cat:*)',
+        'Bash(echo:*)',
+        'Read(//<out>/**)',
+        'Read(~/notes/**)',
+        'Edit(/src/**)',
+        'Edit(./docs/**)',
+        'Edit(lib/**)',
+        'Edit(**/*.gen.ts)',
+        'Edit(//<out>/sub/**)',
+        'mcp__recorder',
+      ],
       ask: ['Edit(./docs/private/**)'],
       // Claude 2.1.332 offers no Grep or Glob tool (the model searches with Bash), so they are not here.
       deny: ['Read(**/.env)', 'Read(~/.zshrc)', 'Edit(//<out>/locked/**)', 'Read(*.pem)', 'mcp__recorder__create_issue'],
@@ -165,7 +191,12 @@ const GROUPS: Group[] = [
       bash('cat < secret/.env', 'deny'),
       bash('head -n 1 secret/.env', 'deny'),
       bash('echo k > src/x.env', 'allow'),
-      bash('echo k > src/.env', 'allow', 'deny', 'a redirection is checked as a Write of its target, and a Read deny rule refuses that Write; Claude does not apply Read deny rules to redirections'),
+      bash(
+        'echo k > src/.env',
+        'allow',
+        'deny',
+        'a redirection is checked as a Write of its target, and a Read deny rule refuses that Write; Claude does not apply Read deny rules to redirections',
+      ),
       read('<work>/docs/x.md'),
       call('Edit', { file_path: '<work>/src/a.ts', old_string: 'a', new_string: 'b' }, 'allow'),
       call('Write', { file_path: '<work>/src/new.ts', content: 'n' }, 'allow'),
@@ -241,7 +272,10 @@ async function runGroup(group: Group): Promise<{ world: World; places: Places; o
   mkdirSync(world.env.CLAUDE_CONFIG_DIR!, { recursive: true });
   writeFileSync(join(world.env.CLAUDE_CONFIG_DIR!, '.claude.json'), JSON.stringify({ projects: { [p.work]: { hasTrustDialogAccepted: true } } }));
   mkdirSync(join(p.work, '.claude'), { recursive: true });
-  writeFileSync(join(p.work, '.claude', 'settings.json'), JSON.stringify({ permissions: fillDeep(group.permissions, p), skipWebFetchPreflight: true }, null, 2));
+  writeFileSync(
+    join(p.work, '.claude', 'settings.json'),
+    JSON.stringify({ permissions: fillDeep(group.permissions, p), skipWebFetchPreflight: true }, null, 2),
+  );
 
   const recorder = await startPromptRecorder();
   try {
@@ -277,7 +311,8 @@ function ccoVerdicts(group: Group, places: Places): Verdict[] {
   const settingsFile = join(places.work, '.claude', 'settings.json');
   const rules: Rule[] = [];
   for (const action of ['deny', 'ask', 'allow'] as const) {
-    for (const entry of group.permissions[action] ?? []) rules.push({ id: `r${rules.length + 1}`, pattern: anchorPattern(fill(entry, places), settingsFile), action });
+    for (const entry of group.permissions[action] ?? [])
+      rules.push({ id: `r${rules.length + 1}`, pattern: anchorPattern(fill(entry, places), settingsFile), action });
   }
   const policy = toPolicy(compileRules(rules, { homeDir: places.home, defaultAction: 'ask', realPath }));
   return group.steps.map((s) => policy({ toolName: s.tool, input: fillDeep(s.input, places), agent: { cwd: places.work } }).action);
@@ -306,7 +341,9 @@ describe('rules mean the same in cco as in Claude Code, or cco is stricter (real
     // cco is never looser than Claude, but in the cases the table names.
     expect(rows.filter((r) => r.looser && r.step.looser === undefined).map(({ step: _s, ...r }) => r)).toEqual([]);
     // Both verdicts are the ones the table states (a change in Claude Code or in cco shows up here).
-    expect(rows.map((r) => ({ call: r.call, claude: r.claude, cco: r.cco }))).toEqual(rows.map((r) => ({ call: r.call, claude: r.step.claude, cco: r.step.cco })));
+    expect(rows.map((r) => ({ call: r.call, claude: r.claude, cco: r.cco }))).toEqual(
+      rows.map((r) => ({ call: r.call, claude: r.step.claude, cco: r.step.cco })),
+    );
     for (const { step } of rows) {
       const what = `${step.tool} ${JSON.stringify(step.input)}`;
       // A stricter verdict says why, a looser one why it stands; equal verdicts say nothing.

@@ -11,9 +11,7 @@ const TOKEN = 'cco-test-token-0123456789abcdef';
 
 describe('a token on /mcp (real Claude Code)', () => {
   it('cco run and a cco setup registration carry the token; a request without it gets 401', async () => {
-    const w = await createWorld([
-      { tool: 'Bash', input: { command: 'touch via-run.txt', description: 'Create a file' } },
-    ]);
+    const w = await createWorld([{ tool: 'Bash', input: { command: 'touch via-run.txt', description: 'Create a file' } }]);
     expect((await w.ccoRun('config', 'set', 'token', TOKEN)).code).toBe(0);
     expect((await w.ccoRun('rules', 'add', 'Bash(touch:*)', '--allow')).code).toBe(0);
     const server = await w.serve();
@@ -21,7 +19,12 @@ describe('a token on /mcp (real Claude Code)', () => {
     const bare = await fetch(server.info.mcpUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '0' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '0' } },
+      }),
     });
     expect(bare.status).toBe(401);
     // The agents' token never opens the decision API.

@@ -15,7 +15,10 @@ describe('write-back to Claude (real Claude Code)', () => {
     await w.serve();
 
     const claude = w.claude(['run', '--', '-p', 'touch wb.txt twice', ...PRINT], { via: 'cco' });
-    const call = await until(async () => (await w.pending())[0], () => `the first call to reach cco; claude said: ${claude.output()}`);
+    const call = await until(
+      async () => (await w.pending())[0],
+      () => `the first call to reach cco; claude said: ${claude.output()}`,
+    );
     expect(call).toMatchObject({ toolName: 'Bash', input: { command: 'touch wb.txt' } });
     const updatedPermissions = [{ type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: 'touch wb.txt' }], behavior: 'allow', destination: 'session' }];
     await w.decide(call.id, 'approve', { updatedPermissions });
@@ -39,9 +42,15 @@ describe('write-back to Claude (real Claude Code)', () => {
     const w = await createWorld([step, step]);
     await w.serve();
     const claude = w.claude(['run', '--', '-p', 'touch wb.txt twice', ...PRINT], { via: 'cco' });
-    const first = await until(async () => (await w.pending())[0], () => `the first call; claude said: ${claude.output()}`);
+    const first = await until(
+      async () => (await w.pending())[0],
+      () => `the first call; claude said: ${claude.output()}`,
+    );
     await w.decide(first.id, 'approve');
-    const second = await until(async () => (await w.pending()).find((p) => p.id !== first.id), () => `the second call; claude said: ${claude.output()}`);
+    const second = await until(
+      async () => (await w.pending()).find((p) => p.id !== first.id),
+      () => `the second call; claude said: ${claude.output()}`,
+    );
     await w.decide(second.id, 'approve');
     const run = await claude.done;
     expect(run.code, run.stderr).toBe(0);

@@ -68,7 +68,18 @@ describe('a remote console facing a hostile server', () => {
     const source = new RemoteSource({ endpoint: async () => ({ url, token: 't' }), retryMs: () => 50 });
     cleanups.push(() => source.close());
     const server = await source.start();
-    const ui = render(<App source={source} url={server.mcpUrl} version="0.0.0" onQuit={() => {}} decisionGuardMs={0} throttleMs={0} alerts={source.alerts} status={source.status} />);
+    const ui = render(
+      <App
+        source={source}
+        url={server.mcpUrl}
+        version="0.0.0"
+        onQuit={() => {}}
+        decisionGuardMs={0}
+        throttleMs={0}
+        alerts={source.alerts}
+        status={source.status}
+      />,
+    );
     cleanups.push(ui.unmount);
     const frame = () => ui.lastFrame() ?? '';
     await vi.waitFor(() => expect(frame()).toContain('ls'));
@@ -130,7 +141,10 @@ describe('an address that answers 200 but is not a cco console stream', () => {
 describe('reconnecting', () => {
   it('the console tells the server a reconnect is its own (resumed), so it is not taken for a person at the keys', async () => {
     const urls: string[] = [];
-    const url = await fakeServer((res) => res.end(sse('snapshot', snapshot({ server: { version: '9', mcpUrl: 'http://127.0.0.1:1/mcp', homeDir: '/home/me' }, alerts: [] }))), urls);
+    const url = await fakeServer(
+      (res) => res.end(sse('snapshot', snapshot({ server: { version: '9', mcpUrl: 'http://127.0.0.1:1/mcp', homeDir: '/home/me' }, alerts: [] }))),
+      urls,
+    );
     const source = new RemoteSource({ endpoint: async () => ({ url, token: 't' }), retryMs: () => 20 });
     cleanups.push(() => source.close());
     await source.start();

@@ -39,7 +39,11 @@ function tempDir(): string {
 }
 
 /** What `cco serve` gives the console routes, over a real settings file. */
-function consoleDeps(dir: string, broker: () => Broker, presence: Presence): ConsoleApiDeps & { alertBoard: AlertBoard; statusBoard: StatusBoard; store: SettingsStore } {
+function consoleDeps(
+  dir: string,
+  broker: () => Broker,
+  presence: Presence,
+): ConsoleApiDeps & { alertBoard: AlertBoard; statusBoard: StatusBoard; store: SettingsStore } {
   const store = new SettingsStore(join(dir, 'config.json'));
   const statusBoard = new StatusBoard({ agents: 0, defaultAction: 'ask', rules: 0 });
   const alertBoard = new AlertBoard();
@@ -227,7 +231,7 @@ describe('cco watch --connect: consoles on a running cco', () => {
     expect(t.broker.snapshot().pending).toHaveLength(1);
   });
 
-  it('the header and banners are the server\'s: agents, rules, and its alerts', async () => {
+  it("the header and banners are the server's: agents, rules, and its alerts", async () => {
     const { t, deps } = await serverWithConsole();
     const one = await remote(endpointOf(t));
     deps.statusBoard.set({ agents: 3, rules: 5 });
@@ -339,7 +343,7 @@ describe('people: who decided, seen from every console', () => {
 });
 
 describe('notices in the remote console', () => {
-  it('a burst of calls waiting on the server gives one desktop notice in the console\'s terminal; calls leave the planner when decided or when the connection is lost', async () => {
+  it("a burst of calls waiting on the server gives one desktop notice in the console's terminal; calls leave the planner when decided or when the connection is lost", async () => {
     const { t } = await serverWithConsole();
     const one = await remote(endpointOf(t), { silenceMs: 60_000 });
     const seen: string[] = [];
@@ -374,7 +378,10 @@ describe('presence through remote consoles', () => {
   it('a connected console is someone present; its keys keep it so; closed, nobody is, and whenAway deny denies at once', async () => {
     const { t, presence } = await serverWithConsole({ whenAway: 'deny' });
     const client = await h.client(t.server.mcpUrl);
-    expect(parseResult(await askApproval(client, 'Bash', { command: 'make a' }))).toMatchObject({ behavior: 'deny', message: expect.stringContaining('No person is watching') });
+    expect(parseResult(await askApproval(client, 'Bash', { command: 'make a' }))).toMatchObject({
+      behavior: 'deny',
+      message: expect.stringContaining('No person is watching'),
+    });
 
     const one = await remote(endpointOf(t));
     await waitFor(() => presence.view().consoles === 1, 5000, 'the console to count');
@@ -400,7 +407,13 @@ describe('the console routes refuse what they should', () => {
 
   it('every route needs the decision token; the /mcp token is not it', async () => {
     const { t } = await serverWithConsole();
-    for (const [path, method] of [['/stream', 'GET'], ['/asks', 'GET'], ['/disk?path=/etc/passwd', 'GET'], ['/always', 'POST'], ['/activity', 'POST']] as const) {
+    for (const [path, method] of [
+      ['/stream', 'GET'],
+      ['/asks', 'GET'],
+      ['/disk?path=/etc/passwd', 'GET'],
+      ['/always', 'POST'],
+      ['/activity', 'POST'],
+    ] as const) {
       const res = await api(t, path, { method, ...(method === 'POST' ? { body: '{}' } : {}) }, 'wrong');
       expect(res.status, path).toBe(401);
     }

@@ -36,7 +36,11 @@ async function world(rules: unknown[], opts: { serve?: boolean } = {}): Promise<
   for (const d of [work, ccoHome, codexHome]) mkdirSync(d, { recursive: true });
   const api = await startFakeResponses('touch made.txt');
   const tmux = new Tmux();
-  cleanups.push(() => rmSync(root, { recursive: true, force: true }), () => api.close(), () => tmux.kill());
+  cleanups.push(
+    () => rmSync(root, { recursive: true, force: true }),
+    () => api.close(),
+    () => tmux.kill(),
+  );
   writeFileSync(join(ccoHome, 'config.json'), JSON.stringify({ rules }));
   writeFileSync(
     join(codexHome, 'config.toml'),
@@ -113,7 +117,14 @@ describe('Codex 0.171.0 → cco hook codex → cco', () => {
     expect(out).not.toContain('Rejected');
     await until(() => existsSync(join(w.work, 'made.txt')), 'made.txt to exist');
     const decided = audit(w).find((e) => e.event === 'decision');
-    expect(decided).toMatchObject({ behavior: 'allow', decidedBy: 'rule:touch', route: 'codex-hook', tool: 'Bash', client: { name: 'codex' }, input: { command: 'touch made.txt' } });
+    expect(decided).toMatchObject({
+      behavior: 'allow',
+      decidedBy: 'rule:touch',
+      route: 'codex-hook',
+      tool: 'Bash',
+      client: { name: 'codex' },
+      input: { command: 'touch made.txt' },
+    });
   });
 
   it('a rule denies: the command does not run and the model is told', async () => {
@@ -127,7 +138,18 @@ describe('Codex 0.171.0 → cco hook codex → cco', () => {
     const w = await world([]);
     const run = runCodex(w);
     const client = await ApiClient.fromServerFile(join(w.ccoHome, 'server.json'));
-    const pending = await until(async () => (await client.request<{ pending: Array<{ id: string; toolName: string; input: { command?: string }; agent?: { route?: string } }> }>('GET', '/api/pending')).pending[0], 'the call in the queue', () => w.tmux.lastScreen, 60_000);
+    const pending = await until(
+      async () =>
+        (
+          await client.request<{ pending: Array<{ id: string; toolName: string; input: { command?: string }; agent?: { route?: string } }> }>(
+            'GET',
+            '/api/pending',
+          )
+        ).pending[0],
+      'the call in the queue',
+      () => w.tmux.lastScreen,
+      60_000,
+    );
     expect(pending).toMatchObject({ toolName: 'Bash', input: { command: 'touch made.txt' } });
     await client.request('POST', `/api/pending/${pending.id}/deny`, { message: 'write it under build/ instead' });
     expect(await run).toContain('write it under build/ instead');

@@ -41,10 +41,21 @@ export async function startFakeResponses(command: string, workdir?: string): Pro
       const event = (e: Record<string, unknown>) => res.write(`event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`);
       event({ type: 'response.created', response: { id } });
       if (!answered && canRun) {
-        const args = { cmd: command, sandbox_permissions: 'require_escalated', justification: 'needs to write outside the sandbox', ...(workdir ? { workdir } : {}) };
-        event({ type: 'response.output_item.done', item: { type: 'function_call', id: `fc_${n}`, call_id: 'call_1', name: 'exec_command', arguments: JSON.stringify(args) } });
+        const args = {
+          cmd: command,
+          sandbox_permissions: 'require_escalated',
+          justification: 'needs to write outside the sandbox',
+          ...(workdir ? { workdir } : {}),
+        };
+        event({
+          type: 'response.output_item.done',
+          item: { type: 'function_call', id: `fc_${n}`, call_id: 'call_1', name: 'exec_command', arguments: JSON.stringify(args) },
+        });
       } else {
-        event({ type: 'response.output_item.done', item: { type: 'message', role: 'assistant', id: `msg_${n}`, content: [{ type: 'output_text', text: 'done' }] } });
+        event({
+          type: 'response.output_item.done',
+          item: { type: 'message', role: 'assistant', id: `msg_${n}`, content: [{ type: 'output_text', text: 'done' }] },
+        });
       }
       event({ type: 'response.completed', response: { id, usage: { input_tokens: 1, output_tokens: 1, total_tokens: 2 } } });
       res.end();

@@ -47,7 +47,11 @@ export function ensureCodex(version = CODEX_VERSION, log: (line: string) => void
   writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'cco-codex-cache', private: true }));
   log(`Installing @openai/codex@${version} into ${dir} (about 430 MB on disk, once)…`);
   try {
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `@openai/codex@${version}`], { cwd: staging, stdio: ['ignore', 'inherit', 'inherit'], timeout: 10 * 60_000 });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `@openai/codex@${version}`], {
+      cwd: staging,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      timeout: 10 * 60_000,
+    });
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw new Error(`Could not install @openai/codex@${version} from the npm registry: ${(error as Error).message}`, { cause: error });

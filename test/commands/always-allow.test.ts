@@ -64,7 +64,12 @@ describe('always allow from the console', () => {
     const broker = new Broker({ newId: () => `c${++n}`, timeoutMs: 60_000, policy: policyOf(store.read()) });
     const call = (sessionId: string) => broker.request({ toolName: 'Bash', input: { command: 'npm test' }, agent: { sessionId } });
     void call('s1');
-    const { rule } = await alwaysAllow(grant('Bash(npm test:*)', 'c1', { fields: { session: 's1' }, forMs: 3_600_000 }), { store, broker, policyOf, now: () => now });
+    const { rule } = await alwaysAllow(grant('Bash(npm test:*)', 'c1', { fields: { session: 's1' }, forMs: 3_600_000 }), {
+      store,
+      broker,
+      policyOf,
+      now: () => now,
+    });
     expect(rule).toMatchObject({ session: 's1', expires: now + 3_600_000 });
     expect(await call('s1')).toMatchObject({ decidedBy: 'rule:r1' });
     void call('s2');

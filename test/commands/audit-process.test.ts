@@ -44,7 +44,11 @@ afterAll(() => Promise.all(homes.map((h) => rm(h, { recursive: true, force: true
 const logJson = async (home: string, ...args: string[]) => {
   const r = await cco(['log', '--json', ...args], home);
   expect(r.code, r.stderr).toBe(0);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 };
 
 describe('audit log, real process', () => {
@@ -89,7 +93,10 @@ describe('audit log, real process', () => {
   it('cco log --follow prints a new decision within a second', async () => {
     const home = await newHome();
     const s = await serve(home);
-    const child = spawn(process.execPath, [BIN, 'log', '--follow'], { env: { ...process.env, CCO_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'log', '--follow'], {
+      env: { ...process.env, CCO_HOME: home, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -133,7 +140,10 @@ describe('audit log, real process', () => {
 
   it('cco log --follow waits for a server without piling up timers or warnings', async () => {
     const home = await newHome();
-    const child = spawn(process.execPath, [BIN, 'log', '--follow'], { env: { ...process.env, CCO_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'log', '--follow'], {
+      env: { ...process.env, CCO_HOME: home, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     try {
@@ -152,7 +162,10 @@ describe('audit log, real process', () => {
   it('cco log --follow --json prints what cco log --json prints for the same call', async () => {
     const home = await newHome({ rules: [{ id: 'r1', pattern: 'Bash(npm test)', action: 'allow' }] });
     const s = await serve(home);
-    const child = spawn(process.execPath, [BIN, 'log', '--follow', '--json'], { env: { ...process.env, CCO_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'log', '--follow', '--json'], {
+      env: { ...process.env, CCO_HOME: home, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -166,7 +179,10 @@ describe('audit log, real process', () => {
       await (await ApiClient.fromServerFile(s.serverFile)).request('POST', `/api/pending/${id}/approve`, { updatedInput: { command: 'echo z > y' } });
       await asked;
       await waitFor(() => out.trim().split('\n').length === 2, 5000, 'two JSON lines');
-      const followed = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const followed = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       const logged = await logJson(home);
       expect(followed).toEqual(logged);
       expect(logged[1]).toMatchObject({ edited: true, updatedInput: { command: 'echo z > y' }, autoDecided: false });
@@ -187,15 +203,31 @@ describe('audit log, real process', () => {
     await pendingId(s.serverFile, 'touch f');
     await pendingId(s.serverFile, 'touch b');
     await pendingId(s.serverFile, 'make all');
-    const pending = JSON.parse((await cco(['pending', '--json'], home)).stdout).pending as Array<{ id: string; input: { command: string }; agent: { name?: string } }>;
-    expect(pending.map((p) => [p.agent.name, p.input.command]).sort()).toEqual([['backend', 'make all'], ['backend', 'touch b'], ['frontend', 'touch f']]);
+    const pending = JSON.parse((await cco(['pending', '--json'], home)).stdout).pending as Array<{
+      id: string;
+      input: { command: string };
+      agent: { name?: string };
+    }>;
+    expect(pending.map((p) => [p.agent.name, p.input.command]).sort()).toEqual([
+      ['backend', 'make all'],
+      ['backend', 'touch b'],
+      ['frontend', 'touch f'],
+    ]);
     for (const p of pending) expect((await cco(['deny', p.id], home)).code).toBe(0);
     await Promise.all([bMake, fTouch, bTouch]);
-    const lines = readFileSync(join(home, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(join(home, 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const decisions = lines.filter((l) => l.event === 'decision').map((l) => [l.agent, (l.input as { command: string }).command, l.decidedBy]);
-    expect(decisions).toEqual(expect.arrayContaining([
-      ['frontend', 'make all', 'rule:r1'], ['backend', 'make all', 'user'], ['frontend', 'touch f', 'user'], ['backend', 'touch b', 'user'],
-    ]));
+    expect(decisions).toEqual(
+      expect.arrayContaining([
+        ['frontend', 'make all', 'rule:r1'],
+        ['backend', 'make all', 'user'],
+        ['frontend', 'touch f', 'user'],
+        ['backend', 'touch b', 'user'],
+      ]),
+    );
     expect(lines.every((l) => typeof l.sessionId === 'string' && (l.client as { name: string }).name === 'test-agent')).toBe(true);
     expect((await logJson(home, '--agent', 'backend')).map((r) => (r.input as { command: string }).command).sort()).toEqual(['make all', 'touch b']);
   });

@@ -58,8 +58,14 @@ describe('--match globs', () => {
   });
 
   it('flags combine (AND), a repeated flag is any of its values (OR)', () => {
-    const view = (id: string, agentLabel: string, toolName: string, command: string) => ({ id, agentLabel, toolName, input: { command }, summary: command }) as unknown as PendingView;
-    const calls = [view('a', 'web', 'Bash', 'npm test'), view('b', 'web', 'Read', 'x'), view('c', 'api', 'Bash', 'npm test'), view('d', 'webby', 'Bash', 'npm test')];
+    const view = (id: string, agentLabel: string, toolName: string, command: string) =>
+      ({ id, agentLabel, toolName, input: { command }, summary: command }) as unknown as PendingView;
+    const calls = [
+      view('a', 'web', 'Bash', 'npm test'),
+      view('b', 'web', 'Read', 'x'),
+      view('c', 'api', 'Bash', 'npm test'),
+      view('d', 'webby', 'Bash', 'npm test'),
+    ];
     const sel = (s: Partial<Selection>): string[] => selectCalls(calls, { all: false, agents: [], tools: [], globs: [], ...s }).map((c) => c.id);
     expect(sel({ all: true })).toEqual(['a', 'b', 'c', 'd']);
     expect(sel({ agents: ['web'] })).toEqual(['a', 'b']);
@@ -175,7 +181,11 @@ describe('with cco serve running', () => {
     const b = await ask('web', 'echo two');
     const run = await cco(['approve', a.id, 'zzzzzz', b.id], home);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`^allowed +${a.id} +web +Bash +echo one\nfailed +zzzzzz .*no pending call with this id.*\nallowed +${b.id} .*\nAllowed 2 of 3 calls; 1 failed\\.\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^allowed +${a.id} +web +Bash +echo one\nfailed +zzzzzz .*no pending call with this id.*\nallowed +${b.id} .*\nAllowed 2 of 3 calls; 1 failed\\.\n$`,
+      ),
+    );
     expect(run.stderr).toBe('cco: Not every call was decided as asked (see above).\n');
     expect((await a.answer()).behavior).toBe('allow');
     expect((await b.answer()).behavior).toBe('allow');
@@ -190,7 +200,9 @@ describe('with cco serve running', () => {
     let out = '';
     const failures = await decideCalls(client, pending, 'approve', undefined, { out: (t) => (out += t), confirm: undefined });
     expect(failures).toBe(0);
-    expect(out).toMatch(new RegExp(`^ended +${a.id} .*\\(ended meanwhile: already decided.*\\)\nallowed +${b.id} .*\nAllowed 1 of 2 calls; 1 had ended meanwhile\\.\n$`));
+    expect(out).toMatch(
+      new RegExp(`^ended +${a.id} .*\\(ended meanwhile: already decided.*\\)\nallowed +${b.id} .*\nAllowed 1 of 2 calls; 1 had ended meanwhile\\.\n$`),
+    );
     expect((await a.answer()).behavior).toBe('deny');
     expect((await b.answer()).behavior).toBe('allow');
   });
@@ -244,7 +256,12 @@ describe('with cco serve running', () => {
     // Every piece of every line is there, in order; continuations are marked.
     const commandLines = lines.slice(2, lines.indexOf('  description:'));
     const joined = commandLines.map((l) => l.slice(4)).join('');
-    expect(joined).toBe(long.split('\n').map((l) => escapeText(l)).join(''));
+    expect(joined).toBe(
+      long
+        .split('\n')
+        .map((l) => escapeText(l))
+        .join(''),
+    );
     expect(commandLines.filter((l) => l.startsWith('  ↳ ')).length).toBeGreaterThan(2);
     for (const l of lines) expect(wrapCells(l, 50)).toHaveLength(1);
     expect(lines.slice(-2)).toEqual(['  description:', '    a long one']);

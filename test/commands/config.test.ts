@@ -62,7 +62,7 @@ describe('cco config unset', () => {
 describe('cco config list', () => {
   it('says "default" once per line', async () => {
     const out = (await runCli(tempHome(), 'config', 'list')).stdout;
-    for (const line of out.trim().split('\n')) expect(line.replace(/^defaultAction/, "").match(/default/g)?.length ?? 0, line).toBeLessThanOrEqual(1);
+    for (const line of out.trim().split('\n')) expect(line.replace(/^defaultAction/, '').match(/default/g)?.length ?? 0, line).toBeLessThanOrEqual(1);
   });
 });
 
@@ -70,7 +70,15 @@ describe('a broken config file', () => {
   it('lists every problem at once, naming rules by id and pattern', async () => {
     const home = tempHome();
     const file = join(home, 'config.json');
-    const text = JSON.stringify({ port: 0, retention: '1s', defaultAction: 'maybe', rules: [{ id: 'r6', pattern: 'Bash(', action: 'allow' }, { pattern: 'Read', action: 'allow' }] });
+    const text = JSON.stringify({
+      port: 0,
+      retention: '1s',
+      defaultAction: 'maybe',
+      rules: [
+        { id: 'r6', pattern: 'Bash(', action: 'allow' },
+        { pattern: 'Read', action: 'allow' },
+      ],
+    });
     writeFileSync(file, text);
     const r = await runCli(home, 'rules', 'list');
     expect(r.code).not.toBe(0);
@@ -93,9 +101,9 @@ describe('a broken config file', () => {
 
   it.each([
     ['{\n "a": 1,\n}', 'Expected double-quoted property name in JSON at position 11', 'line 3 column 1'],
-    ['{"a" 1}', 'Expected \':\' after property name in JSON at position 5', 'line 1 column 6'],
+    ['{"a" 1}', "Expected ':' after property name in JSON at position 5", 'line 1 column 6'],
     ['x', 'Unexpected token \'x\', "x" is not valid JSON', undefined],
-    ['{', 'Expected property name or \'}\' in JSON at position 1 (line 1 column 2)', 'line 1 column 2'],
+    ['{', "Expected property name or '}' in JSON at position 1 (line 1 column 2)", 'line 1 column 2'],
   ])('jsonPosition(%j)', (text, message, where) => {
     const out = jsonPosition(text, message);
     if (where) expect(out).toContain(where);
@@ -117,7 +125,8 @@ describe('cco config --help and the broken-file positions', () => {
     const { SETTING_KEY_WIDTH, SETTING_KEYS, SETTINGS } = await import('../../src/core/settings.js');
     const r = await runCli(tempHome(), 'config', '--help');
     const text = r.stdout + r.stderr;
-    for (const k of SETTING_KEYS) expect(text).toContain(`${k.padEnd(SETTING_KEY_WIDTH)} ${String(SETTINGS[k].default ?? 'none').padEnd(8)} ${SETTINGS[k].help}`);
+    for (const k of SETTING_KEYS)
+      expect(text).toContain(`${k.padEnd(SETTING_KEY_WIDTH)} ${String(SETTINGS[k].default ?? 'none').padEnd(8)} ${SETTINGS[k].help}`);
   });
 
   it('says the line and column of each problem in the file', async () => {

@@ -77,16 +77,24 @@ describe('with a running cco serve', () => {
   });
 
   it('Claude Code failing to connect fails', async () => {
-    const fake = fakeClaude({ servers: { cco: { scope: 'user', config: { type: 'http', url: served.info.mcpUrl } } }, status: '✘ Failed to connect — ECONNREFUSED: Unable to connect. Is the computer able to access the url?' });
+    const fake = fakeClaude({
+      servers: { cco: { scope: 'user', config: { type: 'http', url: served.info.mcpUrl } } },
+      status: '✘ Failed to connect — ECONNREFUSED: Unable to connect. Is the computer able to access the url?',
+    });
     const r = await ccoWith(['doctor'], { home, path: fake.path, ...places() });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✗ Claude Code knows "cco" but cannot connect');
   });
 
   it('a project server nobody approved yet passes, with a note that only the interactive claude asks', async () => {
-    const fake = fakeClaude({ servers: { cco: { scope: 'project', config: { type: 'http', url: served.info.mcpUrl } } }, status: '⏸ Pending approval (run `claude` to approve)' });
+    const fake = fakeClaude({
+      servers: { cco: { scope: 'project', config: { type: 'http', url: served.info.mcpUrl } } },
+      status: '⏸ Pending approval (run `claude` to approve)',
+    });
     const r = await ccoWith(['doctor'], { home, path: fake.path, ...places() });
-    expect(r.stdout).toContain(`✓ Claude Code knows "cco" at ${served.info.mcpUrl} (a project server: interactive \`claude\` asks you to approve it once; \`claude -p\` uses it as it is).`);
+    expect(r.stdout).toContain(
+      `✓ Claude Code knows "cco" at ${served.info.mcpUrl} (a project server: interactive \`claude\` asks you to approve it once; \`claude -p\` uses it as it is).`,
+    );
   });
 });
 
@@ -113,7 +121,14 @@ describe('without a running server', () => {
 
   it('a live process that does not answer /health', async () => {
     const home = dir('cco-doctor-');
-    await writeServerFile(join(home, 'server.json'), { url: 'http://127.0.0.1:1', mcpUrl: 'http://127.0.0.1:1/mcp', pid: process.pid, token: 't', startedAt: '', version: '0' });
+    await writeServerFile(join(home, 'server.json'), {
+      url: 'http://127.0.0.1:1',
+      mcpUrl: 'http://127.0.0.1:1/mcp',
+      pid: process.pid,
+      token: 't',
+      startedAt: '',
+      version: '0',
+    });
     const r = await ccoWith(['doctor'], { home, path: emptyPath(), ...places() });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`✗ cco (pid ${process.pid}) does not answer GET http://127.0.0.1:1/health.`);
@@ -163,13 +178,18 @@ describe('without a running server', () => {
     mkdirSync(join(cwd, '.claude'));
     writeFileSync(join(userHome, '.claude', 'settings.json'), JSON.stringify({ permissions: { allow: ['Bash(npm test:*)'], deny: ['Bash(rm:*)'] } }));
     writeFileSync(join(cwd, '.claude', 'settings.local.json'), JSON.stringify({ permissions: { allow: ['Edit(./src/**)'], defaultMode: 'acceptEdits' } }));
-    const fake = fakeClaude({ servers: { cco: { scope: 'user', config: { type: 'http', url: 'http://127.0.0.1:8660/mcp' } } }, status: '✘ Failed to connect — ECONNREFUSED: Unable to connect. Is the computer able to access the url?' });
+    const fake = fakeClaude({
+      servers: { cco: { scope: 'user', config: { type: 'http', url: 'http://127.0.0.1:8660/mcp' } } },
+      status: '✘ Failed to connect — ECONNREFUSED: Unable to connect. Is the computer able to access the url?',
+    });
     const r = await ccoWith(['doctor'], { home, path: fake.path, userHome, cwd });
     expect(r.stdout).toContain('✗ warning: Claude Code allows these itself, so matching calls never reach cco:');
     expect(r.stdout).toContain(`      Bash(npm test:*)  (${join(userHome, '.claude', 'settings.json')})`);
     expect(r.stdout).toContain(`      Edit(./src/**)  (${join(cwd, '.claude', 'settings.local.json')})`);
     expect(r.stdout).not.toContain('Bash(rm:*)');
-    expect(r.stdout).toContain('sets defaultMode "acceptEdits": file edits, and shell commands that only write files in the working directory (mkdir, touch, cp, mv, sed -i and the like), never reach cco.');
+    expect(r.stdout).toContain(
+      'sets defaultMode "acceptEdits": file edits, and shell commands that only write files in the working directory (mkdir, touch, cp, mv, sed -i and the like), never reach cco.',
+    );
     // cco not running: a failed connection is expected, the registration itself is right
     expect(r.stdout).toContain('✓ Claude Code knows "cco" at http://127.0.0.1:8660/mcp (it connects once cco runs).');
   });

@@ -56,9 +56,24 @@ describe('rules made from an agent command', () => {
     // The NOTE column starts at the same terminal cell on every row, CJK and emoji included.
     const noteAt = (line: string, note: string) => stringWidth(line.slice(0, line.indexOf(note)));
     const header = noteAt(lines[0]!, 'NOTE');
-    expect(noteAt(lines.find((l) => l.startsWith('r2'))!, 'wide')).toBe(header);
-    expect(noteAt(lines.find((l) => l.startsWith('r3'))!, 'narrow')).toBe(header);
-    expect(noteAt(lines.find((l) => l.startsWith('r1'))!, 'from')).toBe(header);
+    expect(
+      noteAt(
+        lines.find((l) => l.startsWith('r2'))!,
+        'wide',
+      ),
+    ).toBe(header);
+    expect(
+      noteAt(
+        lines.find((l) => l.startsWith('r3'))!,
+        'narrow',
+      ),
+    ).toBe(header);
+    expect(
+      noteAt(
+        lines.find((l) => l.startsWith('r1'))!,
+        'from',
+      ),
+    ).toBe(header);
   });
 
   it('cco rules list --json is valid JSON with the exact pattern, and safe to cat', async () => {

@@ -99,7 +99,14 @@ export function fakeClaude(state: FakeState = { servers: {} }): FakeClaude {
   const fake: FakeClaude = {
     dir,
     path: `${dir}${delimiter}${process.env.PATH ?? ''}`,
-    argv: () => (existsSync(join(dir, 'argv.jsonl')) ? readFileSync(join(dir, 'argv.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]) : []),
+    argv: () =>
+      existsSync(join(dir, 'argv.jsonl'))
+        ? readFileSync(join(dir, 'argv.jsonl'), 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as string[])
+        : [],
     state: () => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as FakeState,
     setState: (s) => writeFileSync(join(dir, 'state.json'), JSON.stringify(s)),
   };

@@ -78,7 +78,10 @@ describe('SIGTERM during a burst', () => {
       }
 
       // Every request in the audit log has its decision.
-      const lines = readFileSync(join(home, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; event: string; behavior?: string });
+      const lines = readFileSync(join(home, 'audit.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; event: string; behavior?: string });
       const requested = new Set(lines.filter((l) => l.event === 'request').map((l) => l.id));
       const decided = new Map(lines.filter((l) => l.event === 'decision').map((l) => [l.id, l.behavior]));
       expect(requested.size).toBeGreaterThanOrEqual(12);

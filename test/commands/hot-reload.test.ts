@@ -48,12 +48,17 @@ describe('rules reach a running server', () => {
     await cco(['rules', 'add', 'Bash(rm:*)', '--deny', '-m', 'never rm'], home);
     served = await startServe(home);
     const client = await connectClient(served.info.mcpUrl);
-    const ask = (command: string) => client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command } } }, undefined, { timeout: 5000 });
+    const ask = (command: string) =>
+      client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command } } }, undefined, { timeout: 5000 });
 
     const file = join(home, 'config.json');
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, good.replace('"deny"', '"deny",,'));
-    await waitFor(() => /config file .* is invalid: it is not valid JSON.*last good rules stay active/s.test(served!.output()), 5000, 'the broken-config warning');
+    await waitFor(
+      () => /config file .* is invalid: it is not valid JSON.*last good rules stay active/s.test(served!.output()),
+      5000,
+      'the broken-config warning',
+    );
     expect(parseResult(await ask('rm -rf build'))).toEqual({ behavior: 'deny', message: 'never rm' });
     expect(readFileSync(file, 'utf8')).toContain(',,'); // never overwritten
 
@@ -70,7 +75,9 @@ describe('rules reach a running server', () => {
     const client = await connectClient(served.info.mcpUrl);
     renameSync(join(home, 'config.json'), join(home, 'config.json.moved'));
     await waitFor(() => /is missing or unreadable now.*last good rules stay active/s.test(served!.output()), 5000, 'the missing-config warning');
-    const r = await client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'rm -rf build' } } }, undefined, { timeout: 5000 });
+    const r = await client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'rm -rf build' } } }, undefined, {
+      timeout: 5000,
+    });
     expect(parseResult(r)).toEqual({ behavior: 'deny', message: 'never rm' });
     await client.close();
   });

@@ -20,14 +20,26 @@ function fixture(): AuditRecord[] {
   call('a2', 2.5 * H, 'frontend', 'Edit', { file_path: '/repo/src/a.ts' }, { behavior: 'allow', decidedBy: 'user', waitMs: 10_000 });
   call('a3', 1.5 * H, 'backend', 'Bash', { command: 'rm -rf build' }, { behavior: 'deny', decidedBy: 'user', message: 'keep build', waitMs: 90_000 });
   call('a4', 1 * H, 'backend', 'WebFetch', { url: 'https://example.com' }, { behavior: 'deny', decidedBy: 'timeout', message: 'Timed out', waitMs: 300_000 });
-  call('a5', 0.5 * H, 'frontend', 'Bash', { command: 'git push' }, { behavior: 'allow', decidedBy: 'user', waitMs: 20_000, edited: true, updatedInput: { command: 'git push --dry-run' } });
+  call(
+    'a5',
+    0.5 * H,
+    'frontend',
+    'Bash',
+    { command: 'git push' },
+    { behavior: 'allow', decidedBy: 'user', waitMs: 20_000, edited: true, updatedInput: { command: 'git push --dry-run' } },
+  );
   call('a6', 0.2 * H, 'backend', 'Write', { file_path: 'C:\\Users\\me\\x' }, { behavior: 'deny', decidedBy: 'cancelled', message: 'gone', waitMs: 1000 });
   return out;
 }
 
 function home(): string {
   const dir = tempHome();
-  writeFileSync(join(dir, 'audit.jsonl'), fixture().map((r) => `${JSON.stringify(r)}\n`).join(''));
+  writeFileSync(
+    join(dir, 'audit.jsonl'),
+    fixture()
+      .map((r) => `${JSON.stringify(r)}\n`)
+      .join(''),
+  );
   return dir;
 }
 
@@ -35,7 +47,11 @@ const ids = async (dir: string, ...args: string[]) => {
   const r = await runCli(dir, 'log', '--json', ...args);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { id: string }).id);
 };
 
 describe('cco log', () => {
@@ -51,29 +67,75 @@ describe('cco log', () => {
 
   it('--json is valid JSON Lines, one merged object per call', async () => {
     const r = await runCli(home(), 'log', '--json');
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows).toHaveLength(6);
-    expect(rows[4]).toMatchObject({ id: 'a5', agent: 'frontend', tool: 'Bash', input: { command: 'git push' }, decision: 'allow', decidedBy: 'user', edited: true, updatedInput: { command: 'git push --dry-run' }, waitMs: 20_000 });
+    expect(rows[4]).toMatchObject({
+      id: 'a5',
+      agent: 'frontend',
+      tool: 'Bash',
+      input: { command: 'git push' },
+      decision: 'allow',
+      decidedBy: 'user',
+      edited: true,
+      updatedInput: { command: 'git push --dry-run' },
+      waitMs: 20_000,
+    });
   });
 
   it.each([
-    [['--since', '2h'], ['a3', 'a4', 'a5', 'a6']],
-    [['--until', '1h10m'], ['a1', 'a2', 'a3']],
-    [['--since', new Date(NOW - 1.2 * H).toISOString()], ['a4', 'a5', 'a6']],
-    [['--agent', 'back*'], ['a3', 'a4', 'a6']],
-    [['--tool', 'Bash'], ['a1', 'a3', 'a5']],
-    [['--tool', '{Edit,Write}'], ['a2', 'a6']],
-    [['--decision', 'allow'], ['a1', 'a2', 'a5']],
-    [['--decision', 'deny'], ['a3', 'a4', 'a6']],
-    [['--decision', 'ask'], ['a2', 'a3', 'a4', 'a5', 'a6']],
+    [
+      ['--since', '2h'],
+      ['a3', 'a4', 'a5', 'a6'],
+    ],
+    [
+      ['--until', '1h10m'],
+      ['a1', 'a2', 'a3'],
+    ],
+    [
+      ['--since', new Date(NOW - 1.2 * H).toISOString()],
+      ['a4', 'a5', 'a6'],
+    ],
+    [
+      ['--agent', 'back*'],
+      ['a3', 'a4', 'a6'],
+    ],
+    [
+      ['--tool', 'Bash'],
+      ['a1', 'a3', 'a5'],
+    ],
+    [
+      ['--tool', '{Edit,Write}'],
+      ['a2', 'a6'],
+    ],
+    [
+      ['--decision', 'allow'],
+      ['a1', 'a2', 'a5'],
+    ],
+    [
+      ['--decision', 'deny'],
+      ['a3', 'a4', 'a6'],
+    ],
+    [
+      ['--decision', 'ask'],
+      ['a2', 'a3', 'a4', 'a5', 'a6'],
+    ],
     [['--decision', 'timeout'], ['a4']],
     [['--decision', 'cancelled'], ['a6']],
     [['--grep', 'KEEP BUILD'], ['a3']],
     [['--grep', 'example.com'], ['a4']],
     [['--grep', 'C:\\Users'], ['a6']],
     [['--grep', '":"'], []],
-    [['--limit', '2'], ['a5', 'a6']],
-    [['--agent', 'frontend', '--tool', 'Bash', '--decision', 'allow'], ['a1', 'a5']],
+    [
+      ['--limit', '2'],
+      ['a5', 'a6'],
+    ],
+    [
+      ['--agent', 'frontend', '--tool', 'Bash', '--decision', 'allow'],
+      ['a1', 'a5'],
+    ],
   ])('filter %j', async (args, expected) => {
     expect(await ids(home(), ...args)).toEqual(expected);
   });
@@ -137,7 +199,16 @@ describe('cco log shows what ran', () => {
     const t = NOW - 60_000;
     const base = { id: 'a7', agent: 'backend', agentLabel: 'backend', tool: 'Bash', input: { command: 'sleep 999' } };
     extra.push({ time: new Date(t).toISOString(), event: 'request', ...base, autoDecided: false, deadline: new Date(t + 1000).toISOString() } as AuditRecord);
-    extra.push({ time: new Date(t + 1000).toISOString(), event: 'decision', ...base, behavior: 'deny', decidedBy: 'timeout', message: 'Timed out', interrupt: true, waitMs: 1000 } as AuditRecord);
+    extra.push({
+      time: new Date(t + 1000).toISOString(),
+      event: 'decision',
+      ...base,
+      behavior: 'deny',
+      decidedBy: 'timeout',
+      message: 'Timed out',
+      interrupt: true,
+      waitMs: 1000,
+    } as AuditRecord);
     const { appendFileSync } = await import('node:fs');
     appendFileSync(join(dir, 'audit.jsonl'), extra.map((r) => `${JSON.stringify(r)}\n`).join(''));
     const out = (await runCli(dir, 'log')).stdout;

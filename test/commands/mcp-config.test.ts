@@ -45,7 +45,12 @@ describe('cco mcp-config', () => {
     expect(JSON.parse(r.stdout).mcpServers.cco.url).toBe('http://127.0.0.1:41234/mcp');
   });
 
-  it.each([['--agent', 'has space'], ['--agent', ''], ['--url', 'ftp://x/mcp'], ['--url', 'nope']])('refuses %s %j', async (flag, value) => {
+  it.each([
+    ['--agent', 'has space'],
+    ['--agent', ''],
+    ['--url', 'ftp://x/mcp'],
+    ['--url', 'nope'],
+  ])('refuses %s %j', async (flag, value) => {
     const r = await runCli(tempHome(), 'mcp-config', flag, value);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');

@@ -11,7 +11,9 @@ describe('cco rules add with a scope, list --expiring, add --preview', () => {
   it('saves --for, --session, --project; lists scope and time left; rm removes it', async () => {
     const home = tempHome();
     const before = Date.now();
-    expect((await runCli(home, 'rules', 'add', 'Bash(npm test:*)', '--allow', '--for', '1h', '--session', 'conv-1', '--project', '/repo/./app')).stdout).toBe('r1\n');
+    expect((await runCli(home, 'rules', 'add', 'Bash(npm test:*)', '--allow', '--for', '1h', '--session', 'conv-1', '--project', '/repo/./app')).stdout).toBe(
+      'r1\n',
+    );
     expect((await runCli(home, 'rules', 'add', 'Bash(ls:*)', '--allow')).stdout).toBe('r2\n');
     const file = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')) as { rules: Array<Record<string, unknown>> };
     const r1 = file.rules[0]!;
@@ -43,7 +45,12 @@ describe('cco rules add with a scope, list --expiring, add --preview', () => {
     const seed = (id: string, command: string, behavior: 'allow' | 'deny') => {
       const call: ToolCall = { toolName: 'Bash', input: { command }, agent: { name: 'api', sessionId: 's1', cwd: '/repo' } };
       log.append(auditRecord({ type: 'request', id, call, at, deadline: at + 60_000, autoDecided: false }, 'api'));
-      log.append(auditRecord({ type: 'decision', id, call, decision: { behavior, decidedBy: 'user', at: at + 5, ...(behavior === 'deny' ? { message: 'no' } : {}) }, waitMs: 5 }, 'api'));
+      log.append(
+        auditRecord(
+          { type: 'decision', id, call, decision: { behavior, decidedBy: 'user', at: at + 5, ...(behavior === 'deny' ? { message: 'no' } : {}) }, waitMs: 5 },
+          'api',
+        ),
+      );
       at += 60_000;
     };
     seed('c1', 'git push origin main', 'allow');

@@ -46,7 +46,15 @@ describe('cco rules (in process)', () => {
     await runCli(home, 'rules', 'add', 'mcp__github__*', '--ask', '--agent', 'docs-*', '--input', 'repo=myorg/*', '--timeout', '2m');
     expect((await runCli(home, 'rules', 'edit', 'r1', '--priority', '10', '--allow')).code).toBe(0);
     const [rule] = JSON.parse((await runCli(home, 'rules', 'list', '--json')).stdout) as Array<Record<string, unknown>>;
-    expect(rule).toMatchObject({ id: 'r1', pattern: 'mcp__github__*', action: 'allow', priority: 10, agent: 'docs-*', input: { repo: 'myorg/*' }, timeoutMs: 120_000 });
+    expect(rule).toMatchObject({
+      id: 'r1',
+      pattern: 'mcp__github__*',
+      action: 'allow',
+      priority: 10,
+      agent: 'docs-*',
+      input: { repo: 'myorg/*' },
+      timeoutMs: 120_000,
+    });
   });
 
   it.each([
@@ -59,7 +67,10 @@ describe('cco rules (in process)', () => {
     [['config', 'set', 'defaultAction', 'maybe'], /"defaultAction" must be/],
     [['config', 'set', 'timeout', 'soon'], /Invalid duration/],
     [['config', 'get', 'colour'], /Unknown setting "colour"/],
-    [['rules', 'add', 'Bash(npm test))', '--allow'], /^cco: Not saved: unexpected `\)` after `\)` at column 15 in `Bash\(npm test\)\)`: one `\)` too many; did you mean `Bash\(npm test\)`\?$/m],
+    [
+      ['rules', 'add', 'Bash(npm test))', '--allow'],
+      /^cco: Not saved: unexpected `\)` after `\)` at column 15 in `Bash\(npm test\)\)`: one `\)` too many; did you mean `Bash\(npm test\)`\?$/m,
+    ],
     [['rules', 'add', 'Bash(npm test:*) extra', '--allow'], /^cco: Not saved: unexpected ` ` after `\)` at column 17 in `Bash\(npm test:\*\) extra`$/m],
     [['rules', 'add', 'Bash(x)', '--allow', '--timeout', '5m'], /--timeout is for --ask rules .* an allow rule decides at once/],
     [['rules', 'add', 'Bash(x)', '--deny', '--timeout', '5m'], /--timeout is for --ask rules .* a deny rule decides at once/],
@@ -101,13 +112,17 @@ describe('cco rules (in process)', () => {
     writeFileSync(settings, JSON.stringify({ permissions: { allow: ['Task(Explore)', 'Bash(npm test:*)'], deny: ['Task(general-purpose)'] } }));
     const r = await runCli(home, 'rules', 'import', settings);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('  r1  deny   Task --input subagent_type=general-purpose\n  r2  allow  Task --input subagent_type=Explore\n  r3  allow  Bash(npm test:*)\n');
+    expect(r.stdout).toContain(
+      '  r1  deny   Task --input subagent_type=general-purpose\n  r2  allow  Task --input subagent_type=Explore\n  r3  allow  Bash(npm test:*)\n',
+    );
     expect(r.stdout).toMatch(/\n  Task\(Explore\)     \(.*settings\.json\)\n  Bash\(npm test:\*\)  \(/);
     const rules = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8')).rules;
     expect(rules[1]).toMatchObject({ pattern: 'Task', action: 'allow', input: { subagent_type: 'Explore' } });
     const t = await runCli(home, 'rules', 'test', 'Task', JSON.stringify({ subagent_type: 'Explore', prompt: 'p', description: 'd' }));
     expect(t.stdout).toMatch(/^ALLOW by rule r2/);
-    expect((await runCli(home, 'rules', 'test', 'Task', JSON.stringify({ subagent_type: 'general-purpose', prompt: 'p', description: 'd' }))).stdout).toMatch(/^DENY by rule r1/);
+    expect((await runCli(home, 'rules', 'test', 'Task', JSON.stringify({ subagent_type: 'general-purpose', prompt: 'p', description: 'd' }))).stdout).toMatch(
+      /^DENY by rule r1/,
+    );
     // A second import adds nothing.
     expect((await runCli(home, 'rules', 'import', settings)).stdout).toMatch(/Added 0 rules[\s\S]*3 already present/);
   });
@@ -145,7 +160,12 @@ describe('cco rules (in process)', () => {
     const file = join(home, 'config.json');
     const broken = '{ "rules": [ { "id": "r1", "pattern": "Bash", "action": "allow" }, ]\n';
     writeFileSync(file, broken);
-    for (const args of [['rules', 'add', 'Read', '--allow'], ['rules', 'list'], ['config', 'set', 'timeout', '1m'], ['rules', 'disable', 'r1']]) {
+    for (const args of [
+      ['rules', 'add', 'Read', '--allow'],
+      ['rules', 'list'],
+      ['config', 'set', 'timeout', '1m'],
+      ['rules', 'disable', 'r1'],
+    ]) {
       const r = await runCli(home, ...args);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(file);
@@ -262,7 +282,7 @@ describe('rule warnings', () => {
 });
 
 describe('cco rules (the real binary)', () => {
-  it('add prints a warning on stderr and the id on stdout; the MCP server names come from Claude Code\'s files', async () => {
+  it("add prints a warning on stderr and the id on stdout; the MCP server names come from Claude Code's files", async () => {
     const home = tempHome();
     writeFileSync(join(home, '.claude.json'), JSON.stringify({ mcpServers: { GitHub: { type: 'http', url: 'http://x' } } }));
     const env = { ...process.env, CCO_HOME: home, HOME: home, CLAUDE_CONFIG_DIR: '' };
@@ -273,9 +293,10 @@ describe('cco rules (the real binary)', () => {
         '  fix: mcp__GitHub__create_issue\n' +
         "Rule r1 is saved as written (warnings are not errors; --strict refuses such a rule). Apply the fix with: cco rules edit r1 --pattern 'mcp__GitHub__create_issue'\n",
     );
-    const strict = await run(process.execPath, [join(process.cwd(), 'bin/cco.js'), 'rules', 'add', 'mcp__github', '--deny', '--strict'], { env, cwd: home }).catch(
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
+    const strict = await run(process.execPath, [join(process.cwd(), 'bin/cco.js'), 'rules', 'add', 'mcp__github', '--deny', '--strict'], {
+      env,
+      cwd: home,
+    }).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect(strict).toMatchObject({ code: 1, stdout: '' });
     expect(strict.stderr).toMatch(/registered as `GitHub`[\s\S]*cco: Not saved \(--strict\): the rule has 1 warning\.\n$/);
   });
@@ -306,7 +327,13 @@ describe('cco rules list and cco rules test agree on the order', () => {
     const json = (JSON.parse((await runCli(home, 'rules', 'list', '--json')).stdout) as Array<{ id: string }>).map((x) => x.id);
     const checked = async (command: string) => {
       const out = (await runCli(home, 'rules', 'test', 'Bash', JSON.stringify({ command }))).stdout;
-      return { by: out.split('\n')[0], ids: out.split('Rules checked, in order:\n')[1]!.match(/^ {2}r\d+/gm)!.map((s) => s.trim()) };
+      return {
+        by: out.split('\n')[0],
+        ids: out
+          .split('Rules checked, in order:\n')[1]!
+          .match(/^ {2}r\d+/gm)!
+          .map((s) => s.trim()),
+      };
     };
     expect(listed).toEqual(['r3', 'r1', 'r2']);
     expect(json).toEqual(listed);

@@ -9,7 +9,14 @@ const MCP = 'http://127.0.0.1:41234/mcp';
 
 /** A server file naming a live process (this one), as a running cco would leave it. */
 async function liveServerFile(home: string, pid = process.pid) {
-  await writeServerFile(join(home, 'server.json'), { url: 'http://127.0.0.1:41234', mcpUrl: MCP, pid, token: 't', startedAt: new Date().toISOString(), version: '0' });
+  await writeServerFile(join(home, 'server.json'), {
+    url: 'http://127.0.0.1:41234',
+    mcpUrl: MCP,
+    pid,
+    token: 't',
+    startedAt: new Date().toISOString(),
+    version: '0',
+  });
 }
 
 describe('claudeRunArgs', () => {
@@ -89,7 +96,7 @@ describe('cco run', () => {
     expect(r.stderr).toBe('cco: The `claude` command is not on PATH. Install Claude Code: npm install -g @anthropic-ai/claude-code\n');
   });
 
-  it('the real binary passes claude\'s exit code through and prints nothing of its own', async () => {
+  it("the real binary passes claude's exit code through and prints nothing of its own", async () => {
     const fake = fakeClaude({ servers: {}, exitCode: 7 });
     const home = tempHome();
     await liveServerFile(home);

@@ -42,7 +42,7 @@ describe('cco protects its own files', () => {
       client.callTool({ name: 'approval_prompt', arguments: { tool_name, input } }, undefined, { timeout: 10_000 });
     // A call waits; the console saves an allow-everything rule, everywhere, forever, on it.
     const waiting = ask('Bash', { command: 'npm test' });
-    for (let started = Date.now(); ; ) {
+    for (let started = Date.now(); ;) {
       const res = await fetch(`${served.info.url}/api/pending`, { headers: { authorization: `Bearer ${served.info.token}` } });
       if (((await res.json()) as { pending: unknown[] }).pending.length > 0) break;
       if (Date.now() - started > 10_000) throw new Error('the call did not wait');
@@ -58,9 +58,18 @@ describe('cco protects its own files', () => {
     }
     // The waiting call is allowed by the new rule (it is not the call the grant was made on).
     expect(parseResult(await waiting)).toMatchObject({ behavior: 'allow' });
-    expect(parseResult(await ask('Read', { file_path: join(home, 'config.json') }))).toMatchObject({ behavior: 'deny', message: expect.stringMatching(/^cco protects its own files/) });
-    expect(parseResult(await ask('Read', { file_path: join(home, 'server.json') }))).toMatchObject({ behavior: 'deny', message: expect.stringMatching(/^cco protects its own files/) });
-    expect(parseResult(await ask('Bash', { command: `cat ${join(home, 'server.json')}` }))).toMatchObject({ behavior: 'deny', message: expect.stringMatching(/^cco protects its own files/) });
+    expect(parseResult(await ask('Read', { file_path: join(home, 'config.json') }))).toMatchObject({
+      behavior: 'deny',
+      message: expect.stringMatching(/^cco protects its own files/),
+    });
+    expect(parseResult(await ask('Read', { file_path: join(home, 'server.json') }))).toMatchObject({
+      behavior: 'deny',
+      message: expect.stringMatching(/^cco protects its own files/),
+    });
+    expect(parseResult(await ask('Bash', { command: `cat ${join(home, 'server.json')}` }))).toMatchObject({
+      behavior: 'deny',
+      message: expect.stringMatching(/^cco protects its own files/),
+    });
     expect(parseResult(await ask('Read', { file_path: '/etc/hostname' }))).toMatchObject({ behavior: 'allow' });
     await client.close();
   });
@@ -83,7 +92,9 @@ describe('cco protects its own files', () => {
     const r = await cco(['serve', '--port', '0'], home);
     chmodSync(home, 0o700);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`can be written by other users (mode 777), so they could change cco's rules or its audit log. Run \`chmod 700 ${home}\`. Then start cco again.`);
+    expect(r.stderr).toContain(
+      `can be written by other users (mode 777), so they could change cco's rules or its audit log. Run \`chmod 700 ${home}\`. Then start cco again.`,
+    );
   });
 
   posixOnly('a reload of a config others can write is refused; the last good rules stay', async () => {
@@ -93,9 +104,15 @@ describe('cco protects its own files', () => {
     const file = join(home, 'config.json');
     chmodSync(file, 0o666);
     writeFileSync(file, readFileSync(file, 'utf8').replace('never rm', 'fine, rm'));
-    await waitFor(() => /config not reloaded: .*config\.json can be written by other users.*last good rules stay active/s.test(served!.output()), 5000, 'the refusal');
+    await waitFor(
+      () => /config not reloaded: .*config\.json can be written by other users.*last good rules stay active/s.test(served!.output()),
+      5000,
+      'the refusal',
+    );
     const client = await connectClient(served.info.mcpUrl);
-    const r = await client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'rm -rf build' } } }, undefined, { timeout: 5000 });
+    const r = await client.callTool({ name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'rm -rf build' } } }, undefined, {
+      timeout: 5000,
+    });
     expect(parseResult(r)).toEqual({ behavior: 'deny', message: 'never rm' });
     await client.close();
   });

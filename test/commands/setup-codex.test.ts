@@ -21,7 +21,13 @@ function setupDirs() {
   const root = mkdtempSync(join(tmpdir(), 'cco-setup-codex-'));
   dirs.push(root);
   const codexHome = join(root, 'codex');
-  return { root, codexHome, env: { CODEX_HOME: codexHome } as NodeJS.ProcessEnv, paths: ccoPaths({ CCO_HOME: join(root, 'cco') }), file: join(codexHome, 'hooks.json') };
+  return {
+    root,
+    codexHome,
+    env: { CODEX_HOME: codexHome } as NodeJS.ProcessEnv,
+    paths: ccoPaths({ CCO_HOME: join(root, 'cco') }),
+    file: join(codexHome, 'hooks.json'),
+  };
 }
 
 const WORDS = ['/usr/bin/node', '/opt/cco/bin/cco.js'];
@@ -33,7 +39,7 @@ const userHooks = {
 };
 
 describe('cco setup --codex', () => {
-  it('adds cco after the user\'s own hooks, keeps a backup, changes nothing when run again, and --remove restores the file', async () => {
+  it("adds cco after the user's own hooks, keeps a backup, changes nothing when run again, and --remove restores the file", async () => {
     const d = setupDirs();
     const original = `${JSON.stringify(userHooks, null, 2)}\n`;
     await import('node:fs').then((fs) => fs.mkdirSync(d.codexHome, { recursive: true }));
@@ -89,14 +95,20 @@ describe('cco setup --codex', () => {
     }
   });
 
-  it('only cco\'s own command is taken for cco\'s: lookalikes stay', () => {
+  it("only cco's own command is taken for cco's: lookalikes stay", () => {
     expect(isCcoCodexHook({ type: 'command', command: "'/usr/bin/node' '/a b/cco.js' hook codex --wait 9" })).toBe(true);
     expect(isCcoCodexHook({ type: 'command', command: 'cco hook codex' })).toBe(true);
     expect(isCcoCodexHook({ type: 'command', command: 'my-cco hook codex' })).toBe(false);
     expect(isCcoCodexHook({ type: 'command', command: 'cco hook codex-log' })).toBe(false);
     expect(isCcoCodexHook({ type: 'prompt', command: 'cco hook codex' })).toBe(false);
     // A user's own hook that also runs cco is theirs: --remove must not take it out.
-    for (const command of ['/home/me/bin/audit.sh && cco hook codex', 'cco hook codex --wait 9 | tee -a /tmp/log', 'cco hook codex; notify-send asked', 'sh -c "$(cat x)"; cco hook codex', 'cco hook codex\n/home/me/bin/after.sh']) {
+    for (const command of [
+      '/home/me/bin/audit.sh && cco hook codex',
+      'cco hook codex --wait 9 | tee -a /tmp/log',
+      'cco hook codex; notify-send asked',
+      'sh -c "$(cat x)"; cco hook codex',
+      'cco hook codex\n/home/me/bin/after.sh',
+    ]) {
       expect(isCcoCodexHook({ type: 'command', command })).toBe(false);
     }
     expect(isCcoCodexHook({ type: 'command', command: "'/usr/bin/node' '/a & b (x)/cco.js' hook codex --agent cx --wait 9" })).toBe(true);

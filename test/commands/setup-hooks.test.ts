@@ -81,7 +81,10 @@ describe('cco setup --hooks', () => {
     const out = await setupHooks({ scope: 'user', agent: 'api' }, w.paths, w.cwd, w.env);
     const file = join(w.env.CLAUDE_CONFIG_DIR!, 'settings.json');
     const json = JSON.parse(readFileSync(file, 'utf8'));
-    expect(json.hooks.PermissionRequest[0].hooks[0]).toMatchObject({ url: 'http://127.0.0.1:8660/hooks/claude/permission-request/api', headers: { Authorization: 'Bearer s3cret-token-value' } });
+    expect(json.hooks.PermissionRequest[0].hooks[0]).toMatchObject({
+      url: 'http://127.0.0.1:8660/hooks/claude/permission-request/api',
+      headers: { Authorization: 'Bearer s3cret-token-value' },
+    });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(out).not.toContain('s3cret');
     expect(out).toContain('Bearer <token>');
@@ -135,7 +138,9 @@ describe('cco setup --hooks', () => {
     vi.stubEnv('CCO_TOKEN', '');
     const ok = await runCli(home, 'setup', '--hooks', '--url', 'http://127.0.0.1:9999/mcp');
     expect(ok.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(home, 'claude', 'settings.json'), 'utf8')).hooks.PermissionRequest[0].hooks[0].url).toBe('http://127.0.0.1:9999/hooks/claude/permission-request');
+    expect(JSON.parse(readFileSync(join(home, 'claude', 'settings.json'), 'utf8')).hooks.PermissionRequest[0].hooks[0].url).toBe(
+      'http://127.0.0.1:9999/hooks/claude/permission-request',
+    );
   });
 });
 
@@ -150,7 +155,9 @@ describe("cco's hook entries", () => {
     expect(isCcoHook({ type: 'http', url: 'http://127.0.0.1:1/hooks/claude/permission-request/api' })).toBe(true);
     expect(isCcoHook({ type: 'http', url: 'http://[::1]:1/hooks/claude/post-tool-use' })).toBe(true);
     expect(isCcoHook({ type: 'command', command: 'curl http://127.0.0.1:8660/hooks/claude/permission-request' })).toBe(false);
-    const mixed = { hooks: { PermissionRequest: [{ matcher: '*', hooks: [OTHER, { type: 'http', url: 'http://127.0.0.1:8660/hooks/claude/permission-request' }] }] } };
+    const mixed = {
+      hooks: { PermissionRequest: [{ matcher: '*', hooks: [OTHER, { type: 'http', url: 'http://127.0.0.1:8660/hooks/claude/permission-request' }] }] },
+    };
     expect(withoutCcoHooks(mixed)).toEqual({ hooks: { PermissionRequest: [{ matcher: '*', hooks: [OTHER] }] } });
     const added = withCcoHooks({}, ccoHooks({ baseUrl: 'http://127.0.0.1:1', timeoutSeconds: 100 }));
     expect(withoutCcoHooks(added)).toEqual({});
@@ -180,15 +187,24 @@ describe('cco doctor: the hooks', () => {
     expect(f[0]!.text).toContain('`claude -p` runs with only the hook deny every call that needs asking');
   });
 
-  it('a hook at another port, or with a timeout not above cco\'s, is a problem with the fix', async () => {
+  it("a hook at another port, or with a timeout not above cco's, is a problem with the fix", async () => {
     const w = world();
     const dir = w.env.CLAUDE_CONFIG_DIR!;
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'settings.json');
     writeFileSync(file, JSON.stringify(withCcoHooks({}, ccoHooks({ baseUrl: 'http://127.0.0.1:9999', timeoutSeconds: 86_400 }))));
-    expect(await checkHooks(w.paths, false, w.cwd, w.env)).toEqual([expect.objectContaining({ ok: false, text: expect.stringContaining('posts to http://127.0.0.1:9999, but cco is at http://127.0.0.1:8660'), fix: 'cco setup --hooks --scope user' })]);
+    expect(await checkHooks(w.paths, false, w.cwd, w.env)).toEqual([
+      expect.objectContaining({
+        ok: false,
+        text: expect.stringContaining('posts to http://127.0.0.1:9999, but cco is at http://127.0.0.1:8660'),
+        fix: 'cco setup --hooks --scope user',
+      }),
+    ]);
     writeFileSync(file, JSON.stringify(withCcoHooks({}, ccoHooks({ baseUrl: 'http://127.0.0.1:8660', timeoutSeconds: 60 }))));
-    expect((await checkHooks(w.paths, false, w.cwd, w.env))[0]).toMatchObject({ ok: false, text: expect.stringContaining('not longer than cco\'s longest wait (5m)') });
+    expect((await checkHooks(w.paths, false, w.cwd, w.env))[0]).toMatchObject({
+      ok: false,
+      text: expect.stringContaining("not longer than cco's longest wait (5m)"),
+    });
     writeFileSync(file, JSON.stringify(withCcoHooks({}, ccoHooks({ baseUrl: 'http://127.0.0.1:8660', timeoutSeconds: 86_400 }))));
     expect((await checkHooks(w.paths, false, w.cwd, w.env))[0]).toMatchObject({ ok: true, text: expect.stringContaining('send permission questions to cco') });
   });
@@ -197,7 +213,15 @@ describe('cco doctor: the hooks', () => {
     const w = world('right-token-123456');
     const t = await startTestServer({ mcpToken: 'right-token-123456' });
     try {
-      await writeServerFile(w.paths.serverFile, { url: t.server.url, mcpUrl: t.server.mcpUrl, pid: process.pid, token: t.token, mcpToken: 'right-token-123456', startedAt: '', version: '0' });
+      await writeServerFile(w.paths.serverFile, {
+        url: t.server.url,
+        mcpUrl: t.server.mcpUrl,
+        pid: process.pid,
+        token: t.token,
+        mcpToken: 'right-token-123456',
+        startedAt: '',
+        version: '0',
+      });
       const dir = w.env.CLAUDE_CONFIG_DIR!;
       mkdirSync(dir, { recursive: true });
       const file = join(dir, 'settings.json');

@@ -74,10 +74,34 @@ describe('cco setup', () => {
   });
 
   it.each([
-    ['another agent', { scope: 'user' as const, config: entry('web') }, ['--agent', 'api'], entry('api'), '  - http://127.0.0.1:8660/mcp, agent web, timeout 90000000 ms\n  + http://127.0.0.1:8660/mcp, agent api'],
-    ['an agent where none is asked for', { scope: 'user' as const, config: entry('web') }, [], entry(), '  - http://127.0.0.1:8660/mcp, agent web, timeout 90000000 ms\n  + http://127.0.0.1:8660/mcp\n'],
-    ['an older timeout', { scope: 'project' as const, config: { ...entry(), timeout: 86_400_000 } }, ['-s', 'project'], entry(), '  - http://127.0.0.1:8660/mcp, timeout 86400000 ms\n'],
-    ['another port', { scope: 'user' as const, config: { type: 'http', url: 'http://127.0.0.1:9999/mcp' } }, [], entry(), '  - http://127.0.0.1:9999/mcp, no timeout\n'],
+    [
+      'another agent',
+      { scope: 'user' as const, config: entry('web') },
+      ['--agent', 'api'],
+      entry('api'),
+      '  - http://127.0.0.1:8660/mcp, agent web, timeout 90000000 ms\n  + http://127.0.0.1:8660/mcp, agent api',
+    ],
+    [
+      'an agent where none is asked for',
+      { scope: 'user' as const, config: entry('web') },
+      [],
+      entry(),
+      '  - http://127.0.0.1:8660/mcp, agent web, timeout 90000000 ms\n  + http://127.0.0.1:8660/mcp\n',
+    ],
+    [
+      'an older timeout',
+      { scope: 'project' as const, config: { ...entry(), timeout: 86_400_000 } },
+      ['-s', 'project'],
+      entry(),
+      '  - http://127.0.0.1:8660/mcp, timeout 86400000 ms\n',
+    ],
+    [
+      'another port',
+      { scope: 'user' as const, config: { type: 'http', url: 'http://127.0.0.1:9999/mcp' } },
+      [],
+      entry(),
+      '  - http://127.0.0.1:9999/mcp, no timeout\n',
+    ],
   ])("cco's own registration in that scope with %s is replaced, the change shown", async (_what, existing, args, now, shown) => {
     const fake = fakeClaude({ servers: { cco: existing } });
     usePath(fake.path);
@@ -86,7 +110,11 @@ describe('cco setup', () => {
     expect(r.stdout).toContain(`Replaced cco's earlier registration in the ${existing.scope} scope:\n`);
     expect(r.stdout).toContain(shown);
     expect(fake.state().servers.cco).toEqual({ scope: existing.scope, config: now });
-    expect(fake.argv().map((a) => a.slice(0, 4))).toEqual([['mcp', 'get', 'cco'], ['mcp', 'remove', 'cco', '-s'], ['mcp', 'add-json', '-s', existing.scope]]);
+    expect(fake.argv().map((a) => a.slice(0, 4))).toEqual([
+      ['mcp', 'get', 'cco'],
+      ['mcp', 'remove', 'cco', '-s'],
+      ['mcp', 'add-json', '-s', existing.scope],
+    ]);
   });
 
   it('another scope: cco is added in the scope asked for, beside the other (Claude Code allows one name per scope)', async () => {

@@ -39,7 +39,11 @@ describe('named tokens, real process', () => {
     expect(parseResult(await first)).toMatchObject({ behavior: 'allow' });
 
     const log = await cco(['log', '--json'], home);
-    const entry = log.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.id === id);
+    const entry = log.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((e) => e.id === id);
     expect(entry).toMatchObject({ decision: 'allow', decidedBy: 'user', person: 'alice' });
     const table = await cco(['log'], home);
     expect(table.stdout.split('\n').find((l) => l.includes(id))).toMatch(/allowed\s+alice\s/);

@@ -69,17 +69,29 @@ describe('cco token', () => {
 });
 
 describe('CCO_API_TOKEN and CCO_API_URL', () => {
-  it('a named token takes the server file token\'s place; a URL needs a token and must be http(s)', async () => {
+  it("a named token takes the server file token's place; a URL needs a token and must be http(s)", async () => {
     const { ApiClient } = await import('../../src/client/api-client.js');
     const { writeServerFile } = await import('../../src/store/server-file.js');
     const home = tempHome();
     const file = join(home, 'server.json');
-    await writeServerFile(file, { url: 'http://127.0.0.1:1', mcpUrl: 'http://127.0.0.1:1/mcp', pid: process.pid, token: 'file-token', startedAt: '', version: '0' });
+    await writeServerFile(file, {
+      url: 'http://127.0.0.1:1',
+      mcpUrl: 'http://127.0.0.1:1/mcp',
+      pid: process.pid,
+      token: 'file-token',
+      startedAt: '',
+      version: '0',
+    });
     expect((await ApiClient.fromServerFile(file, {})).info).toEqual(expect.objectContaining({ url: 'http://127.0.0.1:1', token: 'file-token' }));
     expect((await ApiClient.fromServerFile(file, { CCO_API_TOKEN: 'cco_named' })).info).toEqual({ url: 'http://127.0.0.1:1', token: 'cco_named' });
     const missing = join(home, 'none.json');
-    expect((await ApiClient.fromServerFile(missing, { CCO_API_TOKEN: 'cco_named', CCO_API_URL: 'http://127.0.0.1:9/' })).info).toEqual({ url: 'http://127.0.0.1:9', token: 'cco_named' });
+    expect((await ApiClient.fromServerFile(missing, { CCO_API_TOKEN: 'cco_named', CCO_API_URL: 'http://127.0.0.1:9/' })).info).toEqual({
+      url: 'http://127.0.0.1:9',
+      token: 'cco_named',
+    });
     await expect(ApiClient.fromServerFile(missing, { CCO_API_URL: 'http://127.0.0.1:9' })).rejects.toThrow('CCO_API_URL is set but CCO_API_TOKEN is not');
-    await expect(ApiClient.fromServerFile(missing, { CCO_API_URL: 'ftp://x\u001b', CCO_API_TOKEN: 't' })).rejects.toThrow('CCO_API_URL must be an http(s) URL such as http://127.0.0.1:8660 (got "ftp://x\\u001b")');
+    await expect(ApiClient.fromServerFile(missing, { CCO_API_URL: 'ftp://x\u001b', CCO_API_TOKEN: 't' })).rejects.toThrow(
+      'CCO_API_URL must be an http(s) URL such as http://127.0.0.1:8660 (got "ftp://x\\u001b")',
+    );
   });
 });

@@ -131,7 +131,7 @@ describe('RouteJoin: one question on two routes', () => {
     broker.shutdown();
   });
 
-  it("finds the oldest waiting hook question of that Claude session", () => {
+  it('finds the oldest waiting hook question of that Claude session', () => {
     const { broker } = setup();
     void broker.request(call('make'));
     void broker.request(call('make', { ...hookAgent, conversationId: 'other' }));
@@ -153,12 +153,21 @@ describe('the audit log keeps the route', () => {
     broker.withdraw('c1');
     await p;
     const records = events.map((e) => auditRecord(e, agentLabel(hookAgent)));
-    expect(records[0]).toMatchObject({ event: 'request', route: 'claude-hook', conversationId: '3f8e0c4e-aaaa', permissionMode: 'default', cwd: '/w', agentLabel: 'claude-code#3f8e' });
+    expect(records[0]).toMatchObject({
+      event: 'request',
+      route: 'claude-hook',
+      conversationId: '3f8e0c4e-aaaa',
+      permissionMode: 'default',
+      cwd: '/w',
+      agentLabel: 'claude-code#3f8e',
+    });
     expect(records[1]).toMatchObject({ event: 'decision', decidedBy: 'elsewhere', behavior: 'deny' });
     const [back] = toDecidedCalls(pairRecords(JSON.parse(JSON.stringify(records))), 10);
     expect(back!.call.agent).toMatchObject({ route: 'claude-hook', conversationId: '3f8e0c4e-aaaa', permissionMode: 'default' });
     expect(back!.decision.decidedBy).toBe('elsewhere');
     // An MCP call has no route field: the log stays as it was.
-    expect(auditRecord({ type: 'request', id: 'x', call: call('ls', { sessionId: 's' }), at: 0, deadline: 0, autoDecided: false }, 'a')).not.toHaveProperty('route');
+    expect(auditRecord({ type: 'request', id: 'x', call: call('ls', { sessionId: 's' }), at: 0, deadline: 0, autoDecided: false }, 'a')).not.toHaveProperty(
+      'route',
+    );
   });
 });

@@ -30,12 +30,28 @@ describe('Broker: a call waits for a decision', () => {
 
   it.each([
     ['allow, input unchanged', { behavior: 'allow' } as const, { behavior: 'allow', updatedInput: { command: 'rm x' }, decidedBy: 'user' }],
-    ['allow with the same input is not an edit', { behavior: 'allow', updatedInput: { command: 'rm x' } } as const, { behavior: 'allow', updatedInput: { command: 'rm x' }, decidedBy: 'user' }],
-    ['allow with edited input', { behavior: 'allow', updatedInput: { command: 'rm -i x' } } as const, { behavior: 'allow', updatedInput: { command: 'rm -i x' }, edited: true, decidedBy: 'user' }],
+    [
+      'allow with the same input is not an edit',
+      { behavior: 'allow', updatedInput: { command: 'rm x' } } as const,
+      { behavior: 'allow', updatedInput: { command: 'rm x' }, decidedBy: 'user' },
+    ],
+    [
+      'allow with edited input',
+      { behavior: 'allow', updatedInput: { command: 'rm -i x' } } as const,
+      { behavior: 'allow', updatedInput: { command: 'rm -i x' }, edited: true, decidedBy: 'user' },
+    ],
     ['deny with a message', { behavior: 'deny', message: 'use trash instead' } as const, { behavior: 'deny', message: 'use trash instead', decidedBy: 'user' }],
     ['deny without a message gets one', { behavior: 'deny' } as const, { behavior: 'deny', message: 'Denied by the user in cco.', decidedBy: 'user' }],
-    ['deny with a blank message gets one', { behavior: 'deny', message: '   ' } as const, { behavior: 'deny', message: 'Denied by the user in cco.', decidedBy: 'user' }],
-    ['deny with interrupt', { behavior: 'deny', message: 'stop', interrupt: true } as const, { behavior: 'deny', message: 'stop', interrupt: true, decidedBy: 'user' }],
+    [
+      'deny with a blank message gets one',
+      { behavior: 'deny', message: '   ' } as const,
+      { behavior: 'deny', message: 'Denied by the user in cco.', decidedBy: 'user' },
+    ],
+    [
+      'deny with interrupt',
+      { behavior: 'deny', message: 'stop', interrupt: true } as const,
+      { behavior: 'deny', message: 'stop', interrupt: true, decidedBy: 'user' },
+    ],
   ])('%s', async (_name, verdict, expected) => {
     const { broker } = setup();
     const p = broker.request(bash('rm x'));
@@ -136,9 +152,21 @@ describe('Broker: cancellation and shutdown', () => {
 
 describe('Broker: policy and failures fail closed', () => {
   const cases: Array<[string, Policy, Partial<Decision>]> = [
-    ['allow rule answers at once with the input', () => ({ action: 'allow', decidedBy: 'rule:r1' }), { behavior: 'allow', updatedInput: { command: 'x' }, decidedBy: 'rule:r1' }],
-    ['deny rule answers at once with its message', () => ({ action: 'deny', decidedBy: 'rule:r2', message: 'not here' }), { behavior: 'deny', message: 'not here', decidedBy: 'rule:r2' }],
-    ['deny rule without a message still sends one', () => ({ action: 'deny', decidedBy: 'rule:r3' }), { behavior: 'deny', message: 'Denied by cco (rule:r3).', decidedBy: 'rule:r3' }],
+    [
+      'allow rule answers at once with the input',
+      () => ({ action: 'allow', decidedBy: 'rule:r1' }),
+      { behavior: 'allow', updatedInput: { command: 'x' }, decidedBy: 'rule:r1' },
+    ],
+    [
+      'deny rule answers at once with its message',
+      () => ({ action: 'deny', decidedBy: 'rule:r2', message: 'not here' }),
+      { behavior: 'deny', message: 'not here', decidedBy: 'rule:r2' },
+    ],
+    [
+      'deny rule without a message still sends one',
+      () => ({ action: 'deny', decidedBy: 'rule:r3' }),
+      { behavior: 'deny', message: 'Denied by cco (rule:r3).', decidedBy: 'rule:r3' },
+    ],
     ['default allow', () => ({ action: 'allow', decidedBy: 'default' }), { behavior: 'allow', decidedBy: 'default' }],
     [
       'a throwing policy becomes a deny',
@@ -203,9 +231,13 @@ describe('Broker: snapshots, subscribers, events', () => {
   });
 
   it('emits request then decision, with the wait time', () => {
-    const { broker, clock } = setup({ policy: (c) => (c.toolName === 'Read' ? { action: 'allow', decidedBy: 'rule:r' } : { action: 'ask', decidedBy: 'default' }) });
+    const { broker, clock } = setup({
+      policy: (c) => (c.toolName === 'Read' ? { action: 'allow', decidedBy: 'rule:r' } : { action: 'ask', decidedBy: 'default' }),
+    });
     const events: string[] = [];
-    broker.onEvent((e) => events.push(e.type === 'request' ? `request ${e.id} auto=${e.autoDecided}` : `decision ${e.id} ${e.decision.behavior} ${e.waitMs}ms`));
+    broker.onEvent((e) =>
+      events.push(e.type === 'request' ? `request ${e.id} auto=${e.autoDecided}` : `decision ${e.id} ${e.decision.behavior} ${e.waitMs}ms`),
+    );
     void broker.request(bash('x'));
     void broker.request({ toolName: 'Read', input: { file_path: '/a' } });
     clock.advance(250);
@@ -223,11 +255,19 @@ describe('Broker: snapshots, subscribers, events', () => {
     expect(broker.snapshot().recent.map((d) => d.id)).toEqual(['c5', 'c1', 'c4']);
   });
 
-  it('history stays bounded and newest first over many decisions, with seeded calls behind this run\'s', () => {
+  it("history stays bounded and newest first over many decisions, with seeded calls behind this run's", () => {
     const clock = new FakeClock();
     let n = 0;
     const broker = new Broker({ clock, newId: () => `c${++n}`, timeoutMs: 1000, historySize: 4, policy: () => ({ action: 'allow', decidedBy: 'rule:r' }) });
-    broker.seedHistory([{ id: 'old2' }, { id: 'old1' }].map((d) => ({ ...d, call: bash('x'), receivedAt: 0, deadline: 0, decision: { behavior: 'allow', decidedBy: 'user', at: 0 } })));
+    broker.seedHistory(
+      [{ id: 'old2' }, { id: 'old1' }].map((d) => ({
+        ...d,
+        call: bash('x'),
+        receivedAt: 0,
+        deadline: 0,
+        decision: { behavior: 'allow', decidedBy: 'user', at: 0 },
+      })),
+    );
     expect(broker.snapshot().recent.map((d) => d.id)).toEqual(['old2', 'old1']);
     void broker.request(bash('a'));
     expect(broker.snapshot().recent.map((d) => d.id)).toEqual(['c1', 'old2', 'old1']);
@@ -236,13 +276,24 @@ describe('Broker: snapshots, subscribers, events', () => {
   });
 
   it('decideNow: decided at once like request(), or undefined with no trace when the call would wait', () => {
-    const { broker } = setup({ policy: (c) => (c.toolName === 'Read' ? { action: 'allow', decidedBy: 'rule:r' } : c.toolName === 'Write' ? { action: 'deny', decidedBy: 'rule:w' } : { action: 'ask', decidedBy: 'default' }) });
+    const { broker } = setup({
+      policy: (c) =>
+        c.toolName === 'Read'
+          ? { action: 'allow', decidedBy: 'rule:r' }
+          : c.toolName === 'Write'
+            ? { action: 'deny', decidedBy: 'rule:w' }
+            : { action: 'ask', decidedBy: 'default' },
+    });
     const events: string[] = [];
     broker.onEvent((e) => events.push(`${e.type} ${e.id}`));
     expect(broker.decideNow(bash('x'))).toBeUndefined();
     expect(events).toEqual([]);
     expect(broker.snapshot().pending).toEqual([]);
-    expect(broker.decideNow({ toolName: 'Read', input: { file_path: '/a' } })).toMatchObject({ behavior: 'allow', updatedInput: { file_path: '/a' }, decidedBy: 'rule:r' });
+    expect(broker.decideNow({ toolName: 'Read', input: { file_path: '/a' } })).toMatchObject({
+      behavior: 'allow',
+      updatedInput: { file_path: '/a' },
+      decidedBy: 'rule:r',
+    });
     expect(broker.decideNow({ toolName: 'Write', input: {} })).toMatchObject({ behavior: 'deny', message: 'Denied by cco (rule:w).', decidedBy: 'rule:w' });
     expect(events).toEqual(['request c1', 'decision c1', 'request c2', 'decision c2']);
     broker.shutdown('stopping');

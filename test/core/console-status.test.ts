@@ -4,7 +4,11 @@ import { hookAgents, HOOK_AGENT_WINDOW_MS } from '../../src/core/console-status.
 import type { ToolCall } from '../../src/core/types.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
-const hook = (session: string, command: string): ToolCall => ({ toolName: 'Bash', input: { command }, agent: { route: 'claude-hook', conversationId: session } });
+const hook = (session: string, command: string): ToolCall => ({
+  toolName: 'Bash',
+  input: { command },
+  agent: { route: 'claude-hook', conversationId: session },
+});
 
 describe('hookAgents: Claude Code sessions present through the hook route', () => {
   it('counts each session once, waiting or decided within the window, and not MCP calls', () => {

@@ -34,7 +34,12 @@ describe('the console stream: one schema per message', () => {
     ['a snapshot without a format', 'snapshot', { ...snapshot, format: undefined }, /another format \(null/],
     ['a call with no input', 'waiting', { call: { ...call, call: { toolName: 'Bash' } } }, /at call\.call\.input/],
     ['a call whose input is a list', 'waiting', { call: { ...call, call: { toolName: 'Bash', input: ['ls'] } } }, /at call\.call\.input/],
-    ['a decision that is neither allow nor deny', 'decided', { call: { ...call, decision: { behavior: 'maybe', decidedBy: 'user', at: 3 } }, counts }, /behavior/],
+    [
+      'a decision that is neither allow nor deny',
+      'decided',
+      { call: { ...call, decision: { behavior: 'maybe', decidedBy: 'user', at: 3 } }, counts },
+      /behavior/,
+    ],
     ['a time that is not a number', 'waiting', { call: { ...call, deadline: 'soon' } }, /deadline/],
     ['an unknown default action', 'status', { status: { ...status, defaultAction: 'yes' }, alerts: [] }, /defaultAction/],
     ['null', 'waiting', null, /does not parse/],
@@ -47,7 +52,9 @@ describe('the console stream: one schema per message', () => {
 
 describe('a call input crosses the stream key for key', () => {
   it('an input key named __proto__ stays a key of the input (the console shows every key the call has)', () => {
-    const data = JSON.parse('{"call":{"id":"a","receivedAt":1,"deadline":2,"call":{"toolName":"mcp__db__query","input":{"__proto__":{"sql":"DROP TABLE users"},"q":"select 1"}}}}');
+    const data = JSON.parse(
+      '{"call":{"id":"a","receivedAt":1,"deadline":2,"call":{"toolName":"mcp__db__query","input":{"__proto__":{"sql":"DROP TABLE users"},"q":"select 1"}}}}',
+    );
     const r = parseConsoleMessage('waiting', data);
     expect(r.ok).toBe(true);
     if (!r.ok || r.message.event !== 'waiting') return;

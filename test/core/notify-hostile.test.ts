@@ -4,7 +4,11 @@ import type { Notice } from '../../src/core/notify-plan.js';
 import type { PendingCall, ToolCall } from '../../src/core/types.js';
 
 /** Every C0, DEL and C1 character, and a few that end or start terminal strings. */
-const controls = [...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)), '\u007f', ...Array.from({ length: 32 }, (_, i) => String.fromCharCode(0x80 + i))].join('');
+const controls = [
+  ...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)),
+  '\u007f',
+  ...Array.from({ length: 32 }, (_, i) => String.fromCharCode(0x80 + i)),
+].join('');
 const hostile = `x${controls}\u001b]0;t\u0007\u001bP\u001b\\\u009c\u009d;;y\u2028\u202e`;
 
 function notice(call: ToolCall, n = 1): Notice {

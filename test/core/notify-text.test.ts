@@ -20,7 +20,11 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u20
 describe('desktop text', () => {
   it.each([
     ['one call', [call('c1', 'api', 'git push')], 'cco: api asks Bash: git push'],
-    ['a burst from three agents', [call('c1', 'api', 'git push', 30_000), call('c2', 'web', 'ls'), call('c3', 'db', 'ls'), call('c4', 'api', 'ls'), call('c5', 'web', 'ls')], 'cco: 5 asks from 3 agents, oldest 30s; new: api Bash: git push (+4 more)'],
+    [
+      'a burst from three agents',
+      [call('c1', 'api', 'git push', 30_000), call('c2', 'web', 'ls'), call('c3', 'db', 'ls'), call('c4', 'api', 'ls'), call('c5', 'web', 'ls')],
+      'cco: 5 asks from 3 agents, oldest 30s; new: api Bash: git push (+4 more)',
+    ],
     ['two from one agent', [call('c1', 'api', 'a'), call('c2', 'api', 'b')], 'cco: 2 asks from 1 agent, oldest 12s; new: api Bash: a (+1 more)'],
   ])('%s', (_name, waiting, body) => {
     expect(desktopText(notice(waiting))).toEqual({ title: 'cco', body });
@@ -124,9 +128,21 @@ describe('webhook bodies', () => {
 
   it.each([
     ['slack', 'https://hooks.slack.com/services/T/B/x', 'auto', 'https://hooks.slack.com/services/T/B/x', { text: expect.stringMatching(/^cco: 2 calls/) }],
-    ['ntfy.sh by its host', 'https://ntfy.sh/my-topic', 'auto', 'https://ntfy.sh/', { topic: 'my-topic', title: 'cco: calls are waiting', message: expect.stringMatching(/^cco: 2 calls/), tags: ['hourglass'], priority: 4 }],
+    [
+      'ntfy.sh by its host',
+      'https://ntfy.sh/my-topic',
+      'auto',
+      'https://ntfy.sh/',
+      { topic: 'my-topic', title: 'cco: calls are waiting', message: expect.stringMatching(/^cco: 2 calls/), tags: ['hourglass'], priority: 4 },
+    ],
     ['self-hosted ntfy under a path', 'https://example.com/ntfy/team?x=1', 'ntfy', 'https://example.com/ntfy/', expect.objectContaining({ topic: 'team' })],
-    ['json', 'http://127.0.0.1:9/hook', 'auto', 'http://127.0.0.1:9/hook', { source: 'cco', event: 'waiting', text: expect.any(String), waiting: 2, agents: 2, oldestWaitingMs: 150_000 }],
+    [
+      'json',
+      'http://127.0.0.1:9/hook',
+      'auto',
+      'http://127.0.0.1:9/hook',
+      { source: 'cco', event: 'waiting', text: expect.any(String), waiting: 2, agents: 2, oldestWaitingMs: 150_000 },
+    ],
   ] as const)('%s', (_name, url, format, to, body) => {
     const req = webhookRequest(notice(waiting, 'webhook'), url, format, false);
     expect(req.url).toBe(to);

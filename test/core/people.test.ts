@@ -14,7 +14,12 @@ describe('what a token may do', () => {
     ['deny only: always', { denyOnly: true }, 'always', /may only deny calls .*cannot save an always-allow rule/],
     ['no always: allow', { noAlways: true }, 'allow', undefined],
     ['no always: deny', { noAlways: true }, 'deny', undefined],
-    ['no always: always', { noAlways: true }, 'always', /^The token "alice" may not save always rules \(it was made with --no-always\), so it cannot send "updatedPermissions"/],
+    [
+      'no always: always',
+      { noAlways: true },
+      'always',
+      /^The token "alice" may not save always rules \(it was made with --no-always\), so it cannot send "updatedPermissions"/,
+    ],
     ['both: allow', { denyOnly: true, noAlways: true }, 'allow', /may only deny/],
   ];
   it.each(cases)('%s', (_name, limits, action, refusal) => {
@@ -34,9 +39,12 @@ describe('what a token may do', () => {
 
 describe('names', () => {
   it.each(['alice', 'ci-bot', 'a', 'Bob.Smith_2', 'x'.repeat(32)])('"%s" names a person', (name) => expect(personNameProblem(name)).toBeUndefined());
-  it.each(['', '-alice', '.hidden', 'al ice', 'x'.repeat(33), 'alice\u001b[31m', 'ali\u202ece', 'émile', 'a/b', 'a:b'])('"%s" is refused, saying what a name may be', (name) => {
-    expect(personNameProblem(name)).toMatch(/^Invalid name ".*": use 1 to 32 letters, digits, "\.", "_" or "-", starting with a letter or digit/);
-  });
+  it.each(['', '-alice', '.hidden', 'al ice', 'x'.repeat(33), 'alice\u001b[31m', 'ali\u202ece', 'émile', 'a/b', 'a:b'])(
+    '"%s" is refused, saying what a name may be',
+    (name) => {
+      expect(personNameProblem(name)).toMatch(/^Invalid name ".*": use 1 to 32 letters, digits, "\.", "_" or "-", starting with a letter or digit/);
+    },
+  );
   it('a long refused name is cut in the message', () => expect(personNameProblem('x'.repeat(500))!.length).toBeLessThan(200));
 });
 

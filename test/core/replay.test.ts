@@ -45,7 +45,18 @@ function seedLog(): string {
     const id = `c${i}`;
     log.append(auditRecord({ type: 'request', id, call, at: now, deadline: now + 60_000, autoDecided: !asked }, agent.name ?? ''));
     now += 1000;
-    log.append(auditRecord({ type: 'decision', id, call, decision: { behavior, decidedBy: by, at: now, ...(behavior === 'deny' ? { message: 'no' } : { updatedInput: call.input }) }, waitMs: 1000 }, agent.name ?? ''));
+    log.append(
+      auditRecord(
+        {
+          type: 'decision',
+          id,
+          call,
+          decision: { behavior, decidedBy: by, at: now, ...(behavior === 'deny' ? { message: 'no' } : { updatedInput: call.input }) },
+          waitMs: 1000,
+        },
+        agent.name ?? '',
+      ),
+    );
     now += 1000;
   });
   log.close();
@@ -119,7 +130,10 @@ describe('replay of calls from Claude Code hooks', () => {
     return {
       id,
       request: auditRecord({ type: 'request', id, call, at: AUG2, deadline: AUG2 + 1000, autoDecided: false }, 'api'),
-      decision: auditRecord({ type: 'decision', id, call, decision: { behavior, decidedBy: by, at: AUG2 + 10, ...(behavior === 'deny' ? { message: 'no' } : {}) }, waitMs: 10 }, 'api'),
+      decision: auditRecord(
+        { type: 'decision', id, call, decision: { behavior, decidedBy: by, at: AUG2 + 10, ...(behavior === 'deny' ? { message: 'no' } : {}) }, waitMs: 10 },
+        'api',
+      ),
     };
   };
 
@@ -146,7 +160,20 @@ describe('replay on a long audit log', () => {
       const call: ToolCall = { toolName: 'Bash', input: { command: `npm test ${i} ${'x'.repeat(200)}` }, agent: A };
       const id = `c${i}`;
       lines.push(JSON.stringify(auditRecord({ type: 'request', id, call, at: AUG2 + i, deadline: AUG2 + i + 60_000, autoDecided: !asked }, 'api')));
-      lines.push(JSON.stringify(auditRecord({ type: 'decision', id, call, decision: { behavior: 'allow', decidedBy: asked ? 'user' : 'rule:r1', at: AUG2 + i, updatedInput: call.input }, waitMs: 1 }, 'api')));
+      lines.push(
+        JSON.stringify(
+          auditRecord(
+            {
+              type: 'decision',
+              id,
+              call,
+              decision: { behavior: 'allow', decidedBy: asked ? 'user' : 'rule:r1', at: AUG2 + i, updatedInput: call.input },
+              waitMs: 1,
+            },
+            'api',
+          ),
+        ),
+      );
     };
     for (let i = 0; i < 150_000; i++) line(i, false);
     for (let i = 150_000; i < 150_300; i++) line(i, true);

@@ -45,7 +45,7 @@ describe('cco protects its own files, whatever the rules say', () => {
     ['append to the audit log', bash('echo x >> ~/.local/state/cco/audit.jsonl')],
     ['sed -i on $HOME/…', bash("sed -i 's/deny/allow/' $HOME/.config/cco/config.json")],
     ['${HOME} in quotes', bash('cat "${HOME}/.config/cco/config.json"')],
-    ['quotes inside the path', bash("cat ~/.con'fig'/c\"c\"o/config.json")],
+    ['quotes inside the path', bash('cat ~/.con\'fig\'/c"c"o/config.json')],
     ['read redirection', bash('while read l; do echo $l; done < ~/.local/state/cco/server.json')],
     ['no space before <', bash('jq .token</home/u/.local/state/cco/server.json')],
     ['different case', bash('cat /HOME/U/.CONFIG/CCO/CONFIG.JSON')],
@@ -65,7 +65,7 @@ describe('cco protects its own files, whatever the rules say', () => {
     ['through /proc/thread-self/root', bash('cat /proc/thread-self/root/home/u/.config/cco/config.json')],
     ['through a task root', bash('cat /proc/self/task/7/root/home/u/.config/cco/config.json')],
     ["through another process's cwd", bash('cat /proc/1/cwd/.config/cco/config.json')],
-    ["through a cwd link and ..", bash('cat /proc/self/cwd/../.local/state/cco/server.json')],
+    ['through a cwd link and ..', bash('cat /proc/self/cwd/../.local/state/cco/server.json')],
     ['a write through /proc/self/root', bash('echo {} > /proc/self/root/home/u/.config/cco/config.json')],
     ['grep -r through /proc/self/root', bash('grep -r token /proc/self/root/home/u')],
     ['Read through /proc/self/root', call('Read', { file_path: '/proc/self/root/home/u/.config/cco/config.json' })],
@@ -157,7 +157,10 @@ describe('cco protects its own files, whatever the rules say', () => {
     const broken: Policy = () => {
       throw new Error('boom');
     };
-    expect(guardPolicy(broken, { protected: PROTECTED, homeDir: HOME })(call('Read', { file_path: '/repo/x' }))).toMatchObject({ action: 'deny', decidedBy: 'error' });
+    expect(guardPolicy(broken, { protected: PROTECTED, homeDir: HOME })(call('Read', { file_path: '/repo/x' }))).toMatchObject({
+      action: 'deny',
+      decidedBy: 'error',
+    });
     const badGuard = guardPolicy(allowAll, () => {
       throw new Error('bad');
     });
@@ -177,7 +180,7 @@ describe("cco's files by spellings a shell reads differently from the text", () 
     ['an open folder: /dev/stdin with `< ~`', 'cat /dev/stdin/.local/state/cco/server.json < ~'],
     ['an open folder: /proc/self/fd/0', 'cat /proc/self/fd/0/.local/state/cco/server.json < ~'],
     ['an open folder one level down', 'cat /dev/stdin/state/cco/server.json < ~/.local'],
-    ["/proc/net is self/net: its .. is /proc/self", 'cat /proc/net/../root/home/u/.local/state/cco/server.json'],
+    ['/proc/net is self/net: its .. is /proc/self', 'cat /proc/net/../root/home/u/.local/state/cco/server.json'],
     ['/proc/thread-self is <pid>/task/<tid>', 'cat /proc/thread-self/../../root/home/u/.local/state/cco/server.json'],
     ['.. after a symlinked folder (/var/run is /run)', 'cat /var/run/../home/u/.local/state/cco/server.json'],
     ['the whole folder path after a link to /', 'ln -s / r; cat r/home/u/.local/state/cco/server.json'],

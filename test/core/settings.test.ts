@@ -49,15 +49,44 @@ describe('the settings table', () => {
 
   it.each([
     [{}],
-    [{ $schema: 'x', port: 1, timeout: '24h', retention: '1h', retentionSize: '1MB', bell: false, auditRequired: true, defaultAction: 'deny', timeoutAction: 'interrupt' }],
+    [
+      {
+        $schema: 'x',
+        port: 1,
+        timeout: '24h',
+        retention: '1h',
+        retentionSize: '1MB',
+        bell: false,
+        auditRequired: true,
+        defaultAction: 'deny',
+        timeoutAction: 'interrupt',
+      },
+    ],
     [{ retentionSize: 2_000_000, token: 'a'.repeat(32), rules: [{ id: 'r1', pattern: 'Read', action: 'allow' }] }],
-    [{ 'notify.desktop': 'off', 'notify.desktopAfter': '0s', 'notify.webhook.url': 'https://ntfy.sh/t', 'notify.webhook.after': '24h', 'notify.webhook.format': 'ntfy', 'notify.webhook.content': true }],
+    [
+      {
+        'notify.desktop': 'off',
+        'notify.desktopAfter': '0s',
+        'notify.webhook.url': 'https://ntfy.sh/t',
+        'notify.webhook.after': '24h',
+        'notify.webhook.format': 'ntfy',
+        'notify.webhook.content': true,
+      },
+    ],
   ])('%j is a good file', (value) => {
     expect(settingsProblems(value)).toEqual([]);
   });
 
   it('reports every problem at once, in file order, a duplicate id and its bad pattern both', () => {
-    const problems = settingsProblems({ bell: 2, zz: 1, port: 0, rules: [{ id: 'a', pattern: 'Read', action: 'allow' }, { id: 'a', pattern: 'Bash(', action: 'deny' }] });
+    const problems = settingsProblems({
+      bell: 2,
+      zz: 1,
+      port: 0,
+      rules: [
+        { id: 'a', pattern: 'Read', action: 'allow' },
+        { id: 'a', pattern: 'Bash(', action: 'deny' },
+      ],
+    });
     expect(problems).toEqual([
       expect.stringMatching(/^"bell"/),
       expect.stringMatching(/^unknown setting "zz"/),
@@ -71,7 +100,18 @@ describe('the settings table', () => {
     const defaults = Object.fromEntries(SETTING_KEYS.filter((k) => DEFAULTS[k] !== undefined).map((k) => [k, DEFAULTS[k]]));
     expect(settingsProblems(defaults)).toEqual([]);
     expect(resolveSettings({})).toEqual({
-      defaultAction: 'ask', timeoutMs: 300_000, timeoutAction: 'deny', whenAway: 'wait', awayAfterMs: 900_000, port: 8660, retentionMs: 30 * 86_400_000, retentionBytes: 100_000_000, auditRequired: false, bell: true, token: undefined, rules: [],
+      defaultAction: 'ask',
+      timeoutMs: 300_000,
+      timeoutAction: 'deny',
+      whenAway: 'wait',
+      awayAfterMs: 900_000,
+      port: 8660,
+      retentionMs: 30 * 86_400_000,
+      retentionBytes: 100_000_000,
+      auditRequired: false,
+      bell: true,
+      token: undefined,
+      rules: [],
       notify: { desktop: 'auto', desktopAfterMs: 10_000, webhook: { url: undefined, afterMs: 120_000, format: 'auto', content: false } },
     });
   });

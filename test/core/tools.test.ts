@@ -17,7 +17,14 @@ const evaluate = (pattern: string, action: 'allow' | 'deny', call: ReturnType<ty
 describe('the tool catalogue: every consumer agrees with it', () => {
   it('knows the file tools and their fields', () => {
     expect(Object.fromEntries(FILE_TOOLS.map((t) => [t, pathField(t)]))).toEqual({
-      Edit: 'file_path', Glob: 'path', Grep: 'path', LS: 'path', MultiEdit: 'file_path', NotebookEdit: 'notebook_path', Read: 'file_path', Write: 'file_path',
+      Edit: 'file_path',
+      Glob: 'path',
+      Grep: 'path',
+      LS: 'path',
+      MultiEdit: 'file_path',
+      NotebookEdit: 'notebook_path',
+      Read: 'file_path',
+      Write: 'file_path',
     });
     expect(RULE_FAMILIES).toEqual({ Read: ['Read', 'Glob', 'Grep', 'LS'], Edit: ['Edit', 'MultiEdit', 'NotebookEdit', 'Write'] });
     expect(CLAUDE_TOOLS.filter(readsFolder)).toEqual(['Glob', 'Grep', 'LS']);
@@ -46,7 +53,7 @@ describe('the tool catalogue: every consumer agrees with it', () => {
       expect(rule.startsWith(`${family}(/`)).toBe(true);
       expect(rule).toContain('/etc/cco-test');
     });
-    it("has a Claude settings path anchored by rules import", () => {
+    it('has a Claude settings path anchored by rules import', () => {
       expect(anchorPattern(`${name}(/src/**)`, '/proj/.claude/settings.json')).toBe(`${name}(//proj/src/**)`);
     });
     if (editsFiles(name)) {
@@ -67,7 +74,9 @@ describe('the tool catalogue: every consumer agrees with it', () => {
     const call = tool(name, { file_path: '/repo/src', path: '/home/u/.ssh', pattern: '*' });
     expect(summarizeInput(call)).toContain('/home/u/.ssh');
     expect(summarizeInput(call)).not.toContain('/repo/src');
-    const text = detailLines(call).map((l) => l.text).join('\n');
+    const text = detailLines(call)
+      .map((l) => l.text)
+      .join('\n');
     expect(text).toMatch(/^path: \/home\/u\/\.ssh$/m);
     expect(text).toContain('/repo/src');
   });

@@ -86,7 +86,14 @@ describe('cco watch --connect in a terminal', () => {
   it('a allows a call waiting on `cco serve`; a server restart shows "Disconnected", then the console reconnects and decides again', async () => {
     const first = await serve();
     const port = new URL(first.info.url).port;
-    const command = ['env -u CONTINUOUS_INTEGRATION CI=0', `CCO_HOME=${shellQuote(home)}`, shellQuote(process.execPath), shellQuote(BIN), 'watch --connect;', 'echo $? > exit-status'].join(' ');
+    const command = [
+      'env -u CONTINUOUS_INTEGRATION CI=0',
+      `CCO_HOME=${shellQuote(home)}`,
+      shellQuote(process.execPath),
+      shellQuote(BIN),
+      'watch --connect;',
+      'echo $? > exit-status',
+    ].join(' ');
     await tmux.start(command, { cwd: home, width: 110, height: 30 });
     await until(async () => (await tmux.screen()).includes('No calls waiting'), 'the remote console to draw', context);
     expect(tmux.lastScreen).toContain(first.info.mcpUrl);

@@ -37,7 +37,9 @@ afterEach(async () => {
 function pipePane(socket: string, file: string): Promise<void> {
   const { TMUX: _tmux, TMUX_PANE: _pane, ...env } = process.env;
   return new Promise((resolve, reject) => {
-    execFile('tmux', ['-L', socket, '-f', '/dev/null', 'pipe-pane', '-O', '-t', 'cco', `cat >> ${shellQuote(file)}`], { env, timeout: 5000 }, (error) => (error ? reject(error) : resolve()));
+    execFile('tmux', ['-L', socket, '-f', '/dev/null', 'pipe-pane', '-O', '-t', 'cco', `cat >> ${shellQuote(file)}`], { env, timeout: 5000 }, (error) =>
+      error ? reject(error) : resolve(),
+    );
   });
 }
 
@@ -51,7 +53,9 @@ async function startWatch(config: Record<string, unknown>) {
   await writeFile(join(home, 'config.json'), JSON.stringify(config), { mode: 0o600 });
   const pane = new Tmux();
   tmux = pane;
-  const command = ['env -u CONTINUOUS_INTEGRATION CI=0', `CCO_HOME=${shellQuote(home)}`, shellQuote(process.execPath), shellQuote(BIN), 'watch --port 0'].join(' ');
+  const command = ['env -u CONTINUOUS_INTEGRATION CI=0', `CCO_HOME=${shellQuote(home)}`, shellQuote(process.execPath), shellQuote(BIN), 'watch --port 0'].join(
+    ' ',
+  );
   await pane.start(command, { cwd: home, width: 120, height: 30 });
   await pipePane(pane.socket, raw);
   const log = join(home, 'cco.log');

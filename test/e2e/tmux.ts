@@ -25,8 +25,7 @@ export class Tmux {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new Error(
-          'tmux is not installed, and the end-to-end tests drive `cco watch` inside tmux. ' +
-            'Install it (`apt-get install tmux`); .ci/run does this on CI.',
+          'tmux is not installed, and the end-to-end tests drive `cco watch` inside tmux. ' + 'Install it (`apt-get install tmux`); .ci/run does this on CI.',
           { cause: error },
         );
       }
@@ -37,9 +36,24 @@ export class Tmux {
   /** Start the session running `command` (a shell command line) in `cwd`. */
   async start(command: string, opts: { cwd: string; width: number; height: number }): Promise<void> {
     await this.tmux(
-      'start-server', ';',
-      'set-option', '-g', 'remain-on-exit', 'on', ';',
-      'new-session', '-d', '-s', SESSION, '-c', opts.cwd, '-x', String(opts.width), '-y', String(opts.height), command,
+      'start-server',
+      ';',
+      'set-option',
+      '-g',
+      'remain-on-exit',
+      'on',
+      ';',
+      'new-session',
+      '-d',
+      '-s',
+      SESSION,
+      '-c',
+      opts.cwd,
+      '-x',
+      String(opts.width),
+      '-y',
+      String(opts.height),
+      command,
     );
   }
 

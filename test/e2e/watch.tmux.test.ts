@@ -164,9 +164,14 @@ describe('cco watch in a terminal', () => {
     await until(async () => (await tmux.screen()).includes('Scope: this session, 1h'), 'the scope chooser at its narrowest', context);
     await until(async () => (await tmux.screen()).includes('Matches 1 waiting'), 'the match count', context);
     await tmux.press('Enter');
-    expect(await answer(first, 'the allow to reach the client'), await context()).toEqual({ behavior: 'allow', updatedInput: { command: 'npm test -- --watch' } });
+    expect(await answer(first, 'the allow to reach the client'), await context()).toEqual({
+      behavior: 'allow',
+      updatedInput: { command: 'npm test -- --watch' },
+    });
     const config = JSON.parse(await readFile(join(home, 'config.json'), 'utf8')) as { rules: Array<Record<string, unknown>> };
-    expect(config.rules, await context()).toEqual([expect.objectContaining({ id: 'r1', pattern: 'Bash(npm test:*)', action: 'allow', session: expect.any(String), expires: expect.any(Number) })]);
+    expect(config.rules, await context()).toEqual([
+      expect.objectContaining({ id: 'r1', pattern: 'Bash(npm test:*)', action: 'allow', session: expect.any(String), expires: expect.any(Number) }),
+    ]);
     expect((config.rules[0]!.expires as number) - Date.now()).toBeGreaterThan(3_500_000);
     await until(async () => (await tmux.screen()).includes(`${localPerson()} · saved r1 for 1h`), 'the history to say who decided', context);
     // The same session: the rule decides at once.

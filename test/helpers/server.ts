@@ -91,7 +91,11 @@ export function mcpHeaders(sessionId?: string, extra: Record<string, string> = {
 }
 
 /** The classic handshake over raw fetch, as Claude Code does it; returns the session id. */
-export async function rawInitialize(mcpUrl: string, extra: Record<string, string> = {}, capabilities: Record<string, unknown> = { roots: { listChanged: true } }): Promise<string> {
+export async function rawInitialize(
+  mcpUrl: string,
+  extra: Record<string, string> = {},
+  capabilities: Record<string, unknown> = { roots: { listChanged: true } },
+): Promise<string> {
   const res = await fetch(mcpUrl, {
     method: 'POST',
     headers: mcpHeaders(undefined, extra),
@@ -193,11 +197,6 @@ export function sessionIdOf(client: Client): string | undefined {
 }
 
 /** Call `approval_prompt` the way Claude Code does. */
-export function askApproval(
-  client: Client,
-  toolName: string,
-  input: Record<string, unknown>,
-  options?: Parameters<Client['callTool']>[2],
-) {
+export function askApproval(client: Client, toolName: string, input: Record<string, unknown>, options?: Parameters<Client['callTool']>[2]) {
   return client.callTool({ name: 'approval_prompt', arguments: { tool_name: toolName, input } }, undefined, options);
 }

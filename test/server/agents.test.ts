@@ -18,8 +18,7 @@ describe('agent identity', () => {
       askApproval(anonymous, 'Bash', { command: 'anon > log' }),
     ];
     await waitFor(() => t.broker.snapshot().pending.length === 4, 5000, 'four pending calls');
-    const byTool = (pred: (input: Record<string, unknown>) => boolean) =>
-      t.broker.snapshot().pending.find((p) => pred(p.call.input))!;
+    const byTool = (pred: (input: Record<string, unknown>) => boolean) => t.broker.snapshot().pending.find((p) => pred(p.call.input))!;
     const f = byTool((i) => i.file_path === '/src/app.tsx');
     const b = byTool((i) => i.command === 'migrate > log');
     const a = byTool((i) => i.command === 'anon > log');

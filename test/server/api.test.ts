@@ -150,7 +150,12 @@ describe('decision API', () => {
     const init = await rawRequest(t.server.mcpUrl, {
       method: 'POST',
       headers: { ...mcpHeaders(), host: `evil.example:${t.server.port}` },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      }),
     });
     expect(init.status).toBe(403);
     expect(t.server.sessions()).toBe(1);
@@ -176,7 +181,12 @@ describe('decision API', () => {
     const mcp = await fetch(t.server.mcpUrl, {
       method: 'POST',
       headers: mcpHeaders(undefined, { origin: 'http://evil.example' }),
-      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      }),
     });
     expect(mcp.status).toBe(403);
     expect(t.broker.snapshot().pending.map((p) => p.id)).toEqual([id]);

@@ -73,7 +73,9 @@ describe('POST /hooks/codex/permission-request', () => {
     const r1 = post(url(t), base());
     await waitFor(() => t.broker.snapshot().pending.length === 1);
     t.broker.decide(t.broker.snapshot().pending[0]!.id, { behavior: 'deny', message: 'not in this repo' });
-    expect(await (await r1).json()).toEqual({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: 'not in this repo' } } });
+    expect(await (await r1).json()).toEqual({
+      hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: 'not in this repo' } },
+    });
     const r2 = post(url(t), base({ tool_input: { command: 'rm -rf build' } }));
     await waitFor(() => t.broker.snapshot().pending.length === 1);
     t.broker.decide(t.broker.snapshot().pending[0]!.id, { behavior: 'allow', updatedInput: { command: 'rm -rf build/tmp' } });
@@ -100,7 +102,7 @@ describe('POST /hooks/codex/permission-request', () => {
     expect(t.broker.snapshot().recent.map((d) => d.call.agent?.route)).toEqual(['codex-hook', 'codex-hook', 'codex-hook']);
   });
 
-  it('a relative path in a deny rule resolves against the cwd Codex sends (the command\'s workdir)', async () => {
+  it("a relative path in a deny rule resolves against the cwd Codex sends (the command's workdir)", async () => {
     const t = await h.start({ timeoutMs: 2000, policy: rulesPolicy([{ id: 'env', pattern: 'Read(//srv/app/.env)', action: 'deny' }]) });
     const r = await post(url(t), base({ cwd: '/srv/app', tool_input: { command: 'cat .env' } }));
     expect(await r.json()).toMatchObject({ hookSpecificOutput: { decision: { behavior: 'deny' } } });
@@ -144,7 +146,11 @@ describe('POST /hooks/codex/permission-request', () => {
       const r = await post(url(t), base(), headers);
       expect(r.status).toBe(401);
     }
-    const host = await rawRequest(url(t), { method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json', authorization: 'Bearer hook-secret' }, body: JSON.stringify(base()) });
+    const host = await rawRequest(url(t), {
+      method: 'POST',
+      headers: { host: 'evil.example', 'content-type': 'application/json', authorization: 'Bearer hook-secret' },
+      body: JSON.stringify(base()),
+    });
     expect(host.status).toBe(403);
     expect(t.broker.snapshot().recent).toEqual([]);
     const ok = await post(url(t), base(), { authorization: 'Bearer hook-secret' });
@@ -160,17 +166,33 @@ describe('cco hook codex (the forwarder)', () => {
   };
   const input = (over: Record<string, unknown> = {}) => Buffer.from(JSON.stringify(base(over)));
   const publish = async (paths: ReturnType<typeof ccoPaths>, serverUrl: string, mcpToken?: string) =>
-    writeServerFile(paths.serverFile, { url: serverUrl, mcpUrl: `${serverUrl}/mcp`, pid: process.pid, token: 'api', ...(mcpToken ? { mcpToken } : {}), startedAt: new Date().toISOString(), version: 'test' });
+    writeServerFile(paths.serverFile, {
+      url: serverUrl,
+      mcpUrl: `${serverUrl}/mcp`,
+      pid: process.pid,
+      token: 'api',
+      ...(mcpToken ? { mcpToken } : {}),
+      startedAt: new Date().toISOString(),
+      version: 'test',
+    });
 
   it('finds the server through its server file (with its token) and prints the decision as Codex reads it', async () => {
-    const t = await h.start({ mcpToken: 'hook-secret', policy: rulesPolicy([{ id: 'touch', pattern: 'Bash(touch:*)', action: 'allow' }, { id: 'rm', pattern: 'Bash(rm:*)', action: 'deny' }]) });
+    const t = await h.start({
+      mcpToken: 'hook-secret',
+      policy: rulesPolicy([
+        { id: 'touch', pattern: 'Bash(touch:*)', action: 'allow' },
+        { id: 'rm', pattern: 'Bash(rm:*)', action: 'deny' },
+      ]),
+    });
     const paths = home();
     await publish(paths, t.server.url, 'hook-secret');
     const allowed = await forwardCodexHook(input(), { agent: 'cx' }, paths, {});
     expect(allowed).toEqual({ code: 0, stderr: '', stdout: '{"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"allow"}}}\n' });
     const denied = await forwardCodexHook(input({ tool_input: { command: 'rm -rf /' } }), {}, paths, {});
     expect(denied.code).toBe(0);
-    expect(JSON.parse(denied.stdout)).toMatchObject({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: expect.any(String) } } });
+    expect(JSON.parse(denied.stdout)).toMatchObject({
+      hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: expect.any(String) } },
+    });
     expect(t.broker.snapshot().recent[1]!.call.agent?.name).toBe('cx');
   });
 
@@ -201,7 +223,10 @@ describe('cco hook codex (the forwarder)', () => {
     servers.push(hung);
     await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
     const started = Date.now();
-    failsClosed(await forwardCodexHook(input(), { url: `http://127.0.0.1:${(hung.address() as { port: number }).port}`, wait: 1 }, home(), {}), /did not answer within 1 s/);
+    failsClosed(
+      await forwardCodexHook(input(), { url: `http://127.0.0.1:${(hung.address() as { port: number }).port}`, wait: 1 }, home(), {}),
+      /did not answer within 1 s/,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -213,11 +238,19 @@ describe('cco hook codex (the forwarder)', () => {
     failsClosed(await forwardCodexHook(Buffer.from('{"hook_event_name":"PermissionRequest"'), {}, paths, {}), /HTTP 400/);
     failsClosed(await forwardCodexHook(Buffer.alloc(0), {}, paths, {}), /no input/);
     failsClosed(await forwardCodexHook('too-large', {}, paths, {}), /larger than/);
-    for (const reply of ['{}', '{"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"ask"}}}', 'not json', '{"hookSpecificOutput":{"hookEventName":"PreToolUse","decision":{"behavior":"allow"}}}']) {
+    for (const reply of [
+      '{}',
+      '{"hookSpecificOutput":{"hookEventName":"PermissionRequest","decision":{"behavior":"ask"}}}',
+      'not json',
+      '{"hookSpecificOutput":{"hookEventName":"PreToolUse","decision":{"behavior":"allow"}}}',
+    ]) {
       const odd = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(reply));
       servers.push(odd);
       await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
-      failsClosed(await forwardCodexHook(input(), { url: `http://127.0.0.1:${(odd.address() as { port: number }).port}` }, paths, {}), /not an allow or a deny/);
+      failsClosed(
+        await forwardCodexHook(input(), { url: `http://127.0.0.1:${(odd.address() as { port: number }).port}` }, paths, {}),
+        /not an allow or a deny/,
+      );
     }
     expect(t.broker.snapshot().counts).toMatchObject({ allowed: 0 });
   });
@@ -243,7 +276,9 @@ describe('cco hook codex (the forwarder)', () => {
   });
 
   it('an escape sequence in a reason never reaches Codex raw', async () => {
-    const odd = createServer((_req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'boom\u001b[2J\nsecond line' } })));
+    const odd = createServer((_req, res) =>
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'boom\u001b[2J\nsecond line' } })),
+    );
     servers.push(odd);
     await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
     const r = await forwardCodexHook(input(), { url: `http://127.0.0.1:${(odd.address() as { port: number }).port}` }, home(), {});

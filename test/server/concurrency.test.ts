@@ -21,8 +21,7 @@ function rng(seed: number): () => number {
   };
 }
 
-const policy: Policy = (call) =>
-  call.toolName === 'AutoTool' ? { action: 'allow', decidedBy: 'rule:auto' } : { action: 'ask', decidedBy: 'default' };
+const policy: Policy = (call) => (call.toolName === 'AutoTool' ? { action: 'allow', decidedBy: 'rule:auto' } : { action: 'ask', decidedBy: 'default' });
 
 type Expected = Record<string, unknown>;
 

@@ -125,7 +125,12 @@ describe('the console routes behind the decision token and the host guard', () =
     const t = await h.start({ console: deps(presence), presence, mcpToken: 'agent-token' });
     for (const path of paths) {
       for (const method of ['GET', 'POST']) {
-        for (const headers of [{} as Record<string, string>, { authorization: 'Bearer agent-token' }, { authorization: 'Basic dGVzdC10b2tlbg==' }, { authorization: 'Bearer' }]) {
+        for (const headers of [
+          {} as Record<string, string>,
+          { authorization: 'Bearer agent-token' },
+          { authorization: 'Basic dGVzdC10b2tlbg==' },
+          { authorization: 'Bearer' },
+        ]) {
           const s = await status(t, path, headers, method);
           expect([401, 403, 404], `${method} ${path} ${JSON.stringify(headers)}: ${s}`).toContain(s);
         }

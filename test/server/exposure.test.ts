@@ -102,7 +102,12 @@ describe('network exposure: a configured token guards /mcp; the decision API has
     const stolen = await fetch(server.mcpUrl, {
       method: 'POST',
       headers: mcpHeaders(sid),
-      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'x' } } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 9,
+        method: 'tools/call',
+        params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'x' } } },
+      }),
     });
     expect(stolen.status).toBe(401);
     const id = broker.snapshot().pending[0]!.id;
@@ -150,8 +155,7 @@ describe('Host allowlist', () => {
       sessionIdleMs: 60_000,
     });
     cleanups.push(() => sessions.closeAll());
-    const status = async (host: string, origin?: string) =>
-      (await app.request('/health', { headers: { host, ...(origin ? { origin } : {}) } })).status;
+    const status = async (host: string, origin?: string) => (await app.request('/health', { headers: { host, ...(origin ? { origin } : {}) } })).status;
     expect(await status('192.0.2.10:8660')).toBe(200);
     expect(await status('cco.example.com')).toBe(200);
     expect(await status('CCO.example.com:443', 'https://cco.example.com')).toBe(200);

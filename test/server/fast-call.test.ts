@@ -134,7 +134,12 @@ describe('a call id reused while its call waits', () => {
       fetch(t.server.mcpUrl, {
         method: 'POST',
         headers: mcpHeaders(sid),
-        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command } } } }),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 7,
+          method: 'tools/call',
+          params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command } } },
+        }),
       });
     const first = call('rm -rf /important');
     await waitFor(() => t.broker.snapshot().pending.length === 1);

@@ -48,7 +48,12 @@ describe('faults', () => {
     const stuck = unreadRequest(
       t.server.mcpUrl,
       mcpHeaders(sid),
-      JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'stuck' } }, _meta: { progressToken: 5 } } }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 5,
+        method: 'tools/call',
+        params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'stuck' } }, _meta: { progressToken: 5 } },
+      }),
     );
     await waitFor(() => t.broker.snapshot().pending.length === 1 && stuck.response() !== undefined, 5000, 'the stuck call to be pending');
     const stuckId = t.broker.snapshot().pending[0]!.id;
@@ -68,8 +73,24 @@ describe('faults', () => {
   });
 
   it('an /api/events reader that stops reading is dropped once it falls 64 KiB behind, instead of growing without end', async () => {
-    const broker = new Broker({ newId: (() => { let i = 0; return () => `e${++i}`; })(), timeoutMs: 60_000, policy: () => ({ action: 'allow', decidedBy: 'rule:r1' }) });
-    const server = await startServer({ broker, apiToken: 'tok', host: '127.0.0.1', port: 0, version: '0', progressIntervalMs: 30_000, sessionIdleMs: 60_000, eventBacklogBytes: 64 * 1024 });
+    const broker = new Broker({
+      newId: (() => {
+        let i = 0;
+        return () => `e${++i}`;
+      })(),
+      timeoutMs: 60_000,
+      policy: () => ({ action: 'allow', decidedBy: 'rule:r1' }),
+    });
+    const server = await startServer({
+      broker,
+      apiToken: 'tok',
+      host: '127.0.0.1',
+      port: 0,
+      version: '0',
+      progressIntervalMs: 30_000,
+      sessionIdleMs: 60_000,
+      eventBacklogBytes: 64 * 1024,
+    });
     cleanups.push(() => server.close(500));
     const reader = unreadRequest(`${server.url}/api/events`, { authorization: 'Bearer tok' });
     await waitFor(() => reader.response() !== undefined, 5000, 'the events stream');
@@ -99,7 +120,12 @@ describe('faults', () => {
     const waiting = unreadRequest(
       t.server.mcpUrl,
       mcpHeaders(waitingSid),
-      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'waits' } } } }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: 'waits' } } },
+      }),
     );
     cleanups.push(async () => waiting.req.destroy());
     await waitFor(() => t.broker.snapshot().pending.length === 1, 5000, 'the waiting call');
@@ -145,7 +171,11 @@ describe('faults', () => {
     expect(afterSecond - afterFirst).toBeLessThan((peak - base) * 0.2);
 
     // A reaped session gets 404 -32001 (the client starts a new session); the live ones still work.
-    const gone = await fetch(t.server.mcpUrl, { method: 'POST', headers: mcpHeaders(abandoned[0]), body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) });
+    const gone = await fetch(t.server.mcpUrl, {
+      method: 'POST',
+      headers: mcpHeaders(abandoned[0]),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+    });
     expect(gone.status).toBe(404);
     expect(((await gone.json()) as { error: { code: number } }).error.code).toBe(-32001);
     expect(t.broker.snapshot().pending).toHaveLength(1);
@@ -158,8 +188,23 @@ describe('faults', () => {
   });
 
   it('sessions are capped: a new one replaces the longest-idle session; when all are in use it gets 503 and nothing is cut', async () => {
-    const broker = new Broker({ newId: (() => { let i = 0; return () => `m${++i}`; })(), timeoutMs: 60_000 });
-    const server = await startServer({ broker, apiToken: 'tok', host: '127.0.0.1', port: 0, version: '0', progressIntervalMs: 30_000, sessionIdleMs: 60_000, maxSessions: 3 });
+    const broker = new Broker({
+      newId: (() => {
+        let i = 0;
+        return () => `m${++i}`;
+      })(),
+      timeoutMs: 60_000,
+    });
+    const server = await startServer({
+      broker,
+      apiToken: 'tok',
+      host: '127.0.0.1',
+      port: 0,
+      version: '0',
+      progressIntervalMs: 30_000,
+      sessionIdleMs: 60_000,
+      maxSessions: 3,
+    });
     cleanups.push(async () => {
       broker.shutdown();
       await server.close(500);
@@ -167,29 +212,57 @@ describe('faults', () => {
     const idle = [await rawInitialize(server.mcpUrl), await rawInitialize(server.mcpUrl), await rawInitialize(server.mcpUrl)];
     const fourth = await rawInitialize(server.mcpUrl);
     expect(server.sessions()).toBe(3);
-    const first = await fetch(server.mcpUrl, { method: 'POST', headers: mcpHeaders(idle[0]), body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    const first = await fetch(server.mcpUrl, {
+      method: 'POST',
+      headers: mcpHeaders(idle[0]),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
     expect(first.status).toBe(404);
 
     // Every remaining session holds a waiting call: a new one is refused, and they keep waiting.
     const holders = [idle[1]!, idle[2]!, fourth].map((sid, i) =>
-      unreadRequest(server.mcpUrl, mcpHeaders(sid), JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: `hold ${i}` } } } })),
+      unreadRequest(
+        server.mcpUrl,
+        mcpHeaders(sid),
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'approval_prompt', arguments: { tool_name: 'Bash', input: { command: `hold ${i}` } } },
+        }),
+      ),
     );
     cleanups.push(async () => holders.forEach((hd) => hd.req.destroy()));
     await waitFor(() => broker.snapshot().pending.length === 3, 5000, 'three waiting calls');
     const refused = await fetch(server.mcpUrl, {
       method: 'POST',
       headers: mcpHeaders(),
-      body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      }),
     });
     expect(refused.status).toBe(503);
-    expect(((await refused.json()) as { error: { code: number; message: string } }).error).toMatchObject({ code: -32000, message: expect.stringMatching(/Too many sessions/) });
+    expect(((await refused.json()) as { error: { code: number; message: string } }).error).toMatchObject({
+      code: -32000,
+      message: expect.stringMatching(/Too many sessions/),
+    });
     expect(server.sessions()).toBe(3);
     expect(broker.snapshot().pending).toHaveLength(3);
     nothingAllowed({ broker });
   });
 
   it('waiting calls are capped: past the cap a new call is denied at once, saying why; the waiting ones are untouched', async () => {
-    const broker = new Broker({ newId: (() => { let i = 0; return () => `w${++i}`; })(), timeoutMs: 60_000, maxPending: 3 });
+    const broker = new Broker({
+      newId: (() => {
+        let i = 0;
+        return () => `w${++i}`;
+      })(),
+      timeoutMs: 60_000,
+      maxPending: 3,
+    });
     const waits = [1, 2, 3].map((i) => broker.request({ toolName: 'Bash', input: { command: `wait ${i}` } }));
     const fourth = await broker.request({ toolName: 'Bash', input: { command: 'one too many' } });
     expect(fourth).toMatchObject({ behavior: 'deny', decidedBy: 'error', message: expect.stringMatching(/already has 3 calls waiting.*cco pending/) });
@@ -210,7 +283,16 @@ describe('request deadline and connection cap', () => {
     const { connect } = await import('node:net');
     let i = 0;
     const broker = new Broker({ newId: () => `d${++i}`, timeoutMs: 60_000 });
-    const server = await startServer({ broker, apiToken: 'tok', host: '127.0.0.1', port: 0, version: '0', progressIntervalMs: 30_000, sessionIdleMs: 60_000, requestDeadlineMs: 300 });
+    const server = await startServer({
+      broker,
+      apiToken: 'tok',
+      host: '127.0.0.1',
+      port: 0,
+      version: '0',
+      progressIntervalMs: 30_000,
+      sessionIdleMs: 60_000,
+      requestDeadlineMs: 300,
+    });
     cleanups.push(() => server.close(500));
     const u = new URL(server.url);
 

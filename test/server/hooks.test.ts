@@ -29,7 +29,12 @@ const base = (over: Record<string, unknown> = {}) => ({
 const hookUrl = (t: TestServer, path = '/hooks/claude/permission-request') => `${t.server.url}${path}`;
 
 function post(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body), ...(signal ? { signal } : {}) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
 }
 
 const rules =
@@ -71,7 +76,9 @@ describe('POST /hooks/claude/permission-request', () => {
       }),
     });
     const allow = await (await post(hookUrl(t), base({ tool_input: { command: 'touch ok' } }))).json();
-    expect(allow).toEqual({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow', updatedInput: { command: 'touch ok' } } } });
+    expect(allow).toEqual({
+      hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow', updatedInput: { command: 'touch ok' } } },
+    });
     const deny = await (await post(hookUrl(t), base({ tool_input: { command: 'rm -rf x' } }))).json();
     expect(deny).toEqual({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message } } });
 
@@ -96,7 +103,10 @@ describe('POST /hooks/claude/permission-request', () => {
 
   it('malformed suggestions are left out, valid ones kept', async () => {
     const t = await h.start();
-    const res = post(hookUrl(t), base({ permission_suggestions: [{ type: 'setMode', mode: 'acceptEdits', destination: 'session' }, { type: 'addRules', rules: 'all' }, 42] }));
+    const res = post(
+      hookUrl(t),
+      base({ permission_suggestions: [{ type: 'setMode', mode: 'acceptEdits', destination: 'session' }, { type: 'addRules', rules: 'all' }, 42] }),
+    );
     await waitFor(() => t.broker.snapshot().pending.length === 1);
     expect(t.broker.snapshot().pending[0]!.call.suggestions).toEqual([{ type: 'setMode', mode: 'acceptEdits', destination: 'session' }]);
     t.broker.shutdown();
@@ -169,14 +179,16 @@ describe('POST /hooks/claude/permission-request', () => {
     expect(t.broker.snapshot().recent[0]!.decision).toMatchObject({ behavior: 'deny', decidedBy: 'cancelled' });
   });
 
-  it('a timeout is cco\'s explained denial', async () => {
+  it("a timeout is cco's explained denial", async () => {
     const t = await h.start({ timeoutMs: 200 });
     const r = await (await post(hookUrl(t), base())).json();
-    expect(r).toMatchObject({ hookSpecificOutput: { decision: { behavior: 'deny', message: expect.stringMatching(/^Timed out: nobody decided this call in cco/) } } });
+    expect(r).toMatchObject({
+      hookSpecificOutput: { decision: { behavior: 'deny', message: expect.stringMatching(/^Timed out: nobody decided this call in cco/) } },
+    });
   });
 });
 
-describe('POST /hooks/claude/post-tool-use: answered at Claude\'s own prompt', () => {
+describe("POST /hooks/claude/post-tool-use: answered at Claude's own prompt", () => {
   it('withdraws the oldest matching call of that session as answered elsewhere; the hook request gets {}', async () => {
     const t = await h.start();
     const first = post(hookUrl(t), base());
@@ -309,7 +321,11 @@ describe('permission_suggestions cco would relay', () => {
   it('a suggestion to switch to bypassPermissions is dropped, as the decision API refuses it', async () => {
     const { validSuggestions } = await import('../../src/server/hooks.js');
     const ok: PermissionUpdate = { type: 'setMode', mode: 'acceptEdits', destination: 'session' };
-    const kept = validSuggestions([{ type: 'setMode', mode: 'bypassPermissions', destination: 'session' }, { type: 'setMode', mode: 'BypassPermissions', destination: 'session' }, ok]);
+    const kept = validSuggestions([
+      { type: 'setMode', mode: 'bypassPermissions', destination: 'session' },
+      { type: 'setMode', mode: 'BypassPermissions', destination: 'session' },
+      ok,
+    ]);
     expect(kept).toEqual([ok]);
   });
 });

@@ -22,7 +22,11 @@ const nothingAllowed = (t: TestServer) => {
 };
 
 /** POST one message on a session and read the JSON-RPC answer, whether sent as JSON or as SSE. */
-async function rpc(url: string, sid: string | undefined, body: string): Promise<{ status: number; error?: { code: number; message: string }; result?: unknown }> {
+async function rpc(
+  url: string,
+  sid: string | undefined,
+  body: string,
+): Promise<{ status: number; error?: { code: number; message: string }; result?: unknown }> {
   const res = await fetch(url, { method: 'POST', headers: mcpHeaders(sid), body });
   if ((res.headers.get('content-type') ?? '').includes('text/event-stream')) {
     for await (const e of sseEvents(res)) {
@@ -52,8 +56,14 @@ describe('hostile input never crashes cco and never yields an allow', () => {
     ['params.name a number', call({ tool_name: 'Bash', input: {} }, 5)],
     ['an unknown tool', call({ tool_name: 'Bash', input: {} }, 'approve_everything')],
     ['params a string', JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: 'approval_prompt' })],
-    [`input nested deeper than ${MAX_INPUT_DEPTH}`, `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"approval_prompt","arguments":{"tool_name":"Bash","input":{"x":${nested(MAX_INPUT_DEPTH + 1)}}}}}`],
-    ['input nested 200,000 deep', `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"approval_prompt","arguments":{"tool_name":"Bash","input":{"x":${nested(200_000)}}}}}`],
+    [
+      `input nested deeper than ${MAX_INPUT_DEPTH}`,
+      `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"approval_prompt","arguments":{"tool_name":"Bash","input":{"x":${nested(MAX_INPUT_DEPTH + 1)}}}}}`,
+    ],
+    [
+      'input nested 200,000 deep',
+      `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"approval_prompt","arguments":{"tool_name":"Bash","input":{"x":${nested(200_000)}}}}}`,
+    ],
   ])('tools/call with %s → JSON-RPC invalid params (-32602), nothing pending', async (_name, body) => {
     const t = await h.start();
     const sid = await rawInitialize(t.server.mcpUrl);

@@ -91,7 +91,10 @@ describe('the handshake, answered the same with or without the SDK', () => {
     ['initialize as Claude Code sends it', init({ roots: { listChanged: true }, elicitation: {} })],
     ['an older protocol version', init({}, '2025-03-26')],
     ['an unknown protocol version (the latest is offered)', init({}, '2099-01-01')],
-    ['initialize without clientInfo (the SDK refuses it)', { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {} } }],
+    [
+      'initialize without clientInfo (the SDK refuses it)',
+      { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {} } },
+    ],
     ['initialize with an unknown top-level key', { ...init(), extra: 1 }],
     ['initialize in a batch', [init()]],
   ])('%s', async (_name, body) => {
@@ -206,7 +209,12 @@ describe('roots on the lite route', () => {
     const t = await h.start({ policy });
     const sid = await handshake(t, { roots: { listChanged: true } });
     const abort = new AbortController();
-    const res = await fetch(t.server.mcpUrl, { method: 'POST', headers: mcpHeaders(sid), body: JSON.stringify(call(1, 'Read', { file_path: '/etc/shadow' })), signal: abort.signal });
+    const res = await fetch(t.server.mcpUrl, {
+      method: 'POST',
+      headers: mcpHeaders(sid),
+      body: JSON.stringify(call(1, 'Read', { file_path: '/etc/shadow' })),
+      signal: abort.signal,
+    });
     const next = events(res);
     await next();
     await post(t, { jsonrpc: '2.0', id: 0, result: { roots: [] } }, sid);

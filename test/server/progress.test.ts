@@ -39,10 +39,15 @@ describe('progress keeps a long wait alive', () => {
     const t = await h.start({ progressIntervalMs: PROGRESS_MS });
     const client = await h.client(t.server.mcpUrl);
     const progress: number[] = [];
-    const result = askApproval(client, 'Bash', { command: 'npm publish' }, {
-      timeout: CLIENT_TIMEOUT_MS,
-      onprogress: (p) => progress.push(p.progress),
-    });
+    const result = askApproval(
+      client,
+      'Bash',
+      { command: 'npm publish' },
+      {
+        timeout: CLIENT_TIMEOUT_MS,
+        onprogress: (p) => progress.push(p.progress),
+      },
+    );
     const error = await result.then(
       () => undefined,
       (e: unknown) => e,

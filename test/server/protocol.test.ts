@@ -15,8 +15,7 @@ async function jsonRpcError(res: Response): Promise<JsonRpcError> {
   return body;
 }
 
-const post = (url: string, body: string, headers: Record<string, string> = mcpHeaders()) =>
-  fetch(url, { method: 'POST', headers, body });
+const post = (url: string, body: string, headers: Record<string, string> = mcpHeaders()) => fetch(url, { method: 'POST', headers, body });
 
 describe('protocol edges (raw HTTP)', () => {
   it('server/discover probe without a session → 4xx with a JSON-RPC error (Claude Code then falls back)', async () => {

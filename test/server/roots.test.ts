@@ -34,7 +34,10 @@ describe('agent working directory from roots/list', () => {
     const c = await rootsClient(t.server.mcpUrl, [{ uri: 'file:///tmp/proj' }, { uri: 'file:///tmp/other' }]);
     // The very first call already knows the directory.
     expect(parseResult(await askApproval(c, 'Edit', edit('/tmp/proj/src/a.ts')))).toEqual({ behavior: 'allow', updatedInput: edit('/tmp/proj/src/a.ts') });
-    expect(t.broker.snapshot().recent[0]).toMatchObject({ call: { agent: { cwd: '/tmp/proj', client: { name: 'roots-agent' } } }, decision: { decidedBy: 'rule:r1' } });
+    expect(t.broker.snapshot().recent[0]).toMatchObject({
+      call: { agent: { cwd: '/tmp/proj', client: { name: 'roots-agent' } } },
+      decision: { decidedBy: 'rule:r1' },
+    });
     const outside = askApproval(c, 'Edit', edit('/tmp/other/src/a.ts'));
     await waitFor(() => t.broker.snapshot().pending.length === 1, 5000, 'the call outside the cwd to wait');
     const p = t.broker.snapshot().pending[0]!;

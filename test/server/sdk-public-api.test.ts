@@ -48,7 +48,9 @@ describe('the MCP SDK, through its public API only', () => {
 
   it('every SDK import in src/ is a path the SDK exports', () => {
     const bad = sources.flatMap(({ file, text }) =>
-      [...text.matchAll(/from\s+'@modelcontextprotocol\/sdk(?:\/([^']*))?'/g)].filter((m) => m[1] !== undefined && !exported(m[1])).map((m) => `${file}: ${m[0]}`),
+      [...text.matchAll(/from\s+'@modelcontextprotocol\/sdk(?:\/([^']*))?'/g)]
+        .filter((m) => m[1] !== undefined && !exported(m[1]))
+        .map((m) => `${file}: ${m[0]}`),
     );
     expect(bad).toEqual([]);
   });
@@ -56,17 +58,19 @@ describe('the MCP SDK, through its public API only', () => {
   it('no file in src/ touches a private SDK member', () => {
     const bad = sources.flatMap(({ file, text }) => {
       const sdk = text.includes("'@modelcontextprotocol/sdk");
-      return [...text.matchAll(/(?:\?\.|\.|\[\s*['"`])(_[A-Za-z]\w*)/g)]
-        .map((m) => m[1]!)
-        // In a file that imports the SDK, any underscore member but MCP's own `_meta` field is suspect.
-        .filter((name) => privateMembers.has(name) || (sdk && name !== '_meta'))
-        .map((name) => `${file}: ${name}`);
+      return (
+        [...text.matchAll(/(?:\?\.|\.|\[\s*['"`])(_[A-Za-z]\w*)/g)]
+          .map((m) => m[1]!)
+          // In a file that imports the SDK, any underscore member but MCP's own `_meta` field is suspect.
+          .filter((name) => privateMembers.has(name) || (sdk && name !== '_meta'))
+          .map((name) => `${file}: ${name}`)
+      );
     });
     expect(bad).toEqual([]);
   });
 
   it('the scan catches the old swap of the SDK handler map', () => {
-    const old = "(server.server as unknown as { _requestHandlers?: Map<string, RawHandler> })._requestHandlers";
+    const old = '(server.server as unknown as { _requestHandlers?: Map<string, RawHandler> })._requestHandlers';
     expect([...old.matchAll(/(?:\?\.|\.|\[\s*['"`])(_[A-Za-z]\w*)/g)].map((m) => m[1]).filter((n) => privateMembers.has(n!))).toEqual(['_requestHandlers']);
   });
 });

@@ -38,8 +38,10 @@ async function start(extra: { mcpToken?: string } = {}) {
 
 const api = (t: TestServer, token: string, path: string, init: RequestInit = {}) =>
   fetch(`${t.server.url}/api${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
-const approve = (t: TestServer, token: string, id: string, body: object = {}) => api(t, token, `/pending/${id}/approve`, { method: 'POST', body: JSON.stringify(body) });
-const deny = (t: TestServer, token: string, id: string, body: object = {}) => api(t, token, `/pending/${id}/deny`, { method: 'POST', body: JSON.stringify(body) });
+const approve = (t: TestServer, token: string, id: string, body: object = {}) =>
+  api(t, token, `/pending/${id}/approve`, { method: 'POST', body: JSON.stringify(body) });
+const deny = (t: TestServer, token: string, id: string, body: object = {}) =>
+  api(t, token, `/pending/${id}/deny`, { method: 'POST', body: JSON.stringify(body) });
 
 async function pendingCall(t: TestServer, init?: RequestInit) {
   const client = await h.client(t.server.mcpUrl, init);
@@ -51,7 +53,7 @@ async function pendingCall(t: TestServer, init?: RequestInit) {
 }
 
 describe('named decision tokens', () => {
-  it("a named token approves; the answer, the audit line and the history name the person; the agent sees only the decision", async () => {
+  it('a named token approves; the answer, the audit line and the history name the person; the agent sees only the decision', async () => {
     const { t, store, auditLines } = await start();
     const { token } = await store.add('alice', {});
     const { id, result } = await pendingCall(t);
@@ -67,7 +69,9 @@ describe('named decision tokens', () => {
   it("the server file's token decides as the person at this machine", async () => {
     const { t, auditLines } = await start();
     const { id } = await pendingCall(t);
-    expect(await (await deny(t, t.token, id, { message: 'not now' })).json()).toMatchObject({ decision: { behavior: 'deny', decidedBy: 'user', person: 'owner', message: 'not now' } });
+    expect(await (await deny(t, t.token, id, { message: 'not now' })).json()).toMatchObject({
+      decision: { behavior: 'deny', decidedBy: 'user', person: 'owner', message: 'not now' },
+    });
     await waitFor(() => auditLines().some((l) => l.event === 'decision' && l.id === id), 5000, 'the decision line');
     expect(auditLines().find((l) => l.event === 'decision' && l.id === id)).toMatchObject({ person: 'owner' });
   });
@@ -82,7 +86,10 @@ describe('named decision tokens', () => {
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="cco"');
       expect(await res.json()).toEqual({
-        error: { code: 'unauthorized', message: expect.stringMatching(/^This token is not known to this cco \(revoked or mistyped\); make one with `cco token add NAME`/) },
+        error: {
+          code: 'unauthorized',
+          message: expect.stringMatching(/^This token is not known to this cco \(revoked or mistyped\); make one with `cco token add NAME`/),
+        },
       });
     }
     expect(t.broker.snapshot().pending.map((p) => p.id)).toContain(id);
@@ -96,7 +103,10 @@ describe('named decision tokens', () => {
     const refused = await approve(t, token, id);
     expect(refused.status).toBe(403);
     expect(await refused.json()).toEqual({
-      error: { code: 'forbidden_by_token', message: expect.stringMatching(/^The token "ci-bot" may only deny calls \(it was made with --deny-only\), so it cannot approve\./) },
+      error: {
+        code: 'forbidden_by_token',
+        message: expect.stringMatching(/^The token "ci-bot" may only deny calls \(it was made with --deny-only\), so it cannot approve\./),
+      },
     });
     expect(t.broker.snapshot().pending.map((p) => p.id)).toContain(id);
     const denied = await deny(t, token, id);
@@ -112,7 +122,9 @@ describe('named decision tokens', () => {
     const updatedPermissions = [{ type: 'addRules', rules: [{ toolName: 'Bash', ruleContent: 'git push:*' }], behavior: 'allow', destination: 'session' }];
     const refused = await approve(t, token, id, { updatedPermissions });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toEqual({ error: { code: 'forbidden_by_token', message: expect.stringMatching(/^The token "carol" may not save always rules \(it was made with --no-always\)/) } });
+    expect(await refused.json()).toEqual({
+      error: { code: 'forbidden_by_token', message: expect.stringMatching(/^The token "carol" may not save always rules \(it was made with --no-always\)/) },
+    });
     expect(t.broker.snapshot().pending.map((p) => p.id)).toContain(id);
     // An empty list asks for nothing to be saved.
     const ok = await approve(t, token, id, { updatedPermissions: [] });
@@ -120,17 +132,24 @@ describe('named decision tokens', () => {
     expect(parseResult(await result)).toEqual({ behavior: 'allow', updatedInput: { command: 'git push' } });
   });
 
-  it("the /mcp token is refused on /api (saying why), and a named token is refused on /mcp", async () => {
+  it('the /mcp token is refused on /api (saying why), and a named token is refused on /mcp', async () => {
     const mcpToken = 'mcp-token-0123456789abcdef';
     const { t, store } = await start({ mcpToken });
     const { token } = await store.add('alice', {});
     const res = await api(t, mcpToken, '/pending');
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: expect.stringMatching(/^This is the agents' \/mcp token: it never opens the decision API/) } });
+    expect(await res.json()).toEqual({
+      error: { code: 'unauthorized', message: expect.stringMatching(/^This is the agents' \/mcp token: it never opens the decision API/) },
+    });
     const init = await fetch(t.server.mcpUrl, {
       method: 'POST',
       headers: mcpHeaders(undefined, { authorization: `Bearer ${token}` }),
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      }),
     });
     expect(init.status).toBe(401);
     // The agent with the right token still gets through, and its call waits for a person.
@@ -173,7 +192,12 @@ describe('named decision tokens', () => {
     writeFileSync(store.file, 'not json');
     const res = await api(t, token, '/pending');
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: { code: 'tokens_file_broken', message: expect.stringMatching(/^Named tokens are refused until cco's tokens file is fixed: The tokens file .* is invalid/) } });
+    expect(await res.json()).toEqual({
+      error: {
+        code: 'tokens_file_broken',
+        message: expect.stringMatching(/^Named tokens are refused until cco's tokens file is fixed: The tokens file .* is invalid/),
+      },
+    });
     expect((await api(t, t.token, '/pending')).status).toBe(200);
   });
 });

@@ -19,17 +19,42 @@ function dir(): string {
 /** A small seeded generator, so a failure can be replayed. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('forEachLineReverse', () => {
   it.each([
-    ['a\nb\n', [['b', false], ['a', false]]],
-    ['a\nb', [['b', true], ['a', false]]],
+    [
+      'a\nb\n',
+      [
+        ['b', false],
+        ['a', false],
+      ],
+    ],
+    [
+      'a\nb',
+      [
+        ['b', true],
+        ['a', false],
+      ],
+    ],
     ['a', [['a', true]]],
     ['', []],
-    ['\n\n', [['', false], ['', false]]],
-    ['a\n\nb\n', [['b', false], ['', false], ['a', false]]],
+    [
+      '\n\n',
+      [
+        ['', false],
+        ['', false],
+      ],
+    ],
+    [
+      'a\n\nb\n',
+      [
+        ['b', false],
+        ['', false],
+        ['a', false],
+      ],
+    ],
   ])('%j', (text, expected) => {
     const d = dir();
     writeFileSync(join(d, 'f'), text);
@@ -53,7 +78,15 @@ describe('forEachLineReverse', () => {
 
 describe('lastEntries reads from the end what a whole read keeps', () => {
   function record(event: 'request' | 'decision', id: string, t: number, extra: Partial<AuditRecord> = {}): AuditRecord {
-    return { time: new Date(t).toISOString(), event, id, agentLabel: `a${id.length % 3}`, tool: id.endsWith('7') ? 'Edit' : 'Bash', input: { command: `cmd ${id}` }, ...extra } as AuditRecord;
+    return {
+      time: new Date(t).toISOString(),
+      event,
+      id,
+      agentLabel: `a${id.length % 3}`,
+      tool: id.endsWith('7') ? 'Edit' : 'Bash',
+      input: { command: `cmd ${id}` },
+      ...extra,
+    } as AuditRecord;
   }
 
   function seededLog(seed: number): { files: Record<string, string> } {
@@ -94,7 +127,11 @@ describe('lastEntries reads from the end what a whole read keeps', () => {
       for (const max of [1, 3, 10, 100, 1000]) {
         for (const keep of filters) {
           const window = new EntryWindow(max, keep);
-          forEachAuditRecord(d, () => {}, (r) => window.add(r));
+          forEachAuditRecord(
+            d,
+            () => {},
+            (r) => window.add(r),
+          );
           const got = ids(lastEntries(d, max, keep, () => {}));
           const want = ids(window.result());
           expect(got, `seed ${seed} max ${max}`).toEqual(want);
@@ -107,7 +144,12 @@ describe('lastEntries reads from the end what a whole read keeps', () => {
     const d = dir();
     writeFileSync(join(d, 'audit.jsonl'), `${JSON.stringify(record('request', 'c1', 0))}\nnot json\n{"torn":`);
     const warnings: string[] = [];
-    lastEntries(d, 10, () => true, (m) => warnings.push(m));
+    lastEntries(
+      d,
+      10,
+      () => true,
+      (m) => warnings.push(m),
+    );
     expect(warnings).toEqual([expect.stringMatching(/torn last line/), expect.stringMatching(/not an audit record/)]);
   });
 });

@@ -47,7 +47,12 @@ describe('the audit log keeps the whole input of every call', () => {
     const dir = tempHome();
     let now = Date.parse('2026-03-10T12:00:00.000Z');
     const log = new AuditLog({ dir, now: () => now });
-    log.append(auditRecord({ type: 'request', id: 'x', call: { toolName: 'Bash', input: { command: 'y'.repeat(200 * 1024) } }, at: now, deadline: now, autoDecided: false }, 'a'));
+    log.append(
+      auditRecord(
+        { type: 'request', id: 'x', call: { toolName: 'Bash', input: { command: 'y'.repeat(200 * 1024) } }, at: now, deadline: now, autoDecided: false },
+        'a',
+      ),
+    );
     now += 2 * DAY;
     expect(log.maintain(30 * DAY, 100e6).rotated).toMatch(/audit-2026-03-12T12-00-00-000Z\.jsonl$/);
   });
@@ -77,13 +82,18 @@ describe('forEachLine reads in chunks', () => {
 
 describe('EntryWindow pairs as pairRecords does and holds a bounded number of entries', () => {
   const rec = (event: 'request' | 'decision', id: string, tool: string): AuditRecord => ({
-    time: '2026-01-01T00:00:00.000Z', event, id, agentLabel: 'a', tool, input: {},
+    time: '2026-01-01T00:00:00.000Z',
+    event,
+    id,
+    agentLabel: 'a',
+    tool,
+    input: {},
     ...(event === 'decision' ? { behavior: 'allow' as const, decidedBy: 'user' as const } : {}),
   });
 
   it('equals pairRecords, filtered and cut to the last N, on random logs', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (let round = 0; round < 50; round++) {
       const records: AuditRecord[] = [];
       const open: string[] = [];

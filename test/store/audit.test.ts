@@ -40,8 +40,16 @@ describe('audit log file', () => {
     expect(records.map((r) => `${r.event}:${r.id}`)).toEqual(['request:c1', 'request:c2', 'decision:c1', 'decision:c2']);
     expect(seenOnDisk[0]).toBeGreaterThanOrEqual(3);
     expect(records[0]).toMatchObject({
-      event: 'request', id: 'c1', toolUseId: 'toolu_1', agent: 'frontend', sessionId: 's1', client: { name: 'claude-code', version: '2.1' },
-      cwd: '/repo', tool: 'Bash', input: { command: 'make' }, autoDecided: false,
+      event: 'request',
+      id: 'c1',
+      toolUseId: 'toolu_1',
+      agent: 'frontend',
+      sessionId: 's1',
+      client: { name: 'claude-code', version: '2.1' },
+      cwd: '/repo',
+      tool: 'Bash',
+      input: { command: 'make' },
+      autoDecided: false,
     });
     expect(records[2]).toMatchObject({ behavior: 'allow', decidedBy: 'user', edited: true, updatedInput: { command: 'make test' }, waitMs: 0 });
     expect(records[3]).toMatchObject({ behavior: 'deny', decidedBy: 'user', message: 'no' });
@@ -71,7 +79,8 @@ describe('audit log file', () => {
     const dir = tempHome();
     let now = Date.parse('2026-03-10T12:00:00.000Z');
     const log = new AuditLog({ dir, now: () => now, maxFileBytes: 10_000 });
-    const line = (t: number) => auditRecord({ type: 'request', id: 'x', call: { toolName: 'Bash', input: { command: 'y'.repeat(100) } }, at: t, deadline: t, autoDecided: false }, 'a');
+    const line = (t: number) =>
+      auditRecord({ type: 'request', id: 'x', call: { toolName: 'Bash', input: { command: 'y'.repeat(100) } }, at: t, deadline: t, autoDecided: false }, 'a');
     log.append(line(now));
     expect(log.maintain(30 * DAY, 100e6).rotated).toBeUndefined(); // young and small
     now += 2 * DAY; // a day-old file is rotated at the next start
@@ -85,9 +94,11 @@ describe('audit log file', () => {
     writeFileSync(join(dir, 'audit-2026-02-20T00-00-00-000Z.jsonl'), '{}\n');
     const { removed } = log.maintain(30 * DAY, 100e6);
     expect(removed.map((f) => f.split('/').pop())).toEqual(['audit-2026-01-01T00-00-00-000Z.jsonl']);
-    expect(readdirSync(dir).filter((f) => f.startsWith('audit-')).sort()).toEqual([
-      'audit-2026-02-20T00-00-00-000Z.jsonl', 'audit-2026-03-12T12-00-00-000Z.jsonl', 'audit-2026-03-12T12-01-00-000Z.jsonl',
-    ]);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.startsWith('audit-'))
+        .sort(),
+    ).toEqual(['audit-2026-02-20T00-00-00-000Z.jsonl', 'audit-2026-03-12T12-00-00-000Z.jsonl', 'audit-2026-03-12T12-01-00-000Z.jsonl']);
     // Size: oldest first until the total fits.
     const newest = statSync(join(dir, 'audit-2026-03-12T12-01-00-000Z.jsonl')).size;
     const left = removeExpired(dir, now, 30 * DAY, newest + 100);
@@ -107,9 +118,15 @@ describe('audit log file', () => {
     const { history, interrupted } = recoverAudit(log2, dir, clock.now(), 100, () => {});
     log2.close();
     expect(interrupted.map((r) => r.id)).toEqual(['c2']);
-    expect(history.map((d) => [d.id, d.decision.decidedBy])).toEqual([['c2', 'interrupted'], ['c1', 'user']]);
+    expect(history.map((d) => [d.id, d.decision.decidedBy])).toEqual([
+      ['c2', 'interrupted'],
+      ['c1', 'user'],
+    ]);
     const entries = pairRecords(readAuditRecords(dir));
-    expect(entries.map((e) => [e.id, e.decision?.decidedBy])).toEqual([['c1', 'user'], ['c2', 'interrupted']]);
+    expect(entries.map((e) => [e.id, e.decision?.decidedBy])).toEqual([
+      ['c1', 'user'],
+      ['c2', 'interrupted'],
+    ]);
     expect(entries[1]!.decision!.waitMs).toBe(5000);
     const fresh = new Broker({ newId: () => 'c9', timeoutMs: 1000 });
     fresh.seedHistory(history);
@@ -125,7 +142,9 @@ describe('audit log file', () => {
     const allowAll = () => ({ action: 'allow' as const, decidedBy: 'rule:r1' as const });
     broker.setPolicy(allowAll);
     expect(await broker.request({ toolName: 'Bash', input: { command: 'a' } })).toMatchObject({ behavior: 'allow' });
-    expect(problems).toEqual([expect.stringMatching(/cannot write the audit log .*audit\.jsonl \((EEXIST|ENOTDIR)\)\. Check that the folder exists and is writable/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/cannot write the audit log .*audit\.jsonl \((EEXIST|ENOTDIR)\)\. Check that the folder exists and is writable/),
+    ]);
     broker.setAuditRequired(true);
     const d = await broker.request({ toolName: 'Bash', input: { command: 'b' } });
     expect(d).toMatchObject({ behavior: 'deny', decidedBy: 'error', message: expect.stringMatching(/could not write its audit log.*auditRequired/) });

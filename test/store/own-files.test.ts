@@ -17,7 +17,9 @@ describe("cco's own folders", () => {
     const paths = ccoPaths({ CCO_HOME: home });
     expect(ownFilesProblem(paths)).toBeUndefined();
     chmodSync(home, 0o777);
-    expect(() => checkOwnFiles(paths)).toThrow(`can be written by other users (mode 777), so they could change cco's rules or its audit log. Run \`chmod 700 ${home}\`. Then start cco again.`);
+    expect(() => checkOwnFiles(paths)).toThrow(
+      `can be written by other users (mode 777), so they could change cco's rules or its audit log. Run \`chmod 700 ${home}\`. Then start cco again.`,
+    );
     chmodSync(home, 0o770);
     expect(ownFilesProblem(paths)).toMatch(/written by its group \(mode 770\)/);
     chmodSync(home, 0o755);
@@ -67,7 +69,9 @@ describe('state files are never written through a symlink (O_NOFOLLOW)', () => {
     symlinkSync(target, join(dir, 'audit.jsonl'));
     const problems: Array<string | undefined> = [];
     const log = new AuditLog({ dir, onProblem: (m) => problems.push(m) });
-    expect(() => log.append({ event: 'request', id: 'c1', time: new Date().toISOString() } as never)).toThrow(/is a symbolic link, and cco does not write its audit log through a link/);
+    expect(() => log.append({ event: 'request', id: 'c1', time: new Date().toISOString() } as never)).toThrow(
+      /is a symbolic link, and cco does not write its audit log through a link/,
+    );
     expect(problems[0]).toMatch(/rm .*audit\.jsonl/);
     expect(readFileSync(target, 'utf8')).toBe('keep\n');
   });
@@ -92,7 +96,7 @@ describe('state files are never written through a symlink (O_NOFOLLOW)', () => {
   });
 });
 
-describe('the tokens file is one of cco\'s own files', () => {
+describe("the tokens file is one of cco's own files", () => {
   it('agents may not read or change it, by any route the guard checks, with the usual folders or CCO_HOME', async () => {
     const { selfGuard } = await import('../../src/core/self-guard.js');
     const home = '/home/u';

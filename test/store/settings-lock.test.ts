@@ -35,7 +35,7 @@ describe('settings updates are serialized', () => {
     expect(store.readFile().port).toBe(9001);
   });
 
-  it('a fresh lock is never taken over because the pid it names is gone: that holder may have just released it, and the lock now at the path is another\'s', async () => {
+  it("a fresh lock is never taken over because the pid it names is gone: that holder may have just released it, and the lock now at the path is another's", async () => {
     const home = tempHome();
     const file = join(home, 'config.json');
     writeFileSync(`${file}.lock`, '999999999');

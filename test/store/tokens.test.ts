@@ -42,7 +42,9 @@ describe('the tokens file', () => {
   it('a duplicate name is refused, and the first token stays', async () => {
     const store = storeIn(tempHome());
     const first = await store.add('alice', {});
-    await expect(store.add('alice', { denyOnly: true })).rejects.toThrow('A token named "alice" exists already. Revoke it first (`cco token rm alice`), or pick another name.');
+    await expect(store.add('alice', { denyOnly: true })).rejects.toThrow(
+      'A token named "alice" exists already. Revoke it first (`cco token rm alice`), or pick another name.',
+    );
     expect(store.list()).toEqual([expect.objectContaining({ name: 'alice', sha256: tokenHash(first.token), limits: {} })]);
   });
 
@@ -57,10 +59,28 @@ describe('the tokens file', () => {
     ['not an object', '[]', /it is not a JSON object/],
     ['another version', '{"version": 2, "tokens": []}', /"version" is not 1/],
     ['no list', '{"version": 1}', /"tokens" is not a list/],
-    ['a bad name', '{"version":1,"tokens":[{"name":"a b","sha256":"' + 'a'.repeat(64) + '","created":"2026-01-01T00:00:00Z","limits":{}}]}', /tokens\[0\]\.name is not a valid name/],
-    ['a bad hash', '{"version":1,"tokens":[{"name":"a","sha256":"xyz","created":"2026-01-01T00:00:00Z","limits":{}}]}', /tokens\[0\]\.sha256 is not 64 hex digits/],
-    ['an unknown limit', '{"version":1,"tokens":[{"name":"a","sha256":"' + 'a'.repeat(64) + '","created":"2026-01-01T00:00:00Z","limits":{"readOnly":true}}]}', /unknown limit "readOnly"/],
-    ['a name twice', '{"version":1,"tokens":[' + ['a', 'a'].map((n) => `{"name":"${n}","sha256":"${'a'.repeat(64)}","created":"2026-01-01T00:00:00Z","limits":{}}`).join(',') + ']}', /the name "a" appears twice/],
+    [
+      'a bad name',
+      '{"version":1,"tokens":[{"name":"a b","sha256":"' + 'a'.repeat(64) + '","created":"2026-01-01T00:00:00Z","limits":{}}]}',
+      /tokens\[0\]\.name is not a valid name/,
+    ],
+    [
+      'a bad hash',
+      '{"version":1,"tokens":[{"name":"a","sha256":"xyz","created":"2026-01-01T00:00:00Z","limits":{}}]}',
+      /tokens\[0\]\.sha256 is not 64 hex digits/,
+    ],
+    [
+      'an unknown limit',
+      '{"version":1,"tokens":[{"name":"a","sha256":"' + 'a'.repeat(64) + '","created":"2026-01-01T00:00:00Z","limits":{"readOnly":true}}]}',
+      /unknown limit "readOnly"/,
+    ],
+    [
+      'a name twice',
+      '{"version":1,"tokens":[' +
+        ['a', 'a'].map((n) => `{"name":"${n}","sha256":"${'a'.repeat(64)}","created":"2026-01-01T00:00:00Z","limits":{}}`).join(',') +
+        ']}',
+      /the name "a" appears twice/,
+    ],
   ])('a broken file (%s) is reported, naming the file, and never overwritten', async (_what, text, problem) => {
     const store = storeIn(tempHome());
     writeFileSync(store.file, text, { mode: 0o600 });

@@ -138,7 +138,10 @@ describe('A: always allow, with a scope', () => {
       return {
         id,
         request: auditRecord({ type: 'request', id, call, at, deadline: at + 1000, autoDecided: false }, 'api'),
-        decision: auditRecord({ type: 'decision', id, call, decision: { behavior, decidedBy: 'user', at: at + 10, ...(behavior === 'deny' ? { message: 'no' } : {}) }, waitMs: 10 }, 'api'),
+        decision: auditRecord(
+          { type: 'decision', id, call, decision: { behavior, decidedBy: 'user', at: at + 10, ...(behavior === 'deny' ? { message: 'no' } : {}) }, waitMs: 10 },
+          'api',
+        ),
       };
     };
     const pastAsks = [entry('p1', 'cargo build', 'allow'), entry('p2', 'cargo build --target x', 'deny'), entry('p3', 'npm test', 'allow')];

@@ -150,7 +150,6 @@ describe('console', () => {
   });
 });
 
-
 describe('console safety guard', () => {
   it('a decision key does nothing for 300 ms after the selected call changed', async () => {
     let n = 0;

@@ -56,7 +56,10 @@ describe('small terminal', () => {
     ui.stdout.emit('resize');
     const long = `npm run ${'very-long-script-name-'.repeat(10)}`;
     void broker.request(bash(long, 'an-agent-with-a-rather-long-name'));
-    void broker.request({ toolName: 'Edit', input: { file_path: `/repo/${'deep/'.repeat(20)}a.ts`, old_string: 'x'.repeat(200), new_string: 'y'.repeat(200) } });
+    void broker.request({
+      toolName: 'Edit',
+      input: { file_path: `/repo/${'deep/'.repeat(20)}a.ts`, old_string: 'x'.repeat(200), new_string: 'y'.repeat(200) },
+    });
     for (let i = 0; i < 6; i++) void broker.request(bash(`cmd ${i}`));
     broker.decide('c3', { behavior: 'deny', message: 'no' });
     const check = () => {

@@ -37,13 +37,19 @@ const calls: Array<{ id: string; call: ToolCall }> = [
   { id: 'plain1', call: { toolName: 'Bash', input: { command: 'npm test' }, agent: { name: 'backend' } } },
   { id: 'cjk002', call: { toolName: 'Bash', input: { command: 'echo 你好世界，这是一个很长的命令 '.repeat(12) }, agent: { name: '前端代理人员' } } },
   { id: 'emoji3', call: { toolName: 'Write', input: { file_path: '/repo/🚀/👩‍👩‍👧‍👦/文件.ts' }, agent: { name: '🤖 bot 🤖🤖🤖🤖🤖🤖' } } },
-  { id: 'comb04', call: { toolName: 'Bash', input: { command: 'echo cafe\u0301 nai\u0308ve Z\u0351\u0352algo'.repeat(9) }, agent: { name: 'e\u0301e\u0301e\u0301 agent' } } },
+  {
+    id: 'comb04',
+    call: { toolName: 'Bash', input: { command: 'echo cafe\u0301 nai\u0308ve Z\u0351\u0352algo'.repeat(9) }, agent: { name: 'e\u0301e\u0301e\u0301 agent' } },
+  },
   { id: 'wide05', call: { toolName: 'mcp__工具__操作', input: { 文字: 'ｆｕｌｌｗｉｄｔｈ'.repeat(20) } } },
 ];
 const pending: PendingCall[] = calls.map((c, i) => ({ ...c, receivedAt: NOW - (i + 1) * 7_000, deadline: NOW + 290_000 - i * 1000 }));
 const decided: DecidedCall[] = pending.map((p, i) => ({
   ...p,
-  decision: i % 2 ? { behavior: 'deny', message: 'no', decidedBy: 'user', at: NOW } : { behavior: 'allow', updatedInput: p.call.input, decidedBy: i === 2 ? 'rule:allow-write' : 'user', at: NOW },
+  decision:
+    i % 2
+      ? { behavior: 'deny', message: 'no', decidedBy: 'user', at: NOW }
+      : { behavior: 'allow', updatedInput: p.call.input, decidedBy: i === 2 ? 'rule:allow-write' : 'user', at: NOW },
 }));
 
 /** The rows of a bordered list: the lines between the title and the bottom border. */
@@ -74,11 +80,18 @@ describe.each([100, 200])('at %i columns', (columns) => {
   });
 
   it('every history row is as wide as the pane, and each column starts at the same cell', () => {
-    const frame = frameAt(columns, <HistoryBox calls={decided} total={decided.length} selected="emoji3" focused filtered={false} rows={10} width={columns - 4} />);
+    const frame = frameAt(
+      columns,
+      <HistoryBox calls={decided} total={decided.length} selected="emoji3" focused filtered={false} rows={10} width={columns - 4} />,
+    );
     const lines = rows(frame);
     expect(lines, frame.join('\n')).toHaveLength(decided.length);
     for (const l of lines) expect(stringWidth(l), l).toBe(columns);
-    const starts = (l: string, d: DecidedCall) => [cellOf(l, d.decision.behavior === 'allow' ? '✓' : '✗'), cellOf(l, d.call.toolName.slice(0, 4)), cellOf(l, d.decision.decidedBy === 'user' ? 'you ' : 'rule:')];
+    const starts = (l: string, d: DecidedCall) => [
+      cellOf(l, d.decision.behavior === 'allow' ? '✓' : '✗'),
+      cellOf(l, d.call.toolName.slice(0, 4)),
+      cellOf(l, d.decision.decidedBy === 'user' ? 'you ' : 'rule:'),
+    ];
     const first = starts(lines[0]!, decided[0]!);
     lines.forEach((l, i) => expect(starts(l, decided[i]!), l).toEqual(first));
     expect(lines.filter((l) => l.startsWith('│ › '))).toHaveLength(1);

@@ -20,12 +20,24 @@ function world(pending: PendingCall[], height = 30): World {
     width: 100,
     height,
     banners: 0,
-    detailOf: (c) => String(c.call.input.command).split('\n').map((text) => ({ text })),
+    detailOf: (c) =>
+      String(c.call.input.command)
+        .split('\n')
+        .map((text) => ({ text })),
   };
 }
 
 function ctx(w: World, now: number): StepContext {
-  return { world: w, now, guardMs: 300, canEdit: true, canAlwaysAllow: true, homeDir: '/home/me', ruleError: () => undefined, waiting: () => w.snapshot.pending.length };
+  return {
+    world: w,
+    now,
+    guardMs: 300,
+    canEdit: true,
+    canAlwaysAllow: true,
+    homeDir: '/home/me',
+    ruleError: () => undefined,
+    waiting: () => w.snapshot.pending.length,
+  };
 }
 
 /** Draw a frame: the cursor follows the calls, and what is shown counts as read. */

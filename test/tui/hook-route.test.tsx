@@ -18,7 +18,7 @@ describe('hook calls in the console', () => {
     broker.shutdown();
   });
 
-  it('a call answered at Claude\'s own prompt shows in the history as answered elsewhere, not as a denial', async () => {
+  it("a call answered at Claude's own prompt shows in the history as answered elsewhere, not as a denial", async () => {
     const { broker, frame, press } = renderConsole();
     void broker.request(hookCall);
     await vi.waitFor(() => expect(broker.snapshot().pending).toHaveLength(1));

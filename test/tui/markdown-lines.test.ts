@@ -45,7 +45,32 @@ describe('markdownLines', () => {
   });
 
   it('keeps every character of arbitrary text (markdown punctuation, controls, invisible characters)', () => {
-    const alphabet = ['#', ' ', '`', '~', '*', '_', '-', '1', '.', ')', '>', '|', '=', 'a', 'Z', '\t', '\r', '\u001b', '\u202e', '\u200b', 'é', '😀', '\n', '\n'];
+    const alphabet = [
+      '#',
+      ' ',
+      '`',
+      '~',
+      '*',
+      '_',
+      '-',
+      '1',
+      '.',
+      ')',
+      '>',
+      '|',
+      '=',
+      'a',
+      'Z',
+      '\t',
+      '\r',
+      '\u001b',
+      '\u202e',
+      '\u200b',
+      'é',
+      '😀',
+      '\n',
+      '\n',
+    ];
     let seed = 7;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let n = 0; n < 300; n++) {
@@ -98,12 +123,25 @@ describe('planLines', () => {
   });
 
   it('an empty input (no plan file was written) says so', () => {
-    expect(planLines({}).map((l) => l.text).join('\n')).toContain('no plan text was sent');
+    expect(
+      planLines({})
+        .map((l) => l.text)
+        .join('\n'),
+    ).toContain('no plan text was sent');
   });
 });
 
 describe('questions', () => {
-  const q = { question: 'Q?', header: 'H', multiSelect: true, options: [{ label: 'A', description: '' }, { label: 'B, C', description: '' }, { label: 'say "hi"', description: '' }] };
+  const q = {
+    question: 'Q?',
+    header: 'H',
+    multiSelect: true,
+    options: [
+      { label: 'A', description: '' },
+      { label: 'B, C', description: '' },
+      { label: 'say "hi"', description: '' },
+    ],
+  };
 
   it('several answers are joined as Claude Code joins them: ", ", quoted when they hold ", " or a quote', () => {
     expect(joinAnswers(['A', 'B, C', 'say "hi"'])).toBe('A, "B, C", "say \\"hi\\""');
@@ -120,7 +158,9 @@ describe('questions', () => {
   });
 
   it('the detail numbers the options, shows answers and every other field, escaped', () => {
-    const out = questionLines({ questions: [{ ...q, question: 'Q\u202e?' }], answers: { 'Q\u202e?': 'A', other: 'x' }, metadata: { source: 'y' } }).map((l) => l.text);
+    const out = questionLines({ questions: [{ ...q, question: 'Q\u202e?' }], answers: { 'Q\u202e?': 'A', other: 'x' }, metadata: { source: 'y' } }).map(
+      (l) => l.text,
+    );
     expect(out).toEqual([
       'The agent asks you a question:',
       '[H] Q\\u202e?  (pick any)',
@@ -132,6 +172,10 @@ describe('questions', () => {
       'answer to "other": x',
       'metadata: {"source":"y"}',
     ]);
-    expect(questionLines({ nope: 1 }).map((l) => l.text).join('\n')).toContain('"nope": 1');
+    expect(
+      questionLines({ nope: 1 })
+        .map((l) => l.text)
+        .join('\n'),
+    ).toContain('"nope": 1');
   });
 });

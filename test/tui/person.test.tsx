@@ -4,7 +4,7 @@ import { Broker } from '../../src/core/broker.js';
 import { bash, renderConsole } from './helpers.js';
 
 describe('who decided, in the console', () => {
-  it("the history names the person of each decision (escaped); a key pressed in a console deciding as a person is theirs", async () => {
+  it('the history names the person of each decision (escaped); a key pressed in a console deciding as a person is theirs', async () => {
     let n = 0;
     const broker = new Broker({ newId: () => `c${++n}`, timeoutMs: 60_000 });
     const { frame, press } = renderConsole({ broker, source: decidingAs(broker, 'bob') });

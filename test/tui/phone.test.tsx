@@ -66,7 +66,11 @@ describe('the console at 50×20', () => {
     await press(message, () => frame().includes('pull request'));
     fits();
     // At least the message's last 16 characters are on its line.
-    expect(frame().split('\n').find((l) => l.startsWith('Deny c1'))).toContain('a pull request');
+    expect(
+      frame()
+        .split('\n')
+        .find((l) => l.startsWith('Deny c1')),
+    ).toContain('a pull request');
   });
 
   it('? pages through the whole help; any other key closes it', async () => {

@@ -6,7 +6,15 @@ const PLAN = '# Fix login\n\n## Steps\n1. Add `rateLimit()` to **auth.ts**\n   -
 const plan = (text = PLAN): ToolCall => ({ toolName: 'ExitPlanMode', input: { plan: text, planFilePath: '/home/u/.claude/plans/fix-login.md' } });
 
 const QUESTIONS = [
-  { question: 'Which database should we use?', header: 'Database', multiSelect: false, options: [{ label: 'Postgres', description: 'relational' }, { label: 'SQLite', description: 'a file' }] },
+  {
+    question: 'Which database should we use?',
+    header: 'Database',
+    multiSelect: false,
+    options: [
+      { label: 'Postgres', description: 'relational' },
+      { label: 'SQLite', description: 'a file' },
+    ],
+  },
   {
     question: 'Which features?',
     header: 'Features',
@@ -32,7 +40,14 @@ describe('plans (ExitPlanMode)', () => {
     const d = settle(broker.request(plan()));
     await vi.waitFor(() => expect(frame()).toContain('# Fix login'));
     const f = frame();
-    for (const text of ['## Steps', '1. Add `rateLimit()` to **auth.ts**', '   - keep _old_ tokens', '```ts', '│ const x = 1;', 'plan file: /home/u/.claude/plans/fix-login.md']) {
+    for (const text of [
+      '## Steps',
+      '1. Add `rateLimit()` to **auth.ts**',
+      '   - keep _old_ tokens',
+      '```ts',
+      '│ const x = 1;',
+      'plan file: /home/u/.claude/plans/fix-login.md',
+    ]) {
       expect(f).toContain(text);
     }
     expect(f).toContain('a approve plan');
@@ -74,7 +89,14 @@ describe('questions (AskUserQuestion)', () => {
     void broker.request(ask());
     await vi.waitFor(() => expect(frame()).toContain('Which database should we use?'));
     const f = frame();
-    for (const text of ['1/2 [Database] Which database should we use?  (pick one)', '1. Postgres — relational', '2. SQLite — a file', '2/2 [Features] Which features?  (pick any)', '3. Export, CSV — a label with a comma', 'o. other']) {
+    for (const text of [
+      '1/2 [Database] Which database should we use?  (pick one)',
+      '1. Postgres — relational',
+      '2. SQLite — a file',
+      '2/2 [Features] Which features?  (pick any)',
+      '3. Export, CSV — a label with a comma',
+      'o. other',
+    ]) {
       expect(f).toContain(text);
     }
     expect(f).toContain('a answer');
@@ -96,7 +118,10 @@ describe('questions (AskUserQuestion)', () => {
     expect(d.d).toBeUndefined();
     await press(keys.enter, () => d.d !== undefined);
     expect(d.d).toMatchObject({ behavior: 'allow', decidedBy: 'user' });
-    expect(d.d!.updatedInput).toEqual({ questions: QUESTIONS, answers: { 'Which database should we use?': 'SQLite', 'Which features?': 'Auth, "Export, CSV"' } });
+    expect(d.d!.updatedInput).toEqual({
+      questions: QUESTIONS,
+      answers: { 'Which database should we use?': 'SQLite', 'Which features?': 'Auth, "Export, CSV"' },
+    });
     await vi.waitFor(() => expect(frame()).toContain('Allowed c1 with your answers.'));
   });
 

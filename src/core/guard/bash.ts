@@ -119,7 +119,11 @@ function movedTo(paths: GuardedPaths, forms: readonly string[], cwd: string | un
   for (const form of forms) {
     const words = unquote(form).split(/\s+/).filter(Boolean);
     if (words[0] !== 'cd' && words[0] !== 'pushd') continue;
-    const arg = words.slice(1).filter((x) => !x.startsWith('-')).at(-1) ?? '~';
+    const arg =
+      words
+        .slice(1)
+        .filter((x) => !x.startsWith('-'))
+        .at(-1) ?? '~';
     const w = paths.expand(arg.replace(/['"\\]/g, ''));
     if (GLOB.test(w)) continue;
     const to = w.startsWith('/') ? posix.normalize(w) : posix.join(from ?? paths.home, w);

@@ -87,7 +87,13 @@ export class GuardedPaths {
     if (!('unknown' in via)) return via.path;
     const tail = via.unknown === 'cwd' ? via.rest : via.inside;
     // An open file may be a folder (`cat /dev/stdin/.config/cco/config.json < ~`): what follows it is placed like the cwd link's tail.
-    if (tail !== undefined) return tail.split('/').filter((x) => x !== '..' && x !== '.' && x !== '').join('/') || '.';
+    if (tail !== undefined)
+      return (
+        tail
+          .split('/')
+          .filter((x) => x !== '..' && x !== '.' && x !== '')
+          .join('/') || '.'
+      );
     return w;
   }
 
@@ -127,7 +133,11 @@ export class GuardedPaths {
 
   /** The protected entry a relative path `rel` may end (some prefix of it is the tail of one's path). */
   private endsProtected(rel: string, shown: string): NamedHit | undefined {
-    const segs = posix.normalize(rel).toLowerCase().split('/').filter((s) => s !== '' && s !== '.');
+    const segs = posix
+      .normalize(rel)
+      .toLowerCase()
+      .split('/')
+      .filter((s) => s !== '' && s !== '.');
     if (segs.length === 0 || segs.includes('..')) return undefined;
     for (const g of this.guarded) {
       // Some prefix of the word's segments is the tail of a protected folder's path.
@@ -173,7 +183,12 @@ export class GuardedPaths {
       if (hit) return hit;
     }
     if (GLOB.test(w)) return this.globReaches(w, cwd);
-    const list = w.startsWith('/') || w === '~' || w.startsWith('~/') ? this.places(w, undefined) : cwd !== undefined ? [trimSlash(posix.normalize(posix.join(cwd, w))).toLowerCase()] : [];
+    const list =
+      w.startsWith('/') || w === '~' || w.startsWith('~/')
+        ? this.places(w, undefined)
+        : cwd !== undefined
+          ? [trimSlash(posix.normalize(posix.join(cwd, w))).toLowerCase()]
+          : [];
     for (const low of list) {
       const g = this.below(low);
       if (g) return { g, root: w };
@@ -186,7 +201,10 @@ export class GuardedPaths {
    * matched against the end of each folder above a protected one (an empty tail may be `/`).
    */
   private tailAbove(up: string, root: string): ReachedHit | undefined {
-    const tail = up.toLowerCase().split('/').filter((s) => s !== '');
+    const tail = up
+      .toLowerCase()
+      .split('/')
+      .filter((s) => s !== '');
     for (const g of this.guarded) {
       for (let i = 0; i < g.segments.length; i++) {
         const anc = g.segments.slice(0, i + 1);

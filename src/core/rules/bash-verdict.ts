@@ -89,24 +89,33 @@ export class BashVerdicts {
       checked.add(w.raw);
       if (checked.size > MAX_WRITES) {
         notes?.push(`writes more than ${MAX_WRITES} files: the rest are not checked one by one`);
-        if (v.out.action === 'allow') v.take({ action: 'ask', decidedBy: 'default', note: `the command writes more than ${MAX_WRITES} files through redirections` });
+        if (v.out.action === 'allow')
+          v.take({ action: 'ask', decidedBy: 'default', note: `the command writes more than ${MAX_WRITES} files through redirections` });
         break;
       }
       const path = w.path;
       const placed = path !== undefined && (path.startsWith('/') || path === '~' || path.startsWith('~/') || cwdKnown);
       if (!placed) {
-        notes?.push(`writes \`${short(w.raw, 60)}\`: ${path === undefined ? 'the file is not known before the command runs' : moves ? 'a relative path after a change of directory' : "a relative path and the agent's cwd is unknown"}`);
+        notes?.push(
+          `writes \`${short(w.raw, 60)}\`: ${path === undefined ? 'the file is not known before the command runs' : moves ? 'a relative path after a change of directory' : "a relative path and the agent's cwd is unknown"}`,
+        );
         if (v.out.action === 'allow') v.take(unknownWrite(w.raw, defaultAction));
         continue;
       }
       const via = resolveKernelLinks(absolute(path, ctx.cwd, home), realPath);
       if ('unknown' in via) {
-        notes?.push(`writes \`${short(path, 60)}\`: a path through the kernel's links (${via.unknown === 'cwd' ? "another process's working directory" : 'an open file'}), which no rule can place`);
+        notes?.push(
+          `writes \`${short(path, 60)}\`: a path through the kernel's links (${via.unknown === 'cwd' ? "another process's working directory" : 'an open file'}), which no rule can place`,
+        );
         if (v.out.action === 'allow') v.take(unknownWrite(w.raw, defaultAction));
         continue;
       }
       // `/proc/self/root/etc/x` is checked as `/etc/x`.
-      const writeCall: ToolCall = { toolName: 'Write', input: { file_path: via.linked ? via.path : path }, ...(ctx.call.agent ? { agent: ctx.call.agent } : {}) };
+      const writeCall: ToolCall = {
+        toolName: 'Write',
+        input: { file_path: via.linked ? via.path : path },
+        ...(ctx.call.agent ? { agent: ctx.call.agent } : {}),
+      };
       const writeCtx = new CallContext(writeCall, home, realPath);
       const wr = this.o.index.decide(writeCall, writeCtx);
       const we = wr?.evaluation ?? this.o.fallback;
@@ -131,7 +140,8 @@ export class BashVerdicts {
       // A glob or brace expansion names paths only the shell knows: never allowed past a path rule.
       if (shellExpands(path)) {
         notes?.push(`names \`${short(path, 60)}\`, a pattern the shell expands, and rules on paths exist`);
-        if (v.out.action === 'allow') v.take({ action: 'ask', decidedBy: 'default', note: `the command names \`${short(path, 60)}\`, which the shell expands to paths a rule may cover` });
+        if (v.out.action === 'allow')
+          v.take({ action: 'ask', decidedBy: 'default', note: `the command names \`${short(path, 60)}\`, which the shell expands to paths a rule may cover` });
         continue;
       }
       if (named.size > MAX_READS) {
@@ -142,8 +152,15 @@ export class BashVerdicts {
       // `/proc/self/root/home/me/.ssh/id_rsa` is `~/.ssh/id_rsa` by another name: checked as that.
       const via = resolveKernelLinks(absolute(path, ctx.cwd, home), realPath);
       if ('unknown' in via) {
-        notes?.push(`names \`${short(path, 60)}\`, a path through the kernel's links (${via.unknown === 'cwd' ? "another process's working directory" : 'an open file'}), and rules on paths exist`);
-        if (v.out.action === 'allow') v.take({ action: 'ask', decidedBy: 'default', note: `the command names \`${short(path, 60)}\`, which leads through /proc or /dev/fd to a file a rule may cover` });
+        notes?.push(
+          `names \`${short(path, 60)}\`, a path through the kernel's links (${via.unknown === 'cwd' ? "another process's working directory" : 'an open file'}), and rules on paths exist`,
+        );
+        if (v.out.action === 'allow')
+          v.take({
+            action: 'ask',
+            decidedBy: 'default',
+            note: `the command names \`${short(path, 60)}\`, which leads through /proc or /dev/fd to a file a rule may cover`,
+          });
         continue;
       }
       const target = via.linked ? via.path : path;
@@ -191,7 +208,12 @@ class PathGuards {
 function unknownWrite(raw: string, defaultAction: RuleAction): Evaluation {
   const note = `the command writes through a redirection to \`${short(raw, 60)}\`, a file that cannot be checked before it runs`;
   return defaultAction === 'deny'
-    ? { action: 'deny', decidedBy: 'default', message: `cco cannot tell which file \`${short(raw, 60)}\` is before the command runs, and the default action is deny.`, note }
+    ? {
+        action: 'deny',
+        decidedBy: 'default',
+        message: `cco cannot tell which file \`${short(raw, 60)}\` is before the command runs, and the default action is deny.`,
+        note,
+      }
     : { action: 'ask', decidedBy: 'default', note };
 }
 
@@ -206,7 +228,10 @@ function needleFilter(guards: readonly CompiledRule[]): RegExp | undefined {
     if (p.kind !== 'path') return undefined;
     const runs = p.glob.replace(/\[[^\]]*\]|\{[^}]*\}|\([^)]*\)|\\.|[*?!+@]/g, '\u0000').split('\u0000');
     // Paths are tested without a trailing slash, so a needle has none at its ends.
-    const needle = runs.reduce((a, b) => (b.length > a.length ? b : a), '').toLowerCase().replace(/^\/+|\/+$/g, '');
+    const needle = runs
+      .reduce((a, b) => (b.length > a.length ? b : a), '')
+      .toLowerCase()
+      .replace(/^\/+|\/+$/g, '');
     if (needle === '') return undefined;
     needles.add(needle);
   }
@@ -224,8 +249,10 @@ export function shellExpands(word: string): boolean {
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
     if (c === 42 || c === 63 || c === 91) return true; // * ? [
-    if (c === 123) open = true; // {
-    else if (c === 44) comma ||= open; // ,
+    if (c === 123)
+      open = true; // {
+    else if (c === 44)
+      comma ||= open; // ,
     else if (c === 125) {
       // }
       if (comma) return true;

@@ -5,7 +5,24 @@
  */
 
 /** Words that run the command after them (with their options): a deny rule sees that command. */
-export const PREFIX_WRAPPERS = new Set(['busybox', 'sudo', 'doas', 'env', 'command', 'builtin', 'exec', 'nohup', 'time', 'nice', 'timeout', 'stdbuf', 'setsid', 'ionice', 'chrt', 'taskset']);
+export const PREFIX_WRAPPERS = new Set([
+  'busybox',
+  'sudo',
+  'doas',
+  'env',
+  'command',
+  'builtin',
+  'exec',
+  'nohup',
+  'time',
+  'nice',
+  'timeout',
+  'stdbuf',
+  'setsid',
+  'ionice',
+  'chrt',
+  'taskset',
+]);
 /** Options of wrappers that take a value. */
 export const OPTION_VALUES: Readonly<Record<string, ReadonlySet<string>>> = {
   sudo: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '-R']),

@@ -65,8 +65,7 @@ function commandText(c: SimpleCommand): string {
  * `LD_PRELOAD=…`) stays part of the command, so `Bash(go test:*)` does not allow
  * `GOFLAGS=… go test`. A deny or ask rule ignores every assignment.
  */
-const HARMLESS_VARIABLE =
-  /^(?:NODE_ENV|CI|FORCE_COLOR|NO_COLOR|DEBUG|RUST_LOG|RUST_BACKTRACE|TZ|LANG|LANGUAGE|LC_[A-Za-z0-9_]+|TERM|COLUMNS|LINES)=/;
+const HARMLESS_VARIABLE = /^(?:NODE_ENV|CI|FORCE_COLOR|NO_COLOR|DEBUG|RUST_LOG|RUST_BACKTRACE|TZ|LANG|LANGUAGE|LC_[A-Za-z0-9_]+|TERM|COLUMNS|LINES)=/;
 
 /** A file a command writes through a redirection: the path as bash would open it, when known. */
 export interface WriteTarget {
@@ -106,7 +105,25 @@ export function commandParts(command: string): CommandPart[] {
 const HARMLESS_WRITES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty']);
 const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish']);
 /** Builtins that read array subscripts (and so run `$(…)` inside them, even from quoted text). */
-const SUBSCRIPT_BUILTINS = new Set(['let', 'declare', 'typeset', 'local', 'readonly', 'export', 'unset', 'read', 'mapfile', 'readarray', 'printf', 'wait', 'shift', 'return', 'exit', 'test', '[']);
+const SUBSCRIPT_BUILTINS = new Set([
+  'let',
+  'declare',
+  'typeset',
+  'local',
+  'readonly',
+  'export',
+  'unset',
+  'read',
+  'mapfile',
+  'readarray',
+  'printf',
+  'wait',
+  'shift',
+  'return',
+  'exit',
+  'test',
+  '[',
+]);
 /** The whole analysis of a Bash command: parts, writes, and whether it is settled. */
 export function analyzeBash(command: string): BashAnalysis {
   const a = parseShell(command);
@@ -155,7 +172,8 @@ function pushRead(reads: string[], v: string): void {
 function walk(commands: readonly SimpleCommand[], parts: CommandPart[], writes: WriteTarget[], st: Walk): void {
   for (const c of commands) {
     for (const r of c.redirects) {
-      if (r.kind === 'read' && r.target?.value !== undefined && (!r.target.tilde || r.target.value === '~' || r.target.value.startsWith('~/'))) st.reads.push(r.target.value);
+      if (r.kind === 'read' && r.target?.value !== undefined && (!r.target.tilde || r.target.value === '~' || r.target.value.startsWith('~/')))
+        st.reads.push(r.target.value);
       if (r.kind !== 'write' || r.target === undefined) continue;
       const t = r.target;
       const path = t.value !== undefined && (!t.tilde || t.value === '~' || t.value.startsWith('~/')) ? t.value : undefined;
@@ -166,7 +184,8 @@ function walk(commands: readonly SimpleCommand[], parts: CommandPart[], writes: 
       for (const w of c.assignments) {
         // `PATH=./bin; npm test`, `HOME=/etc; echo > ~/x`: an environment variable set for the
         // commands after it changes what they run or write.
-        if (/^[A-Z_][A-Z0-9_]*\+?=/.test(w.raw) && !HARMLESS_VARIABLE.test(w.raw)) st.opaque ??= `setting \`${short(w.raw.slice(0, w.raw.indexOf('=')))}\` for the commands after it is not followed`;
+        if (/^[A-Z_][A-Z0-9_]*\+?=/.test(w.raw) && !HARMLESS_VARIABLE.test(w.raw))
+          st.opaque ??= `setting \`${short(w.raw.slice(0, w.raw.indexOf('=')))}\` for the commands after it is not followed`;
         const eq = w.raw.indexOf('=');
         const name = w.raw.slice(0, eq).replace(/\+$/, '');
         const val = w.value?.slice(w.value.indexOf('=') + 1);
@@ -281,7 +300,8 @@ function inner(words: readonly ShellWord[], parts: CommandPart[], writes: WriteT
     if (action !== undefined && w.length > 2) return evalString([action], parts, writes, st);
     return;
   }
-  if ((name === 'mapfile' || name === 'readarray') && w.some((x) => (x.value ?? x.raw).startsWith('-C'))) return void (st.opaque ??= '`mapfile -C` is not followed');
+  if ((name === 'mapfile' || name === 'readarray') && w.some((x) => (x.value ?? x.raw).startsWith('-C')))
+    return void (st.opaque ??= '`mapfile -C` is not followed');
   if (name === 'xargs') {
     const vals = argv(w.slice(1));
     const rest = skipOptions(vals, OPTION_VALUES.xargs as ReadonlySet<string>, false);

@@ -118,7 +118,8 @@ function pathCheck(p: Extract<ParsedPattern, { kind: 'path' }>, action: RuleActi
         return false;
       }
       // Fail closed: the cwd could be any directory above the path, so try the rule under each.
-      const ok = underAnyDirectory(ctx.relative('root', nocase) ?? '', test) || (ctx.resolvedDiffers && underAnyDirectory(ctx.realRelative('root', nocase) ?? '', test));
+      const ok =
+        underAnyDirectory(ctx.relative('root', nocase) ?? '', test) || (ctx.resolvedDiffers && underAnyDirectory(ctx.realRelative('root', nocase) ?? '', test));
       why?.push(
         ok
           ? `path \`${short(target.path)}\` could be \`${p.path}\` (cwd unknown: ${action} rule applies to be safe)`
@@ -229,9 +230,7 @@ export function inputCheck(field: string, glob: string, action: RuleAction): Che
         }
       }
       why?.push(
-        any
-          ? `no part of input \`command\` matches \`${glob}\``
-          : `input \`command\` ${one ? '' : `(every part, ${parts.length}) `}matches \`${glob}\``,
+        any ? `no part of input \`command\` matches \`${glob}\`` : `input \`command\` ${one ? '' : `(every part, ${parts.length}) `}matches \`${glob}\``,
       );
       return !any;
     }

@@ -184,7 +184,8 @@ export class CallContext {
     let target: Target;
     if (typeof raw === 'string' && raw !== '') target = this.resolve(raw);
     // Glob and Grep search the working directory when given no path.
-    else if (readsFolder(this.call.toolName)) target = this.cwd !== undefined ? { path: this.cwd } : { why: "the call has no `path` and the agent's cwd is unknown" };
+    else if (readsFolder(this.call.toolName))
+      target = this.cwd !== undefined ? { path: this.cwd } : { why: "the call has no `path` and the agent's cwd is unknown" };
     else return { why: `the call has no \`${field}\`` };
     // Glob's pattern can start somewhere else (`/etc/*`, `../../**`): the directory it starts from is what it reads.
     const pattern = this.input.pattern;

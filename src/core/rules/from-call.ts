@@ -7,10 +7,56 @@ import { editsFiles, pathField, readsFolder } from '../tools.js';
 
 /** Commands whose second word is a subcommand worth keeping: `npm test`, `git push`. */
 const WITH_SUBCOMMAND = new Set([
-  'npm', 'pnpm', 'yarn', 'bun', 'npx', 'pnpx', 'bunx', 'deno', 'node', 'git', 'gh', 'cargo', 'go', 'rustup',
-  'docker', 'docker-compose', 'podman', 'kubectl', 'helm', 'terraform', 'make', 'pip', 'pip3', 'poetry', 'uv',
-  'pipenv', 'conda', 'brew', 'apt', 'apt-get', 'dnf', 'systemctl', 'composer', 'bundle', 'rails', 'rake', 'mix',
-  'dotnet', 'mvn', 'gradle', './gradlew', 'swift', 'flutter', 'dart', 'nx', 'turbo', 'lerna', 'aws', 'gcloud', 'az',
+  'npm',
+  'pnpm',
+  'yarn',
+  'bun',
+  'npx',
+  'pnpx',
+  'bunx',
+  'deno',
+  'node',
+  'git',
+  'gh',
+  'cargo',
+  'go',
+  'rustup',
+  'docker',
+  'docker-compose',
+  'podman',
+  'kubectl',
+  'helm',
+  'terraform',
+  'make',
+  'pip',
+  'pip3',
+  'poetry',
+  'uv',
+  'pipenv',
+  'conda',
+  'brew',
+  'apt',
+  'apt-get',
+  'dnf',
+  'systemctl',
+  'composer',
+  'bundle',
+  'rails',
+  'rake',
+  'mix',
+  'dotnet',
+  'mvn',
+  'gradle',
+  './gradlew',
+  'swift',
+  'flutter',
+  'dart',
+  'nx',
+  'turbo',
+  'lerna',
+  'aws',
+  'gcloud',
+  'az',
 ]);
 
 /**
@@ -18,15 +64,52 @@ const WITH_SUBCOMMAND = new Set([
  * allow every command, so a call that starts with one is proposed as its whole command line.
  */
 const RUNS_NEXT = new Set([
-  'env', 'nohup', 'time', 'timeout', 'nice', 'ionice', 'chrt', 'taskset', 'stdbuf', 'setsid', 'command', 'builtin', 'exec',
-  'busybox', 'xargs', 'watch', 'parallel', 'flock', 'unbuffer', 'script', 'caffeinate', 'chroot', 'strace', 'ltrace', 'eval',
-  'source', '.', 'sudo', 'doas', 'su', 'pkexec', 'run0',
-  'sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh',
+  'env',
+  'nohup',
+  'time',
+  'timeout',
+  'nice',
+  'ionice',
+  'chrt',
+  'taskset',
+  'stdbuf',
+  'setsid',
+  'command',
+  'builtin',
+  'exec',
+  'busybox',
+  'xargs',
+  'watch',
+  'parallel',
+  'flock',
+  'unbuffer',
+  'script',
+  'caffeinate',
+  'chroot',
+  'strace',
+  'ltrace',
+  'eval',
+  'source',
+  '.',
+  'sudo',
+  'doas',
+  'su',
+  'pkexec',
+  'run0',
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'ksh',
+  'mksh',
+  'ash',
+  'fish',
+  'csh',
+  'tcsh',
 ]);
 
 /** Subcommands that name a script: `npm run build` keeps three words. */
 const RUNS_SCRIPT = new Set(['run', 'run-script', 'exec', 'dlx', 'x']);
-
 
 /** What `A` proposes for a call: a pattern, and why it may not be saved as it stands. */
 export interface RuleProposal {
@@ -91,7 +174,8 @@ function folderReason(pattern: string, homeDir: string | undefined): string | un
   const m = /^(?:Read|Edit)\(\/(\/.*?)(?:\/\*\*)?\)$/.exec(pattern);
   if (!m) return undefined;
   const dir = m[1] === '/**' ? '/' : (m[1] as string).replace(/\\(.)/g, '$1');
-  if (sensitivePath(dir) || /(?:^|\/)\.ssh(?:\/|$)/i.test(dir)) return `it reaches into \`${dir.length > 60 ? `${dir.slice(0, 59)}…` : dir}\`, a folder of secrets`;
+  if (sensitivePath(dir) || /(?:^|\/)\.ssh(?:\/|$)/i.test(dir))
+    return `it reaches into \`${dir.length > 60 ? `${dir.slice(0, 59)}…` : dir}\`, a folder of secrets`;
   if (!pattern.endsWith('/**)') || homeDir === undefined) return undefined;
   const home = posix.normalize(homeDir).replace(/\/+$/, '');
   const holdsHome = dir === '/' || home === dir || home.startsWith(`${dir}/`);

@@ -51,7 +51,6 @@ export function blockLength(block: readonly Token[]): number {
   return n;
 }
 
-
 /** `{a,b}` and `{1..3}` expanded, nested ones too; an unclosed or single-item brace is literal. */
 export function expandBraces(glob: string): string[] {
   const out: string[] = [];
@@ -212,7 +211,8 @@ function toParts(segments: readonly RawSegment[], glob: string): Compiled {
   const kept = segments.filter((s, i) => s.raw !== '' || i === 0 || (i === segments.length - 1 && trailingSlash));
   const parts: Part[] = [];
   for (const s of kept) {
-    if (s.raw === '.' || s.raw === '..') throw new GlobSyntaxError(`a \`${s.raw}\` segment is not supported in a glob: write the path without it`, Math.max(glob.indexOf(s.raw), 0));
+    if (s.raw === '.' || s.raw === '..')
+      throw new GlobSyntaxError(`a \`${s.raw}\` segment is not supported in a glob: write the path without it`, Math.max(glob.indexOf(s.raw), 0));
     if (s.raw === '**') {
       if (parts.at(-1) !== GLOBSTAR) parts.push(GLOBSTAR);
       continue;

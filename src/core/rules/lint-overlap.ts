@@ -14,7 +14,15 @@ const tick = (s: string) => `\`${s}\``;
 function meaning(rule: Rule): string {
   const { id: _id, createdAt: _c, enabled: _e, ...rest } = rule as Rule & { createdAt?: unknown };
   const sortKeys = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sortKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(sortKeys)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return JSON.stringify(sortKeys({ ...rest, pattern: rule.pattern.trim(), priority: rule.priority ?? 100 }));
 }
 
@@ -78,7 +86,13 @@ export function covers(a: ParsedPattern, action: RuleAction, b: ParsedPattern): 
   // Tool names first.
   if (a.kind === 'tool' && /[*?]/.test(a.tool)) {
     if (/[*?]/.test(b.tool)) return /^\*+$/.test(a.tool);
-    const re = new RegExp(`^${a.tool.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, action === 'allow' ? 's' : 'si');
+    const re = new RegExp(
+      `^${a.tool
+        .replace(/[.+^${}()|[\]\\-]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      action === 'allow' ? 's' : 'si',
+    );
     return re.test(b.tool);
   }
   if (a.kind === 'mcp-server') {
@@ -117,5 +131,11 @@ export function covers(a: ParsedPattern, action: RuleAction, b: ParsedPattern): 
 }
 
 function globRegex(c: string): RegExp {
-  return new RegExp(`^${c.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  return new RegExp(
+    `^${c
+      .split('*')
+      .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
 }

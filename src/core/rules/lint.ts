@@ -3,6 +3,7 @@ import { parsePattern } from './syntax.js';
 import { nearestAgentTool } from './tools.js';
 import type { ParsedPattern, Rule, RuleAction } from './types.js';
 import { RULE_FAMILIES } from '../tools.js';
+import { RUNS_ANY_CODE, SYSTEM_DIRS } from './lint-lists.js';
 
 /**
  * Warnings about rules that parse but do not mean what they look like: a path that is not
@@ -35,18 +36,6 @@ export interface LintContext {
   /** The other rules of the set, for rules that shadow one another. May include `rule` itself. */
   rules?: readonly Rule[];
 }
-
-/** The first folders of an absolute path on Linux and macOS: `/etc/**` surely means that folder. */
-const SYSTEM_DIRS = new Set([
-  'bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib64', 'mnt', 'nix', 'opt', 'private', 'proc', 'root', 'run', 'sbin',
-  'snap', 'srv', 'sys', 'tmp', 'usr', 'var', 'Applications', 'Library', 'System', 'Users', 'Volumes',
-]);
-
-/** Commands that run whatever code they are given: an allow of all their uses allows everything. */
-const RUNS_ANY_CODE = new Set([
-  'bash', 'sh', 'zsh', 'dash', 'fish', 'ksh', 'eval', 'exec', 'source', 'sudo', 'doas', 'su', 'env', 'xargs', 'nohup', 'time',
-  'timeout', 'python', 'python3', 'node', 'deno', 'bun', 'perl', 'ruby', 'php', 'lua', 'osascript', 'npx', 'bunx', 'pnpx',
-]);
 
 const EDIT_FAMILY: ReadonlySet<string> = new Set(RULE_FAMILIES.Edit);
 
@@ -258,15 +247,30 @@ function domain(p: Extract<ParsedPattern, { kind: 'domain' }>, action: RuleActio
 
 function broad(p: ParsedPattern, rule: Rule, out: RuleWarning[]): void {
   const who = rule.agent === undefined ? '' : ` (for agents matching ${tick(rule.agent)})`;
-  const say = (what: string): void => void out.push({ code: 'allows-everything', level: 'warning', message: `${tick(rule.pattern)} ${what}${who}. Allow what the agent needs instead (\`Bash(npm test:*)\`, \`Edit(./src/**)\`), and let the rest be asked.` });
+  const say = (what: string): void =>
+    void out.push({
+      code: 'allows-everything',
+      level: 'warning',
+      message: `${tick(rule.pattern)} ${what}${who}. Allow what the agent needs instead (\`Bash(npm test:*)\`, \`Edit(./src/**)\`), and let the rest be asked.`,
+    });
   if (p.kind === 'tool') {
     const t = p.tool;
     if (/^\*+$/.test(t)) return say('allows every call of every tool (commands, file edits, web fetches, MCP tools): cco would ask about nothing');
     if (/^mcp__\*+$/.test(t)) return say('allows every tool of every MCP server');
-    if (t === 'Bash' || (/[*?]/.test(t) && new RegExp(`^${t.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test('Bash'))) {
+    if (
+      t === 'Bash' ||
+      (/[*?]/.test(t) &&
+        new RegExp(
+          `^${t
+            .replace(/[.+^${}()|[\]\\-]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        ).test('Bash'))
+    ) {
       return say('allows every Bash command (`rm -rf ~`, `curl … | sh`, `git push --force`)');
     }
-    if (EDIT_FAMILY.has(t)) return say(`allows ${t === 'Edit' ? 'every edit and write' : `every ${t}`} of any file on the machine (\`~/.bashrc\`, \`~/.ssh/authorized_keys\`)`);
+    if (EDIT_FAMILY.has(t))
+      return say(`allows ${t === 'Edit' ? 'every edit and write' : `every ${t}`} of any file on the machine (\`~/.bashrc\`, \`~/.ssh/authorized_keys\`)`);
     if (t === 'WebFetch') return say('allows fetching any URL (what an agent puts in a URL leaves the machine)');
     return;
   }

@@ -90,7 +90,8 @@ function translate(src: string, dotAll: boolean, unicode: boolean): string {
     if (c === '(' && src[i + 1] === '?') {
       const rest = src.slice(i + 2);
       if (rest.startsWith('=')) throw new RegexSyntaxError(`lookahead (?=…) is not supported: ${LINEAR}`);
-      if (rest.startsWith('!')) throw new RegexSyntaxError(`negative lookahead (?!…) is not supported: ${LINEAR}; write a deny or ask rule for what it excludes`);
+      if (rest.startsWith('!'))
+        throw new RegexSyntaxError(`negative lookahead (?!…) is not supported: ${LINEAR}; write a deny or ask rule for what it excludes`);
       if (rest.startsWith('<=')) throw new RegexSyntaxError(`lookbehind (?<=…) is not supported: ${LINEAR}`);
       if (rest.startsWith('<!')) throw new RegexSyntaxError(`negative lookbehind (?<!…) is not supported: ${LINEAR}`);
     }
@@ -105,8 +106,10 @@ function translateEscape(src: string, i: number, inClass: boolean, unicode: bool
   const e = src[i + 1];
   if (e === undefined) throw new RegexSyntaxError('the pattern ends with a lone `\\`');
   const at = i + 1;
-  if (/[1-9]/.test(e)) throw new RegexSyntaxError(`the backreference \`\\${e}\` is not supported: ${LINEAR}, which cannot compare a group with an earlier match`);
-  if (e === 'k') throw new RegexSyntaxError(`the named backreference \`\\k<…>\` is not supported: ${LINEAR}, which cannot compare a group with an earlier match`);
+  if (/[1-9]/.test(e))
+    throw new RegexSyntaxError(`the backreference \`\\${e}\` is not supported: ${LINEAR}, which cannot compare a group with an earlier match`);
+  if (e === 'k')
+    throw new RegexSyntaxError(`the named backreference \`\\k<…>\` is not supported: ${LINEAR}, which cannot compare a group with an earlier match`);
   if (e === 'c') throw new RegexSyntaxError('the control escape `\\cX` is not supported: write `\\x01`…`\\x1F` instead');
   if (e === 's') return [inClass ? SPACE : `[${SPACE}]`, at];
   if (e === 'S') {

@@ -69,7 +69,7 @@ export abstract class WordReader {
     }
     if (c === "'") {
       const end = src.indexOf("'", this.pos + 1);
-      if (end < 0) this.fail('an unclosed `\'`');
+      if (end < 0) this.fail("an unclosed `'`");
       const v = src.slice(this.pos + 1, end);
       this.pos = end + 1;
       return v;

@@ -55,7 +55,8 @@ export function parsePattern(text: string): ParsedPattern {
   const spec = body.slice(open + 1, close);
   const specColumn = lead + open + 2;
   // `Bash(npm test))`: one `)` too many, not a command ending in `)`.
-  if (spec.endsWith(')') && !spec.includes('(')) fail('unexpected `)` after `)`', lead + close + 1, text, `one \`)\` too many; did you mean \`${tool}(${spec.replace(/\)+$/, '')})\`?`);
+  if (spec.endsWith(')') && !spec.includes('('))
+    fail('unexpected `)` after `)`', lead + close + 1, text, `one \`)\` too many; did you mean \`${tool}(${spec.replace(/\)+$/, '')})\`?`);
   if (spec.trim() === '') {
     fail('empty specifier', specColumn, text, `write \`${tool}\` to match every call, or put something inside the parentheses`);
   }
@@ -64,10 +65,20 @@ export function parsePattern(text: string): ParsedPattern {
   if (pathField(tool) !== undefined) return parsePath(tool, spec, specColumn, text);
   const near = nearestAgentTool(tool);
   if (near !== undefined && (near === 'Bash' || near === 'WebFetch' || pathField(near) !== undefined)) {
-    fail(`unknown tool \`${tool}\``, lead + 1, text, `${near.toLowerCase() === tool.toLowerCase() ? 'tool names are case-sensitive: ' : ''}did you mean \`${near}(${spec})\`?`);
+    fail(
+      `unknown tool \`${tool}\``,
+      lead + 1,
+      text,
+      `${near.toLowerCase() === tool.toLowerCase() ? 'tool names are case-sensitive: ' : ''}did you mean \`${near}(${spec})\`?`,
+    );
   }
   if (tool === 'Task') {
-    fail('unexpected `(`', lead + open + 1, text, `Claude Code's \`Task(${spec})\` is the Task tool with that sub-agent: in cco write \`Task\` with \`--input subagent_type=${spec}\` (\`cco rules import\` does this for you)`);
+    fail(
+      'unexpected `(`',
+      lead + open + 1,
+      text,
+      `Claude Code's \`Task(${spec})\` is the Task tool with that sub-agent: in cco write \`Task\` with \`--input subagent_type=${spec}\` (\`cco rules import\` does this for you)`,
+    );
   }
   return fail(
     `unexpected \`(\``,
@@ -147,12 +158,20 @@ function parsePath(tool: string, spec: string, column: number, text: string): Pa
     // gitignore: a pattern with no slash but a trailing one matches at any depth below its base.
     rest = path.replace(/\/+$/, '').includes('/') ? path : `**/${path}`;
   }
-  rest = rest.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\/{2,}/g, '/');
+  rest = rest
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\/{2,}/g, '/');
   const segments = rest === '' ? [] : rest.split('/');
   const dotdot = segments.findIndex((s) => s === '..' || s === '.');
   if (dotdot >= 0) {
     const at = spec.indexOf(segments[dotdot] === '..' ? '..' : '/./');
-    fail(`unexpected \`${segments[dotdot]}\``, column + Math.max(at, 0), text, 'rule paths cannot step up or stay put; write the directory itself, or an absolute `//` path');
+    fail(
+      `unexpected \`${segments[dotdot]}\``,
+      column + Math.max(at, 0),
+      text,
+      'rule paths cannot step up or stay put; write the directory itself, or an absolute `//` path',
+    );
   }
   if (rest !== '') compileGlob(rest, column, text);
   return { kind: 'path', tool, path, anchor, glob: rest };
@@ -274,7 +293,9 @@ export function compileValueMatcher(text: string, where: string): (value: string
     return globMatcher(text);
   } catch (error) {
     if (!(error instanceof GlobSyntaxError)) throw error;
-    throw new RuleSyntaxError(`${where}: unsupported glob at column ${error.index + 1} in \`${text}\`: ${error.message}`, error.index + 1, text, { cause: error });
+    throw new RuleSyntaxError(`${where}: unsupported glob at column ${error.index + 1} in \`${text}\`: ${error.message}`, error.index + 1, text, {
+      cause: error,
+    });
   }
 }
 

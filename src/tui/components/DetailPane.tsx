@@ -64,7 +64,9 @@ export function DetailPane({ call, lines, height, bodyRows, offset }: DetailPane
       ))}
       {more ? (
         <Text color={color(below > 0 ? 'yellow' : '')} bold={below > 0} dimColor={below === 0} wrap="truncate">
-          {below > 0 ? `▼ ${below} more ${below === 1 ? 'line' : 'lines'} · PgDn` : `▲ ${offset} ${offset === 1 ? 'line' : 'lines'} above · PgUp · end of the call`}
+          {below > 0
+            ? `▼ ${below} more ${below === 1 ? 'line' : 'lines'} · PgDn`
+            : `▲ ${offset} ${offset === 1 ? 'line' : 'lines'} above · PgUp · end of the call`}
         </Text>
       ) : null}
     </Box>

@@ -31,7 +31,12 @@ export interface FooterProps {
 /** A prompt being typed: its label, the text, its keys, and a line on what happens to the text. */
 function promptOf(mode: Mode): { label: string; text: string; hint: string; note: string } | undefined {
   if (mode.kind === 'filter') {
-    return { label: 'Filter: ', text: mode.text, hint: `  ${promptHints('keep', 'undo')}`, note: 'Words match tool, agent, id and input; tool:NAME and agent:NAME narrow a word.' };
+    return {
+      label: 'Filter: ',
+      text: mode.text,
+      hint: `  ${promptHints('keep', 'undo')}`,
+      note: 'Words match tool, agent, id and input; tool:NAME and agent:NAME narrow a word.',
+    };
   }
   if (mode.kind === 'deny' && mode.plan) {
     return {
@@ -41,7 +46,8 @@ function promptOf(mode: Mode): { label: string; text: string; hint: string; note
       note: 'The plan is not approved; the model reads your words as they are typed and keeps planning.',
     };
   }
-  if (mode.kind === 'deny') return { label: `Deny ${mode.id} with message: `, text: mode.text, hint: `  ${promptHints('send')}`, note: 'The agent reads this message as it is typed.' };
+  if (mode.kind === 'deny')
+    return { label: `Deny ${mode.id} with message: `, text: mode.text, hint: `  ${promptHints('send')}`, note: 'The agent reads this message as it is typed.' };
   return undefined;
 }
 
@@ -55,7 +61,10 @@ function confirmOf(mode: Mode, width: number): { question: string; hints: string
     const n = mode.ids.length;
     const shows = mode.filter ? ` the filter "${oneLine(mode.filter, 30)}" shows` : '';
     const more = n > mode.sample.length ? ` · and ${n - mode.sample.length} more` : '';
-    return { question: `Decide all ${n} waiting ${n === 1 ? 'call' : 'calls'}${shows}? ${oneLine(mode.sample.join(' · '), width)}${more}`, hints: confirmHints(['allowAll', 'denyAll'], 'cancels') };
+    return {
+      question: `Decide all ${n} waiting ${n === 1 ? 'call' : 'calls'}${shows}? ${oneLine(mode.sample.join(' · '), width)}${more}`,
+      hints: confirmHints(['allowAll', 'denyAll'], 'cancels'),
+    };
   }
   return undefined;
 }
@@ -98,7 +107,8 @@ export function Footer({ mode, width, notice, preview, replay, roomy = true, pro
     );
   }
   if (mode.kind === 'answer') return <AnswerFooter mode={mode} width={width} notice={notice} />;
-  if (mode.kind === 'allowRule') return <GrantFooter mode={mode} width={width} preview={preview} replay={replay} roomy={roomy} prompt={prompt} notice={notice} />;
+  if (mode.kind === 'allowRule')
+    return <GrantFooter mode={mode} width={width} preview={preview} replay={replay} roomy={roomy} prompt={prompt} notice={notice} />;
   return (
     <>
       <Text dimColor wrap="truncate">

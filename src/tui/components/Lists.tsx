@@ -39,7 +39,11 @@ export interface QueueBoxProps {
  * terminal cells, each exactly `width` cells, with a marker column for the cursor (CallRows).
  */
 export function QueueBox({ calls, total, selected, focused, filtered, rows, now, width, url }: QueueBoxProps) {
-  const start = windowStart(calls.findIndex((p) => p.id === selected), rows, calls.length);
+  const start = windowStart(
+    calls.findIndex((p) => p.id === selected),
+    rows,
+    calls.length,
+  );
   const visible = calls.slice(start, start + rows);
   const hidden = calls.length - visible.length;
   return (

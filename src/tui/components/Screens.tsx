@@ -8,7 +8,21 @@ import { Header } from './Header.js';
 import { HistoryBox, QueueBox } from './Lists.js';
 
 /** The queue, the selected call in full, and the recent decisions, as the view lays them out. */
-export function Lists({ state, view, snap, now, width, url }: { state: ConsoleState; view: View; snap: BrokerSnapshot; now: number; width: number; url: string }) {
+export function Lists({
+  state,
+  view,
+  snap,
+  now,
+  width,
+  url,
+}: {
+  state: ConsoleState;
+  view: View;
+  snap: BrokerSnapshot;
+  now: number;
+  width: number;
+  url: string;
+}) {
   const { layout } = view;
   const filtered = state.filterText.trim() !== '' && view.pending !== snap.pending;
   return (
@@ -52,7 +66,7 @@ export interface TooSmallProps {
 
 /** A pane too small to show a call whole: the header, and a line saying so (no key decides meanwhile). */
 export function TooSmall({ width, height, banners, bannerCount, snap, url, status }: TooSmallProps) {
-    const message = `This pane is ${width}×${height}; the console needs at least ${MIN_COLUMNS}×${MIN_ROWS + bannerCount} to show a call whole. Make it larger; no key decides until then (${snap.pending.length} waiting).`;
+  const message = `This pane is ${width}×${height}; the console needs at least ${MIN_COLUMNS}×${MIN_ROWS + bannerCount} to show a call whole. Make it larger; no key decides until then (${snap.pending.length} waiting).`;
   // The banners only when they fit with the header and this message (its rows counted as word
   // wrap makes them: no word of it is longer than 12 cells).
   const messageRows = Math.ceil(message.length / Math.max(1, width - 12));
@@ -63,4 +77,4 @@ export function TooSmall({ width, height, banners, bannerCount, snap, url, statu
       <Text wrap="wrap">{message}</Text>
     </Box>
   );
-  }
+}

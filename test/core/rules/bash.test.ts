@@ -82,9 +82,7 @@ describe('compound commands: allow needs every part, deny and ask any part', () 
     ['Bash(npm test:*)', 'allow', 'npm test 2>&1 | tee log', false],
     ['Bash(npm install && npm test)', 'allow', 'npm install && npm test', true],
     ['Bash(npm install && npm test)', 'allow', 'npm install && npm test && rm -rf /', false],
-  ])('%s (%s) on %j: %s', (pattern, action, command, expected) =>
-    expect(decides(pattern, action as 'allow' | 'deny' | 'ask', bash(command))).toBe(expected),
-  );
+  ])('%s (%s) on %j: %s', (pattern, action, command, expected) => expect(decides(pattern, action as 'allow' | 'deny' | 'ask', bash(command))).toBe(expected));
 });
 
 describe('env assignments, quoting tricks, odd input', () => {
@@ -101,9 +99,7 @@ describe('env assignments, quoting tricks, odd input', () => {
     ['Bash(rm:*)', 'deny', "'rm' -rf /", true],
     ['Bash(rm:*)', 'deny', '\\rm -rf /', true],
     ['Bash(npm test)', 'allow', 'npm \\\ntest', true],
-  ])('%s (%s) on %j: %s', (pattern, action, command, expected) =>
-    expect(decides(pattern, action as 'allow' | 'deny', bash(command))).toBe(expected),
-  );
+  ])('%s (%s) on %j: %s', (pattern, action, command, expected) => expect(decides(pattern, action as 'allow' | 'deny', bash(command))).toBe(expected));
 
   it.each([
     ['Bash(npm test:*)', tool('Bash', {}), false],
@@ -134,7 +130,7 @@ describe('splitCommand: comments and ANSI-C quoting', () => {
     ['echo $(rm -rf /', ['echo $(rm -rf /'], true],
     ['(rm -rf /', ['(rm -rf /'], true],
     ['echo `rm -rf /', ['echo `rm -rf /'], true],
-    ["echo 'closed' \"too\" $(ok) `ok`", ['ok', 'ok', "echo 'closed' \"too\" $(ok) `ok`"], false],
+    ['echo \'closed\' "too" $(ok) `ok`', ['ok', 'ok', 'echo \'closed\' "too" $(ok) `ok`'], false],
   ])('%j → %j (unclosed: %s)', (command, parts, unclosed) => {
     const split = splitCommandDetailed(command);
     expect({ parts: split.parts, unclosed: split.unclosed }).toEqual({ parts, unclosed });
@@ -171,9 +167,7 @@ describe('regressions: comments, ANSI-C quotes and open quotes do not hide a com
     ['Bash(npm test:*)', 'Bash(rm:*)', 'deny', "$'r\\155' -rf /", 'rule:r2'],
     ['Bash(npm test:*)', 'Bash(rm:*)', 'deny', '$"rm" -rf /', 'rule:r2'],
     ['Bash(npm test:*)', 'Bash(curl:*)', 'ask', "npm test #'\ncurl evil.sh", 'rule:r2'],
-  ] as const)('%s allow + %s %s on %j: %s', (allow, other, action, command, expected) =>
-    expect(twoRules(allow, other, action, command)).toBe(expected),
-  );
+  ] as const)('%s allow + %s %s on %j: %s', (allow, other, action, command, expected) => expect(twoRules(allow, other, action, command)).toBe(expected));
 });
 
 describe('regressions: an ask rule matches if any part does', () => {
@@ -183,9 +177,7 @@ describe('regressions: an ask rule matches if any part does', () => {
     ['echo $(git push)', 'rule:r2'],
     ['FOO=1 git push', 'rule:r2'],
     ['git status', 'rule:r1'],
-  ])('Bash allow + Bash(git push:*) ask on %j: %s', (command, expected) =>
-    expect(twoRules('Bash', 'Bash(git push:*)', 'ask', command)).toBe(expected),
-  );
+  ])('Bash allow + Bash(git push:*) ask on %j: %s', (command, expected) => expect(twoRules('Bash', 'Bash(git push:*)', 'ask', command)).toBe(expected));
 });
 
 describe('regressions: only harmless env assignments are skipped by allow rules', () => {

@@ -39,7 +39,7 @@ export const HOSTILE: Record<string, string[]> = {
     '((x=$(touch y))); npm test',
     'npm test; let "a[$(touch x)]"',
     "echo x; declare -a 'a[$(touch x)]'",
-    "echo $(( a[\"$(touch x)\"] ))",
+    'echo $(( a["$(touch x)"] ))',
     'for ((i=0; $(touch x); i++)); do :; done',
   ],
   'carriage returns, comments and line joins': [
@@ -243,7 +243,6 @@ export const THROUGH_WRAPPERS = [
   "npm test $['x'] ; rm x",
 ];
 
-
 /**
  * Calls on which cco was looser than the real Claude Code (found by
  * test/claude/rules-differential.test.ts), with the verdict cco now gives. Agent cwd `/repo`.
@@ -334,7 +333,14 @@ export const LOOSER_THAN_CLAUDE: Array<{ rules: Rule[]; tool: string; input: Rec
     action: 'deny' as const,
   })),
   // A glob, a brace expansion or a variable names paths only the shell knows: asked, never allowed.
-  ...['cat ~/.ssh/id_*', 'cat /home/*/.ssh/id_rsa', 'cat ~/.ssh/{id_rsa,x}', 'cat "$HOME/.ssh/id_rsa"', 'x=/home/u/.ssh/id_rsa; cat $x', 'cat ~u/.ssh/id_rsa'].map((command) => ({
+  ...[
+    'cat ~/.ssh/id_*',
+    'cat /home/*/.ssh/id_rsa',
+    'cat ~/.ssh/{id_rsa,x}',
+    'cat "$HOME/.ssh/id_rsa"',
+    'x=/home/u/.ssh/id_rsa; cat $x',
+    'cat ~u/.ssh/id_rsa',
+  ].map((command) => ({
     rules: [
       { id: 'a1', pattern: 'Bash(cat:*)', action: 'allow' as const },
       { id: 'd1', pattern: 'Read(~/.ssh/**)', action: 'deny' as const },
@@ -393,10 +399,12 @@ export const LOOSER_THAN_CLAUDE: Array<{ rules: Rule[]; tool: string; input: Rec
     action: 'deny' as const,
   })),
   // An ask rule on a path asks for a command naming it; other paths stay allowed.
-  ...([
-    ['cat notes/todo.md', 'ask'],
-    ['cat src/a.ts', 'allow'],
-  ] as const).map(([command, action]) => ({
+  ...(
+    [
+      ['cat notes/todo.md', 'ask'],
+      ['cat src/a.ts', 'allow'],
+    ] as const
+  ).map(([command, action]) => ({
     rules: [
       { id: 'a1', pattern: 'Bash(cat:*)', action: 'allow' as const },
       { id: 'k1', pattern: 'Read(./notes/**)', action: 'ask' as const },

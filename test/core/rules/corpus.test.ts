@@ -68,12 +68,18 @@ describe('corpus: a deny rule catches its command through every wrapper', () => 
 
 describe('corpus: git options before the subcommand', () => {
   const set = compileRules([{ id: 'd1', pattern: 'Bash(git push:*)', action: 'deny' }], { homeDir: HOME, defaultAction: 'allow' });
-  it.each(['git push', 'git -C . push', 'git -c k=v push --force', 'git --git-dir=.git push', 'git --no-pager push', 'git -C . -c a=b push', '/usr/bin/git push', 'sudo git push'])(
-    '%j is denied',
-    (command) => {
-      expect(set.evaluate(bash(command))).toMatchObject({ action: 'deny' });
-    },
-  );
+  it.each([
+    'git push',
+    'git -C . push',
+    'git -c k=v push --force',
+    'git --git-dir=.git push',
+    'git --no-pager push',
+    'git -C . -c a=b push',
+    '/usr/bin/git push',
+    'sudo git push',
+  ])('%j is denied', (command) => {
+    expect(set.evaluate(bash(command))).toMatchObject({ action: 'deny' });
+  });
 });
 
 describe('corpus: redirections meet Edit rules and deny rules on paths', () => {
@@ -120,7 +126,13 @@ describe('corpus: bounded work', () => {
     ['100,000 here-documents', 'cat <<E\n'.repeat(100_000)],
     ['deep ${ nesting', '${'.repeat(50_000)],
   ])('%s is decided quickly and never allowed by an allow rule', (_name, command) => {
-    const set = compileRules([{ id: 'a1', pattern: 'Bash(true:*)', action: 'allow' }, { id: 'd1', pattern: 'Bash(rm:*)', action: 'deny' }], { homeDir: HOME });
+    const set = compileRules(
+      [
+        { id: 'a1', pattern: 'Bash(true:*)', action: 'allow' },
+        { id: 'd1', pattern: 'Bash(rm:*)', action: 'deny' },
+      ],
+      { homeDir: HOME },
+    );
     const t0 = performance.now();
     const e = set.evaluate(bash(command));
     const ms = performance.now() - t0;

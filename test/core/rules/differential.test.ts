@@ -120,8 +120,46 @@ describe.skipIf(BASH === undefined)('differential: every command bash runs is a 
 
   // Seeded random command lines from pieces that interact (quotes, substitutions, comments,
   // here-documents, operators): where cco settles one, bash must run nothing cco did not find.
-  const PIECES = ['echo', 'ls', 'cat', 'x', '"a b"', "'c;d'", '$(ls)', '`ls`', '"$(ls)"', '$x', '\\;', '#c', '2>&1', '> f', '<<E', '\nE\n',
-    '&&', '||', '|', ';', '&', '\n', '(', ')', '{', '}', '$((1+2))', '"$(echo ")")"', "$'\\''", '\\\n', '\r', 'a=1', '<(ls)', '"`ls`"', '\\"', 'e\\cho', "'#'", '$(( x ))'];
+  const PIECES = [
+    'echo',
+    'ls',
+    'cat',
+    'x',
+    '"a b"',
+    "'c;d'",
+    '$(ls)',
+    '`ls`',
+    '"$(ls)"',
+    '$x',
+    '\\;',
+    '#c',
+    '2>&1',
+    '> f',
+    '<<E',
+    '\nE\n',
+    '&&',
+    '||',
+    '|',
+    ';',
+    '&',
+    '\n',
+    '(',
+    ')',
+    '{',
+    '}',
+    '$((1+2))',
+    '"$(echo ")")"',
+    "$'\\''",
+    '\\\n',
+    '\r',
+    'a=1',
+    '<(ls)',
+    '"`ls`"',
+    '\\"',
+    'e\\cho',
+    "'#'",
+    '$(( x ))',
+  ];
   let seed = Number(process.env.CCO_DIFF_SEED ?? 1234567);
   const next = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;

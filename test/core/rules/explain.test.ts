@@ -31,7 +31,12 @@ describe('explain(): why each rule did or did not match', () => {
     ['a part that fails an allow rule', bash('npm test && make', docs), 'tests', 'command part `make` does not match `npm test:*`'],
     ['a part that matches a deny rule', bash('npm test && rm -rf /', docs), 'rm', 'tool is Bash, command part `rm -rf /` matches `rm:*`'],
     ['a path outside the rule', tool('Read', { file_path: '/etc/passwd' }, docs), 'reads', 'path `/etc/passwd` does not match `./src/**` (under cwd /repo)'],
-    ['an unknown cwd', tool('Read', { file_path: '/repo/src/a' }, { name: 'x' }), 'reads', "rule path `./src/**` is relative to the working directory, and the agent's cwd is unknown"],
+    [
+      'an unknown cwd',
+      tool('Read', { file_path: '/repo/src/a' }, { name: 'x' }),
+      'reads',
+      "rule path `./src/**` is relative to the working directory, and the agent's cwd is unknown",
+    ],
     ['a host', tool('WebFetch', { url: 'https://gitlab.com/' }, docs), 'gh', 'host `gitlab.com` does not match domain `github.com`'],
     ['a bad URL', tool('WebFetch', { url: '::' }, docs), 'gh', 'the call has no URL that can be parsed'],
     ['an unknown agent', { toolName: 'Bash', input: { command: 'ls' } }, 'api', 'the agent is unknown (no name, client or session), rule is for agent `api-*`'],
@@ -64,8 +69,21 @@ describe('evaluate() (indexed) and explain() (every rule in order) always agree'
     const action = actions[(i * 7) % 3] as Rule['action'];
     const priority = [10, 50, 100][i % 3] as number;
     const forms = [
-      `Bash(${w}:*)`, `Bash(${w} test)`, `Bash(${w} * x)`, 'Bash', `Read(./d${i % 4}/**)`, `Edit(//repo/e${i % 3}/**)`, 'mcp__s',
-      `mcp__s__t${i % 2}`, '*', `WebFetch(domain:h${i % 3}.com)`, `WebFetch(domain:*.h${i % 3}.com)`, `Read(~/D${i % 2}/**)`, 'Read(*.env)', 'Read', 'WebFetch',
+      `Bash(${w}:*)`,
+      `Bash(${w} test)`,
+      `Bash(${w} * x)`,
+      'Bash',
+      `Read(./d${i % 4}/**)`,
+      `Edit(//repo/e${i % 3}/**)`,
+      'mcp__s',
+      `mcp__s__t${i % 2}`,
+      '*',
+      `WebFetch(domain:h${i % 3}.com)`,
+      `WebFetch(domain:*.h${i % 3}.com)`,
+      `Read(~/D${i % 2}/**)`,
+      'Read(*.env)',
+      'Read',
+      'WebFetch',
     ];
     const pattern = forms[i % forms.length] as string;
     many.push({ id: `m${i}`, pattern, action, priority, enabled: i % 13 !== 0, ...(i % 11 === 0 ? { agent: 'a-*' } : {}) });
@@ -116,7 +134,10 @@ describe('evaluate() and explain() agree on random rule sets and calls', () => {
     ];
     const calls: ToolCall[] = [
       ...['npm test', 'git push x && rm -rf /', 'FOO=1 npm test x', 'LD_PRELOAD=x npm test', 'rm a; git test', "'rm' test"].map((c) => bash(c)),
-      ...['/repo/a/b', '/repo/A/B', '/home/u/a/x.env', '/repo/.env', '/etc/a'].flatMap((f) => [tool('Read', { file_path: f }), tool('Write', { file_path: f })]),
+      ...['/repo/a/b', '/repo/A/B', '/home/u/a/x.env', '/repo/.env', '/etc/a'].flatMap((f) => [
+        tool('Read', { file_path: f }),
+        tool('Write', { file_path: f }),
+      ]),
       ...['https://x.com', 'https://y.x.com', 'https://z.y.x.com', 'bad'].map((url) => tool('WebFetch', { url })),
       tool('mcp__s__t'),
       ...['git push; npm test #x', "npm test #'\nrm a", "npm test 'open", "$'rm' x"].map((c) => bash(c)),

@@ -121,12 +121,16 @@ describe('proposeRule: no proposal allows what the call could not do', () => {
     expect(allowsAfterGrant(bash(command), bash(other))).toBe(false);
   });
 
-  it.each(['git push --force origin main', 'git push -f', 'git push origin +main', 'git push --force-with-lease', 'git push --mirror', 'git push origin :main'])(
-    '`A` on a plain push saves no rule that allows `%s`',
-    (other) => {
-      expect(allowsAfterGrant(bash('git push origin main'), bash(other))).toBe(false);
-    },
-  );
+  it.each([
+    'git push --force origin main',
+    'git push -f',
+    'git push origin +main',
+    'git push --force-with-lease',
+    'git push --mirror',
+    'git push origin :main',
+  ])('`A` on a plain push saves no rule that allows `%s`', (other) => {
+    expect(allowsAfterGrant(bash('git push origin main'), bash(other))).toBe(false);
+  });
 
   it.each([
     ['git -C sub status', 'git push --force'],
@@ -136,13 +140,12 @@ describe('proposeRule: no proposal allows what the call could not do', () => {
     expect(allowsAfterGrant(bash(command), bash(other))).toBe(false);
   });
 
-  it.each([
-    tool('Read', { file_path: '/repo/.ENV' }),
-    tool('Read', { file_path: '/repo/certs/Server.PEM' }),
-    bash('cat .ENV'),
-  ])('a secret named in another case is still locked: %j', (call) => {
-    expect(proposeRule(call, HOME).locked).toBeDefined();
-  });
+  it.each([tool('Read', { file_path: '/repo/.ENV' }), tool('Read', { file_path: '/repo/certs/Server.PEM' }), bash('cat .ENV')])(
+    'a secret named in another case is still locked: %j',
+    (call) => {
+      expect(proposeRule(call, HOME).locked).toBeDefined();
+    },
+  );
 
   it.each([
     tool('Glob', { pattern: '.ssh/*', path: HOME }),

@@ -5,8 +5,7 @@ import { nearestAgentTool } from '../../../src/core/rules/tools.js';
 
 const CTX: LintContext = { homeDir: '/home/me', mcpServers: ['GitHub', 'my.server', 'linear'] };
 
-const lint = (pattern: string, action: RuleAction, extra: Partial<Rule> = {}, ctx: LintContext = CTX) =>
-  lintRule({ id: 'r1', pattern, action, ...extra }, ctx);
+const lint = (pattern: string, action: RuleAction, extra: Partial<Rule> = {}, ctx: LintContext = CTX) => lintRule({ id: 'r1', pattern, action, ...extra }, ctx);
 
 describe('lintRule', () => {
   it.each<[string, RuleAction, string, string | undefined, RegExp]>([
@@ -108,21 +107,108 @@ describe('lintRule', () => {
 
   describe('shadowing', () => {
     it.each<[Rule[], string, RegExp | undefined]>([
-      [[{ id: 'd', pattern: 'Bash(npm:*)', action: 'deny' }, { id: 'a', pattern: 'Bash(npm test:*)', action: 'allow' }], 'a', /never decides: deny rule d/],
-      [[{ id: 'd', pattern: 'Bash', action: 'ask' }, { id: 'a', pattern: 'Bash(ls)', action: 'allow' }], 'a', /ask rule d/],
-      [[{ id: 'd', pattern: 'Read(./secrets/**)', action: 'deny' }, { id: 'a', pattern: 'Read(./secrets/a.txt)', action: 'allow' }], 'a', /never decides/],
-      [[{ id: 'd', pattern: 'Edit', action: 'deny' }, { id: 'a', pattern: 'Write(./x)', action: 'allow' }], 'a', /never decides/],
-      [[{ id: 'd', pattern: 'WebFetch(domain:evil.com)', action: 'deny' }, { id: 'a', pattern: 'WebFetch(domain:api.evil.com)', action: 'allow' }], 'a', /never decides/],
-      [[{ id: 'a', pattern: 'Bash', action: 'allow', priority: 10 }, { id: 'd', pattern: 'Bash(rm:*)', action: 'deny' }], 'd', /Allow rule a .* checked first/],
+      [
+        [
+          { id: 'd', pattern: 'Bash(npm:*)', action: 'deny' },
+          { id: 'a', pattern: 'Bash(npm test:*)', action: 'allow' },
+        ],
+        'a',
+        /never decides: deny rule d/,
+      ],
+      [
+        [
+          { id: 'd', pattern: 'Bash', action: 'ask' },
+          { id: 'a', pattern: 'Bash(ls)', action: 'allow' },
+        ],
+        'a',
+        /ask rule d/,
+      ],
+      [
+        [
+          { id: 'd', pattern: 'Read(./secrets/**)', action: 'deny' },
+          { id: 'a', pattern: 'Read(./secrets/a.txt)', action: 'allow' },
+        ],
+        'a',
+        /never decides/,
+      ],
+      [
+        [
+          { id: 'd', pattern: 'Edit', action: 'deny' },
+          { id: 'a', pattern: 'Write(./x)', action: 'allow' },
+        ],
+        'a',
+        /never decides/,
+      ],
+      [
+        [
+          { id: 'd', pattern: 'WebFetch(domain:evil.com)', action: 'deny' },
+          { id: 'a', pattern: 'WebFetch(domain:api.evil.com)', action: 'allow' },
+        ],
+        'a',
+        /never decides/,
+      ],
+      [
+        [
+          { id: 'a', pattern: 'Bash', action: 'allow', priority: 10 },
+          { id: 'd', pattern: 'Bash(rm:*)', action: 'deny' },
+        ],
+        'd',
+        /Allow rule a .* checked first/,
+      ],
       // Not shadowed: the allow comes first, the deny is narrower or filtered, or disabled.
-      [[{ id: 'd', pattern: 'Bash(npm:*)', action: 'deny', priority: 200 }, { id: 'a', pattern: 'Bash(npm test:*)', action: 'allow' }], 'a', undefined],
-      [[{ id: 'd', pattern: 'Bash(npm test:*)', action: 'deny' }, { id: 'a', pattern: 'Bash(npm:*)', action: 'allow' }], 'a', undefined],
-      [[{ id: 'd', pattern: 'Bash', action: 'deny', agent: 'x' }, { id: 'a', pattern: 'Bash(ls)', action: 'allow' }], 'a', undefined],
-      [[{ id: 'd', pattern: 'Bash', action: 'deny', input: { command: 'rm*' } }, { id: 'a', pattern: 'Bash(ls)', action: 'allow' }], 'a', undefined],
-      [[{ id: 'd', pattern: 'Bash', action: 'deny', enabled: false }, { id: 'a', pattern: 'Bash(ls)', action: 'allow' }], 'a', undefined],
-      [[{ id: 'd', pattern: 'Read(./src/*.ts)', action: 'deny' }, { id: 'a', pattern: 'Read(./src/a.ts)', action: 'allow' }], 'a', undefined],
+      [
+        [
+          { id: 'd', pattern: 'Bash(npm:*)', action: 'deny', priority: 200 },
+          { id: 'a', pattern: 'Bash(npm test:*)', action: 'allow' },
+        ],
+        'a',
+        undefined,
+      ],
+      [
+        [
+          { id: 'd', pattern: 'Bash(npm test:*)', action: 'deny' },
+          { id: 'a', pattern: 'Bash(npm:*)', action: 'allow' },
+        ],
+        'a',
+        undefined,
+      ],
+      [
+        [
+          { id: 'd', pattern: 'Bash', action: 'deny', agent: 'x' },
+          { id: 'a', pattern: 'Bash(ls)', action: 'allow' },
+        ],
+        'a',
+        undefined,
+      ],
+      [
+        [
+          { id: 'd', pattern: 'Bash', action: 'deny', input: { command: 'rm*' } },
+          { id: 'a', pattern: 'Bash(ls)', action: 'allow' },
+        ],
+        'a',
+        undefined,
+      ],
+      [
+        [
+          { id: 'd', pattern: 'Bash', action: 'deny', enabled: false },
+          { id: 'a', pattern: 'Bash(ls)', action: 'allow' },
+        ],
+        'a',
+        undefined,
+      ],
+      [
+        [
+          { id: 'd', pattern: 'Read(./src/*.ts)', action: 'deny' },
+          { id: 'a', pattern: 'Read(./src/a.ts)', action: 'allow' },
+        ],
+        'a',
+        undefined,
+      ],
     ])('%j: %s', (rules, id, message) => {
-      const warnings = lintRules(rules, { homeDir: '/home/me' }).get(id)?.filter((w) => w.code === 'shadowed') ?? [];
+      const warnings =
+        lintRules(rules, { homeDir: '/home/me' })
+          .get(id)
+          ?.filter((w) => w.code === 'shadowed') ?? [];
       if (message === undefined) expect(warnings).toEqual([]);
       else expect(warnings[0]?.message).toMatch(message);
     });

@@ -9,8 +9,16 @@ const r = (id: string, action: Rule['action'], extra: Partial<Rule> = {}): Rule 
 describe('the one rule order: the engine checks rules in it, and lists show it', () => {
   it.each<[string, Rule[], string[]]>([
     ['equal priorities and equal dates: list order', [r('a', 'allow', { createdAt: day2 }), r('b', 'allow', { createdAt: day2 })], ['a', 'b']],
-    ['equal priorities, equal dates, one older rule first', [r('a', 'allow', { createdAt: day2 }), r('b', 'allow', { createdAt: day2 }), r('c', 'allow', { createdAt: day1 })], ['c', 'a', 'b']],
-    ['equal priorities: deny, ask, allow whatever the dates', [r('a', 'allow', { createdAt: day1 }), r('b', 'ask', { createdAt: day2 }), r('c', 'deny')], ['c', 'b', 'a']],
+    [
+      'equal priorities, equal dates, one older rule first',
+      [r('a', 'allow', { createdAt: day2 }), r('b', 'allow', { createdAt: day2 }), r('c', 'allow', { createdAt: day1 })],
+      ['c', 'a', 'b'],
+    ],
+    [
+      'equal priorities: deny, ask, allow whatever the dates',
+      [r('a', 'allow', { createdAt: day1 }), r('b', 'ask', { createdAt: day2 }), r('c', 'deny')],
+      ['c', 'b', 'a'],
+    ],
     ['no date counts as newest', [r('a', 'allow'), r('b', 'allow', { createdAt: day2 })], ['b', 'a']],
     ['priority before everything', [r('a', 'deny', { createdAt: day1 }), r('b', 'allow', { priority: DEFAULT_PRIORITY - 1 })], ['b', 'a']],
     ['the default priority is DEFAULT_PRIORITY', [r('a', 'allow', { priority: DEFAULT_PRIORITY }), r('b', 'deny')], ['b', 'a']],

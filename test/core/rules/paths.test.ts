@@ -45,9 +45,7 @@ describe('path rules: anchors and gitignore-style globs (cwd /repo, home /home/u
     ['Read(./**)', '../outside.txt', false],
     ['Read(./**)', './src/./a.ts', true],
     ['Read(//repo/src/**)', '/repo/src//a.ts', true],
-  ])('`..` and `.` are resolved before matching: %s on %s: %s', (pattern, path, expected) =>
-    expect(decides(pattern, 'allow', read(path))).toBe(expected),
-  );
+  ])('`..` and `.` are resolved before matching: %s on %s: %s', (pattern, path, expected) => expect(decides(pattern, 'allow', read(path))).toBe(expected));
 
   it.each([
     ['Read(./src/**)', '/repo/src/a.ts', false],
@@ -158,9 +156,7 @@ describe('regressions: deny rules ignore the case of the home and cwd prefix too
     ['Read(./.env)', 'deny', '/repo/.env', '/Repo', true],
     ['Read(~/.ssh/**)', 'allow', '/HOME/U/.ssh/id_rsa', '/repo', false],
     ['Read(~/.ssh/**)', 'deny', '/home/u2/.ssh/id_rsa', '/repo', false],
-  ] as const)('%s (%s) on %s (cwd %s): %s', (pattern, action, path, cwd, expected) =>
-    expect(decides(pattern, action, read(path, cwd))).toBe(expected),
-  );
+  ] as const)('%s (%s) on %s (cwd %s): %s', (pattern, action, path, cwd, expected) => expect(decides(pattern, action, read(path, cwd))).toBe(expected));
 
   it('deny Read(~/.ssh/**) beats allow Read for /USERS/ME/.ssh/id_rsa (home /Users/me)', () => {
     const set = compileRules(

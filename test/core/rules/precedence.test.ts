@@ -9,27 +9,112 @@ const newer = '2025-06-01T00:00:00Z';
 
 describe('precedence: priority, then deny > ask > allow, then the older rule', () => {
   it.each<[string, R[], string]>([
-    ['deny beats allow at one priority', [{ pattern: 'Bash', action: 'allow' }, { pattern: 'Bash(npm:*)', action: 'deny' }], 'rule:r2'],
-    ['ask beats allow at one priority', [{ pattern: 'Bash', action: 'allow' }, { pattern: 'Bash', action: 'ask' }], 'rule:r2'],
-    ['deny beats ask at one priority', [{ pattern: 'Bash', action: 'ask' }, { pattern: 'Bash', action: 'deny' }], 'rule:r2'],
-    ['a lower priority number is checked first', [{ pattern: 'Bash', action: 'deny' }, { pattern: 'Bash', action: 'allow', priority: 10 }], 'rule:r2'],
-    ['priority 100 is the default', [{ pattern: 'Bash', action: 'allow', priority: 99 }, { pattern: 'Bash', action: 'deny' }], 'rule:r1'],
-    ['a higher number loses even as deny', [{ pattern: 'Bash', action: 'deny', priority: 200 }, { pattern: 'Bash', action: 'allow' }], 'rule:r2'],
-    ['the older rule wins a tie', [{ pattern: 'Bash', action: 'allow', createdAt: newer }, { pattern: 'Bash', action: 'allow', createdAt: older }], 'rule:r2'],
-    ['list order breaks a tie with no dates', [{ pattern: 'Bash', action: 'allow' }, { pattern: 'Bash', action: 'allow' }], 'rule:r1'],
-    ['a dated rule comes before an undated one', [{ pattern: 'Bash', action: 'allow' }, { pattern: 'Bash', action: 'allow', createdAt: newer }], 'rule:r2'],
-    ['a non-matching rule is passed over', [{ pattern: 'Bash(rm:*)', action: 'deny' }, { pattern: 'Bash(npm:*)', action: 'allow' }], 'rule:r2'],
-    ['a disabled rule is skipped', [{ pattern: 'Bash', action: 'deny', enabled: false }, { pattern: 'Bash', action: 'allow' }], 'rule:r2'],
+    [
+      'deny beats allow at one priority',
+      [
+        { pattern: 'Bash', action: 'allow' },
+        { pattern: 'Bash(npm:*)', action: 'deny' },
+      ],
+      'rule:r2',
+    ],
+    [
+      'ask beats allow at one priority',
+      [
+        { pattern: 'Bash', action: 'allow' },
+        { pattern: 'Bash', action: 'ask' },
+      ],
+      'rule:r2',
+    ],
+    [
+      'deny beats ask at one priority',
+      [
+        { pattern: 'Bash', action: 'ask' },
+        { pattern: 'Bash', action: 'deny' },
+      ],
+      'rule:r2',
+    ],
+    [
+      'a lower priority number is checked first',
+      [
+        { pattern: 'Bash', action: 'deny' },
+        { pattern: 'Bash', action: 'allow', priority: 10 },
+      ],
+      'rule:r2',
+    ],
+    [
+      'priority 100 is the default',
+      [
+        { pattern: 'Bash', action: 'allow', priority: 99 },
+        { pattern: 'Bash', action: 'deny' },
+      ],
+      'rule:r1',
+    ],
+    [
+      'a higher number loses even as deny',
+      [
+        { pattern: 'Bash', action: 'deny', priority: 200 },
+        { pattern: 'Bash', action: 'allow' },
+      ],
+      'rule:r2',
+    ],
+    [
+      'the older rule wins a tie',
+      [
+        { pattern: 'Bash', action: 'allow', createdAt: newer },
+        { pattern: 'Bash', action: 'allow', createdAt: older },
+      ],
+      'rule:r2',
+    ],
+    [
+      'list order breaks a tie with no dates',
+      [
+        { pattern: 'Bash', action: 'allow' },
+        { pattern: 'Bash', action: 'allow' },
+      ],
+      'rule:r1',
+    ],
+    [
+      'a dated rule comes before an undated one',
+      [
+        { pattern: 'Bash', action: 'allow' },
+        { pattern: 'Bash', action: 'allow', createdAt: newer },
+      ],
+      'rule:r2',
+    ],
+    [
+      'a non-matching rule is passed over',
+      [
+        { pattern: 'Bash(rm:*)', action: 'deny' },
+        { pattern: 'Bash(npm:*)', action: 'allow' },
+      ],
+      'rule:r2',
+    ],
+    [
+      'a disabled rule is skipped',
+      [
+        { pattern: 'Bash', action: 'deny', enabled: false },
+        { pattern: 'Bash', action: 'allow' },
+      ],
+      'rule:r2',
+    ],
     ['nothing matches: the default', [{ pattern: 'Read', action: 'allow' }], 'default'],
     ['only disabled rules match: the default', [{ pattern: 'Bash', action: 'allow', enabled: false }], 'default'],
     [
       'word-indexed Bash rules keep their order with the rest',
-      [{ pattern: 'Bash(npm test:*)', action: 'allow', priority: 50 }, { pattern: 'Bash', action: 'ask', priority: 60 }, { pattern: 'Bash(npm:*)', action: 'deny', priority: 70 }],
+      [
+        { pattern: 'Bash(npm test:*)', action: 'allow', priority: 50 },
+        { pattern: 'Bash', action: 'ask', priority: 60 },
+        { pattern: 'Bash(npm:*)', action: 'deny', priority: 70 },
+      ],
       'rule:r1',
     ],
     [
       'an unkeyed rule before keyed ones',
-      [{ pattern: 'Bash(npm test:*)', action: 'allow', priority: 50 }, { pattern: 'Bash', action: 'ask', priority: 40 }, { pattern: 'Bash(npm:*)', action: 'deny', priority: 70 }],
+      [
+        { pattern: 'Bash(npm test:*)', action: 'allow', priority: 50 },
+        { pattern: 'Bash', action: 'ask', priority: 40 },
+        { pattern: 'Bash(npm:*)', action: 'deny', priority: 70 },
+      ],
       'rule:r2',
     ],
   ])('%s', (_, rules, decidedBy) => expect(winner(rules, bash('npm test')).decidedBy).toBe(decidedBy));
@@ -37,13 +122,21 @@ describe('precedence: priority, then deny > ask > allow, then the older rule', (
   it.each<[string, R[], ToolCall, string]>([
     [
       'path rules looked up by directory keep their order',
-      [{ pattern: 'Read(./src/**)', action: 'allow', priority: 60 }, { pattern: 'Read', action: 'ask', priority: 50 }, { pattern: 'Read(./SRC/**)', action: 'deny', priority: 40 }],
+      [
+        { pattern: 'Read(./src/**)', action: 'allow', priority: 60 },
+        { pattern: 'Read', action: 'ask', priority: 50 },
+        { pattern: 'Read(./SRC/**)', action: 'deny', priority: 40 },
+      ],
       tool('Read', { file_path: '/repo/src/a' }),
       'rule:r3',
     ],
     [
       'domain rules looked up by host keep their order',
-      [{ pattern: 'WebFetch(domain:a.b.com)', action: 'allow', priority: 60 }, { pattern: 'WebFetch(domain:*.b.com)', action: 'deny', priority: 50 }, { pattern: 'WebFetch', action: 'ask', priority: 70 }],
+      [
+        { pattern: 'WebFetch(domain:a.b.com)', action: 'allow', priority: 60 },
+        { pattern: 'WebFetch(domain:*.b.com)', action: 'deny', priority: 50 },
+        { pattern: 'WebFetch', action: 'ask', priority: 70 },
+      ],
       tool('WebFetch', { url: 'https://a.b.com/' }),
       'rule:r2',
     ],
@@ -91,7 +184,15 @@ describe('what an evaluation carries', () => {
 describe('odd names and odd calls never confuse the engine', () => {
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('tool %s is just a name', (name) => {
     expect(winner([{ pattern: name, action: 'allow' }], tool(name)).decidedBy).toBe('rule:r1');
-    expect(winner([{ pattern: 'Read(./**)', action: 'allow' }, { pattern: '*', action: 'deny' }], tool(name, { file_path: '/repo/a' })).decidedBy).toBe('rule:r2');
+    expect(
+      winner(
+        [
+          { pattern: 'Read(./**)', action: 'allow' },
+          { pattern: '*', action: 'deny' },
+        ],
+        tool(name, { file_path: '/repo/a' }),
+      ).decidedBy,
+    ).toBe('rule:r2');
     expect(() => compileRules([{ id: 'x', pattern: `${name}(./x)`, action: 'allow' }], { homeDir: HOME })).toThrow(/takes no parentheses/);
   });
 
@@ -105,7 +206,13 @@ describe('odd names and odd calls never confuse the engine', () => {
     ['no tool name', { input: {} }],
     ['a relative cwd', { toolName: 'Read', input: { file_path: 'a' }, agent: { cwd: 'repo' } }],
   ])('%s: evaluates without throwing', (_, call) => {
-    const set = compileRules([{ id: 'r', pattern: 'Read(./**)', action: 'allow' }, { id: 'b', pattern: 'Bash(ls:*)', action: 'deny' }], { homeDir: HOME });
+    const set = compileRules(
+      [
+        { id: 'r', pattern: 'Read(./**)', action: 'allow' },
+        { id: 'b', pattern: 'Bash(ls:*)', action: 'deny' },
+      ],
+      { homeDir: HOME },
+    );
     expect(set.evaluate(call as ToolCall)).toEqual({ action: 'ask', decidedBy: 'default' });
     expect(set.explain(call as ToolCall).evaluation.decidedBy).toBe('default');
   });

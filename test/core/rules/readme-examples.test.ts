@@ -54,7 +54,11 @@ function callFor(pattern: string, example: string): ToolCall {
     case 'bash':
       return { toolName: 'Bash', input: { command: example }, agent };
     case 'path':
-      return { toolName: p.tool, input: { [p.tool === 'NotebookEdit' ? 'notebook_path' : p.tool === 'Glob' || p.tool === 'Grep' || p.tool === 'LS' ? 'path' : 'file_path']: example }, agent };
+      return {
+        toolName: p.tool,
+        input: { [p.tool === 'NotebookEdit' ? 'notebook_path' : p.tool === 'Glob' || p.tool === 'Grep' || p.tool === 'LS' ? 'path' : 'file_path']: example },
+        agent,
+      };
     case 'domain':
       return { toolName: 'WebFetch', input: { url: example, prompt: 'x' }, agent };
     default:
