@@ -4,29 +4,21 @@
  * the server shows "Disconnected", then the console reconnects by itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { processAlive, readServerFile, type ServerInfo } from '../../src/store/server-file.js';
 import { connectClient, parseResult } from '../helpers/server.js';
-import { shellQuote, Tmux, track, until } from './tmux.js';
-
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/cco.js');
+import { shellQuote, Tmux, track, until, BIN, requireTmuxAndBuild, screenAndLog } from './tmux.js';
 
 let tmux: Tmux;
 let home: string;
 let clients: Client[] = [];
 let servers: ChildProcess[] = [];
 
-beforeAll(async () => {
-  await Tmux.check();
-  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (`npm test` does).');
-});
+beforeAll(requireTmuxAndBuild);
 
 beforeEach(async () => {
   home = await mkdtemp(join(tmpdir(), 'cco-e2e-connect-'));
@@ -42,10 +34,8 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-async function context(): Promise<string> {
-  const log = await readFile(join(home, 'cco.log'), 'utf8').catch(() => '(no log)');
-  return `--- last screen ---\n${tmux.lastScreen}\n--- cco.log ---\n${log}`;
-}
+/** The last screen and the console's log, attached to every failure. */
+const context = () => screenAndLog(tmux, home);
 
 /** `cco serve` in its own process; resolves with its server file once it listens. */
 async function serve(port = 0): Promise<{ info: ServerInfo; child: ChildProcess }> {

@@ -4,28 +4,20 @@
  * OSC 9 notice wrapped in tmux's passthrough. Needs `npm run build` first (`npm test` does it).
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { readServerFile } from '../../src/store/server-file.js';
 import { connectClient } from '../helpers/server.js';
-import { shellQuote, Tmux, until } from './tmux.js';
-
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/cco.js');
+import { shellQuote, Tmux, until, BIN, requireTmuxAndBuild } from './tmux.js';
 
 let tmux: Tmux | undefined;
 let home: string | undefined;
 const clients: Client[] = [];
 
-beforeAll(async () => {
-  await Tmux.check();
-  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (`npm test` does).');
-});
+beforeAll(requireTmuxAndBuild);
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));

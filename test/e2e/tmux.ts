@@ -1,5 +1,25 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The checkout, and the built binary the end-to-end tests drive. */
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+export const BIN = join(ROOT, 'bin/cco.js');
+
+/** Before the tests of a file: tmux is installed and the binary is built, or a clear failure. */
+export async function requireTmuxAndBuild(): Promise<void> {
+  await Tmux.check();
+  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (`npm test` does).');
+}
+
+/** The last screen and cco's log in `home`, attached to every failure. */
+export async function screenAndLog(tmux: Tmux, home: string): Promise<string> {
+  const log = await readFile(join(home, 'cco.log'), 'utf8').catch(() => '(no log)');
+  return `--- last screen ---\n${tmux.lastScreen}\n--- cco.log ---\n${log}`;
+}
 
 /** Quote one word for the shell tmux runs the pane's command with. */
 export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

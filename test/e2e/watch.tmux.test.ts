@@ -5,26 +5,19 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readServerFile, type ServerInfo } from '../../src/store/server-file.js';
 import { localPerson } from '../../src/store/tokens.js';
 import { connectClient, parseResult } from '../helpers/server.js';
-import { shellQuote, Tmux, track, until } from './tmux.js';
-
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/cco.js');
+import { shellQuote, Tmux, track, until, BIN, requireTmuxAndBuild, screenAndLog } from './tmux.js';
 
 let tmux: Tmux;
 let home: string;
 let clients: Client[] = [];
 
-beforeAll(async () => {
-  await Tmux.check();
-  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (`npm test` does).');
-});
+beforeAll(requireTmuxAndBuild);
 
 beforeEach(async () => {
   home = await mkdtemp(join(tmpdir(), 'cco-e2e-'));
@@ -45,10 +38,7 @@ async function exitStatus(): Promise<number | undefined> {
 }
 
 /** The last screen and the console's log, attached to every failure. */
-async function context(): Promise<string> {
-  const log = await readFile(join(home, 'cco.log'), 'utf8').catch(() => '(no log)');
-  return `--- last screen ---\n${tmux.lastScreen}\n--- cco.log ---\n${log}`;
-}
+const context = () => screenAndLog(tmux, home);
 
 /** Start `cco watch` in the pane and wait for its server file. */
 async function startWatch(env: Record<string, string> = {}, size = { width: 120, height: 30 }): Promise<ServerInfo> {
