@@ -165,6 +165,9 @@ function allowVerdict(c: Context<ApiEnv>, value: Record<string, unknown>): Verdi
     const always = permissions.length ? refuseUnless(c, 'always') : undefined;
     if (always) return always;
   }
+  // Saying a rule was saved with this allow is an "always" too: a token that may not save one may not claim it.
+  const claimsRule = typeof savedRule === 'string' && savedRule !== '' ? refuseUnless(c, 'always') : undefined;
+  if (claimsRule) return claimsRule;
   return {
     behavior: 'allow',
     ...(updatedInput ? { updatedInput: updatedInput as Record<string, unknown> } : {}),
