@@ -120,6 +120,9 @@ async function decideCall(broker: Broker, c: Context<ApiEnv>, id: string, behavi
   if (refused) return refused;
   const body = await optionalBody(c.req.raw);
   if (!body.ok) return body.res;
+  // The body may have taken its time: the token is asked again (revoked meanwhile: 401).
+  const late = refuseUnless(c, behavior);
+  if (late) return late;
   const verdict = behavior === 'allow' ? allowVerdict(c, body.value) : denyVerdict(body.value);
   if (verdict instanceof Response) return verdict;
   try {

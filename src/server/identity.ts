@@ -82,11 +82,15 @@ export function apiAuth(opts: ApiAuthOptions): MiddlewareHandler<ApiEnv> {
 
 /**
  * A `403` naming the limit when the caller's token may not do `action`, else undefined. Fails
- * closed: a route reached without apiAuth has no identity and is refused.
+ * closed: a route reached without apiAuth has no identity and is refused, and so is a token
+ * revoked since its request came in (`401`).
  */
 export function refuseUnless(c: Context<ApiEnv>, action: TokenAction): Response | undefined {
   const identity = c.get('identity') as Identity | undefined;
   if (!identity) return refuse(c, 401, 'unauthorized', UNKNOWN_TOKEN);
+  // Asked again after a slow body too: a token revoked while its request arrived decides nothing.
+  const stillValid = c.get('stillValid') as (() => boolean) | undefined;
+  if (stillValid && !stillValid()) return refuse(c, 401, 'unauthorized', UNKNOWN_TOKEN);
   const why = tokenRefusal(identity, action);
   return why === undefined ? undefined : refuse(c, 403, 'forbidden_by_token', why);
 }

@@ -21,12 +21,16 @@ async function start() {
   const store = new TokenStore(join(home, 'tokens.json'));
   const book = new TokenBook(store.file);
   const audit = new AuditLog({ dir: home });
+  const seen = { lookups: 0 };
   const t = await h.start({
     localPerson: 'owner',
-    namedTokens: (presented) => book.lookup(presented),
+    namedTokens: (presented) => {
+      seen.lookups++;
+      return book.lookup(presented);
+    },
     auditBatch: (events) => audit.appendAll(events.map((e) => auditRecord(e, agentLabel(e.call.agent)))),
   });
-  return { t, store };
+  return { t, store, seen };
 }
 
 const api = (t: TestServer, token: string, path: string, init: RequestInit = {}) =>
@@ -140,4 +144,30 @@ describe('the tokens file', () => {
     }
     expect((await api(t, token, '/pending')).status).toBe(401);
   }, 15_000);
+});
+
+describe('revocation during a request', () => {
+  it('a token revoked while its approve body is still arriving allows nothing', async () => {
+    const { t, store, seen } = await start();
+    const { token } = await store.add('mallory', {});
+    const { id } = await pendingCall(t);
+    const { request } = await import('node:http');
+    const url = new URL(`${t.server.url}/api/pending/${id}/approve`);
+    const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': '2' } });
+    const answer = new Promise<number>((resolve, reject) => {
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+    });
+    req.write('{');
+    // Once the headers have passed the door (the token was looked up), the token goes.
+    const before = seen.lookups;
+    await waitFor(() => seen.lookups > before, 5000, 'the token to be looked up');
+    await store.remove('mallory');
+    req.end('}');
+    expect(await answer).toBe(401);
+    expect(t.broker.snapshot().pending.map((p) => p.id)).toContain(id);
+  });
 });
