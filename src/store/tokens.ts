@@ -180,7 +180,8 @@ export class TokenBook {
     try {
       const st = statSync(this.file, { bigint: true });
       key = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}:${st.uid}`;
-      unsafe = unsafeProblem(this.file, Number(st.mode), Number(st.uid));
+      // A FIFO or a device would block the read (and the server with it): only a plain file is read.
+      unsafe = st.isFile() ? unsafeProblem(this.file, Number(st.mode), Number(st.uid)) : `The tokens file ${this.file} is not a plain file.`;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       key = code === 'ENOENT' ? 'none' : `error:${code}`;

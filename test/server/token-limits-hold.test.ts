@@ -82,6 +82,14 @@ describe('a limited token finds no other way to allow', () => {
 });
 
 describe('a name cannot pass for someone else', () => {
+  it('an approve body naming another person or decider is not believed: the token says who decided', async () => {
+    const { t, store } = await start();
+    const { token } = await store.add('alice', {});
+    const { id } = await pendingCall(t);
+    const res = await approve(t, token, id, { person: 'owner', decidedBy: 'rule:r1' });
+    expect(await res.json()).toMatchObject({ decision: { behavior: 'allow', decidedBy: 'user', person: 'alice' } });
+  });
+
   it.each(['default', 'timeout', 'user', 'you', 'local', 'shutdown', 'error', 'guard', 'away', 'elsewhere', 'cancelled', 'interrupted', 'Timeout', 'rule'])(
     '`cco token add %s` is refused: the name is what cco writes for its own decisions',
     async (name) => {
@@ -103,6 +111,19 @@ describe('a name cannot pass for someone else', () => {
 });
 
 describe('the tokens file', () => {
+  it('a FIFO in its place refuses named tokens instead of blocking the server', async () => {
+    const { t, store } = await start();
+    const { token } = await store.add('alice', {});
+    const { execFileSync } = await import('node:child_process');
+    const { rmSync } = await import('node:fs');
+    rmSync(store.file);
+    execFileSync('mkfifo', ['-m', '600', store.file]);
+    const res = await api(t, token, '/pending');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 'tokens_file_broken', message: expect.stringMatching(/not a plain file/) } });
+    expect((await api(t, t.token, '/pending')).status).toBe(200);
+  });
+
   it('made writable by others while cco runs, its tokens are refused until it is private again', async () => {
     const { t, store } = await start();
     const { token } = await store.add('alice', {});
