@@ -34,10 +34,42 @@ export interface Identity {
 /** What a lookup of a presented named token finds: a person, nobody, or a tokens file it cannot trust. */
 export type TokenLookup = { identity: Identity } | { unknown: true } | { broken: string };
 
-/** Why `name` cannot name a person, or undefined when it can. */
-export function personNameProblem(name: string): string | undefined {
-  if (PERSON_NAME_RE.test(name)) return undefined;
-  return `Invalid name "${name.length > 40 ? `${name.slice(0, 40)}…` : name}": ${PERSON_NAME_HINT}.`;
+/**
+ * Words cco writes for its own decisions (`decidedBy`: `default`, `timeout`, …) and for the person
+ * at the machine (`user`, `you`, `local`): a token under one of them would pass for cco or for
+ * that person in `cco log` and the console's history. Compared in any case.
+ */
+const RESERVED_NAMES = new Set([
+  'user',
+  'you',
+  'local',
+  'rule',
+  'rules',
+  'default',
+  'timeout',
+  'shutdown',
+  'cancelled',
+  'elsewhere',
+  'error',
+  'interrupted',
+  'guard',
+  'away',
+  'cco',
+]);
+
+/** Whether `name` is one of cco's own words (RESERVED_NAMES), or the person at the machine's (`localPerson`), in any case. */
+export function reservedName(name: string, localPerson?: string): boolean {
+  const low = name.toLowerCase();
+  return RESERVED_NAMES.has(low) || (localPerson !== undefined && low === localPerson.toLowerCase());
+}
+
+/** Why `name` cannot name a person (given the name the person at the machine decides as), or undefined when it can. */
+export function personNameProblem(name: string, localPerson?: string): string | undefined {
+  if (!PERSON_NAME_RE.test(name)) return `Invalid name "${name.length > 40 ? `${name.slice(0, 40)}…` : name}": ${PERSON_NAME_HINT}.`;
+  if (reservedName(name, localPerson)) {
+    return `The name "${name}" is cco's own word for ${RESERVED_NAMES.has(name.toLowerCase()) ? 'its own decisions or the person at this machine' : 'the person at this machine (the OS user)'}, so the audit log could not tell them apart; pick another name.`;
+  }
+  return undefined;
 }
 
 /** The limits in words (`cco token list`): `deny only`, `no always rules`, or `none`. */

@@ -120,6 +120,9 @@ async function decideCall(broker: Broker, c: Context<ApiEnv>, id: string, behavi
   if (refused) return refused;
   const body = await optionalBody(c.req.raw);
   if (!body.ok) return body.res;
+  // The body may have taken its time: the token is asked again (revoked meanwhile: 401).
+  const late = refuseUnless(c, behavior);
+  if (late) return late;
   const verdict = behavior === 'allow' ? allowVerdict(c, body.value) : denyVerdict(body.value);
   if (verdict instanceof Response) return verdict;
   try {
@@ -165,6 +168,9 @@ function allowVerdict(c: Context<ApiEnv>, value: Record<string, unknown>): Verdi
     const always = permissions.length ? refuseUnless(c, 'always') : undefined;
     if (always) return always;
   }
+  // Saying a rule was saved with this allow is an "always" too: a token that may not save one may not claim it.
+  const claimsRule = typeof savedRule === 'string' && savedRule !== '' ? refuseUnless(c, 'always') : undefined;
+  if (claimsRule) return claimsRule;
   return {
     behavior: 'allow',
     ...(updatedInput ? { updatedInput: updatedInput as Record<string, unknown> } : {}),

@@ -104,6 +104,8 @@ export function consoleApi(broker: Broker, deps: ConsoleApiDeps, opts: ConsoleAp
     if (refused) return refused;
     const body = await readJsonBody(c.req.raw);
     if (!body.ok) return fail(body.status === 413 ? 413 : 400, body.status === 413 ? 'too_large' : 'bad_body', body.message);
+    const late = refuseUnless(c, 'always');
+    if (late) return late;
     const parsed = GRANT.safeParse((body.value as { grant?: unknown } | null)?.grant);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -6,7 +6,7 @@
  * `refuseUnless(c, action)` before acting. The agents' `/mcp` token never opens `/api`.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { tokenRefusal, type Identity, type TokenAction, type TokenLookup } from '../core/people.js';
+import { reservedName, tokenRefusal, type Identity, type TokenAction, type TokenLookup } from '../core/people.js';
 import { tokenMatches } from './security.js';
 
 export type { Identity } from '../core/people.js';
@@ -35,6 +35,9 @@ export const UNKNOWN_TOKEN =
 export const MCP_TOKEN_ON_API =
   "This is the agents' /mcp token: it never opens the decision API, so an agent cannot approve its own calls. Use a named token (`cco token add NAME`) or the server file's token.";
 
+const reservedNameRefusal = (name: string) =>
+  `The token named "${name}" in cco's tokens file is refused: that name is cco's own word or the person at this machine's, so the audit log could not tell them apart. Revoke it (\`cco token rm ${name}\`) and make one under another name.`;
+
 /** The decision API's door (see the file's comment). */
 export function apiAuth(opts: ApiAuthOptions): MiddlewareHandler<ApiEnv> {
   const local: Identity = { person: opts.localPerson, limits: {}, local: true };
@@ -56,6 +59,8 @@ export function apiAuth(opts: ApiAuthOptions): MiddlewareHandler<ApiEnv> {
       const found = opts.lookup(presented);
       if ('broken' in found) return refuse(c, 401, 'tokens_file_broken', `Named tokens are refused until cco's tokens file is fixed: ${found.broken}`);
       if ('identity' in found) identity = found.identity;
+      // A hand-edited tokens file may hold a name `cco token add` refuses: it must not pass for the person at the machine, or for cco.
+      if (identity && reservedName(identity.person, opts.localPerson)) return refuse(c, 401, 'reserved_name', reservedNameRefusal(identity.person));
     }
     if (!identity) return refuse(c, 401, 'unauthorized', UNKNOWN_TOKEN);
     c.set('identity', identity);
@@ -77,11 +82,15 @@ export function apiAuth(opts: ApiAuthOptions): MiddlewareHandler<ApiEnv> {
 
 /**
  * A `403` naming the limit when the caller's token may not do `action`, else undefined. Fails
- * closed: a route reached without apiAuth has no identity and is refused.
+ * closed: a route reached without apiAuth has no identity and is refused, and so is a token
+ * revoked since its request came in (`401`).
  */
 export function refuseUnless(c: Context<ApiEnv>, action: TokenAction): Response | undefined {
   const identity = c.get('identity') as Identity | undefined;
   if (!identity) return refuse(c, 401, 'unauthorized', UNKNOWN_TOKEN);
+  // Asked again after a slow body too: a token revoked while its request arrived decides nothing.
+  const stillValid = c.get('stillValid') as (() => boolean) | undefined;
+  if (stillValid && !stillValid()) return refuse(c, 401, 'unauthorized', UNKNOWN_TOKEN);
   const why = tokenRefusal(identity, action);
   return why === undefined ? undefined : refuse(c, 403, 'forbidden_by_token', why);
 }

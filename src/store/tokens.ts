@@ -100,7 +100,7 @@ export class TokenStore {
 
   /** Make a token for `name`; returns the token (shown once) and what was stored. */
   async add(name: string, limits: TokenLimits, now = Date.now()): Promise<{ token: string; entry: NamedToken }> {
-    const problem = personNameProblem(name);
+    const problem = personNameProblem(name, localPerson());
     if (problem) throw new UserError(problem);
     const token = newToken();
     const entry: NamedToken = {
@@ -176,9 +176,12 @@ export class TokenBook {
 
   private refresh(): void {
     let key: string;
+    let unsafe: string | undefined;
     try {
       const st = statSync(this.file, { bigint: true });
-      key = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+      key = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}:${st.uid}`;
+      // A FIFO or a device would block the read (and the server with it): only a plain file is read.
+      unsafe = st.isFile() ? unsafeProblem(this.file, Number(st.mode), Number(st.uid)) : `The tokens file ${this.file} is not a plain file.`;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       key = code === 'ENOENT' ? 'none' : `error:${code}`;
@@ -187,12 +190,31 @@ export class TokenBook {
     this.key = key;
     this.byHash = new Map();
     this.problem = undefined;
+    if (unsafe !== undefined) {
+      this.problem = unsafe;
+      return;
+    }
     try {
       for (const t of new TokenStore(this.file).list()) this.byHash.set(t.sha256, t);
     } catch (error) {
       this.problem = (error as Error).message;
     }
   }
+}
+
+/**
+ * Why a tokens file (its target, for a symlink) is not to be trusted, as the start's own-files
+ * check says it: it belongs to another user, or group or others may write it (and so add a token).
+ */
+function unsafeProblem(file: string, mode: number, uid: number, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform === 'win32') return undefined;
+  const me = process.getuid?.();
+  if (me !== undefined && uid !== me)
+    return `The tokens file ${file} belongs to another user (uid ${uid}, cco runs as ${me}). Make it yours (\`chown ${me} ${file}\`).`;
+  if (mode & 0o022) {
+    return `The tokens file ${file} can be written by ${mode & 0o002 ? 'other users' : 'its group'} (mode ${(mode & 0o777).toString(8)}), so they could add a token. Run \`chmod 600 ${file}\`.`;
+  }
+  return undefined;
 }
 
 /** The person at this machine (the per-start token, the in-process console): the OS user, else "local". */
